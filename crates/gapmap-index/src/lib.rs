@@ -1,0 +1,1 @@
+//! gapmap-index (in progress).

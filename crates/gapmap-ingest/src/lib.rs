@@ -1,0 +1,1 @@
+//! gapmap-ingest (in progress).

@@ -1,0 +1,1 @@
+//! gapmap-match (in progress).

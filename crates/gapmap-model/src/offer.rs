@@ -1,0 +1,179 @@
+//! Training offers: the supply side of the training map.
+
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
+use crate::{
+    BassinCode, Capacity, Cfd, Departement, EuropeanLevel, Formacode, GeoPoint, InseeCommune,
+    MefStat11, Nsf, RegionCode, RncpCode, RomeCode, Uai,
+};
+
+/// A stable identifier of an offer: `source:year:UAI:code:mode`
+/// (e.g. `affelnet:2022:0590005K:23830023102:school`), the same across runs on the same data.
+#[derive(Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub struct OfferId(pub String);
+
+impl OfferId {
+    /// Builds the identifier from its parts.
+    pub fn new(source: OfferSource, year: u16, uai: Uai, code: &str, mode: TrainingMode) -> Self {
+        OfferId(format!("{}:{year}:{uai}:{code}:{}", source.key(), mode.key()))
+    }
+
+    /// The identifier as a string slice.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for OfferId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl fmt::Debug for OfferId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "OfferId({})", self.0)
+    }
+}
+
+/// Where an offer comes from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub enum OfferSource {
+    /// Affelnet lycée capacities (CAP, bac pro, seconde).
+    Affelnet,
+    /// Parcoursup BTS capacities.
+    ParcoursupBts,
+    /// Parcoursup course list (no capacity).
+    Parcoursup,
+    /// A scenario file (what-if seats).
+    Scenario,
+}
+
+impl OfferSource {
+    /// Short machine key (`affelnet`, `parcoursup-bts`, `parcoursup`, `scenario`).
+    pub fn key(self) -> &'static str {
+        match self {
+            OfferSource::Affelnet => "affelnet",
+            OfferSource::ParcoursupBts => "parcoursup-bts",
+            OfferSource::Parcoursup => "parcoursup",
+            OfferSource::Scenario => "scenario",
+        }
+    }
+}
+
+/// How the training is followed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub enum TrainingMode {
+    /// At school (statut scolaire).
+    School,
+    /// As an apprentice.
+    Apprenticeship,
+}
+
+impl TrainingMode {
+    /// Short machine key (`school`, `apprenticeship`).
+    pub fn key(self) -> &'static str {
+        match self {
+            TrainingMode::School => "school",
+            TrainingMode::Apprenticeship => "apprenticeship",
+        }
+    }
+}
+
+/// How precisely an offer (or a need) is located.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub enum LocationPrecision {
+    /// The source's own GPS point of the course.
+    Point,
+    /// The school's commune, found by INSEE code or by name within the département.
+    Commune,
+    /// Found by postcode only (several communes may share it; the most populous is taken).
+    Postcode,
+    /// Only the département is known (from the UAI); the point is the département's centroid.
+    Departement,
+}
+
+impl LocationPrecision {
+    /// Short machine key.
+    pub fn key(self) -> &'static str {
+        match self {
+            LocationPrecision::Point => "point",
+            LocationPrecision::Commune => "commune",
+            LocationPrecision::Postcode => "postcode",
+            LocationPrecision::Departement => "departement",
+        }
+    }
+}
+
+/// Where an offer takes place.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Location {
+    /// Commune, when resolved.
+    pub commune: Option<InseeCommune>,
+    /// Département (always known for offers: the UAI gives it).
+    pub departement: Departement,
+    /// Region.
+    pub region: Option<RegionCode>,
+    /// BMO employment area.
+    pub bassin: Option<BassinCode>,
+    /// Coordinates.
+    pub point: Option<GeoPoint>,
+    /// How the location was found.
+    pub precision: LocationPrecision,
+}
+
+/// What becomes of the students of a school or diploma (DEPP InserJeunes).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Outcomes {
+    /// Share in employment 6 months after leaving (0-1).
+    pub employment_rate_6m: Option<f64>,
+    /// Share going on to further study (0-1).
+    pub further_study_rate: Option<f64>,
+    /// What the figures describe (`school 0590005K 2022`, `region 32 cfd 40025214 2021_2022`).
+    pub scope: String,
+}
+
+/// A training offer: a course at a school, with its capacity.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Offer {
+    /// Stable identifier.
+    pub id: OfferId,
+    /// Source dataset.
+    pub source: OfferSource,
+    /// Intake year (rentrée).
+    pub year: u16,
+    /// School.
+    pub uai: Uai,
+    /// School name, if found in a directory.
+    pub school_name: Option<String>,
+    /// Where.
+    pub location: Location,
+    /// Course label as published or as the BCN names the diploma.
+    pub label: String,
+    /// Diploma code.
+    pub cfd: Option<Cfd>,
+    /// Statistical training code.
+    pub mefstat11: Option<MefStat11>,
+    /// RNCP certifications.
+    pub rncp: Vec<RncpCode>,
+    /// European level.
+    pub level: Option<EuropeanLevel>,
+    /// NSF specialty.
+    pub nsf: Option<Nsf>,
+    /// Formacodes.
+    pub formacodes: Vec<Formacode>,
+    /// ROME sheets it leads to (parent sheets, from Certif Info).
+    pub rome: Vec<RomeCode>,
+    /// School or apprenticeship.
+    pub mode: TrainingMode,
+    /// Course length in years.
+    pub duration_years: Option<u8>,
+    /// Intake capacity.
+    pub capacity: Capacity,
+    /// First-choice applications (Affelnet "vœux 1", Parcoursup confirmed wishes).
+    pub applications: Option<u32>,
+    /// InserJeunes outcomes, when known.
+    pub outcomes: Option<Outcomes>,
+}
