@@ -1,0 +1,71 @@
+//! What an import read, kept and refused, per file.
+
+use crate::{Reject, TextEncoding};
+
+/// Counts for one input file. Invariant: `rows_read == accepted + rejected`.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct FileReport {
+    /// File name relative to the data folder.
+    pub file: String,
+    /// Encoding detected (`None` for spreadsheets and JSON).
+    pub encoding: Option<TextEncoding>,
+    /// Data rows read (header excluded).
+    pub rows_read: u64,
+    /// Rows turned into model values (possibly without some optional field: see the rejects).
+    pub accepted: u64,
+    /// Rows dropped, each with a [`Reject`].
+    pub rejected: u64,
+}
+
+/// The account of an import: per-file counts and every reject.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ImportReport {
+    /// One entry per file, in reading order.
+    pub files: Vec<FileReport>,
+    /// Every rejected row or field, in reading order.
+    pub rejects: Vec<Reject>,
+}
+
+impl ImportReport {
+    /// The counts of `file`, created on first use.
+    pub fn file(&mut self, file: &str) -> &mut FileReport {
+        let i = match self.files.iter().position(|f| f.file == file) {
+            Some(i) => i,
+            None => {
+                self.files.push(FileReport { file: file.to_owned(), ..FileReport::default() });
+                self.files.len() - 1
+            }
+        };
+        &mut self.files[i]
+    }
+
+    /// Counts one row read and accepted.
+    pub fn accept(&mut self, file: &str) {
+        let f = self.file(file);
+        f.rows_read += 1;
+        f.accepted += 1;
+    }
+
+    /// Records a reject. A dropped row counts as read and rejected; a field-level reject (row
+    /// kept) is only recorded: the row is counted by [`ImportReport::accept`].
+    pub fn reject(&mut self, reject: Reject) {
+        if reject.row_dropped {
+            let f = self.file(&reject.file);
+            f.rows_read += 1;
+            f.rejected += 1;
+        }
+        self.rejects.push(reject);
+    }
+
+    /// Appends another report (parallel importers each fill their own).
+    pub fn merge(&mut self, other: ImportReport) {
+        for f in other.files {
+            let mine = self.file(&f.file);
+            mine.encoding = mine.encoding.or(f.encoding);
+            mine.rows_read += f.rows_read;
+            mine.accepted += f.accepted;
+            mine.rejected += f.rejected;
+        }
+        self.rejects.extend(other.rejects);
+    }
+}
