@@ -6,8 +6,10 @@
 //! file, line, field and reason ([`Reject`]). Nothing is silently dropped; nothing is invented (a
 //! masked BMO count stays masked, a `999` capacity is a placeholder).
 //!
-//! The data folder follows the layout of [`layout`] (that of `../shared/datasets`).
+//! The data folder follows the layout of [`layout`] (that of `../shared/datasets`), or maps its own
+//! file names in a `gapmap-data.toml` ([`DataDir`]).
 
+mod datadir;
 mod error;
 pub mod layout;
 mod report;
@@ -18,6 +20,7 @@ mod territory;
 mod offers;
 mod demand;
 
+pub use datadir::{DATA_MANIFEST, DataDir};
 pub use error::{IngestError, Reject};
 pub use report::{FileReport, ImportReport};
 pub use table::{Row, Table, TextEncoding, decode, read_text};

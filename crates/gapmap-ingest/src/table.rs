@@ -3,7 +3,7 @@
 
 use std::path::Path;
 
-use crate::{IngestError, Reject};
+use crate::{DataDir, IngestError, Reject};
 
 /// The text encoding a file was found in.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -59,14 +59,16 @@ pub struct Table {
 const SEPARATORS: [u8; 3] = [b';', b',', b'\t'];
 
 impl Table {
-    /// Opens `data_dir/file`, decodes it and reads its header. The separator is the one among
-    /// `;`, `,` and tab that occurs most in the header line outside quotes.
+    /// Opens the input with the standard name `standard` (a constant of [`crate::layout`]) in
+    /// `data`, decodes it and reads its header. The separator is the one among `;`, `,` and tab
+    /// that occurs most in the header line outside quotes. Rejects and errors name the file as
+    /// it is in the folder.
     ///
     /// Fails on an unreadable or empty file, or when the header has a single column (a sign of
     /// the wrong separator).
-    pub fn open(data_dir: &Path, file: &str) -> Result<Table, IngestError> {
-        let (text, encoding) = read_text(&data_dir.join(file))?;
-        Table::from_text(file, text, encoding)
+    pub fn open(data: &DataDir, standard: &str) -> Result<Table, IngestError> {
+        let (text, encoding) = read_text(&data.path(standard))?;
+        Table::from_text(data.file(standard), text, encoding)
     }
 
     /// Builds a table from already decoded text (used by tests and by the demo data).

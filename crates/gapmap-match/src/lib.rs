@@ -1,1 +1,5 @@
-//! gapmap-match (in progress).
+//! gapmap's matcher (in progress).
+
+mod candidates;
+
+pub use candidates::{Candidate, CandidateSource, Resolution};

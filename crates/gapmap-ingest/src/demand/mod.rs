@@ -4,7 +4,7 @@ use std::path::Path;
 
 use gapmap_model::{Need, RegionCode, Referential, Territory};
 
-use crate::{ImportReport, IngestError};
+use crate::{DataDir, ImportReport, IngestError};
 
 /// Reads a needs file (CSV or XLSX, by extension) in the format of `datasets/README.md`.
 pub fn read_needs_file(path: &Path, report: &mut ImportReport) -> Result<Vec<Need>, IngestError> {
@@ -14,7 +14,7 @@ pub fn read_needs_file(path: &Path, report: &mut ImportReport) -> Result<Vec<Nee
 
 /// Reads the BMO survey and turns each line into needs per ROME sheet (DARES crosswalk).
 pub fn read_bmo(
-    data: &Path,
+    data: &DataDir,
     referential: &Referential,
     territory: &Territory,
     region: Option<RegionCode>,

@@ -1,11 +1,9 @@
 //! Training offers: Affelnet and Parcoursup capacities joined to the BCN, Certif Info, school
 //! directories, communes and InserJeunes outcomes.
 
-use std::path::Path;
-
 use gapmap_model::{Offer, RegionCode, Referential, Territory};
 
-use crate::{ImportReport, IngestError};
+use crate::{DataDir, ImportReport, IngestError};
 
 /// Which offers to keep.
 #[derive(Clone, Debug, Default)]
@@ -16,7 +14,7 @@ pub struct OfferFilter {
 
 /// Reads and assembles the training offers.
 pub fn read_offers(
-    data: &Path,
+    data: &DataDir,
     referential: &Referential,
     territory: &Territory,
     filter: &OfferFilter,

@@ -1,0 +1,87 @@
+//! A data folder: where each input file is.
+//!
+//! By default a data folder follows the layout of [`crate::layout`] (that of `../shared/datasets`,
+//! i.e. the publishers' own file names). A folder whose files are named otherwise (a newer vintage,
+//! the demo's miniature files) maps the standard names to its own in a `gapmap-data.toml` at its
+//! root:
+//!
+//! ```toml
+//! [files]
+//! "rome-4.0/unix_referentiel_code_rome_v460_utf8.csv" = "rome/metiers_demo.csv"
+//! ```
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use crate::IngestError;
+
+/// The manifest file name at the root of a data folder.
+pub const DATA_MANIFEST: &str = "gapmap-data.toml";
+
+/// A data folder and its file-name mapping.
+#[derive(Clone, Debug)]
+pub struct DataDir {
+    root: PathBuf,
+    renames: BTreeMap<String, String>,
+    description: Option<String>,
+}
+
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Manifest {
+    description: Option<String>,
+    #[serde(default)]
+    files: BTreeMap<String, String>,
+}
+
+impl DataDir {
+    /// Opens a data folder, reading its `gapmap-data.toml` if there is one.
+    pub fn open(root: impl Into<PathBuf>) -> Result<DataDir, IngestError> {
+        let root = root.into();
+        if !root.is_dir() {
+            return Err(IngestError::Io {
+                path: root,
+                source: std::io::Error::new(std::io::ErrorKind::NotFound, "not a folder"),
+            });
+        }
+        let manifest_path = root.join(DATA_MANIFEST);
+        let (renames, description) = if manifest_path.is_file() {
+            let text = std::fs::read_to_string(&manifest_path)
+                .map_err(|source| IngestError::Io { path: manifest_path.clone(), source })?;
+            let manifest: Manifest = toml::from_str(&text).map_err(|e| IngestError::Format {
+                file: DATA_MANIFEST.to_owned(),
+                line: e.span().map_or(1, |s| 1 + text[..s.start].matches('\n').count() as u64),
+                message: e.message().to_owned(),
+            })?;
+            (manifest.files, manifest.description)
+        } else {
+            (BTreeMap::new(), None)
+        };
+        Ok(DataDir { root, renames, description })
+    }
+
+    /// The folder.
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+
+    /// The folder's own description (from its manifest), e.g. to say that data is illustrative.
+    pub fn description(&self) -> Option<&str> {
+        self.description.as_deref()
+    }
+
+    /// The path, relative to the folder, of the input with this standard name.
+    pub fn file<'a>(&'a self, standard: &'a str) -> &'a str {
+        self.renames.get(standard).map_or(standard, String::as_str)
+    }
+
+    /// The absolute path of the input with this standard name.
+    pub fn path(&self, standard: &str) -> PathBuf {
+        self.root.join(self.file(standard))
+    }
+
+    /// Whether the input with this standard name exists in the folder.
+    pub fn has(&self, standard: &str) -> bool {
+        self.path(standard).is_file()
+    }
+}
