@@ -1,0 +1,1 @@
+//! Gap reports (in progress).
