@@ -46,18 +46,27 @@ impl DataDir {
         }
         let manifest_path = root.join(DATA_MANIFEST);
         let (renames, description) = if manifest_path.is_file() {
-            let text = std::fs::read_to_string(&manifest_path)
-                .map_err(|source| IngestError::Io { path: manifest_path.clone(), source })?;
+            let text =
+                std::fs::read_to_string(&manifest_path).map_err(|source| IngestError::Io {
+                    path: manifest_path.clone(),
+                    source,
+                })?;
             let manifest: Manifest = toml::from_str(&text).map_err(|e| IngestError::Format {
                 file: DATA_MANIFEST.to_owned(),
-                line: e.span().map_or(1, |s| 1 + text[..s.start].matches('\n').count() as u64),
+                line: e
+                    .span()
+                    .map_or(1, |s| 1 + text[..s.start].matches('\n').count() as u64),
                 message: e.message().to_owned(),
             })?;
             (manifest.files, manifest.description)
         } else {
             (BTreeMap::new(), None)
         };
-        Ok(DataDir { root, renames, description })
+        Ok(DataDir {
+            root,
+            renames,
+            description,
+        })
     }
 
     /// The folder.

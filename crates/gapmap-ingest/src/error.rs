@@ -48,7 +48,9 @@ pub enum IngestError {
 }
 
 /// A row (or one field of a row) that could not be read, with where and why.
-#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize)]
+#[derive(
+    Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize,
+)]
 pub struct Reject {
     /// File name, relative to the data folder (`offers/affelnet/attractivite_capacite_2022.csv`).
     pub file: String,

@@ -54,9 +54,18 @@ pub mod offers {
     ];
     /// Parcoursup BTS capacities, by intake year.
     pub const PARCOURSUP_BTS: &[(u16, &str)] = &[
-        (2022, "offers/parcoursup-bts/BTS_attractivite_capacite_2022.csv"),
-        (2023, "offers/parcoursup-bts/BTS_attractivite_capacite_2023.csv"),
-        (2024, "offers/parcoursup-bts/BTS_attractivite_capacite_2024.csv"),
+        (
+            2022,
+            "offers/parcoursup-bts/BTS_attractivite_capacite_2022.csv",
+        ),
+        (
+            2023,
+            "offers/parcoursup-bts/BTS_attractivite_capacite_2023.csv",
+        ),
+        (
+            2024,
+            "offers/parcoursup-bts/BTS_attractivite_capacite_2024.csv",
+        ),
     ];
     /// Parcoursup course list (GPS, no capacity).
     pub const PARCOURSUP: &str = "offers/parcoursup/fr-esr-parcoursup.csv";

@@ -11,21 +11,25 @@
 
 mod datadir;
 mod error;
+mod import;
 pub mod layout;
 mod report;
+mod store;
 mod table;
 
+mod demand;
+mod offers;
 mod referential;
 mod territory;
-mod offers;
-mod demand;
 
 pub use datadir::{DATA_MANIFEST, DataDir};
 pub use error::{IngestError, Reject};
+pub use import::{Import, ImportOptions, import};
 pub use report::{FileReport, ImportReport};
+pub use store::{STORE_FORMAT, SourceFile, Store, StoreCounts, StoreManifest, sha256_file};
 pub use table::{Row, Table, TextEncoding, decode, read_text};
 
+pub use demand::{read_bmo, read_needs_file};
+pub use offers::{OfferFilter, OfferSummary, read_offers};
 pub use referential::read_referential;
 pub use territory::read_territory;
-pub use offers::{OfferFilter, read_offers};
-pub use demand::{read_bmo, read_needs_file};

@@ -32,7 +32,10 @@ impl ImportReport {
         let i = match self.files.iter().position(|f| f.file == file) {
             Some(i) => i,
             None => {
-                self.files.push(FileReport { file: file.to_owned(), ..FileReport::default() });
+                self.files.push(FileReport {
+                    file: file.to_owned(),
+                    ..FileReport::default()
+                });
                 self.files.len() - 1
             }
         };

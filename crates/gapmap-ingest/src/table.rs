@@ -39,7 +39,10 @@ pub fn decode(bytes: Vec<u8>) -> (String, TextEncoding) {
 
 /// Reads and decodes a whole file.
 pub fn read_text(path: &Path) -> Result<(String, TextEncoding), IngestError> {
-    let bytes = std::fs::read(path).map_err(|source| IngestError::Io { path: path.to_owned(), source })?;
+    let bytes = std::fs::read(path).map_err(|source| IngestError::Io {
+        path: path.to_owned(),
+        source,
+    })?;
     Ok(decode(bytes))
 }
 
@@ -72,10 +75,18 @@ impl Table {
     }
 
     /// Builds a table from already decoded text (used by tests and by the demo data).
-    pub fn from_text(file: &str, text: String, encoding: TextEncoding) -> Result<Table, IngestError> {
+    pub fn from_text(
+        file: &str,
+        text: String,
+        encoding: TextEncoding,
+    ) -> Result<Table, IngestError> {
         // The csv crate's line numbers lag by one after a CRLF header: normalise line ends so
         // that rejects point at the right line.
-        let text = if text.contains('\r') { text.replace("\r\n", "\n") } else { text };
+        let text = if text.contains('\r') {
+            text.replace("\r\n", "\n")
+        } else {
+            text
+        };
         let first_line = text.lines().next().unwrap_or("");
         if first_line.trim().is_empty() {
             return Err(IngestError::Format {
@@ -88,7 +99,11 @@ impl Table {
         let mut reader = csv_reader(text.as_bytes(), separator);
         let headers: Vec<String> = reader
             .headers()
-            .map_err(|e| IngestError::Format { file: file.to_owned(), line: 1, message: e.to_string() })?
+            .map_err(|e| IngestError::Format {
+                file: file.to_owned(),
+                line: 1,
+                message: e.to_string(),
+            })?
             .iter()
             .map(|h| h.trim().trim_start_matches('\u{feff}').to_owned())
             .collect();
@@ -102,7 +117,13 @@ impl Table {
                 ),
             });
         }
-        Ok(Table { file: file.to_owned(), encoding, separator, headers, text })
+        Ok(Table {
+            file: file.to_owned(),
+            encoding,
+            separator,
+            headers,
+            text,
+        })
     }
 
     /// The header's column names (trimmed).
@@ -113,11 +134,12 @@ impl Table {
     /// The index of the first column whose name is one of `names` (exact match after trimming,
     /// then case- and accent-insensitive), or a [`IngestError::MissingColumn`].
     pub fn column(&self, names: &[&str]) -> Result<usize, IngestError> {
-        self.find_column(names).ok_or_else(|| IngestError::MissingColumn {
-            file: self.file.clone(),
-            column: names.first().copied().unwrap_or_default().to_owned(),
-            found: cut(&self.headers.join(", "), 300),
-        })
+        self.find_column(names)
+            .ok_or_else(|| IngestError::MissingColumn {
+                file: self.file.clone(),
+                column: names.first().copied().unwrap_or_default().to_owned(),
+                found: cut(&self.headers.join(", "), 300),
+            })
     }
 
     /// Like [`Table::column`] but `None` when absent (optional columns, columns that vary by year).
@@ -153,7 +175,11 @@ impl Table {
                             row_dropped: true,
                         })
                     } else {
-                        Ok(Row { file: self.file.clone(), line, record })
+                        Ok(Row {
+                            file: self.file.clone(),
+                            line,
+                            record,
+                        })
                     }
                 }
                 Err(e) => Err(Reject {
@@ -256,7 +282,8 @@ impl Row {
         if raw.is_empty() {
             return Err(self.reject(field_name, raw, "empty required field", true));
         }
-        raw.parse::<T>().map_err(|e| self.reject(field_name, raw, &e.to_string(), true))
+        raw.parse::<T>()
+            .map_err(|e| self.reject(field_name, raw, &e.to_string(), true))
     }
 
     /// Parses an optional field: `Ok(None)` when empty, a [`Reject`] (with `row_dropped: false`)
@@ -298,9 +325,18 @@ mod tests {
 
     #[test]
     fn decode_detects_bom_utf8_and_windows_1252() {
-        assert_eq!(decode(b"\xEF\xBB\xBFa;b".to_vec()), ("a;b".to_owned(), TextEncoding::Utf8Bom));
-        assert_eq!(decode("é;b".as_bytes().to_vec()), ("é;b".to_owned(), TextEncoding::Utf8));
-        assert_eq!(decode(b"\xE9;\x9C".to_vec()), ("é;œ".to_owned(), TextEncoding::Windows1252));
+        assert_eq!(
+            decode(b"\xEF\xBB\xBFa;b".to_vec()),
+            ("a;b".to_owned(), TextEncoding::Utf8Bom)
+        );
+        assert_eq!(
+            decode("é;b".as_bytes().to_vec()),
+            ("é;b".to_owned(), TextEncoding::Utf8)
+        );
+        assert_eq!(
+            decode(b"\xE9;\x9C".to_vec()),
+            ("é;œ".to_owned(), TextEncoding::Windows1252)
+        );
     }
 
     #[test]
@@ -319,12 +355,18 @@ mod tests {
     #[test]
     fn structural_errors_name_file_and_line() {
         let err = table("").err().map(|e| e.to_string());
-        assert_eq!(err.as_deref(), Some("t.csv: line 1: empty file: expected a header line"));
+        assert_eq!(
+            err.as_deref(),
+            Some("t.csv: line 1: empty file: expected a header line")
+        );
         let err = table("onlyonecolumn\n1\n").err().map(|e| e.to_string());
         assert!(err.is_some_and(|e| e.contains("single column")));
         let t = table("Code_Rome;Libellé\nA1101;x\n");
         let t = t.ok();
-        assert_eq!(t.as_ref().and_then(|t| t.find_column(&["libelle"])), Some(1));
+        assert_eq!(
+            t.as_ref().and_then(|t| t.find_column(&["libelle"])),
+            Some(1)
+        );
         let missing = t.map(|t| t.column(&["UAI"]).err().map(|e| e.to_string()));
         assert_eq!(
             missing.flatten().as_deref(),
@@ -337,11 +379,19 @@ mod tests {
         let t = table("rome;level\nZ999;5\nA1101;x\n")?;
         let rows: Vec<Row> = t.rows().filter_map(Result::ok).collect();
         let bad = rows[0].parse::<gapmap_model::RomeCode>(0, "rome").err();
-        assert_eq!(bad.as_ref().map(|r| (r.line, r.row_dropped)), Some((2, true)));
-        let soft = rows[1].parse_opt::<gapmap_model::EuropeanLevel>(1, "level").err();
-        assert_eq!(soft.map(|r| r.to_string()).as_deref(), Some(
-            "t.csv:3: field \"level\": invalid European level \"x\": expected 1 to 8, e.g. 5 or \"Niveau 5\" (value \"x\") [row kept without it]"
-        ));
+        assert_eq!(
+            bad.as_ref().map(|r| (r.line, r.row_dropped)),
+            Some((2, true))
+        );
+        let soft = rows[1]
+            .parse_opt::<gapmap_model::EuropeanLevel>(1, "level")
+            .err();
+        assert_eq!(
+            soft.map(|r| r.to_string()).as_deref(),
+            Some(
+                "t.csv:3: field \"level\": invalid European level \"x\": expected 1 to 8, e.g. 5 or \"Niveau 5\" (value \"x\") [row kept without it]"
+            )
+        );
         Ok(())
     }
 }

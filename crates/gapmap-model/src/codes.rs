@@ -23,13 +23,21 @@ pub struct CodeError {
 impl CodeError {
     fn new(kind: &'static str, value: &str, expected: &'static str) -> Self {
         let value = value.chars().take(40).collect();
-        CodeError { kind, value, expected }
+        CodeError {
+            kind,
+            value,
+            expected,
+        }
     }
 }
 
 impl fmt::Display for CodeError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "invalid {} {:?}: expected {}", self.kind, self.value, self.expected)
+        write!(
+            f,
+            "invalid {} {:?}: expected {}",
+            self.kind, self.value, self.expected
+        )
     }
 }
 
@@ -151,8 +159,11 @@ ascii_code!(
 );
 
 ascii_code!(
-    /// A MEFSTAT11 statistical training code: 11 digits (`23830023102`).
-    MefStat11, 11, "MEFSTAT11 code", "11 digits", all_digits
+    /// A MEFSTAT11 statistical training code: 11 characters, digits or capital letters
+    /// (`23830023102`; the BCN and Affelnet also use codes such as `23C10023412` for the options
+    /// of the general seconde, and Parcoursup 2024 `32K11031212`).
+    MefStat11, 11, "MEFSTAT11 code", "11 characters, digits or capital letters",
+    |b| b.iter().all(|c| c.is_ascii_digit() || c.is_ascii_uppercase())
 );
 
 ascii_code!(
@@ -203,7 +214,11 @@ impl InseeCommune {
     /// The département of the commune (`59`, `2A`, `971`).
     pub fn departement(&self) -> Departement {
         let s = self.as_str();
-        let len = if s.starts_with("97") || s.starts_with("98") { 3 } else { 2 };
+        let len = if s.starts_with("97") || s.starts_with("98") {
+            3
+        } else {
+            2
+        };
         Departement(s[..len].to_owned())
     }
 }
@@ -230,7 +245,11 @@ impl FromStr for Departement {
     fn from_str(s: &str) -> Result<Self, CodeError> {
         let s = s.trim();
         // The BCN and Éducation nationale write "059"; INSEE writes "59".
-        let s = if s.len() == 3 && s.starts_with('0') { &s[1..] } else { s };
+        let s = if s.len() == 3 && s.starts_with('0') {
+            &s[1..]
+        } else {
+            s
+        };
         let valid = match s.as_bytes() {
             [a, b] if a.is_ascii_digit() && b.is_ascii_digit() => s != "00" && s != "20",
             [b'2', b'A' | b'B'] => true,
@@ -394,7 +413,9 @@ impl FromStr for RncpCode {
         let s = s.trim();
         parse_prefixed_number(s, "RNCP")
             .map(RncpCode)
-            .ok_or_else(|| CodeError::new("RNCP code", s, "RNCP followed by digits, e.g. RNCP38381"))
+            .ok_or_else(|| {
+                CodeError::new("RNCP code", s, "RNCP followed by digits, e.g. RNCP38381")
+            })
     }
 }
 
@@ -449,7 +470,13 @@ impl FromStr for RncpBlockCode {
     type Err = CodeError;
     fn from_str(s: &str) -> Result<Self, CodeError> {
         let s = s.trim();
-        let err = || CodeError::new("RNCP skill block", s, "RNCP<digits>BC<digits>, e.g. RNCP183BC03");
+        let err = || {
+            CodeError::new(
+                "RNCP skill block",
+                s,
+                "RNCP<digits>BC<digits>, e.g. RNCP183BC03",
+            )
+        };
         let (rncp, block) = s.split_once("BC").ok_or_else(err)?;
         let rncp: RncpCode = rncp.parse().map_err(|_| err())?;
         if block.is_empty() || block.len() > 4 || !all_digits(block.as_bytes()) {
@@ -463,7 +490,13 @@ impl FromStr for RncpBlockCode {
 
 impl fmt::Display for RncpBlockCode {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}BC{:0width$}", self.rncp, self.block, width = usize::from(self.width))
+        write!(
+            f,
+            "{}BC{:0width$}",
+            self.rncp,
+            self.block,
+            width = usize::from(self.width)
+        )
     }
 }
 
@@ -557,7 +590,8 @@ impl From<Nsf> for String {
 
 /// A FAP 2021 code (familles professionnelles, DARES) at any of its four levels:
 /// FAP22 `A`, FAP86 `A0X`, FAP228 `A0X41`, FAP341 `A0X41a` (a FAP341 code that is not split
-/// equals its FAP228 code, e.g. `A0X40`).
+/// equals its FAP228 code, e.g. `A0X40`). The second character is a letter in family Q
+/// (`QAX01`, experts of finance).
 #[derive(Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(try_from = "String", into = "String")]
 pub struct FapCode(String);
@@ -588,7 +622,8 @@ impl FromStr for FapCode {
             1 => b[0].is_ascii_uppercase(),
             3 | 5 | 6 => {
                 b[0].is_ascii_uppercase()
-                    && b[1].is_ascii_digit()
+                    // A digit, or a letter in family Q (banking, insurance: `QAX01`).
+                    && (b[1].is_ascii_digit() || b[1].is_ascii_uppercase())
                     && b[2].is_ascii_uppercase()
                     && b[3..b.len().min(5)].iter().all(u8::is_ascii_digit)
                     && (b.len() != 6 || b[5].is_ascii_lowercase())
@@ -598,7 +633,11 @@ impl FromStr for FapCode {
         if valid {
             Ok(FapCode(s.to_owned()))
         } else {
-            Err(CodeError::new("FAP 2021 code", s, "A, A0X, A0X40 or A0X41a"))
+            Err(CodeError::new(
+                "FAP 2021 code",
+                s,
+                "A, A0X, A0X40 or A0X41a",
+            ))
         }
     }
 }
@@ -683,7 +722,8 @@ impl FromStr for EuropeanLevel {
 impl TryFrom<u8> for EuropeanLevel {
     type Error = CodeError;
     fn try_from(n: u8) -> Result<Self, CodeError> {
-        EuropeanLevel::new(n).ok_or_else(|| CodeError::new("European level", &n.to_string(), "1 to 8"))
+        EuropeanLevel::new(n)
+            .ok_or_else(|| CodeError::new("European level", &n.to_string(), "1 to 8"))
     }
 }
 
@@ -720,15 +760,23 @@ mod tests {
                 "rome" => value.parse::<RomeCode>().map(|c| c.to_string()),
                 "cfd" => value.parse::<Cfd>().map(|c| c.to_string()),
                 "mef11" => value.parse::<MefStat11>().map(|c| c.to_string()),
-                "uai" => value.parse::<Uai>().map(|c| format!("{c} dep={}", c.departement())),
-                "insee" => value.parse::<InseeCommune>().map(|c| format!("{c} dep={}", c.departement())),
+                "uai" => value
+                    .parse::<Uai>()
+                    .map(|c| format!("{c} dep={}", c.departement())),
+                "insee" => value
+                    .parse::<InseeCommune>()
+                    .map(|c| format!("{c} dep={}", c.departement())),
                 "dep" => value.parse::<Departement>().map(|c| c.to_string()),
                 "ogr" => value.parse::<OgrCode>().map(|c| c.to_string()),
                 "formacode" => value.parse::<Formacode>().map(|c| c.to_string()),
                 "rncp" => value.parse::<RncpCode>().map(|c| c.to_string()),
-                "block" => value.parse::<RncpBlockCode>().map(|c| format!("{c} of {}", c.certification())),
+                "block" => value
+                    .parse::<RncpBlockCode>()
+                    .map(|c| format!("{c} of {}", c.certification())),
                 "nsf" => value.parse::<Nsf>().map(|c| c.to_string()),
-                "fap" => value.parse::<FapCode>().map(|c| format!("{c} fap228={:?}", c.fap228().map(|f| f.to_string()))),
+                "fap" => value
+                    .parse::<FapCode>()
+                    .map(|c| format!("{c} fap228={:?}", c.fap228().map(|f| f.to_string()))),
                 "level" => value.parse::<EuropeanLevel>().map(|c| c.to_string()),
                 "bassin" => value.parse::<BassinCode>().map(|c| c.to_string()),
                 "region" => value.parse::<RegionCode>().map(|c| c.to_string()),
@@ -755,7 +803,8 @@ mod tests {
             cfd 5002051A
             cfd 4002521
             mef11 23830023102
-            mef11 2383002310A
+            mef11 23C10023412
+            mef11 2383002310a
             uai 0590005K
             uai 0590005L
             uai 6200001G
@@ -779,6 +828,7 @@ mod tests {
             nsf 255
             nsf 25
             fap A0X41a
+            fap QAX01
             fap A0X40
             fap A0X
             fap A0X4
@@ -797,7 +847,8 @@ mod tests {
                 cfd 5002051A             -> ok 5002051A
                 cfd 4002521              -> err invalid CFD diploma code "4002521": expected 8 characters, digits or capital letters
                 mef11 23830023102        -> ok 23830023102
-                mef11 2383002310A        -> err invalid MEFSTAT11 code "2383002310A": expected 11 digits
+                mef11 23C10023412        -> ok 23C10023412
+                mef11 2383002310a        -> err invalid MEFSTAT11 code "2383002310a": expected 11 characters, digits or capital letters
                 uai 0590005K             -> ok 0590005K dep=59
                 uai 0590005L             -> err invalid UAI "0590005L": expected 7 digits and the matching check letter, e.g. 0590005K
                 uai 6200001G             -> ok 6200001G dep=2A
@@ -821,6 +872,7 @@ mod tests {
                 nsf 255                  -> ok 255
                 nsf 25                   -> err invalid NSF code "25": expected 3 digits and an optional letter, e.g. 255r
                 fap A0X41a               -> ok A0X41a fap228=Some("A0X41")
+                fap QAX01                -> ok QAX01 fap228=Some("QAX01")
                 fap A0X40                -> ok A0X40 fap228=Some("A0X40")
                 fap A0X                  -> ok A0X fap228=None
                 fap A0X4                 -> err invalid FAP 2021 code "A0X4": expected A, A0X, A0X40 or A0X41a

@@ -34,13 +34,11 @@ pub use codes::{
     MefStat11, Nsf, OgrCode, Postcode, RegionCode, RncpBlockCode, RncpCode, RomeCode, Uai,
 };
 pub use need::{Buyer, Need, NeedId, NeedLocation, SourceRef};
-pub use offer::{
-    Location, LocationPrecision, Offer, OfferId, OfferSource, Outcomes, TrainingMode,
-};
+pub use offer::{Location, LocationPrecision, Offer, OfferId, OfferSource, Outcomes, TrainingMode};
 pub use quantity::{Capacity, Count, Volume};
 pub use referential::{
     Appellation, Certification, Competence, CompetenceKind, Diploma, FapOccupation, MefUnit,
-    Metier, MetierCompetence, Referential, RomeFapLink, SkillBlock,
+    Metier, MetierCompetence, Referential, ReferentialIndex, RomeFapLink, SkillBlock,
 };
 pub use territory::{Bassin, Commune, DepartementInfo, GeoPoint, Territory};
 

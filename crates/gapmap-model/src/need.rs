@@ -146,6 +146,18 @@ pub enum NeedLocation {
     Region(RegionCode),
 }
 
+impl fmt::Display for NeedLocation {
+    /// The needs-file syntax: `commune:80523`, `bassin:3211`, `departement:59`, `region:32`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            NeedLocation::Commune(code) => write!(f, "commune:{code}"),
+            NeedLocation::Bassin(code) => write!(f, "bassin:{code}"),
+            NeedLocation::Departement(code) => write!(f, "departement:{code}"),
+            NeedLocation::Region(code) => write!(f, "region:{code}"),
+        }
+    }
+}
+
 /// Where a record came from: file and 1-based line (the header is line 1).
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub struct SourceRef {
@@ -180,6 +192,11 @@ pub struct Need {
     pub tags: Vec<String>,
     /// FAP occupation for BMO lines.
     pub fap: Option<FapCode>,
+    /// BMO lines only: the projects judged difficult by the employers (`xmet`), apportioned over
+    /// ROME sheets like [`Need::volume`]. `None` for needs files and unreadable values.
+    pub difficult: Option<Count>,
+    /// BMO lines only: the seasonal projects (`smet`), apportioned like [`Need::volume`].
+    pub seasonal: Option<Count>,
     /// Where the need was read.
     pub source: SourceRef,
 }

@@ -17,7 +17,17 @@ pub struct OfferId(pub String);
 impl OfferId {
     /// Builds the identifier from its parts.
     pub fn new(source: OfferSource, year: u16, uai: Uai, code: &str, mode: TrainingMode) -> Self {
-        OfferId(format!("{}:{year}:{uai}:{code}:{}", source.key(), mode.key()))
+        OfferId(format!(
+            "{}:{year}:{uai}:{code}:{}",
+            source.key(),
+            mode.key()
+        ))
+    }
+
+    /// The identifier of the `n`-th row (2, 3, …) of one file that gives the same parts: this
+    /// identifier suffixed `#n` (`affelnet:2022:0590005K:23830023102:school#2`).
+    pub fn nth(&self, n: u32) -> OfferId {
+        OfferId(format!("{}#{n}", self.0))
     }
 
     /// The identifier as a string slice.

@@ -207,12 +207,22 @@ mod tests {
         for &(milli, weights) in cases {
             let parts = Volume::from_milli(milli).apportion(weights);
             assert_eq!(parts.len(), weights.len());
-            assert_eq!(parts.iter().copied().sum::<Volume>().milli(), milli, "{weights:?}");
+            assert_eq!(
+                parts.iter().copied().sum::<Volume>().milli(),
+                milli,
+                "{weights:?}"
+            );
         }
         let parts = Volume::whole(10).apportion(&[1, 1, 1]);
-        assert_eq!(parts.iter().map(|v| v.milli()).collect::<Vec<_>>(), vec![3334, 3333, 3333]);
+        assert_eq!(
+            parts.iter().map(|v| v.milli()).collect::<Vec<_>>(),
+            vec![3334, 3333, 3333]
+        );
         let parts = Volume::whole(4).apportion(&[3, 0, 1]);
-        assert_eq!(parts, vec![Volume::whole(3), Volume::ZERO, Volume::whole(1)]);
+        assert_eq!(
+            parts,
+            vec![Volume::whole(3), Volume::ZERO, Volume::whole(1)]
+        );
         assert!(Volume::whole(3).apportion(&[]).is_empty());
     }
 

@@ -1,7 +1,7 @@
 //! The referential: ROME 4.0 métiers and competences, certifications and their crosswalks, and the
 //! FAP 2021 occupations of the BMO survey.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use serde::{Deserialize, Serialize};
 
@@ -116,7 +116,9 @@ pub struct Certification {
     pub nsf: Option<Nsf>,
     /// RNCP number.
     pub rncp: Option<RncpCode>,
-    /// RS (répertoire spécifique) number, as written.
+    /// RS (répertoire spécifique) number, as written (`5638`). When Certif Info lists the same
+    /// certification once per RS entry (some habilitations), the numbers in file order, separated
+    /// by a space (`2754 6316`).
     pub rs: Option<String>,
     /// Diploma code of the Éducation nationale (`Code_Scolarité`).
     pub cfd: Option<Cfd>,
@@ -237,7 +239,299 @@ impl Referential {
     }
 
     /// The competences of a sheet (with the core flag), in referential order.
+    ///
+    /// A scan of every link: for many lookups use [`Referential::index`].
     pub fn competences_of(&self, rome: RomeCode) -> impl Iterator<Item = &MetierCompetence> + '_ {
-        self.metier_competences.iter().filter(move |l| l.rome == rome)
+        self.metier_competences
+            .iter()
+            .filter(move |l| l.rome == rome)
+    }
+
+    /// The core ("cœur de métier") competences and knowledge items of a sheet.
+    pub fn core_competences_of(&self, rome: RomeCode) -> impl Iterator<Item = &Competence> + '_ {
+        self.competences_of(rome)
+            .filter(|l| l.core)
+            .filter_map(|l| self.competences.get(&l.competence))
+    }
+
+    /// The sheets (parents and sub-sheets) whose code lies in a professional domain (`H21`), in
+    /// code order. An ill-formed domain gives nothing.
+    pub fn metiers_in_domain<'a>(&'a self, domain: &str) -> impl Iterator<Item = &'a Metier> + 'a {
+        let bounds = format!("{domain}00")
+            .parse::<RomeCode>()
+            .ok()
+            .zip(format!("{domain}99").parse().ok());
+        bounds
+            .into_iter()
+            .flat_map(move |(low, high)| self.metiers.range(low..=high).map(|(_, m)| m))
+    }
+
+    /// The parent sheets of a professional domain (`H21`), in code order.
+    pub fn parent_metiers_in_domain<'a>(
+        &'a self,
+        domain: &str,
+    ) -> impl Iterator<Item = &'a Metier> + 'a {
+        self.metiers_in_domain(domain).filter(|m| m.is_parent())
+    }
+
+    /// The sheets a published ROME code stands for: a domain-level code (`H2100`, used by Certif
+    /// Info) that is not itself a sheet stands for the parent sheets of its domain; any other code
+    /// stands for itself.
+    pub fn expand_rome(&self, code: RomeCode) -> Vec<RomeCode> {
+        if code.is_domain_level() && !self.metiers.contains_key(&code) {
+            self.parent_metiers_in_domain(code.domain())
+                .map(|m| m.code)
+                .collect()
+        } else {
+            vec![code]
+        }
+    }
+
+    /// The job titles of a sheet, in file order.
+    pub fn appellations_of(&self, rome: RomeCode) -> impl Iterator<Item = &Appellation> + '_ {
+        self.appellations.iter().filter(move |a| a.rome == rome)
+    }
+
+    /// The Certif Info certifications whose diploma code is `cfd`.
+    pub fn certifications_for_cfd(&self, cfd: Cfd) -> impl Iterator<Item = &Certification> + '_ {
+        self.certifications
+            .iter()
+            .filter(move |c| c.cfd == Some(cfd))
+    }
+
+    /// The Certif Info certifications registered under an RNCP number.
+    pub fn certifications_for_rncp(
+        &self,
+        rncp: RncpCode,
+    ) -> impl Iterator<Item = &Certification> + '_ {
+        self.certifications
+            .iter()
+            .filter(move |c| c.rncp == Some(rncp))
+    }
+
+    /// The RNCP certifications of a diploma: the apprenticeship kit's links and Certif Info's,
+    /// sorted and without repeats.
+    pub fn rncp_for_cfd(&self, cfd: Cfd) -> Vec<RncpCode> {
+        let mut out: Vec<RncpCode> = self.cfd_rncp.get(&cfd).cloned().unwrap_or_default();
+        out.extend(self.certifications_for_cfd(cfd).filter_map(|c| c.rncp));
+        out.sort_unstable();
+        out.dedup();
+        out
+    }
+
+    /// The BCN training unit of a MEFSTAT11 code.
+    pub fn mef_unit(&self, mefstat11: MefStat11) -> Option<&MefUnit> {
+        self.mef_units.get(&mefstat11)
+    }
+
+    /// The DARES rows of a (parent) sheet, one per qualification level.
+    pub fn fap_links_of(&self, rome: RomeCode) -> impl Iterator<Item = &RomeFapLink> + '_ {
+        self.rome_fap.iter().filter(move |l| l.rome == rome)
+    }
+
+    /// The ROME sheets (parents) that the DARES crosswalk sends to a FAP code of any level
+    /// (`A0X41a`, `A0X41`, `A0X`), sorted and without repeats.
+    pub fn romes_for_fap(&self, fap: &FapCode) -> Vec<RomeCode> {
+        let mut out: Vec<RomeCode> = self
+            .rome_fap
+            .iter()
+            .filter(|l| l.fap341.as_str().starts_with(fap.as_str()))
+            .map(|l| l.rome)
+            .collect();
+        out.sort_unstable();
+        out.dedup();
+        out
+    }
+
+    /// Builds lookup maps over this referential for repeated queries (one pass over each table;
+    /// a few milliseconds on the full referential). The index borrows the referential, so it
+    /// cannot go stale.
+    pub fn index(&self) -> ReferentialIndex<'_> {
+        ReferentialIndex::new(self)
+    }
+}
+
+/// Hash maps over a [`Referential`] for the lookups that would otherwise scan a table: build it
+/// once with [`Referential::index`] when looking up many sheets or diplomas.
+#[derive(Debug)]
+pub struct ReferentialIndex<'a> {
+    referential: &'a Referential,
+    certifications_by_cfd: HashMap<Cfd, Vec<usize>>,
+    appellations_by_rome: HashMap<RomeCode, Vec<usize>>,
+    competences_by_rome: HashMap<RomeCode, Vec<usize>>,
+}
+
+impl<'a> ReferentialIndex<'a> {
+    fn new(referential: &'a Referential) -> Self {
+        let mut certifications_by_cfd: HashMap<Cfd, Vec<usize>> = HashMap::new();
+        for (i, c) in referential.certifications.iter().enumerate() {
+            if let Some(cfd) = c.cfd {
+                certifications_by_cfd.entry(cfd).or_default().push(i);
+            }
+        }
+        let mut appellations_by_rome: HashMap<RomeCode, Vec<usize>> = HashMap::new();
+        for (i, a) in referential.appellations.iter().enumerate() {
+            appellations_by_rome.entry(a.rome).or_default().push(i);
+        }
+        let mut competences_by_rome: HashMap<RomeCode, Vec<usize>> = HashMap::new();
+        for (i, l) in referential.metier_competences.iter().enumerate() {
+            competences_by_rome.entry(l.rome).or_default().push(i);
+        }
+        ReferentialIndex {
+            referential,
+            certifications_by_cfd,
+            appellations_by_rome,
+            competences_by_rome,
+        }
+    }
+
+    /// The referential indexed.
+    pub fn referential(&self) -> &'a Referential {
+        self.referential
+    }
+
+    /// Like [`Referential::certifications_for_cfd`].
+    pub fn certifications_for_cfd(&self, cfd: Cfd) -> impl Iterator<Item = &'a Certification> + '_ {
+        let all = &self.referential.certifications;
+        self.certifications_by_cfd
+            .get(&cfd)
+            .into_iter()
+            .flatten()
+            .map(move |&i| &all[i])
+    }
+
+    /// Like [`Referential::appellations_of`].
+    pub fn appellations_of(&self, rome: RomeCode) -> impl Iterator<Item = &'a Appellation> + '_ {
+        let all = &self.referential.appellations;
+        self.appellations_by_rome
+            .get(&rome)
+            .into_iter()
+            .flatten()
+            .map(move |&i| &all[i])
+    }
+
+    /// Like [`Referential::competences_of`].
+    pub fn competences_of(
+        &self,
+        rome: RomeCode,
+    ) -> impl Iterator<Item = &'a MetierCompetence> + '_ {
+        let all = &self.referential.metier_competences;
+        self.competences_by_rome
+            .get(&rome)
+            .into_iter()
+            .flatten()
+            .map(move |&i| &all[i])
+    }
+
+    /// Like [`Referential::core_competences_of`].
+    pub fn core_competences_of(&self, rome: RomeCode) -> impl Iterator<Item = &'a Competence> + '_ {
+        let competences = &self.referential.competences;
+        self.competences_of(rome)
+            .filter(|l| l.core)
+            .filter_map(move |l| competences.get(&l.competence))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn metier(code: &str, parent: &str) -> Result<Metier, crate::CodeError> {
+        let code: RomeCode = code.parse()?;
+        Ok(Metier {
+            code,
+            parent: parent.parse()?,
+            ogr: "1".parse()?,
+            label: String::new(),
+            domain: code.domain().to_owned(),
+            domain_label: String::new(),
+            themes: Vec::new(),
+            regulated: false,
+            manager: false,
+        })
+    }
+
+    #[test]
+    fn domain_codes_expand_to_the_parent_sheets_of_their_domain() -> Result<(), crate::CodeError> {
+        let mut referential = Referential::default();
+        for (code, parent) in [
+            ("H2101", "H2101"),
+            ("H2102", "H2102"),
+            ("H2103", "H2101"),
+            ("H2201", "H2201"),
+            ("A1206", "F1101"),
+        ] {
+            let m = metier(code, parent)?;
+            referential.metiers.insert(m.code, m);
+        }
+        let codes = |it: &mut dyn Iterator<Item = &Metier>| {
+            it.map(|m| m.code.to_string()).collect::<Vec<_>>()
+        };
+        assert_eq!(
+            codes(&mut referential.metiers_in_domain("H21")),
+            ["H2101", "H2102", "H2103"]
+        );
+        assert_eq!(
+            codes(&mut referential.parent_metiers_in_domain("H21")),
+            ["H2101", "H2102"]
+        );
+        assert_eq!(
+            codes(&mut referential.metiers_in_domain("Z9")),
+            Vec::<String>::new()
+        );
+        let expanded: Vec<String> = referential
+            .expand_rome("H2100".parse()?)
+            .iter()
+            .map(ToString::to_string)
+            .collect();
+        assert_eq!(expanded, ["H2101", "H2102"]);
+        assert_eq!(
+            referential.expand_rome("H2103".parse()?),
+            ["H2103".parse::<RomeCode>()?]
+        );
+        assert_eq!(
+            referential.parent_of("A1206".parse()?),
+            "F1101".parse::<RomeCode>()?
+        );
+        Ok(())
+    }
+
+    #[test]
+    fn index_agrees_with_the_scans() -> Result<(), crate::CodeError> {
+        let mut referential = Referential::default();
+        let cfd: Cfd = "32031313".parse()?;
+        for (id, cfd) in [(1, Some(cfd)), (2, None), (3, Some(cfd))] {
+            referential.certifications.push(Certification {
+                certif_info_id: id,
+                label: String::new(),
+                kind_label: String::new(),
+                level: None,
+                formacodes: Vec::new(),
+                rome: Vec::new(),
+                nsf: None,
+                rncp: Some(format!("RNCP{id}").parse()?),
+                rs: None,
+                cfd,
+                active: true,
+            });
+        }
+        referential
+            .cfd_rncp
+            .insert(cfd, vec!["RNCP9".parse()?, "RNCP1".parse()?]);
+        let ids = |it: &mut dyn Iterator<Item = &Certification>| {
+            it.map(|c| c.certif_info_id).collect::<Vec<_>>()
+        };
+        assert_eq!(ids(&mut referential.certifications_for_cfd(cfd)), [1, 3]);
+        assert_eq!(
+            ids(&mut referential.index().certifications_for_cfd(cfd)),
+            [1, 3]
+        );
+        let rncp: Vec<String> = referential
+            .rncp_for_cfd(cfd)
+            .iter()
+            .map(ToString::to_string)
+            .collect();
+        assert_eq!(rncp, ["RNCP1", "RNCP3", "RNCP9"]);
+        Ok(())
     }
 }

@@ -99,6 +99,11 @@ pub struct Territory {
     pub regions: BTreeMap<RegionCode, String>,
     /// BMO employment areas by code.
     pub bassins: BTreeMap<BassinCode, Bassin>,
+    /// Codes that are not current communes but name one: communes déléguées and associées,
+    /// Paris/Lyon/Marseille arrondissements, and former codes of merged communes (COG
+    /// `anciensCodes`), each mapped to the current commune it belongs to.
+    #[serde(default)]
+    pub former_codes: BTreeMap<InseeCommune, InseeCommune>,
 }
 
 impl Territory {
@@ -107,8 +112,43 @@ impl Territory {
         self.departements.get(departement).and_then(|d| d.region)
     }
 
+    /// The current commune a code names: the commune itself, or the current commune a former,
+    /// delegated or associated commune or a municipal arrondissement belongs to.
+    pub fn commune(&self, code: &InseeCommune) -> Option<&Commune> {
+        self.communes.get(code).or_else(|| {
+            self.former_codes
+                .get(code)
+                .and_then(|current| self.communes.get(current))
+        })
+    }
+
+    /// The communes of a département.
+    pub fn communes_of(&self, departement: &Departement) -> impl Iterator<Item = &Commune> + '_ {
+        let departement = departement.clone();
+        self.communes
+            .values()
+            .filter(move |c| c.departement == departement)
+    }
+
+    /// The mean of the points of a département's communes (`None` if none has a point): where an
+    /// offer located only by its département is put.
+    pub fn departement_centroid(&self, departement: &Departement) -> Option<GeoPoint> {
+        let (mut lat, mut lon, mut n) = (0.0, 0.0, 0u32);
+        for point in self.communes_of(departement).filter_map(|c| c.point) {
+            lat += point.lat;
+            lon += point.lon;
+            n += 1;
+        }
+        (n > 0).then(|| GeoPoint {
+            lat: lat / f64::from(n),
+            lon: lon / f64::from(n),
+        })
+    }
+
     /// The communes of a region.
     pub fn communes_in(&self, region: RegionCode) -> impl Iterator<Item = &Commune> + '_ {
-        self.communes.values().filter(move |c| c.region == Some(region))
+        self.communes
+            .values()
+            .filter(move |c| c.region == Some(region))
     }
 }

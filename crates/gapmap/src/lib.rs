@@ -1,3 +1,36 @@
 //! The gapmap application: command-line commands and report writers over the gapmap libraries.
+//!
+//! `main.rs` only parses arguments and calls [`run`]; everything else lives here so that tests
+//! can drive commands in-process.
 
+pub mod cli;
+pub mod commands;
+pub mod config;
+pub mod pipeline;
+pub mod progress;
 pub mod report;
+
+use std::io::Write;
+use std::process::ExitCode;
+
+use cli::{Cli, Command};
+use progress::Progress;
+
+/// Runs a parsed command line, writing results to standard output.
+pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    let progress = Progress::new(cli.quiet);
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    match &cli.command {
+        Command::Import(args) => commands::import::run(args, &progress, &mut out)?,
+        Command::Rejects(args) => commands::rejects::run(args, &mut out)?,
+        Command::Search(args) => commands::search::search(args, &progress, &mut out)?,
+        Command::Resolve(args) => commands::search::resolve(args, &progress, &mut out)?,
+        Command::Competences(args) => commands::search::competences(args, &progress, &mut out)?,
+        Command::Gaps(args) => commands::gaps::run(args, &progress, &mut out)?,
+        Command::Explain(args) => commands::gaps::explain(args, &progress, &mut out)?,
+        Command::Report(args) => commands::report::run(args, &progress, &mut out)?,
+    }
+    out.flush()?;
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,18 +1,66 @@
 //! Training offers: Affelnet and Parcoursup capacities joined to the BCN, Certif Info, school
 //! directories, communes and InserJeunes outcomes.
+//!
+//! One offer per row of each source, never merged and never dropped for a failed join:
+//! - **Affelnet lycée** (`attractivite_capacite_<year>.csv`): school x MEFSTAT11 x status (`ST`
+//!   school, `AP` apprenticeship; the published files hold only `ST`). Every row is an offer,
+//!   general "seconde" MEFs included. `999` seats is Affelnet's placeholder
+//!   ([`Capacity::Placeholder`]), never 999 seats.
+//! - **Parcoursup BTS** (`BTS_attractivite_capacite_<year>.csv`): school x MEFSTAT11 x status
+//!   (`Scolaire`/`Apprentissage`), capacity, confirmed wishes; 2022-2023 also give the CFD, used
+//!   when the BCN does not know the MEF.
+//! - **Parcoursup course list** (`fr-esr-parcoursup.csv`): school, course label, GPS point; no
+//!   code and no capacity ([`Capacity::Unknown`]); its year is not published and is written `0`.
+//!   It overlaps the BTS capacities (a BTS course is in both): select sources accordingly.
+//!
+//! Joins: MEFSTAT11 -> BCN training unit (diploma CFD, duration) -> BCN diploma (label, level,
+//! NSF) -> Certif Info certifications with that CFD (ROME codes, Formacodes, RNCP; level and NSF
+//! when the BCN lacks them) and the apprenticeship kit (RNCP). A MEF unknown to the BCN keeps the
+//! offer and records a field reject. The label is the course's own when the source has one, else
+//! the BCN diploma's, else the BCN unit's, else `MEFSTAT11 <code>`. Location: see
+//! [`locate`](self::locate); outcomes: see [`outcomes`](self::outcomes).
+//!
+//! Identifiers are `source:year:UAI:code:mode` ([`OfferId::new`]). Some files list the same
+//! school x MEF x status twice (two sections with their own capacities, e.g. a "parcours
+//! partenariat lycée militaire"): both rows are kept, the second gets the identifier suffixed
+//! `#2` ([`OfferId::nth`]), and so on.
+//!
+//! With a region filter, rows of schools outside the region are skipped before any check and are
+//! not counted in the report; a row whose UAI is invalid is rejected whatever the filter (its
+//! region is unknown).
 
-use gapmap_model::{Offer, RegionCode, Referential, Territory};
+mod directory;
+mod locate;
+mod outcomes;
+mod sources;
 
-use crate::{DataDir, ImportReport, IngestError};
+use std::cell::RefCell;
+use std::collections::{BTreeMap, BTreeSet};
+
+use gapmap_model::{
+    Capacity, Certification, Cfd, GeoPoint, Location, MefStat11, Offer, OfferId, OfferSource,
+    Referential, RegionCode, Territory, Uai,
+};
+
+use crate::{DataDir, ImportReport, IngestError, Reject, layout};
+use directory::Directory;
+use locate::Locator;
+use outcomes::OutcomeIndex;
+use sources::{RawOffer, RegionScope};
 
 /// Which offers to keep.
 #[derive(Clone, Debug, Default)]
 pub struct OfferFilter {
     /// Keep only offers in this region (by the UAI's département); `None` keeps all.
     pub region: Option<RegionCode>,
+    /// Read every year of each source. By default (`false`) only the latest year present in the
+    /// folder is read for each source, so that a course is not counted once per year.
+    pub all_years: bool,
 }
 
-/// Reads and assembles the training offers.
+/// Reads and assembles the training offers of the sources present in the folder (a source with
+/// no file is skipped). Directories and outcome files are optional: without them offers are
+/// located by département and have no outcomes.
 pub fn read_offers(
     data: &DataDir,
     referential: &Referential,
@@ -20,6 +68,278 @@ pub fn read_offers(
     filter: &OfferFilter,
     report: &mut ImportReport,
 ) -> Result<Vec<Offer>, IngestError> {
-    let _ = (data, referential, territory, filter, report);
-    Ok(Vec::new())
+    let scope = RegionScope {
+        region: filter.region,
+        territory,
+    };
+    let mut raw: Vec<RawOffer> = Vec::new();
+    for &(year, standard) in years(data, layout::offers::AFFELNET, filter.all_years) {
+        raw.extend(sources::read_affelnet(
+            data, standard, year, &scope, report,
+        )?);
+    }
+    for &(year, standard) in years(data, layout::offers::PARCOURSUP_BTS, filter.all_years) {
+        raw.extend(sources::read_parcoursup_bts(
+            data, standard, year, &scope, report,
+        )?);
+    }
+    if data.has(layout::offers::PARCOURSUP) {
+        raw.extend(sources::read_parcoursup(
+            data,
+            layout::offers::PARCOURSUP,
+            &scope,
+            report,
+        )?);
+    }
+    let directory = Directory::read(data, report)?;
+    let outcomes = OutcomeIndex::read(data, referential, report)?;
+    let mut hints = SchoolHints::default();
+    for r in &raw {
+        if let Some(point) = r.point {
+            hints.points.entry(r.uai).or_insert(point);
+        }
+        if let Some(name) = &r.school_name {
+            hints.names.entry(r.uai).or_insert_with(|| name.clone());
+        }
+    }
+    let joiner = Joiner::new(referential, territory, directory, hints, outcomes);
+    let mut seen: BTreeMap<OfferId, u32> = BTreeMap::new();
+    let mut offers = Vec::with_capacity(raw.len());
+    for r in raw {
+        let (mut offer, rejects) = joiner.assemble(r);
+        for reject in rejects {
+            report.reject(reject);
+        }
+        let n = seen.entry(offer.id.clone()).or_insert(0);
+        *n += 1;
+        if *n > 1 {
+            offer.id = offer.id.nth(*n);
+        }
+        offers.push(offer);
+    }
+    Ok(offers)
 }
+
+/// The years of a source to read: those whose file is present, all or only the latest.
+fn years<'a>(data: &DataDir, files: &'a [(u16, &'a str)], all: bool) -> &'a [(u16, &'a str)] {
+    let present: Vec<usize> = (0..files.len()).filter(|&i| data.has(files[i].1)).collect();
+    match (present.first(), present.last()) {
+        (Some(&first), Some(&last)) if all => &files[first..=last],
+        (_, Some(&last)) => &files[last..=last],
+        _ => &[],
+    }
+}
+
+/// What the Parcoursup course list tells of schools that other sources name only by UAI: a
+/// course point (to locate a school in no directory) and the school's name.
+#[derive(Default)]
+struct SchoolHints {
+    points: BTreeMap<Uai, GeoPoint>,
+    names: BTreeMap<Uai, String>,
+}
+
+/// The joins of an offer to the referential, the directories, the territory and the outcomes.
+struct Joiner<'a> {
+    referential: &'a Referential,
+    certifications: BTreeMap<Cfd, Vec<&'a Certification>>,
+    /// The final-year units of each diploma, where the outcomes of a school course are counted.
+    final_year_mefs: BTreeMap<Cfd, Vec<MefStat11>>,
+    directory: Directory,
+    /// What the Parcoursup course list tells of schools.
+    hints: SchoolHints,
+    /// Locations already found, by school.
+    locations: RefCell<BTreeMap<Uai, Location>>,
+    locator: Locator<'a>,
+    outcomes: OutcomeIndex,
+}
+
+impl<'a> Joiner<'a> {
+    fn new(
+        referential: &'a Referential,
+        territory: &'a Territory,
+        directory: Directory,
+        hints: SchoolHints,
+        outcomes: OutcomeIndex,
+    ) -> Self {
+        let mut certifications: BTreeMap<Cfd, Vec<&Certification>> = BTreeMap::new();
+        for c in &referential.certifications {
+            if let Some(cfd) = c.cfd {
+                certifications.entry(cfd).or_default().push(c);
+            }
+        }
+        let mut final_year_mefs: BTreeMap<Cfd, Vec<MefStat11>> = BTreeMap::new();
+        for u in referential.mef_units.values() {
+            if let (Some(mef), Some(year), Some(duration)) =
+                (u.mefstat11, u.year_of_course, u.duration_years)
+                && year == duration
+            {
+                final_year_mefs.entry(u.cfd).or_default().push(mef);
+            }
+        }
+        Joiner {
+            referential,
+            certifications,
+            final_year_mefs,
+            directory,
+            hints,
+            locations: RefCell::default(),
+            locator: Locator::new(territory),
+            outcomes,
+        }
+    }
+
+    /// Builds the offer of a row, with the field rejects of failed joins.
+    fn assemble(&self, raw: RawOffer) -> (Offer, Vec<Reject>) {
+        let mut rejects = Vec::new();
+        let unit = raw
+            .mefstat11
+            .and_then(|m| self.referential.mef_units.get(&m));
+        if let (Some(mef), None) = (raw.mefstat11, unit) {
+            let reason = if raw.cfd.is_some() {
+                "unknown to the BCN (nMef): the source's CFD is used"
+            } else {
+                "unknown to the BCN (nMef): no diploma, level or ROME codes"
+            };
+            rejects.push(field_reject(&raw, "MEFSTAT11", mef.as_str(), reason));
+        }
+        let cfd = unit.map(|u| u.cfd).or(raw.cfd);
+        let diploma = cfd.and_then(|c| self.referential.diplomas.get(&c));
+        let certifications: &[&Certification] = cfd
+            .and_then(|c| self.certifications.get(&c))
+            .map_or(&[], Vec::as_slice);
+        let mut rome = Vec::new();
+        let mut formacodes = Vec::new();
+        let mut rncp = BTreeSet::new();
+        for c in certifications {
+            for code in &c.rome {
+                if !rome.contains(code) {
+                    rome.push(*code);
+                }
+            }
+            for code in &c.formacodes {
+                if !formacodes.contains(code) {
+                    formacodes.push(*code);
+                }
+            }
+            rncp.extend(c.rncp);
+        }
+        if let Some(codes) = cfd.and_then(|c| self.referential.cfd_rncp.get(&c)) {
+            rncp.extend(codes.iter().copied());
+        }
+        let label = raw
+            .label
+            .clone()
+            .or_else(|| diploma.map(|d| d.label.clone()))
+            .or_else(|| unit.map(|u| u.label.clone()))
+            .or_else(|| raw.mefstat11.map(|m| format!("MEFSTAT11 {m}")))
+            .unwrap_or_else(|| raw.code.clone());
+        let school = self.directory.schools.get(&raw.uai);
+        let locate = || {
+            let hint = self.hints.points.get(&raw.uai).copied();
+            self.locator.locate(raw.uai, school, raw.point, hint)
+        };
+        // Schools have many offers: a location without the offer's own point is the school's.
+        let location = match raw.point {
+            Some(_) => locate(),
+            None => self
+                .locations
+                .borrow_mut()
+                .entry(raw.uai)
+                .or_insert_with(locate)
+                .clone(),
+        };
+        let mut mefs: Vec<_> = raw.mefstat11.into_iter().chain(raw.terminal_mef).collect();
+        if let Some(last) = cfd.and_then(|c| self.final_year_mefs.get(&c)) {
+            mefs.extend(last.iter().copied());
+        }
+        let outcomes = self
+            .outcomes
+            .find(location.region, raw.mode, &mefs, cfd, raw.uai);
+        let offer = Offer {
+            id: OfferId::new(raw.source, raw.year, raw.uai, &raw.code, raw.mode),
+            source: raw.source,
+            year: raw.year,
+            uai: raw.uai,
+            school_name: school
+                .and_then(|s| s.name.clone())
+                .or(raw.school_name)
+                .or_else(|| self.hints.names.get(&raw.uai).cloned()),
+            location,
+            label,
+            cfd,
+            mefstat11: raw.mefstat11,
+            rncp: rncp.into_iter().collect(),
+            level: diploma
+                .and_then(|d| d.level)
+                .or_else(|| certifications.iter().find_map(|c| c.level)),
+            nsf: diploma
+                .and_then(|d| d.nsf)
+                .or_else(|| certifications.iter().find_map(|c| c.nsf)),
+            formacodes,
+            rome,
+            mode: raw.mode,
+            duration_years: unit.and_then(|u| u.duration_years),
+            capacity: raw.capacity,
+            applications: raw.applications,
+            outcomes,
+        };
+        (offer, rejects)
+    }
+}
+
+fn field_reject(raw: &RawOffer, field: &str, value: &str, reason: &str) -> Reject {
+    Reject {
+        file: raw.file.clone(),
+        line: raw.line,
+        field: Some(field.to_owned()),
+        value: value.to_owned(),
+        reason: reason.to_owned(),
+        row_dropped: false,
+    }
+}
+
+/// Figures about a set of offers, for reports and checks.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct OfferSummary {
+    /// Offers by source key and year.
+    pub by_source: BTreeMap<(OfferSource, u16), usize>,
+    /// Total known seats ([`Capacity::Seats`]).
+    pub seats: u64,
+    /// Offers whose capacity is a placeholder (Affelnet `999`).
+    pub placeholders: usize,
+    /// Offers with no capacity.
+    pub unknown_capacity: usize,
+    /// Offers by location precision key (`point`, `commune`, `postcode`, `departement`).
+    pub by_precision: BTreeMap<&'static str, usize>,
+    /// Offers with at least one ROME code.
+    pub with_rome: usize,
+    /// Offers with outcomes.
+    pub with_outcomes: usize,
+    /// Offers whose identifier got a `#n` suffix (a repeated row).
+    pub repeated: usize,
+}
+
+impl OfferSummary {
+    /// Counts `offers`.
+    pub fn of(offers: &[Offer]) -> OfferSummary {
+        let mut s = OfferSummary::default();
+        for o in offers {
+            *s.by_source.entry((o.source, o.year)).or_insert(0) += 1;
+            match o.capacity {
+                Capacity::Seats(n) => s.seats += u64::from(n),
+                Capacity::Placeholder(_) => s.placeholders += 1,
+                Capacity::Unknown => s.unknown_capacity += 1,
+            }
+            *s.by_precision
+                .entry(o.location.precision.key())
+                .or_insert(0) += 1;
+            s.with_rome += usize::from(!o.rome.is_empty());
+            s.with_outcomes += usize::from(o.outcomes.is_some());
+            s.repeated += usize::from(o.id.as_str().contains('#'));
+        }
+        s
+    }
+}
+
+#[cfg(test)]
+mod tests;

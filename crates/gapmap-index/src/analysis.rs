@@ -1,0 +1,322 @@
+//! French text analysis: how a label or a query becomes index terms.
+//!
+//! The pipeline is `SimpleTokenizer -> RemoveLongFilter -> LowerCaser -> StopWordFilter(French)
+//! -> StopWordFilter(gender fragments) -> AsciiFoldingFilter -> CompoundSplit -> GenderFold
+//! -> Stemmer(French)`:
+//! - stop words come before folding because the French list holds accented words (`à`, `étant`);
+//! - the tokenizer splits on apostrophes and the French list holds `l`, `d`, `qu`, so elisions fall
+//!   away; the gender fragments left by "(e)", "/ne", "(trice)" are dropped the same way;
+//! - folding comes before stemming so that "securite" and "sécurité" give the same stem;
+//! - a few learned prefixes (`cyber`, `tele`, `aero`, `electro`, ...) are split off so that
+//!   "cybersécurité", "cybersecurite" and "cyber sécurité" give the same terms;
+//! - feminine job-title suffixes are folded to the masculine ("conductrice" -> "conducteur"), on
+//!   both sides, so either form of "Conducteur / Conductrice" matches.
+
+use tantivy::Index;
+use tantivy::tokenizer::{
+    AsciiFoldingFilter, Language, LowerCaser, RemoveLongFilter, SimpleTokenizer, Stemmer,
+    StopWordFilter, TextAnalyzer, Token, TokenFilter, TokenStream, Tokenizer,
+};
+
+/// Name under which the French analyser is registered in every index of this crate.
+pub const FRENCH: &str = "gapmap_fr";
+
+/// Fragments left by gender marks ("Technicien(ne)", "Vendeur/euse", "Agent(e)") and short
+/// labels ("Accompagnateur(trice)"), in accented and folded forms. Counted from the
+/// parenthesised fragments of the ROME short labels.
+const GENDER_FRAGMENTS: &[&str] = &[
+    "e", "es", "ne", "nes", "le", "les", "se", "ses", "ve", "fe", "re", "s", "ère", "ere", "ière",
+    "iere", "euse", "teuse", "trice", "rice", "ice", "sse", "esse", "tive", "ive", "eresse",
+];
+
+/// Prefixes written glued or apart ("cybersécurité", "cyber sécurité"), split off as their own
+/// term when what follows is long enough to be a word of its own.
+const SPLIT_PREFIXES: &[&str] = &[
+    "cyber", "tele", "aero", "electro", "hydro", "radio", "micro", "thermo", "agro", "bio",
+];
+
+/// A remainder shorter than this stays glued ("electronique" is not "electro" + "nique").
+const MIN_REMAINDER: usize = 6;
+
+/// Feminine -> masculine suffixes of French job titles, applied to folded lowercase words of at
+/// least [`MIN_GENDER_WORD`] letters. Order matters: the longest suffix first.
+const GENDER_SUFFIXES: &[(&str, &str)] = &[
+    ("trice", "teur"),
+    ("euse", "eur"),
+    ("ienne", "ien"),
+    ("iere", "ier"),
+    ("elle", "el"),
+    ("ere", "er"),
+    ("ee", "e"),
+];
+
+const MIN_GENDER_WORD: usize = 6;
+
+/// The French analyser used for indexing and querying (see the module docs).
+pub fn french_analyzer() -> TextAnalyzer {
+    build_analyzer(true)
+}
+
+/// The same analyser without the stemmer: whole folded words, for string-similarity re-ranking.
+pub fn french_words_analyzer() -> TextAnalyzer {
+    build_analyzer(false)
+}
+
+fn build_analyzer(stem: bool) -> TextAnalyzer {
+    let fragments = GENDER_FRAGMENTS.iter().map(|s| (*s).to_owned());
+    // `StopWordFilter::new` only fails for languages without a list; French has one.
+    let french_stops = StopWordFilter::new(Language::French)
+        .unwrap_or_else(|| StopWordFilter::remove(Vec::<String>::new()));
+    let builder = TextAnalyzer::builder(SimpleTokenizer::default())
+        .filter(RemoveLongFilter::limit(40))
+        .filter(LowerCaser)
+        .filter(french_stops)
+        .filter(StopWordFilter::remove(fragments))
+        .filter(AsciiFoldingFilter)
+        .filter(CompoundSplit)
+        .filter(GenderFold);
+    if stem {
+        builder.filter(Stemmer::new(Language::French)).build()
+    } else {
+        builder.build()
+    }
+}
+
+/// Registers the analysers on `index`. Tokenizers are not saved in the index: call this after
+/// every `Index::create_*` and `Index::open*`.
+pub fn register(index: &Index) {
+    index.tokenizers().register(FRENCH, french_analyzer());
+}
+
+/// The terms `text` gives under the French analyser, in order.
+///
+/// ```
+/// let terms = gapmap_index::analyze("Conductrice d'engins de l'armée");
+/// assert_eq!(terms, gapmap_index::analyze("conducteur engins armee"));
+/// ```
+pub fn analyze(text: &str) -> Vec<String> {
+    run(&mut french_analyzer(), text)
+}
+
+/// The folded words of `text` (no stemming), stop words and gender marks removed.
+pub fn normalize_words(text: &str) -> Vec<String> {
+    run(&mut french_words_analyzer(), text)
+}
+
+pub(crate) fn run(analyzer: &mut TextAnalyzer, text: &str) -> Vec<String> {
+    let mut stream = analyzer.token_stream(text);
+    let mut terms = Vec::new();
+    while stream.advance() {
+        terms.push(stream.token().text.clone());
+    }
+    terms
+}
+
+fn fold_gender(word: &mut String) {
+    if word.len() < MIN_GENDER_WORD {
+        return;
+    }
+    for (feminine, masculine) in GENDER_SUFFIXES {
+        if let Some(stem) = word.strip_suffix(feminine) {
+            // "-ere" only after a consonant ("boulangere"), not "-iere" handled above.
+            if *feminine == "ere" && stem.ends_with(['a', 'e', 'i', 'o', 'u']) {
+                return;
+            }
+            let stem_len = stem.len();
+            word.truncate(stem_len);
+            word.push_str(masculine);
+            return;
+        }
+    }
+}
+
+/// Token filter mapping feminine job-title suffixes to the masculine ones.
+#[derive(Clone)]
+struct GenderFold;
+
+impl TokenFilter for GenderFold {
+    type Tokenizer<T: Tokenizer> = GenderFoldFilter<T>;
+
+    fn transform<T: Tokenizer>(self, tokenizer: T) -> GenderFoldFilter<T> {
+        GenderFoldFilter { inner: tokenizer }
+    }
+}
+
+#[derive(Clone)]
+struct GenderFoldFilter<T> {
+    inner: T,
+}
+
+impl<T: Tokenizer> Tokenizer for GenderFoldFilter<T> {
+    type TokenStream<'a> = GenderFoldStream<T::TokenStream<'a>>;
+
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> Self::TokenStream<'a> {
+        GenderFoldStream {
+            tail: self.inner.token_stream(text),
+        }
+    }
+}
+
+struct GenderFoldStream<T> {
+    tail: T,
+}
+
+impl<T: TokenStream> TokenStream for GenderFoldStream<T> {
+    fn advance(&mut self) -> bool {
+        if !self.tail.advance() {
+            return false;
+        }
+        fold_gender(&mut self.tail.token_mut().text);
+        true
+    }
+
+    fn token(&self) -> &Token {
+        self.tail.token()
+    }
+
+    fn token_mut(&mut self) -> &mut Token {
+        self.tail.token_mut()
+    }
+}
+
+/// Token filter splitting a known prefix off a folded word ("cybersecurite" -> "cyber",
+/// "securite").
+#[derive(Clone)]
+struct CompoundSplit;
+
+impl TokenFilter for CompoundSplit {
+    type Tokenizer<T: Tokenizer> = CompoundSplitFilter<T>;
+
+    fn transform<T: Tokenizer>(self, tokenizer: T) -> CompoundSplitFilter<T> {
+        CompoundSplitFilter { inner: tokenizer }
+    }
+}
+
+#[derive(Clone)]
+struct CompoundSplitFilter<T> {
+    inner: T,
+}
+
+impl<T: Tokenizer> Tokenizer for CompoundSplitFilter<T> {
+    type TokenStream<'a> = CompoundSplitStream<T::TokenStream<'a>>;
+
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> Self::TokenStream<'a> {
+        CompoundSplitStream {
+            tail: self.inner.token_stream(text),
+            pending: None,
+            current: Token::default(),
+        }
+    }
+}
+
+struct CompoundSplitStream<T> {
+    tail: T,
+    /// The remainder of a split word, emitted after its prefix.
+    pending: Option<Token>,
+    current: Token,
+}
+
+fn split_prefix(word: &str) -> Option<(&str, &str)> {
+    SPLIT_PREFIXES.iter().find_map(|prefix| {
+        let rest = word.strip_prefix(prefix)?;
+        let rest = rest.strip_prefix('-').unwrap_or(rest);
+        (rest.len() >= MIN_REMAINDER).then_some((*prefix, rest))
+    })
+}
+
+impl<T: TokenStream> TokenStream for CompoundSplitStream<T> {
+    fn advance(&mut self) -> bool {
+        if let Some(rest) = self.pending.take() {
+            self.current = rest;
+            return true;
+        }
+        if !self.tail.advance() {
+            return false;
+        }
+        let token = self.tail.token();
+        self.current = token.clone();
+        if let Some((prefix, rest)) = split_prefix(&token.text) {
+            let (prefix, rest) = (prefix.to_owned(), rest.to_owned());
+            let mut second = token.clone();
+            second.text = rest;
+            second.position = token.position;
+            self.current.text = prefix;
+            self.pending = Some(second);
+        }
+        true
+    }
+
+    fn token(&self) -> &Token {
+        &self.current
+    }
+
+    fn token_mut(&mut self) -> &mut Token {
+        &mut self.current
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use expect_test::{Expect, expect};
+
+    use super::*;
+
+    #[track_caller]
+    fn check(input: &str, expect: Expect) {
+        let terms = analyze(input);
+        let words = normalize_words(input);
+        expect.assert_eq(&format!("{}\n{}", terms.join(" "), words.join(" ")));
+    }
+
+    #[test]
+    fn analysis() {
+        check(
+            "Conducteur / Conductrice d'engins agricoles",
+            expect![[r#"
+                conducteur conducteur engin agricol
+                conducteur conducteur engins agricoles"#]],
+        );
+        check(
+            "Technicien(ne) de l'armée qu'il soit",
+            expect![[r#"
+                technicien arme
+                technicien armee"#]],
+        );
+        check(
+            "Accompagnateur(trice) médicosocial(e) vie journalière",
+            expect![[r#"
+                accompagnateur medicosocial vi journali
+                accompagnateur medicosocial vie journalier"#]],
+        );
+        check(
+            "cybersécurité",
+            expect![[r#"
+                cyb securit
+                cyber securite"#]],
+        );
+        check(
+            "Cyber sécurité",
+            expect![[r#"
+                cyb securit
+                cyber securite"#]],
+        );
+        check(
+            "Télépilote de drone",
+            expect![[r#"
+                tel pilot dron
+                tele pilote drone"#]],
+        );
+        check(
+            "Électronique, électromécanicien",
+            expect![[r#"
+                electron electro mecanicien
+                electronique electro mecanicien"#]],
+        );
+        check(
+            "Vendeuse, infirmière, boulangère, technicienne",
+            expect![[r#"
+                vendeur infirmi boulang technicien
+                vendeur infirmier boulanger technicien"#]],
+        );
+    }
+}

@@ -1,0 +1,746 @@
+//! The offers index: the training map, searchable by text, codes, level, mode and place.
+
+use std::cmp::Reverse;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::ops::Bound;
+use std::path::Path;
+
+use gapmap_model::{
+    BassinCode, Certification, Cfd, Departement, EuropeanLevel, GeoPoint, InseeCommune, Offer,
+    OfferId, OgrCode, Referential, RegionCode, RncpCode, RomeCode, TrainingMode,
+};
+use tantivy::collector::TopDocs;
+use tantivy::query::{
+    AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, Occur, Query, RangeQuery, TermQuery,
+    TermSetQuery,
+};
+use tantivy::schema::{
+    FAST, Field, INDEXED, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing,
+    TextOptions, Value,
+};
+use tantivy::{DocAddress, DocSet, Index, IndexReader, ReloadPolicy, Searcher, TantivyDocument, Term};
+
+use crate::IndexError;
+use crate::analysis::{self, FRENCH};
+
+/// Where to search around.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Center {
+    /// A point.
+    Point(GeoPoint),
+    /// A commune: its point as carried by the offers located there (an offer located at commune
+    /// precision carries the commune's reference point). A commune without any such offer is an
+    /// [`IndexError::UnknownCommune`]; give a [`Center::Point`] from the territory instead.
+    Commune(InseeCommune),
+}
+
+/// A radius around a centre.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Near {
+    /// The centre.
+    pub center: Center,
+    /// Radius in kilometres (great-circle distance).
+    pub radius_km: f64,
+}
+
+/// A search over the offers: free text plus filters. Empty filters do not filter; a filter
+/// holding several values keeps offers matching any of them.
+#[derive(Clone, Debug, PartialEq)]
+pub struct OfferQuery {
+    /// Free text (French), matched against the course label, certification labels, school name,
+    /// ROME labels, core competences and RNCP skill blocks. Empty: filters only.
+    pub text: String,
+    /// ROME sheets: an offer matches if it leads to one of them or to its parent.
+    pub rome: Vec<RomeCode>,
+    /// Lowest European level (inclusive). Offers without a level fail a level filter.
+    pub min_level: Option<EuropeanLevel>,
+    /// Highest European level (inclusive).
+    pub max_level: Option<EuropeanLevel>,
+    /// School or apprenticeship.
+    pub mode: Option<TrainingMode>,
+    /// Départements.
+    pub departements: Vec<Departement>,
+    /// Regions.
+    pub regions: Vec<RegionCode>,
+    /// BMO employment areas.
+    pub bassins: Vec<BassinCode>,
+    /// Within a radius (offers without a point fail this filter).
+    pub near: Option<Near>,
+    /// Maximum number of hits.
+    pub limit: usize,
+}
+
+impl Default for OfferQuery {
+    fn default() -> Self {
+        OfferQuery {
+            text: String::new(),
+            rome: Vec::new(),
+            min_level: None,
+            max_level: None,
+            mode: None,
+            departements: Vec::new(),
+            regions: Vec::new(),
+            bassins: Vec::new(),
+            near: None,
+            limit: 20,
+        }
+    }
+}
+
+/// How a hit's score was made. `score` of the hit equals `text`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ScoreBreakdown {
+    /// Raw BM25 of the text part (0 without text).
+    pub bm25: f64,
+    /// BM25 divided by the best BM25 of the search, in [0, 1].
+    pub text: f64,
+    /// Distance from the centre, when a radius was asked.
+    pub distance_km: Option<f64>,
+    /// The filters the offer passed, as `name=value` (`rome=M1802`, `level=4..5`).
+    pub filters: Vec<String>,
+}
+
+/// One offer found by a search.
+#[derive(Clone, Debug, PartialEq)]
+pub struct OfferHit {
+    /// The offer.
+    pub offer: OfferId,
+    /// Its label.
+    pub label: String,
+    /// Ranking score in [0, 1] (see [`ScoreBreakdown`]).
+    pub score: f64,
+    /// How the score was made.
+    pub breakdown: ScoreBreakdown,
+    /// Query words (lowercase, as typed) found in the offer's text fields.
+    pub matched_terms: Vec<String>,
+}
+
+/// Text fields and their boosts: what the course is called weighs more than what its
+/// occupations require.
+const TEXT_FIELDS: &[(&str, f32)] = &[
+    ("label", 3.0),
+    ("certification", 2.0),
+    ("rome_label", 1.5),
+    ("skill_block", 1.0),
+    ("competence_text", 0.7),
+    ("school", 0.5),
+];
+
+#[derive(Clone)]
+pub(crate) struct Fields {
+    id: Field,
+    order: Field,
+    text: Vec<(Field, f32)>,
+    label: Field,
+    certification: Field,
+    rome_label: Field,
+    skill_block: Field,
+    competence_text: Field,
+    school: Field,
+    pub(crate) rome: Field,
+    pub(crate) rome_domain: Field,
+    pub(crate) competence: Field,
+    cfd: Field,
+    rncp: Field,
+    formacode: Field,
+    nsf: Field,
+    uai: Field,
+    commune: Field,
+    departement: Field,
+    pub(crate) region: Field,
+    bassin: Field,
+    mode: Field,
+    source: Field,
+    level: Field,
+    capacity: Field,
+    year: Field,
+    lat: Field,
+    lon: Field,
+}
+
+fn schema() -> (Schema, Fields) {
+    let mut b = Schema::builder();
+    let text = |stored: bool| {
+        let options = TextOptions::default().set_indexing_options(
+            TextFieldIndexing::default()
+                .set_tokenizer(FRENCH)
+                .set_index_option(IndexRecordOption::WithFreqs),
+        );
+        if stored { options.set_stored() } else { options }
+    };
+    let label = b.add_text_field("label", text(true));
+    let certification = b.add_text_field("certification", text(false));
+    let rome_label = b.add_text_field("rome_label", text(false));
+    let skill_block = b.add_text_field("skill_block", text(false));
+    let competence_text = b.add_text_field("competence_text", text(false));
+    let school = b.add_text_field("school", text(false));
+    let by_name: HashMap<&str, Field> = [
+        ("label", label),
+        ("certification", certification),
+        ("rome_label", rome_label),
+        ("skill_block", skill_block),
+        ("competence_text", competence_text),
+        ("school", school),
+    ]
+    .into_iter()
+    .collect();
+    let fields = Fields {
+        id: b.add_text_field("id", STRING | STORED),
+        order: b.add_u64_field("order", FAST),
+        text: TEXT_FIELDS
+            .iter()
+            .filter_map(|(name, boost)| Some((*by_name.get(name)?, *boost)))
+            .collect(),
+        label,
+        certification,
+        rome_label,
+        skill_block,
+        competence_text,
+        school,
+        rome: b.add_text_field("rome", STRING),
+        rome_domain: b.add_text_field("rome_domain", STRING),
+        competence: b.add_text_field("competence", STRING),
+        cfd: b.add_text_field("cfd", STRING),
+        rncp: b.add_text_field("rncp", STRING),
+        formacode: b.add_text_field("formacode", STRING),
+        nsf: b.add_text_field("nsf", STRING),
+        uai: b.add_text_field("uai", STRING),
+        commune: b.add_text_field("commune", STRING),
+        departement: b.add_text_field("departement", STRING),
+        region: b.add_text_field("region", STRING),
+        bassin: b.add_text_field("bassin", STRING),
+        mode: b.add_text_field("mode", STRING),
+        source: b.add_text_field("source", STRING),
+        level: b.add_u64_field("level", INDEXED | FAST),
+        capacity: b.add_u64_field("capacity", FAST),
+        year: b.add_u64_field("year", INDEXED | FAST),
+        lat: b.add_f64_field("lat", FAST),
+        lon: b.add_f64_field("lon", FAST),
+    };
+    (b.build(), fields)
+}
+
+/// What the offers' locations say about the territory, kept beside the index so that a need's
+/// place can be turned into a region without the territory tables.
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+pub(crate) struct Places {
+    pub(crate) departement_region: BTreeMap<String, u8>,
+    pub(crate) bassin_region: BTreeMap<u16, u8>,
+    pub(crate) commune_point: BTreeMap<String, (f64, f64)>,
+}
+
+impl Places {
+    pub(crate) fn from_offers(offers: &[Offer]) -> Places {
+        let mut places = Places::default();
+        for offer in offers {
+            let location = &offer.location;
+            if let Some(region) = location.region {
+                places
+                    .departement_region
+                    .insert(location.departement.as_str().to_owned(), region.get());
+                if let Some(bassin) = location.bassin {
+                    places.bassin_region.insert(bassin.get(), region.get());
+                }
+            }
+            if let (Some(commune), Some(point)) = (location.commune, location.point)
+                && location.precision == gapmap_model::LocationPrecision::Commune
+            {
+                places
+                    .commune_point
+                    .insert(commune.as_str().to_owned(), (point.lat, point.lon));
+            }
+        }
+        places
+    }
+}
+
+/// Referential lookups prepared once for a build.
+struct Lookups<'a> {
+    referential: &'a Referential,
+    by_cfd: HashMap<Cfd, Vec<&'a Certification>>,
+    by_rncp: HashMap<RncpCode, Vec<&'a Certification>>,
+    children: HashMap<RomeCode, Vec<RomeCode>>,
+    competences: HashMap<RomeCode, Vec<(OgrCode, bool)>>,
+}
+
+impl<'a> Lookups<'a> {
+    fn new(referential: &'a Referential) -> Self {
+        let mut by_cfd: HashMap<Cfd, Vec<&Certification>> = HashMap::new();
+        let mut by_rncp: HashMap<RncpCode, Vec<&Certification>> = HashMap::new();
+        for c in &referential.certifications {
+            if let Some(cfd) = c.cfd {
+                by_cfd.entry(cfd).or_default().push(c);
+            }
+            if let Some(rncp) = c.rncp {
+                by_rncp.entry(rncp).or_default().push(c);
+            }
+        }
+        let mut children: HashMap<RomeCode, Vec<RomeCode>> = HashMap::new();
+        for m in referential.metiers.values() {
+            children.entry(m.parent).or_default().push(m.code);
+        }
+        let mut competences: HashMap<RomeCode, Vec<(OgrCode, bool)>> = HashMap::new();
+        for link in &referential.metier_competences {
+            competences
+                .entry(link.rome)
+                .or_default()
+                .push((link.competence, link.core));
+        }
+        Lookups {
+            referential,
+            by_cfd,
+            by_rncp,
+            children,
+            competences,
+        }
+    }
+}
+
+/// The offers index (see the module docs).
+pub(crate) struct OffersIndex {
+    reader: IndexReader,
+    pub(crate) fields: Fields,
+    pub(crate) places: Places,
+}
+
+impl OffersIndex {
+    /// Builds the index in `dir` (an empty folder) or in memory.
+    pub(crate) fn build(
+        dir: Option<&Path>,
+        offers: &[Offer],
+        referential: &Referential,
+    ) -> Result<OffersIndex, IndexError> {
+        let (schema, fields) = schema();
+        let index = match dir {
+            Some(dir) => Index::create_in_dir(dir, schema)?,
+            None => Index::create_in_ram(schema),
+        };
+        analysis::register(&index);
+        let lookups = Lookups::new(referential);
+        // Offers in id order; `order` is the rank used to break score ties.
+        let mut sorted: Vec<&Offer> = offers.iter().collect();
+        sorted.sort_by(|a, b| a.id.cmp(&b.id));
+        let threads = std::thread::available_parallelism().map_or(1, |n| n.get().clamp(1, 4));
+        let mut writer = index.writer_with_num_threads(threads, 60_000_000 * threads)?;
+        for (rank, offer) in sorted.iter().enumerate() {
+            writer.add_document(document(&fields, &lookups, offer, rank as u64))?;
+        }
+        writer.commit()?;
+        writer.wait_merging_threads()?;
+        Self::from_index(index, fields, Places::from_offers(offers))
+    }
+
+    pub(crate) fn open(dir: &Path, places: Places) -> Result<OffersIndex, IndexError> {
+        let index = Index::open_in_dir(dir)?;
+        analysis::register(&index);
+        let (_, fields) = schema();
+        Self::from_index(index, fields, places)
+    }
+
+    fn from_index(index: Index, fields: Fields, places: Places) -> Result<OffersIndex, IndexError> {
+        let reader = index
+            .reader_builder()
+            .reload_policy(ReloadPolicy::Manual)
+            .try_into()?;
+        Ok(OffersIndex {
+            reader,
+            fields,
+            places,
+        })
+    }
+
+    /// Number of indexed offers.
+    pub(crate) fn len(&self) -> u64 {
+        self.reader.searcher().num_docs()
+    }
+
+    pub(crate) fn point_of(&self, center: &Center) -> Result<GeoPoint, IndexError> {
+        match center {
+            Center::Point(p) => Ok(*p),
+            Center::Commune(c) => self
+                .places
+                .commune_point
+                .get(c.as_str())
+                .and_then(|&(lat, lon)| GeoPoint::new(lat, lon))
+                .ok_or(IndexError::UnknownCommune(*c)),
+        }
+    }
+
+    /// Clauses matching `words` (analysed) in every text field with the field's boost.
+    pub(crate) fn text_clauses(&self, terms: &[String]) -> Vec<(Occur, Box<dyn Query>)> {
+        let unique: BTreeSet<&String> = terms.iter().collect();
+        let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        for &(field, boost) in &self.fields.text {
+            for term in &unique {
+                let q = TermQuery::new(
+                    Term::from_field_text(field, term),
+                    IndexRecordOption::WithFreqs,
+                );
+                clauses.push((Occur::Should, Box::new(BoostQuery::new(Box::new(q), boost))));
+            }
+        }
+        clauses
+    }
+
+    pub(crate) fn filter_of_codes(field: Field, values: &[String]) -> Box<dyn Query> {
+        let terms = values.iter().map(|v| Term::from_field_text(field, v));
+        Box::new(ConstScoreQuery::new(Box::new(TermSetQuery::new(terms)), 0.0))
+    }
+
+    /// Runs `scoring` (which may match nothing but filters) restricted by `filters`, keeps the
+    /// docs inside `circle` if any, and returns the best `limit` with their BM25, ranked by
+    /// score then offer id.
+    pub(crate) fn top(
+        &self,
+        searcher: &Searcher,
+        scoring: Option<Box<dyn Query>>,
+        filters: Vec<Box<dyn Query>>,
+        circle: Option<(GeoPoint, f64)>,
+        limit: usize,
+    ) -> Result<Vec<(f32, DocAddress, Option<f64>)>, IndexError> {
+        let mut clauses: Vec<(Occur, Box<dyn Query>)> =
+            filters.into_iter().map(|f| (Occur::Must, f)).collect();
+        if let Some(scoring) = scoring {
+            clauses.push((Occur::Must, scoring));
+        }
+        if let Some((center, radius)) = circle {
+            for (field, lo, hi) in bounding_box(center, radius, &self.fields) {
+                let range = RangeQuery::new(
+                    Bound::Included(Term::from_field_f64(field, lo)),
+                    Bound::Included(Term::from_field_f64(field, hi)),
+                );
+                clauses.push((
+                    Occur::Must,
+                    Box::new(ConstScoreQuery::new(Box::new(range), 0.0)),
+                ));
+            }
+        }
+        let query: Box<dyn Query> = if clauses.is_empty() {
+            Box::new(AllQuery)
+        } else {
+            Box::new(BooleanQuery::new(clauses))
+        };
+        let (order_name, lat_name, lon_name) = ("order", "lat", "lon");
+        let collector = TopDocs::with_limit(limit.max(1)).tweak_score(
+            move |segment: &tantivy::SegmentReader| {
+                let fast = segment.fast_fields();
+                let order = fast.u64(order_name).ok();
+                let lat = fast.f64(lat_name).ok();
+                let lon = fast.f64(lon_name).ok();
+                move |doc: tantivy::DocId, score: tantivy::Score| {
+                    let inside = match circle {
+                        None => true,
+                        Some((center, radius)) => {
+                            let point = lat
+                                .as_ref()
+                                .and_then(|c| c.first(doc))
+                                .zip(lon.as_ref().and_then(|c| c.first(doc)))
+                                .and_then(|(la, lo)| GeoPoint::new(la, lo));
+                            point.is_some_and(|p| p.distance_km(center) <= radius)
+                        }
+                    };
+                    let rank = order.as_ref().and_then(|c| c.first(doc)).unwrap_or(u64::MAX);
+                    (inside, score, Reverse(rank))
+                }
+            },
+        );
+        let found = searcher.search(query.as_ref(), &collector)?;
+        let mut top = Vec::with_capacity(found.len());
+        for ((inside, score, _), address) in found {
+            if !inside {
+                continue;
+            }
+            let distance = match circle {
+                Some((center, _)) => self.point(searcher, address).map(|p| p.distance_km(center)),
+                None => None,
+            };
+            top.push((score, address, distance));
+        }
+        top.truncate(limit);
+        Ok(top)
+    }
+
+    fn point(&self, searcher: &Searcher, address: DocAddress) -> Option<GeoPoint> {
+        let fast = searcher.segment_reader(address.segment_ord).fast_fields();
+        let lat = fast.f64("lat").ok()?.first(address.doc_id)?;
+        let lon = fast.f64("lon").ok()?.first(address.doc_id)?;
+        GeoPoint::new(lat, lon)
+    }
+
+    pub(crate) fn searcher(&self) -> Searcher {
+        self.reader.searcher()
+    }
+
+    /// The stored id and label of a hit.
+    pub(crate) fn id_and_label(
+        &self,
+        searcher: &Searcher,
+        address: DocAddress,
+    ) -> Result<(OfferId, String), IndexError> {
+        let doc: TantivyDocument = searcher.doc(address)?;
+        let text_of = |f: Field| {
+            doc.get_first(f)
+                .and_then(|v| v.as_str())
+                .unwrap_or_default()
+                .to_owned()
+        };
+        Ok((OfferId(text_of(self.fields.id)), text_of(self.fields.label)))
+    }
+
+    /// Whether the document holds `term` in `field` (read from the postings, so it works for
+    /// fields that are not stored).
+    pub(crate) fn has_term(
+        searcher: &Searcher,
+        address: DocAddress,
+        term: &Term,
+    ) -> Result<bool, IndexError> {
+        let segment = searcher.segment_reader(address.segment_ord);
+        let inverted = segment.inverted_index(term.field())?;
+        let postings = inverted.read_postings(term, IndexRecordOption::Basic)?;
+        Ok(postings.is_some_and(|mut p| p.seek(address.doc_id) == address.doc_id))
+    }
+
+    /// Which of the typed words (each with its analysed terms) the document matches in any
+    /// text field.
+    pub(crate) fn matched_words(
+        &self,
+        searcher: &Searcher,
+        address: DocAddress,
+        words: &[(String, Vec<String>)],
+    ) -> Result<Vec<String>, IndexError> {
+        let mut matched = Vec::new();
+        for (word, terms) in words {
+            let mut found = false;
+            'search: for term in terms {
+                for &(field, _) in &self.fields.text {
+                    if Self::has_term(searcher, address, &Term::from_field_text(field, term))? {
+                        found = true;
+                        break 'search;
+                    }
+                }
+            }
+            if found && !matched.contains(word) {
+                matched.push(word.clone());
+            }
+        }
+        Ok(matched)
+    }
+
+    /// Runs an [`OfferQuery`] whose ROME codes were already expanded to their parents.
+    pub(crate) fn search(
+        &self,
+        query: &OfferQuery,
+        rome_codes: &[String],
+    ) -> Result<Vec<OfferHit>, IndexError> {
+        let f = &self.fields;
+        let mut filters: Vec<Box<dyn Query>> = Vec::new();
+        let mut passed: Vec<String> = Vec::new();
+        if !rome_codes.is_empty() {
+            filters.push(Self::filter_of_codes(f.rome, rome_codes));
+            passed.push(format!("rome={}", rome_codes.join("|")));
+        }
+        if query.min_level.is_some() || query.max_level.is_some() {
+            let lo = query.min_level.map_or(0, |l| u64::from(l.get()));
+            let hi = query.max_level.map_or(u64::MAX, |l| u64::from(l.get()));
+            if lo > hi {
+                return Err(IndexError::InvalidQuery(format!(
+                    "level range {lo}..{hi} is empty"
+                )));
+            }
+            let range = RangeQuery::new(
+                Bound::Included(Term::from_field_u64(f.level, lo)),
+                Bound::Included(Term::from_field_u64(f.level, hi)),
+            );
+            filters.push(Box::new(ConstScoreQuery::new(Box::new(range), 0.0)));
+            let show = |l: Option<EuropeanLevel>| l.map(|l| l.get().to_string()).unwrap_or_default();
+            passed.push(format!("level={}..{}", show(query.min_level), show(query.max_level)));
+        }
+        if let Some(mode) = query.mode {
+            filters.push(Self::filter_of_codes(f.mode, &[mode.key().to_owned()]));
+            passed.push(format!("mode={}", mode.key()));
+        }
+        let mut code_filter = |name: &str, field: Field, values: Vec<String>| {
+            if !values.is_empty() {
+                passed.push(format!("{name}={}", values.join("|")));
+                filters.push(Self::filter_of_codes(field, &values));
+            }
+        };
+        code_filter(
+            "departement",
+            f.departement,
+            query.departements.iter().map(|d| d.as_str().to_owned()).collect(),
+        );
+        code_filter(
+            "region",
+            f.region,
+            query.regions.iter().map(|r| r.to_string()).collect(),
+        );
+        code_filter(
+            "bassin",
+            f.bassin,
+            query.bassins.iter().map(|b| b.to_string()).collect(),
+        );
+        let circle = match &query.near {
+            Some(near) => {
+                if !(near.radius_km.is_finite() && near.radius_km >= 0.0) {
+                    return Err(IndexError::InvalidQuery(format!(
+                        "radius {} km is not a distance",
+                        near.radius_km
+                    )));
+                }
+                let center = self.point_of(&near.center)?;
+                passed.push(format!("within={}km", near.radius_km));
+                Some((center, near.radius_km))
+            }
+            None => None,
+        };
+        let words = typed_words(&query.text);
+        let terms: Vec<String> = words.iter().flat_map(|(_, t)| t.iter().cloned()).collect();
+        let scoring: Option<Box<dyn Query>> =
+            (!terms.is_empty()).then(|| Box::new(BooleanQuery::new(self.text_clauses(&terms))) as _);
+        let searcher = self.searcher();
+        let top = self.top(&searcher, scoring, filters, circle, query.limit)?;
+        let best = top.first().map_or(0.0, |(s, _, _)| f64::from(*s));
+        let mut hits = Vec::with_capacity(top.len());
+        for (score, address, distance_km) in top {
+            let (offer, label) = self.id_and_label(&searcher, address)?;
+            let text = if best > 0.0 { f64::from(score) / best } else { 0.0 };
+            hits.push(OfferHit {
+                offer,
+                label,
+                score: text,
+                breakdown: ScoreBreakdown {
+                    bm25: f64::from(score),
+                    text,
+                    distance_km,
+                    filters: passed.clone(),
+                },
+                matched_terms: self.matched_words(&searcher, address, &words)?,
+            });
+        }
+        Ok(hits)
+    }
+}
+
+/// The words of a query as typed (lowercase) with the terms each gives.
+pub(crate) fn typed_words(text: &str) -> Vec<(String, Vec<String>)> {
+    let mut analyzer = analysis::french_analyzer();
+    text.split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(|w| (w.to_lowercase(), analysis::run(&mut analyzer, w)))
+        .filter(|(_, terms)| !terms.is_empty())
+        .collect()
+}
+
+fn bounding_box(center: GeoPoint, radius_km: f64, fields: &Fields) -> [(Field, f64, f64); 2] {
+    let dlat = (radius_km / GeoPoint::EARTH_RADIUS_KM).to_degrees();
+    let cos = center.lat.to_radians().cos().abs().max(1e-6);
+    let dlon = (dlat / cos).min(180.0);
+    [
+        (fields.lat, center.lat - dlat, center.lat + dlat),
+        (fields.lon, center.lon - dlon, center.lon + dlon),
+    ]
+}
+
+fn document(fields: &Fields, lookups: &Lookups<'_>, offer: &Offer, rank: u64) -> TantivyDocument {
+    let referential = lookups.referential;
+    let mut doc = TantivyDocument::default();
+    doc.add_text(fields.id, offer.id.as_str());
+    doc.add_u64(fields.order, rank);
+    doc.add_text(fields.label, &offer.label);
+    if let Some(name) = &offer.school_name {
+        doc.add_text(fields.school, name);
+    }
+    // Certifications by diploma code and by RNCP number, each once.
+    let mut certifications: BTreeMap<u32, &Certification> = BTreeMap::new();
+    if let Some(cfd) = offer.cfd {
+        for c in lookups.by_cfd.get(&cfd).into_iter().flatten() {
+            certifications.insert(c.certif_info_id, c);
+        }
+    }
+    for rncp in &offer.rncp {
+        for c in lookups.by_rncp.get(rncp).into_iter().flatten() {
+            certifications.insert(c.certif_info_id, c);
+        }
+    }
+    let mut rncps: BTreeSet<RncpCode> = offer.rncp.iter().copied().collect();
+    for c in certifications.values() {
+        doc.add_text(fields.certification, &c.label);
+        rncps.extend(c.rncp);
+    }
+    for rncp in &rncps {
+        doc.add_text(fields.rncp, rncp.to_string());
+        for block in referential.skill_blocks.get(rncp).into_iter().flatten() {
+            doc.add_text(fields.skill_block, &block.label);
+        }
+    }
+    // ROME: the offer's sheets, their parents, and the family (children of those parents).
+    let direct: BTreeSet<RomeCode> = offer.rome.iter().copied().collect();
+    let parents: BTreeSet<RomeCode> = direct.iter().map(|&c| referential.parent_of(c)).collect();
+    let mut family: BTreeSet<RomeCode> = direct.union(&parents).copied().collect();
+    for parent in &parents {
+        family.extend(lookups.children.get(parent).into_iter().flatten().copied());
+    }
+    for code in direct.union(&parents) {
+        doc.add_text(fields.rome, code.as_str());
+    }
+    let domains: BTreeSet<&str> = family.iter().map(|c| c.domain()).collect();
+    for domain in domains {
+        doc.add_text(fields.rome_domain, domain);
+    }
+    let mut competences: BTreeSet<OgrCode> = BTreeSet::new();
+    let mut core_texts: BTreeSet<OgrCode> = BTreeSet::new();
+    for code in &family {
+        if let Some(metier) = referential.metiers.get(code) {
+            doc.add_text(fields.rome_label, &metier.label);
+        }
+        // Core competences of the offer's own sheets as text; all of the family as codes.
+        let own = direct.contains(code) || parents.contains(code);
+        for &(ogr, core) in lookups.competences.get(code).into_iter().flatten() {
+            competences.insert(ogr);
+            if own && core && core_texts.insert(ogr) {
+                if let Some(c) = referential.competences.get(&ogr) {
+                    doc.add_text(fields.competence_text, &c.label);
+                }
+            }
+        }
+    }
+    for ogr in &competences {
+        doc.add_text(fields.competence, ogr.to_string());
+    }
+    if let Some(cfd) = offer.cfd {
+        doc.add_text(fields.cfd, cfd.as_str());
+    }
+    for formacode in &offer.formacodes {
+        doc.add_text(fields.formacode, formacode.to_string());
+    }
+    if let Some(nsf) = offer.nsf {
+        doc.add_text(fields.nsf, nsf.to_string());
+    }
+    doc.add_text(fields.uai, offer.uai.as_str());
+    let location = &offer.location;
+    if let Some(commune) = location.commune {
+        doc.add_text(fields.commune, commune.as_str());
+    }
+    doc.add_text(fields.departement, location.departement.as_str());
+    if let Some(region) = location.region {
+        doc.add_text(fields.region, region.to_string());
+    }
+    if let Some(bassin) = location.bassin {
+        doc.add_text(fields.bassin, bassin.to_string());
+    }
+    doc.add_text(fields.mode, offer.mode.key());
+    doc.add_text(fields.source, offer.source.key());
+    if let Some(level) = offer.level {
+        doc.add_u64(fields.level, u64::from(level.get()));
+    }
+    if let Some(seats) = offer.capacity.seats() {
+        doc.add_u64(fields.capacity, u64::from(seats));
+    }
+    doc.add_u64(fields.year, u64::from(offer.year));
+    if let Some(point) = location.point {
+        doc.add_f64(fields.lat, point.lat);
+        doc.add_f64(fields.lon, point.lon);
+    }
+    doc
+}

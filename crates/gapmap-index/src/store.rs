@@ -1,0 +1,219 @@
+//! The index on disk: "here is my content hash, give me an index built from it".
+//!
+//! Layout of the index folder:
+//! ```text
+//! CURRENT                  name of the generation in use (replaced atomically)
+//! gen-<nanos>-<pid>/       a complete generation: stamp.json, places.json, offers/, referential/
+//! .build-<nanos>-<pid>/    a build in progress (or left by a crash: ignored, removed later)
+//! ```
+//! A build writes a `.build-*` folder, renames it to `gen-*`, then replaces `CURRENT` by
+//! renaming a temporary file over it. Until that last rename, openers see the previous
+//! generation; after it, the new one. Old generations are removed after the switch (readers that
+//! still have them open keep their open files on POSIX systems).
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use gapmap_model::{Offer, Referential};
+use serde::{Deserialize, Serialize};
+
+use crate::offers::{OffersIndex, Places};
+use crate::referential::ReferentialIndex;
+use crate::{GapmapIndex, IndexError};
+
+/// Version of the index layout and analysis; bumped when a change needs a rebuild.
+pub const SCHEMA_VERSION: u32 = 1;
+
+const CURRENT: &str = "CURRENT";
+const STAMP: &str = "stamp.json";
+const PLACES: &str = "places.json";
+const GENERATION_PREFIX: &str = "gen-";
+const BUILD_PREFIX: &str = ".build-";
+
+/// What an index was built from: the caller's content hash and this crate's schema version.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct IndexStamp {
+    /// Hash of the data the index was built from (e.g. the store's content hash).
+    pub content_hash: String,
+    /// [`SCHEMA_VERSION`] of the build.
+    pub schema_version: u32,
+}
+
+impl IndexStamp {
+    /// The stamp of a build of `content_hash` by this version of the crate.
+    pub fn new(content_hash: &str) -> Self {
+        IndexStamp {
+            content_hash: content_hash.to_owned(),
+            schema_version: SCHEMA_VERSION,
+        }
+    }
+}
+
+/// Whether [`GapmapIndex::open_or_build`] reused the index on disk or built a new one.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum OpenOutcome {
+    /// The stamp matched: the index on disk was opened.
+    Reused,
+    /// The index was missing, stale or damaged: it was rebuilt.
+    Built,
+}
+
+fn io(path: &Path) -> impl FnOnce(std::io::Error) -> IndexError + '_ {
+    move |source| IndexError::Io {
+        path: path.to_owned(),
+        source,
+    }
+}
+
+fn unique_suffix() -> String {
+    let nanos = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_nanos());
+    format!("{nanos}-{}", std::process::id())
+}
+
+/// The generation folder `CURRENT` names, if any.
+fn current_generation(folder: &Path) -> Result<Option<PathBuf>, IndexError> {
+    let pointer = folder.join(CURRENT);
+    let name = match fs::read_to_string(&pointer) {
+        Ok(name) => name.trim().to_owned(),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => return Err(io(&pointer)(e)),
+    };
+    let valid = name.starts_with(GENERATION_PREFIX) && !name.contains(['/', '\\']);
+    if !valid {
+        return Err(IndexError::Damaged {
+            path: pointer,
+            reason: format!("{CURRENT} names {name:?}, not a generation folder"),
+        });
+    }
+    Ok(Some(folder.join(name)))
+}
+
+fn read_json<T: for<'de> Deserialize<'de>>(path: &Path) -> Result<T, IndexError> {
+    let text = fs::read_to_string(path).map_err(io(path))?;
+    serde_json::from_str(&text).map_err(|e| IndexError::Damaged {
+        path: path.to_owned(),
+        reason: e.to_string(),
+    })
+}
+
+fn write_json<T: Serialize>(path: &Path, value: &T) -> Result<(), IndexError> {
+    let text = serde_json::to_string(value).map_err(|e| IndexError::Damaged {
+        path: path.to_owned(),
+        reason: e.to_string(),
+    })?;
+    fs::write(path, text).map_err(io(path))
+}
+
+impl GapmapIndex {
+    /// The stamp of the index currently in `folder`, if there is a readable one.
+    pub fn current_stamp(folder: &Path) -> Result<Option<IndexStamp>, IndexError> {
+        match current_generation(folder)? {
+            Some(generation) if generation.join(STAMP).is_file() => {
+                read_json(&generation.join(STAMP)).map(Some)
+            }
+            _ => Ok(None),
+        }
+    }
+
+    /// Opens the index in `folder` if it was built from `content_hash` by this schema version;
+    /// `None` when there is none or it is stale.
+    pub fn open_current(folder: &Path, content_hash: &str) -> Result<Option<Self>, IndexError> {
+        let Some(generation) = current_generation(folder)? else {
+            return Ok(None);
+        };
+        if Self::current_stamp(folder)? != Some(IndexStamp::new(content_hash)) {
+            return Ok(None);
+        }
+        Self::open_generation(&generation).map(Some)
+    }
+
+    fn open_generation(generation: &Path) -> Result<Self, IndexError> {
+        let stamp: IndexStamp = read_json(&generation.join(STAMP))?;
+        let places: Places = read_json(&generation.join(PLACES))?;
+        Ok(GapmapIndex {
+            offers: OffersIndex::open(&generation.join("offers"), places)?,
+            referential: ReferentialIndex::open(&generation.join("referential"))?,
+            stamp: Some(stamp),
+            folder: Some(generation.to_owned()),
+        })
+    }
+
+    /// Opens the index in `folder` if its stamp matches `content_hash`, else (missing, stale
+    /// or damaged) builds it from `offers` and `referential` and switches to it.
+    pub fn open_or_build(
+        folder: &Path,
+        content_hash: &str,
+        offers: &[Offer],
+        referential: &Referential,
+    ) -> Result<(Self, OpenOutcome), IndexError> {
+        // A damaged current index is rebuilt rather than reported: the data can remake it.
+        if let Ok(Some(index)) = Self::open_current(folder, content_hash) {
+            return Ok((index, OpenOutcome::Reused));
+        }
+        let index = Self::build(folder, content_hash, offers, referential)?;
+        Ok((index, OpenOutcome::Built))
+    }
+
+    /// Builds a new generation in `folder` from `offers` and `referential`, switches to it
+    /// atomically and removes the older generations and leftover builds. One builder at a time.
+    pub fn build(
+        folder: &Path,
+        content_hash: &str,
+        offers: &[Offer],
+        referential: &Referential,
+    ) -> Result<Self, IndexError> {
+        fs::create_dir_all(folder).map_err(io(folder))?;
+        let suffix = unique_suffix();
+        let building = folder.join(format!("{BUILD_PREFIX}{suffix}"));
+        fs::create_dir(&building).map_err(io(&building))?;
+        for part in ["offers", "referential"] {
+            let path = building.join(part);
+            fs::create_dir(&path).map_err(io(&path))?;
+        }
+        drop(OffersIndex::build(
+            Some(&building.join("offers")),
+            offers,
+            referential,
+        )?);
+        drop(ReferentialIndex::build(
+            Some(&building.join("referential")),
+            referential,
+        )?);
+        write_json(&building.join(PLACES), &Places::from_offers(offers))?;
+        // The stamp is written last: a generation without it is incomplete.
+        write_json(&building.join(STAMP), &IndexStamp::new(content_hash))?;
+        let name = format!("{GENERATION_PREFIX}{suffix}");
+        let generation = folder.join(&name);
+        fs::rename(&building, &generation).map_err(io(&generation))?;
+        let pointer_tmp = folder.join(format!("{CURRENT}.{suffix}.tmp"));
+        fs::write(&pointer_tmp, &name).map_err(io(&pointer_tmp))?;
+        if let Ok(file) = fs::File::open(&pointer_tmp) {
+            // Best effort: make the pointer durable before it replaces the old one.
+            let _ = file.sync_all();
+        }
+        fs::rename(&pointer_tmp, folder.join(CURRENT)).map_err(io(folder))?;
+        remove_others(folder, &name);
+        Self::open_generation(&generation)
+    }
+}
+
+/// Removes generations other than `keep` and leftover builds and pointer files. Best effort: a
+/// folder that cannot be removed now will be at the next build.
+fn remove_others(folder: &Path, keep: &str) {
+    let Ok(entries) = fs::read_dir(folder) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let path = entry.path();
+        if (name.starts_with(GENERATION_PREFIX) && name != keep) || name.starts_with(BUILD_PREFIX)
+        {
+            let _ = fs::remove_dir_all(&path);
+        } else if name.starts_with(&format!("{CURRENT}.")) && name.ends_with(".tmp") {
+            let _ = fs::remove_file(&path);
+        }
+    }
+}

@@ -1,0 +1,518 @@
+//! The needs file: a recruiter's plan, one need per row (format in `datasets/README.md`).
+//!
+//! CSV (`;`, UTF-8 with or without BOM; `,` or tab are detected too) or XLSX (the sheet named
+//! `besoins`, else the first sheet). Lines starting with `#` are comments. Columns, by header name
+//! (case, accents and punctuation ignored; English names accepted):
+//!
+//! | column | required | content |
+//! |---|---|---|
+//! | `id` | no | stable identifier; default `file:line` |
+//! | `acheteur` | yes | a [`Buyer`] key: `armee-de-terre`, `marine-nationale`, `bitd:<name>`... |
+//! | `specialite` | yes* | the specialty as the buyer writes it |
+//! | `rome` | no | ROME codes separated by `\|`, `,` or spaces |
+//! | `competences` | no | OGR codes, same separators |
+//! | `niveau_min` | no | minimum European level, `1`-`8` or `Niveau 5` |
+//! | `lieu` | yes | `commune:80523`, `departement:59`, `bassin:3211`, `region:32`; a bare 5-character INSEE code or 2/3-character département |
+//! | `volume` | yes | people per year, whole or decimal (`12`, `2.5`, `2,5`), at most 3 decimals, > 0 |
+//! | `annee` | no | year of recruitment |
+//! | `tags` | no | free tags separated by `\|` or `,` |
+//! | `commentaire` | no | free text, not imported |
+//!
+//! (*) a row needs a specialty or at least one ROME code.
+//!
+//! A row without a usable buyer, location, volume, or anything to match on is dropped with one
+//! [`Reject`] that lists all its problems; a bad optional field (ROME code, level, year...) is left
+//! out with a `Reject` that keeps the row.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use gapmap_model::{
+    BassinCode, Buyer, Count, Departement, EuropeanLevel, InseeCommune, Need, NeedId, NeedLocation,
+    OgrCode, RegionCode, RomeCode, SourceRef, Volume,
+};
+
+use super::sheet::{SheetRow, read_sheet};
+use crate::table::{cut, fold};
+use crate::{ImportReport, IngestError, Reject, read_text};
+
+/// A data row before interpretation: line and fields as text.
+struct RawRow {
+    line: u64,
+    fields: Vec<String>,
+}
+
+/// Reads a needs file (CSV or XLSX by extension).
+pub(super) fn read_needs_file(
+    path: &Path,
+    report: &mut ImportReport,
+) -> Result<Vec<Need>, IngestError> {
+    let file = path.file_name().map_or_else(
+        || path.display().to_string(),
+        |n| n.to_string_lossy().into_owned(),
+    );
+    let extension = path
+        .extension()
+        .map(|e| e.to_string_lossy().to_lowercase())
+        .unwrap_or_default();
+    let rows = match extension.as_str() {
+        "xlsx" | "xlsm" | "xls" | "ods" => spreadsheet_rows(path, &file)?,
+        _ => csv_rows(path, &file)?,
+    };
+    let mut rows = rows.into_iter();
+    let header = rows.next().ok_or_else(|| IngestError::Format {
+        file: file.clone(),
+        line: 1,
+        message: "no header line (the file is empty or holds only comments)".to_owned(),
+    })?;
+    let columns = Columns::find(&header.fields, &file)?;
+    report.file(&file);
+    let mut needs = Vec::new();
+    let mut first_line_of_id: BTreeMap<String, u64> = BTreeMap::new();
+    for row in rows {
+        if row.fields.iter().all(String::is_empty) {
+            continue; // spreadsheet exports often end with empty `;;;` rows
+        }
+        // Trailing empty fields (`;;` at the end, unused spreadsheet columns) do not count.
+        let width = row
+            .fields
+            .iter()
+            .rposition(|f| !f.is_empty())
+            .map_or(0, |i| i + 1);
+        if width > header.fields.len() {
+            report.reject(Reject {
+                file: file.clone(),
+                line: row.line,
+                field: None,
+                value: cut(&row.fields.join(";"), 80),
+                reason: format!(
+                    "{width} fields where the header has {} (a `;` inside a field must be quoted)",
+                    header.fields.len()
+                ),
+                row_dropped: true,
+            });
+            continue;
+        }
+        let mut reading = RowReading {
+            file: &file,
+            row: &row,
+            fatal: Vec::new(),
+            soft: Vec::new(),
+        };
+        let need = reading.need(&columns);
+        let RowReading { fatal, soft, .. } = reading;
+        let need = match need {
+            Some(need) if fatal.is_empty() => need,
+            _ => {
+                report.reject(dropped(&file, row.line, fatal, soft));
+                continue;
+            }
+        };
+        if let Some(first) = first_line_of_id.get(need.id.as_str()) {
+            let reason = format!("duplicate id (first used on line {first})");
+            report.reject(Reject {
+                file: file.clone(),
+                line: row.line,
+                field: Some("id".to_owned()),
+                value: cut(need.id.as_str(), 80),
+                reason,
+                row_dropped: true,
+            });
+            continue;
+        }
+        first_line_of_id.insert(need.id.0.clone(), row.line);
+        for reject in soft {
+            report.reject(reject);
+        }
+        report.accept(&file);
+        needs.push(need);
+    }
+    Ok(needs)
+}
+
+/// One reject for a dropped row, naming every problem found on it.
+fn dropped(file: &str, line: u64, fatal: Vec<Problem>, soft: Vec<Reject>) -> Reject {
+    let mut problems = fatal.into_iter();
+    let first = problems.next().unwrap_or(Problem {
+        field: "",
+        value: String::new(),
+        reason: "unusable row".to_owned(),
+    });
+    let mut reason = first.reason;
+    for other in problems {
+        reason.push_str(&format!("; also {}: {}", other.field, other.reason));
+    }
+    for other in soft {
+        let field = other.field.unwrap_or_default();
+        reason.push_str(&format!("; also {field}: {}", other.reason));
+    }
+    Reject {
+        file: file.to_owned(),
+        line,
+        field: (!first.field.is_empty()).then(|| first.field.to_owned()),
+        value: cut(&first.value, 80),
+        reason,
+        row_dropped: true,
+    }
+}
+
+/// The rows of a CSV needs file, comments and header included, with their physical lines.
+fn csv_rows(path: &Path, file: &str) -> Result<Vec<RawRow>, IngestError> {
+    let (text, _encoding) = read_text(path)?;
+    // CRLF is normalised so that line numbers are physical lines.
+    let text = if text.contains('\r') {
+        text.replace("\r\n", "\n")
+    } else {
+        text
+    };
+    let header_line = text
+        .lines()
+        .find(|l| !l.trim().is_empty() && !l.starts_with('#'))
+        .unwrap_or("");
+    let separator = detect_separator(header_line);
+    let mut reader = csv::ReaderBuilder::new()
+        .delimiter(separator)
+        .comment(Some(b'#'))
+        .flexible(true)
+        .has_headers(false)
+        .from_reader(text.as_bytes());
+    let mut rows = Vec::new();
+    for record in reader.records() {
+        let record = record.map_err(|e| IngestError::Format {
+            file: file.to_owned(),
+            line: e.position().map_or(0, |p| p.line()),
+            message: format!("unreadable CSV: {e}"),
+        })?;
+        let line = record
+            .position()
+            .map_or(0, |p| first_content_line(&text, p.byte(), p.line()));
+        let fields = record
+            .iter()
+            .map(|f| f.trim().trim_start_matches('\u{feff}').to_owned())
+            .collect();
+        rows.push(RawRow { line, fields });
+    }
+    Ok(rows)
+}
+
+/// The line where a record really starts: the csv crate places a record that follows comment
+/// or blank lines at the first of them.
+fn first_content_line(text: &str, byte: u64, line: u64) -> u64 {
+    let (mut byte, mut line) = (usize::try_from(byte).unwrap_or(usize::MAX), line);
+    while let Some(rest) = text.get(byte..).filter(|r| !r.is_empty()) {
+        let end = rest.find('\n').map_or(rest.len(), |i| i + 1);
+        let current = &rest[..end];
+        if !(current.starts_with('#') || current.trim().is_empty()) {
+            break;
+        }
+        byte += end;
+        line += 1;
+    }
+    line
+}
+
+fn detect_separator(header: &str) -> u8 {
+    [b';', b',', b'\t']
+        .into_iter()
+        .max_by_key(|&sep| (header.bytes().filter(|&b| b == sep).count(), sep == b';'))
+        .unwrap_or(b';')
+}
+
+/// The rows of an XLSX needs file: sheet `besoins` (any case), else the first sheet; comment
+/// rows (first non-empty cell starting with `#`) and blank rows left out.
+fn spreadsheet_rows(path: &Path, file: &str) -> Result<Vec<RawRow>, IngestError> {
+    let rows = read_sheet(path, file, |names| {
+        names
+            .iter()
+            .find(|n| fold(n) == "besoins")
+            .or_else(|| names.first())
+            .cloned()
+            .ok_or_else(|| "the workbook has no sheet".to_owned())
+    })?;
+    Ok(rows
+        .into_iter()
+        .filter(|row| !row.is_blank() && !is_comment(row))
+        .map(|mut row| {
+            // The used range spans the widest row: drop the empty cells beyond each row's last.
+            let width = row
+                .cells
+                .iter()
+                .rposition(|c| !c.is_empty())
+                .map_or(0, |i| i + 1);
+            row.cells.truncate(width);
+            RawRow {
+                line: row.line,
+                fields: row.cells,
+            }
+        })
+        .collect())
+}
+
+fn is_comment(row: &SheetRow) -> bool {
+    row.cells
+        .iter()
+        .find(|c| !c.is_empty())
+        .is_some_and(|c| c.starts_with('#'))
+}
+
+/// Column positions, found by header name.
+struct Columns {
+    id: Option<usize>,
+    buyer: usize,
+    specialty: usize,
+    rome: Option<usize>,
+    competences: Option<usize>,
+    min_level: Option<usize>,
+    location: usize,
+    volume: usize,
+    year: Option<usize>,
+    tags: Option<usize>,
+}
+
+impl Columns {
+    fn find(header: &[String], file: &str) -> Result<Columns, IngestError> {
+        let optional = |names: &[&str]| {
+            names.iter().find_map(|n| {
+                let n = fold(n);
+                header.iter().position(|h| fold(h) == n)
+            })
+        };
+        let required = |names: &[&str]| {
+            optional(names).ok_or_else(|| IngestError::MissingColumn {
+                file: file.to_owned(),
+                column: names.first().copied().unwrap_or_default().to_owned(),
+                found: cut(&header.join(", "), 300),
+            })
+        };
+        Ok(Columns {
+            id: optional(&["id", "identifiant"]),
+            buyer: required(&["acheteur", "buyer", "recruteur"])?,
+            specialty: required(&["specialite", "specialty", "metier", "intitule"])?,
+            rome: optional(&["rome", "codes_rome", "code_rome"]),
+            competences: optional(&["competences", "competencies", "ogr"]),
+            min_level: optional(&["niveau_min", "min_level", "niveau", "level"]),
+            location: required(&["lieu", "location", "localisation"])?,
+            volume: required(&["volume", "volume_annuel", "effectif"])?,
+            year: optional(&["annee", "year"]),
+            tags: optional(&["tags", "etiquettes"]),
+        })
+    }
+}
+
+/// A problem that makes a row unusable.
+struct Problem {
+    field: &'static str,
+    value: String,
+    reason: String,
+}
+
+/// The reading of one row: what is wrong with it so far.
+struct RowReading<'a> {
+    file: &'a str,
+    row: &'a RawRow,
+    fatal: Vec<Problem>,
+    soft: Vec<Reject>,
+}
+
+impl RowReading<'_> {
+    fn get(&self, column: Option<usize>) -> &str {
+        column
+            .and_then(|c| self.row.fields.get(c))
+            .map_or("", String::as_str)
+    }
+
+    fn fail(&mut self, field: &'static str, value: &str, reason: String) {
+        self.fatal.push(Problem {
+            field,
+            value: value.to_owned(),
+            reason,
+        });
+    }
+
+    fn warn(&mut self, field: &str, value: &str, reason: String) {
+        self.soft.push(Reject {
+            file: self.file.to_owned(),
+            line: self.row.line,
+            field: Some(field.to_owned()),
+            value: cut(value, 80),
+            reason,
+            row_dropped: false,
+        });
+    }
+
+    /// Reads the row; `None` (or problems in `fatal`) when it is unusable.
+    fn need(&mut self, columns: &Columns) -> Option<Need> {
+        let buyer_text = self.get(Some(columns.buyer)).to_owned();
+        let buyer = if buyer_text.is_empty() {
+            self.fail("acheteur", "", "empty required field".to_owned());
+            None
+        } else {
+            buyer_text
+                .parse::<Buyer>()
+                .map_err(|e| self.fail("acheteur", &buyer_text, e.to_string()))
+                .ok()
+        };
+        let location_text = self.get(Some(columns.location)).to_owned();
+        let location = parse_location(&location_text)
+            .map_err(|e| self.fail("lieu", &location_text, e))
+            .ok();
+        let volume_text = self.get(Some(columns.volume)).to_owned();
+        let volume = parse_volume(&volume_text)
+            .map_err(|e| self.fail("volume", &volume_text, e))
+            .ok();
+        let rome: Vec<RomeCode> = self.codes(columns.rome, "rome");
+        let competences: Vec<OgrCode> = self.codes(columns.competences, "competences");
+        let specialty = self.get(Some(columns.specialty)).to_owned();
+        if specialty.is_empty() && rome.is_empty() {
+            self.fail(
+                "specialite",
+                "",
+                "no specialty and no valid ROME code: nothing to match".to_owned(),
+            );
+        }
+        let min_level_text = self.get(columns.min_level).to_owned();
+        let min_level = (!min_level_text.is_empty())
+            .then(|| {
+                min_level_text
+                    .parse::<EuropeanLevel>()
+                    .map_err(|e| self.warn("niveau_min", &min_level_text, e.to_string()))
+                    .ok()
+            })
+            .flatten();
+        let year_text = self.get(columns.year).to_owned();
+        let year = (!year_text.is_empty())
+            .then(|| match year_text.parse::<u16>() {
+                Ok(y) if (1990..=2100).contains(&y) => Some(y),
+                _ => {
+                    self.warn(
+                        "annee",
+                        &year_text,
+                        "expected a year between 1990 and 2100".to_owned(),
+                    );
+                    None
+                }
+            })
+            .flatten();
+        let tags = split_list(self.get(columns.tags))
+            .map(str::to_owned)
+            .collect();
+        let id_text = self.get(columns.id);
+        let id = if id_text.is_empty() {
+            NeedId(format!("{}:{}", self.file, self.row.line))
+        } else {
+            NeedId(id_text.to_owned())
+        };
+        Some(Need {
+            id,
+            buyer: buyer?,
+            specialty,
+            rome,
+            competences,
+            min_level,
+            location: location?,
+            volume: Count::Known(volume?),
+            year,
+            tags,
+            fap: None,
+            difficult: None,
+            seasonal: None,
+            source: SourceRef {
+                file: self.file.to_owned(),
+                line: self.row.line,
+            },
+        })
+    }
+
+    /// The valid codes of a list column, in order, without repeats; a reject per invalid code.
+    fn codes<T>(&mut self, column: Option<usize>, field: &str) -> Vec<T>
+    where
+        T: std::str::FromStr + PartialEq,
+        T::Err: std::fmt::Display,
+    {
+        let text = self.get(column).to_owned();
+        let mut codes = Vec::new();
+        for item in split_list(&text) {
+            match item.parse::<T>() {
+                Ok(code) if !codes.contains(&code) => codes.push(code),
+                Ok(_) => {}
+                Err(e) => self.warn(field, item, e.to_string()),
+            }
+        }
+        codes
+    }
+}
+
+/// Items of a list field: separated by `|`, `,` or white space.
+fn split_list(text: &str) -> impl Iterator<Item = &str> {
+    text.split(|c: char| c == '|' || c == ',' || c.is_whitespace())
+        .filter(|s| !s.is_empty())
+}
+
+/// Reads a location: `kind:code`, or a bare INSEE commune code (5 characters) or département
+/// (2 or 3 characters).
+pub(crate) fn parse_location(text: &str) -> Result<NeedLocation, String> {
+    const FORMS: &str = "expected commune:<INSEE code>, departement:<code>, bassin:<code>, region:<code>, a 5-character INSEE code or a département code";
+    let text = text.trim();
+    if text.is_empty() {
+        return Err("empty required field".to_owned());
+    }
+    if let Some((kind, code)) = text.split_once(':') {
+        let code = code.trim();
+        let location = match fold(kind).as_str() {
+            "commune" | "insee" => code.parse::<InseeCommune>().map(NeedLocation::Commune),
+            "departement" | "dep" | "dept" => {
+                code.parse::<Departement>().map(NeedLocation::Departement)
+            }
+            "bassin" => code.parse::<BassinCode>().map(NeedLocation::Bassin),
+            "region" | "reg" => code.parse::<RegionCode>().map(NeedLocation::Region),
+            _ => return Err(format!("unknown kind of place {kind:?}: {FORMS}")),
+        };
+        return location.map_err(|e| e.to_string());
+    }
+    match text.len() {
+        5 => text
+            .parse::<InseeCommune>()
+            .map(NeedLocation::Commune)
+            .map_err(|e| e.to_string()),
+        2 | 3 => text
+            .parse::<Departement>()
+            .map(NeedLocation::Departement)
+            .map_err(|e| e.to_string()),
+        4 if text.bytes().all(|b| b.is_ascii_digit()) => Err(format!(
+            "4 digits: a commune code that lost its leading zero (a spreadsheet number?) or a bassin; write commune:0{text} or bassin:{text}"
+        )),
+        _ => Err(FORMS.to_owned()),
+    }
+}
+
+/// Reads a volume: a positive number of people, whole or with up to 3 decimals (`.` or `,`).
+pub(crate) fn parse_volume(text: &str) -> Result<Volume, String> {
+    const EXPECTED: &str =
+        "expected a positive number of people, e.g. 12 or 2.5 (at most 3 decimals)";
+    let compact: String = text
+        .chars()
+        .filter(|c| !matches!(c, ' ' | '\u{a0}' | '\u{202f}'))
+        .collect();
+    if compact.is_empty() {
+        return Err("empty required field".to_owned());
+    }
+    let (whole, fraction) = compact.split_once(['.', ',']).unwrap_or((&compact, ""));
+    let digits_ok = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
+    if whole.is_empty()
+        || !digits_ok(whole)
+        || !digits_ok(fraction)
+        || fraction.len() > 3
+        || whole.len() > 12
+    {
+        return Err(EXPECTED.to_owned());
+    }
+    let whole: u64 = whole.parse().map_err(|_| EXPECTED.to_owned())?;
+    let milli: u64 = format!("{fraction:0<3}")
+        .parse()
+        .map_err(|_| EXPECTED.to_owned())?;
+    let volume = Volume::from_milli(whole * Volume::SCALE + milli);
+    if volume.is_zero() {
+        return Err("a need of zero people: leave the row out".to_owned());
+    }
+    Ok(volume)
+}

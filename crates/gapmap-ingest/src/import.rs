@@ -1,0 +1,77 @@
+//! One call that reads a whole data folder into a [`Dataset`].
+
+use gapmap_model::{Dataset, RegionCode};
+
+use crate::{
+    DataDir, ImportReport, IngestError, OfferFilter, layout, read_bmo, read_offers,
+    read_referential, read_territory,
+};
+
+/// What to import.
+#[derive(Clone, Debug, Default)]
+pub struct ImportOptions {
+    /// Keep only the offers and survey demand of this region; `None` keeps the whole country.
+    pub region: Option<RegionCode>,
+    /// Which offers to keep (years...). Its `region` is overridden by `region` above.
+    pub offers: OfferFilter,
+    /// Skip the BMO survey even when the folder has it.
+    pub skip_bmo: bool,
+}
+
+/// The result of an import: the data and the account of every row.
+#[derive(Clone, Debug)]
+pub struct Import {
+    /// What was read.
+    pub dataset: Dataset,
+    /// Per-file counts and rejects.
+    pub report: ImportReport,
+}
+
+/// Reads the referential and the territory (in parallel), then the offers and the BMO survey.
+pub fn import(data: &DataDir, options: &ImportOptions) -> Result<Import, IngestError> {
+    let mut referential_report = ImportReport::default();
+    let mut territory_report = ImportReport::default();
+    let (referential, territory) = rayon::join(
+        || read_referential(data, &mut referential_report),
+        || read_territory(data, &mut territory_report),
+    );
+    let (referential, territory) = (referential?, territory?);
+    let mut report = referential_report;
+    report.merge(territory_report);
+
+    let filter = OfferFilter {
+        region: options.region,
+        ..options.offers.clone()
+    };
+    let mut offers_report = ImportReport::default();
+    let mut bmo_report = ImportReport::default();
+    let with_bmo = !options.skip_bmo && data.has(layout::demand::BMO);
+    let (offers, needs) = rayon::join(
+        || read_offers(data, &referential, &territory, &filter, &mut offers_report),
+        || {
+            if with_bmo {
+                read_bmo(
+                    data,
+                    &referential,
+                    &territory,
+                    options.region,
+                    &mut bmo_report,
+                )
+            } else {
+                Ok(Vec::new())
+            }
+        },
+    );
+    let (offers, needs) = (offers?, needs?);
+    report.merge(offers_report);
+    report.merge(bmo_report);
+    Ok(Import {
+        dataset: Dataset {
+            referential,
+            territory,
+            offers,
+            needs,
+        },
+        report,
+    })
+}

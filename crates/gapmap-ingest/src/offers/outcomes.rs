@@ -1,0 +1,266 @@
+//! DEPP InserJeunes outcomes: per region x diploma (`ij_region_data.csv`) and per school
+//! (`depp-2022-etablissements-*`).
+//!
+//! The region file has two region columns: `code_region` is the INSEE code (32 = Hauts-de-France)
+//! and `code_region_ij` InserJeunes' own numbering (09 for it): `code_region` is used. School-mode
+//! rows (`voie = scolaire`) give a `mefstat11` (of the final year), apprenticeship rows a `cfd`.
+//! Several cohorts (`millesime`, e.g. `2022_2023`) are published: the latest one with a figure is
+//! kept. Rates are published as percentages and stored as shares (0-1); `nd` and empty are unknown.
+
+use std::collections::BTreeMap;
+
+use gapmap_model::{Cfd, MefStat11, Outcomes, Referential, RegionCode, TrainingMode, Uai};
+
+use crate::{DataDir, ImportReport, IngestError, Row, Table, layout};
+
+/// What a region x diploma row is keyed by.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+enum DiplomaKey {
+    Mef(MefStat11),
+    Cfd(Cfd),
+}
+
+/// A school file's population.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+enum SchoolScope {
+    /// Apprenticeship file, or the pro file's `dont apprentis`.
+    Apprentices,
+    /// The pro file's `dont élèves en voie pro sco`.
+    Pupils,
+    /// The pro file's `ensemble`.
+    All,
+}
+
+#[derive(Default)]
+pub(crate) struct OutcomeIndex {
+    region: BTreeMap<(RegionCode, TrainingMode, DiplomaKey), (String, Outcomes)>,
+    schools: BTreeMap<(Uai, SchoolScope), Outcomes>,
+}
+
+/// A percentage field: empty or `nd` is unknown, else a share 0-1.
+fn rate(row: &Row, column: usize, field: &str, report: &mut ImportReport) -> Option<f64> {
+    let raw = row.get(column);
+    if raw.is_empty() || raw.eq_ignore_ascii_case("nd") {
+        return None;
+    }
+    match raw.replace(',', ".").parse::<f64>() {
+        Ok(v) if (0.0..=100.0).contains(&v) => Some(v / 100.0),
+        _ => {
+            report.reject(row.reject(field, raw, "expected a percentage 0-100 or nd", false));
+            None
+        }
+    }
+}
+
+impl OutcomeIndex {
+    /// Reads the outcome files present in the folder (each is optional).
+    pub(crate) fn read(
+        data: &DataDir,
+        referential: &Referential,
+        report: &mut ImportReport,
+    ) -> Result<Self, IngestError> {
+        let mut index = OutcomeIndex::default();
+        if data.has(layout::outcomes::REGION) {
+            index.read_region(data, referential, report)?;
+        }
+        for (standard, apprenticeship_file) in [
+            (layout::outcomes::SCHOOLS_PRO, false),
+            (layout::outcomes::SCHOOLS_APPRENTICESHIP, true),
+        ] {
+            if data.has(standard) {
+                index.read_schools(data, standard, apprenticeship_file, report)?;
+            }
+        }
+        Ok(index)
+    }
+
+    fn read_region(
+        &mut self,
+        data: &DataDir,
+        referential: &Referential,
+        report: &mut ImportReport,
+    ) -> Result<(), IngestError> {
+        let table = Table::open(data, layout::outcomes::REGION)?;
+        report.file(&table.file).encoding = Some(table.encoding);
+        let cohort_col = table.column(&["millesime"])?;
+        let region_col = table.column(&["code_region"])?;
+        let voie_col = table.column(&["voie"])?;
+        let cfd_col = table.column(&["cfd"])?;
+        let mef_col = table.column(&["mefstat11"])?;
+        let employment_col = table.column(&["taux_emploi_6_mois"])?;
+        let study_col = table.column(&["taux_poursuite_etudes"])?;
+        for row in table.rows() {
+            let row = match row {
+                Ok(row) => row,
+                Err(r) => {
+                    report.reject(r);
+                    continue;
+                }
+            };
+            let head = (|| {
+                let region: RegionCode = row.parse(region_col, "code_region")?;
+                let mode = match row.get(voie_col) {
+                    "scolaire" => TrainingMode::School,
+                    "apprentissage" => TrainingMode::Apprenticeship,
+                    other => {
+                        return Err(row.reject(
+                            "voie",
+                            other,
+                            "expected scolaire or apprentissage",
+                            true,
+                        ));
+                    }
+                };
+                let mef = row.parse_opt::<MefStat11>(mef_col, "mefstat11")?;
+                let cfd = row.parse_opt::<Cfd>(cfd_col, "cfd")?;
+                Ok((region, mode, mef, cfd))
+            })();
+            let (region, mode, mef, cfd) = match head {
+                Ok(head) => head,
+                Err(mut r) => {
+                    r.row_dropped = true;
+                    report.reject(r);
+                    continue;
+                }
+            };
+            let cohort = row.get(cohort_col).to_owned();
+            let employment = rate(&row, employment_col, "taux_emploi_6_mois", report);
+            let study = rate(&row, study_col, "taux_poursuite_etudes", report);
+            report.accept(&row.file);
+            if employment.is_none() && study.is_none() {
+                continue;
+            }
+            // A school-mode MEF also answers for its diploma.
+            let cfd = cfd.or_else(|| {
+                mef.and_then(|m| referential.mef_units.get(&m))
+                    .map(|u| u.cfd)
+            });
+            let keys = [mef.map(DiplomaKey::Mef), cfd.map(DiplomaKey::Cfd)];
+            for key in keys.into_iter().flatten() {
+                let scope = match key {
+                    DiplomaKey::Mef(m) => format!("region {region} mefstat11 {m} {cohort}"),
+                    DiplomaKey::Cfd(c) => format!("region {region} cfd {c} {cohort}"),
+                };
+                let outcomes = Outcomes {
+                    employment_rate_6m: employment,
+                    further_study_rate: study,
+                    scope,
+                };
+                let entry = self.region.entry((region, mode, key));
+                match entry {
+                    std::collections::btree_map::Entry::Vacant(v) => {
+                        v.insert((cohort.clone(), outcomes));
+                    }
+                    std::collections::btree_map::Entry::Occupied(mut o) => {
+                        // Cohorts are written `2021_2022`: their order is the text order. For a
+                        // diploma key reached by several MEFs of one cohort, the first row stays.
+                        if cohort > o.get().0 {
+                            o.insert((cohort.clone(), outcomes));
+                        }
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn read_schools(
+        &mut self,
+        data: &DataDir,
+        standard: &str,
+        apprenticeship_file: bool,
+        report: &mut ImportReport,
+    ) -> Result<(), IngestError> {
+        let table = Table::open(data, standard)?;
+        report.file(&table.file).encoding = Some(table.encoding);
+        let uai_col = table.column(&["n°UAI de l'établissement"])?;
+        let scope_col = table.find_column(&["Dont apprentis en EPLE"]);
+        let study_col = table.column(&["Taux de poursuite d'études"])?;
+        let employment_col = table.column(&["Taux"])?;
+        let label = if apprenticeship_file {
+            "apprentissage"
+        } else {
+            "pro"
+        };
+        for row in table.rows() {
+            let row = match row {
+                Ok(row) => row,
+                Err(r) => {
+                    report.reject(r);
+                    continue;
+                }
+            };
+            let uai: Uai = match row.parse(uai_col, "n°UAI de l'établissement") {
+                Ok(uai) => uai,
+                Err(r) => {
+                    report.reject(r);
+                    continue;
+                }
+            };
+            let scope = match (apprenticeship_file, scope_col.map(|c| row.get(c))) {
+                (true, _) => SchoolScope::Apprentices,
+                (false, None | Some("ensemble")) => SchoolScope::All,
+                (false, Some("dont apprentis")) => SchoolScope::Apprentices,
+                (false, Some(s)) if s.starts_with("dont ") => SchoolScope::Pupils,
+                (false, Some(other)) => {
+                    report.reject(row.reject(
+                        "Dont apprentis en EPLE",
+                        other,
+                        "unknown population",
+                        true,
+                    ));
+                    continue;
+                }
+            };
+            let employment = rate(&row, employment_col, "Taux", report);
+            let study = rate(&row, study_col, "Taux de poursuite d'études", report);
+            report.accept(&row.file);
+            if employment.is_none() && study.is_none() {
+                continue;
+            }
+            let scope_label = match scope {
+                SchoolScope::Apprentices if !apprenticeship_file => "pro apprentis",
+                SchoolScope::Pupils => "pro scolaires",
+                _ => label,
+            };
+            let outcomes = Outcomes {
+                employment_rate_6m: employment,
+                further_study_rate: study,
+                scope: format!("school {uai} 2022_2023 {scope_label}"),
+            };
+            // The apprenticeship file comes second and wins for apprentices.
+            self.schools.insert((uai, scope), outcomes);
+        }
+        Ok(())
+    }
+
+    /// Outcomes for an offer: region x diploma first (its MEF, its final-year MEF, its diploma),
+    /// else the school's figures for its population.
+    pub(crate) fn find(
+        &self,
+        region: Option<RegionCode>,
+        mode: TrainingMode,
+        mefs: &[MefStat11],
+        cfd: Option<Cfd>,
+        uai: Uai,
+    ) -> Option<Outcomes> {
+        if let Some(region) = region {
+            let keys = mefs
+                .iter()
+                .map(|m| DiplomaKey::Mef(*m))
+                .chain(cfd.map(DiplomaKey::Cfd));
+            for key in keys {
+                if let Some((_, o)) = self.region.get(&(region, mode, key)) {
+                    return Some(o.clone());
+                }
+            }
+        }
+        let scopes: &[SchoolScope] = match mode {
+            TrainingMode::School => &[SchoolScope::Pupils, SchoolScope::All],
+            TrainingMode::Apprenticeship => &[SchoolScope::Apprentices],
+        };
+        scopes
+            .iter()
+            .find_map(|s| self.schools.get(&(uai, *s)).cloned())
+    }
+}

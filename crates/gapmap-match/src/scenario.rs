@@ -1,0 +1,422 @@
+//! What-if scenarios: open, extend or close offers and compare the gaps.
+//!
+//! A [`Scenario`] is applied on top of the offers with [`apply`]; the matcher then runs again on
+//! the changed offers and [`compare`] gives the gap delta per need and per aggregate.
+//!
+//! # File format (TOML, read by the binary)
+//!
+//! ```toml
+//! name = "Télépilotes à Cambrai"
+//!
+//! [[change]]
+//! kind = "open"           # open N seats of a diploma (CFD) at a school or in a commune
+//! cfd = "32022310"
+//! uai = "0590005K"        # or: commune = "59122" (uses a school already known in the commune)
+//! seats = 24
+//! mode = "school"         # optional: school (default) | apprenticeship
+//! year = 2026             # optional: intake year (default: the latest year of the offers)
+//! label = "BTS ..."       # optional: default from the BCN / Certif Info
+//!
+//! [[change]]
+//! kind = "extend"         # add N seats to an existing offer
+//! offer = "affelnet:2022:0590005K:23830023102:school"
+//! seats = 12
+//!
+//! [[change]]
+//! kind = "close"          # remove an offer
+//! offer = "parcoursup-bts:2024:0620108B:32022310:school"
+//! ```
+//!
+//! Each `[[change]]` maps to one [`Change`]; `uai`/`commune` map to [`Place`].
+
+use std::collections::BTreeMap;
+
+use gapmap_model::{
+    Capacity, Cfd, InseeCommune, Location, LocationPrecision, Offer, OfferId, OfferSource,
+    Referential, Territory, TrainingMode, Uai, Volume,
+};
+
+use crate::gaps::{Axis, GapRow};
+use crate::matcher::MatchOutcome;
+
+/// A named list of changes to the training map.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Scenario {
+    /// Name for reports.
+    pub name: String,
+    /// Changes, applied in order.
+    pub changes: Vec<Change>,
+}
+
+/// One change of a [`Scenario`].
+#[derive(Clone, Debug, PartialEq)]
+pub enum Change {
+    /// Open seats of a diploma somewhere.
+    Open(OpenSeats),
+    /// Add seats to an existing offer. An offer of unknown capacity gets exactly these seats.
+    Extend {
+        /// The offer.
+        offer: OfferId,
+        /// Seats added.
+        seats: u32,
+    },
+    /// Remove an offer.
+    Close {
+        /// The offer.
+        offer: OfferId,
+    },
+}
+
+/// Where new seats open.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Place {
+    /// At a school; its location is taken from an existing offer of the school, else from its
+    /// département.
+    School(Uai),
+    /// In a commune, at the school (smallest UAI) of an existing offer located there.
+    Commune(InseeCommune),
+}
+
+/// New seats of a diploma.
+#[derive(Clone, Debug, PartialEq)]
+pub struct OpenSeats {
+    /// Diploma code; its ROME sheets, level and label come from Certif Info and the BCN.
+    pub cfd: Cfd,
+    /// Where.
+    pub place: Place,
+    /// Seats per intake.
+    pub seats: u32,
+    /// School or apprenticeship.
+    pub mode: TrainingMode,
+    /// Intake year (default: the latest year among the offers).
+    pub year: Option<u16>,
+    /// Label (default: the diploma's).
+    pub label: Option<String>,
+}
+
+/// Why a scenario cannot be applied.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum ScenarioError {
+    /// `extend` or `close` names an offer that does not exist.
+    #[error("change {change}: no offer {offer}")]
+    UnknownOffer {
+        /// 1-based index of the change.
+        change: usize,
+        /// The offer id.
+        offer: String,
+    },
+    /// `open` names a diploma that neither Certif Info nor the BCN knows.
+    #[error("change {change}: diploma {cfd} is unknown to Certif Info and the BCN")]
+    UnknownDiploma {
+        /// 1-based index of the change.
+        change: usize,
+        /// The diploma code.
+        cfd: String,
+    },
+    /// `open` in a commune where no school is known.
+    #[error("change {change}: no school known in commune {commune}; give a UAI instead")]
+    NoSchoolInCommune {
+        /// 1-based index of the change.
+        change: usize,
+        /// The commune code.
+        commune: String,
+    },
+    /// `open` without a year while there is no offer to take it from.
+    #[error("change {change}: no intake year given and no offer to take one from")]
+    NoYear {
+        /// 1-based index of the change.
+        change: usize,
+    },
+}
+
+/// The offers after the scenario's changes. New offers have [`OfferSource::Scenario`] and the id
+/// `scenario:YEAR:UAI:CFD:MODE`; opening the same one twice adds the seats.
+pub fn apply(
+    scenario: &Scenario,
+    offers: &[Offer],
+    referential: &Referential,
+    territory: &Territory,
+) -> Result<Vec<Offer>, ScenarioError> {
+    let mut result: Vec<Offer> = offers.to_vec();
+    for (k, change) in scenario.changes.iter().enumerate() {
+        let number = k + 1;
+        match change {
+            Change::Extend { offer, seats } => {
+                let target = result.iter_mut().find(|o| &o.id == offer).ok_or_else(|| {
+                    ScenarioError::UnknownOffer {
+                        change: number,
+                        offer: offer.to_string(),
+                    }
+                })?;
+                target.capacity = match target.capacity {
+                    Capacity::Seats(n) => Capacity::Seats(n.saturating_add(*seats)),
+                    Capacity::Placeholder(_) | Capacity::Unknown => Capacity::Seats(*seats),
+                };
+            }
+            Change::Close { offer } => {
+                let before = result.len();
+                result.retain(|o| &o.id != offer);
+                if result.len() == before {
+                    return Err(ScenarioError::UnknownOffer {
+                        change: number,
+                        offer: offer.to_string(),
+                    });
+                }
+            }
+            Change::Open(open) => {
+                let new = new_offer(number, open, &result, referential, territory)?;
+                match result.iter_mut().find(|o| o.id == new.id) {
+                    Some(existing) => {
+                        let n = existing.capacity.seats().unwrap_or(0);
+                        existing.capacity = Capacity::Seats(n.saturating_add(open.seats));
+                    }
+                    None => result.push(new),
+                }
+            }
+        }
+    }
+    Ok(result)
+}
+
+fn new_offer(
+    change: usize,
+    open: &OpenSeats,
+    offers: &[Offer],
+    referential: &Referential,
+    territory: &Territory,
+) -> Result<Offer, ScenarioError> {
+    let certifications: Vec<_> = referential
+        .certifications
+        .iter()
+        .filter(|c| c.cfd == Some(open.cfd))
+        .collect();
+    let diploma = referential.diplomas.get(&open.cfd);
+    if certifications.is_empty() && diploma.is_none() {
+        return Err(ScenarioError::UnknownDiploma {
+            change,
+            cfd: open.cfd.to_string(),
+        });
+    }
+    let mut rome = Vec::new();
+    let mut rncp = Vec::new();
+    let mut formacodes = Vec::new();
+    for c in &certifications {
+        rome.extend(c.rome.iter().copied());
+        rncp.extend(c.rncp);
+        formacodes.extend(c.formacodes.iter().copied());
+    }
+    rome.sort();
+    rome.dedup();
+    rncp.sort();
+    rncp.dedup();
+    formacodes.sort();
+    formacodes.dedup();
+    let level = diploma
+        .and_then(|d| d.level)
+        .or_else(|| certifications.iter().find_map(|c| c.level));
+    let label = open.label.clone().unwrap_or_else(|| {
+        diploma.map_or_else(
+            || {
+                certifications
+                    .first()
+                    .map(|c| c.label.clone())
+                    .unwrap_or_default()
+            },
+            |d| d.label.clone(),
+        )
+    });
+    let duration_years = referential
+        .mef_units
+        .values()
+        .filter(|u| u.cfd == open.cfd)
+        .find_map(|u| u.duration_years);
+    let mut by_id: Vec<&Offer> = offers.iter().collect();
+    by_id.sort_by(|a, b| a.uai.cmp(&b.uai).then_with(|| a.id.cmp(&b.id)));
+    let (uai, location, school_name) = match &open.place {
+        Place::School(uai) => match by_id.iter().find(|o| &o.uai == uai) {
+            Some(o) => (*uai, o.location.clone(), o.school_name.clone()),
+            None => {
+                let departement = uai.departement();
+                let region = territory.region_of(&departement);
+                let location = Location {
+                    commune: None,
+                    departement,
+                    region,
+                    bassin: None,
+                    point: None,
+                    precision: LocationPrecision::Departement,
+                };
+                (*uai, location, None)
+            }
+        },
+        Place::Commune(code) => {
+            let school = by_id
+                .iter()
+                .find(|o| o.location.commune.as_ref() == Some(code))
+                .ok_or_else(|| ScenarioError::NoSchoolInCommune {
+                    change,
+                    commune: code.to_string(),
+                })?;
+            let mut location = school.location.clone();
+            if let Some(c) = territory.communes.get(code) {
+                location.point = c.point.or(location.point);
+            }
+            (school.uai, location, school.school_name.clone())
+        }
+    };
+    let year = open
+        .year
+        .or_else(|| offers.iter().map(|o| o.year).max())
+        .ok_or(ScenarioError::NoYear { change })?;
+    Ok(Offer {
+        id: OfferId::new(
+            OfferSource::Scenario,
+            year,
+            uai,
+            open.cfd.as_str(),
+            open.mode,
+        ),
+        source: OfferSource::Scenario,
+        year,
+        uai,
+        school_name,
+        location,
+        label,
+        cfd: Some(open.cfd),
+        mefstat11: None,
+        rncp,
+        level,
+        nsf: diploma.and_then(|d| d.nsf),
+        formacodes,
+        rome,
+        mode: open.mode,
+        duration_years,
+        capacity: Capacity::Seats(open.seats),
+        applications: None,
+        outcomes: None,
+    })
+}
+
+/// Gap before and after for one need.
+#[derive(Clone, Debug, PartialEq)]
+pub struct NeedDelta {
+    /// The need.
+    pub id: gapmap_model::NeedId,
+    /// Covered before.
+    pub covered_before: Volume,
+    /// Covered after.
+    pub covered_after: Volume,
+    /// Gap before.
+    pub gap_before: Volume,
+    /// Gap after.
+    pub gap_after: Volume,
+}
+
+impl NeedDelta {
+    /// Change of the gap in thousandths (negative: the scenario closes part of the gap).
+    pub fn gap_delta_milli(&self) -> i64 {
+        signed_delta(self.gap_before, self.gap_after)
+    }
+}
+
+/// One aggregate row before and after.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RowDelta {
+    /// Row key.
+    pub key: String,
+    /// Before (zero row when the key is new).
+    pub before: GapRow,
+    /// After (zero row when the key disappeared).
+    pub after: GapRow,
+}
+
+impl RowDelta {
+    /// Change of the gap in thousandths.
+    pub fn gap_delta_milli(&self) -> i64 {
+        signed_delta(self.before.gap, self.after.gap)
+    }
+}
+
+fn signed_delta(before: Volume, after: Volume) -> i64 {
+    let b = i128::from(before.milli());
+    let a = i128::from(after.milli());
+    i64::try_from(a - b).unwrap_or(if a > b { i64::MAX } else { i64::MIN })
+}
+
+/// The effect of a scenario.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Comparison {
+    /// Totals before and after.
+    pub total: RowDelta,
+    /// Needs whose coverage changed, in the order of the `after` outcome.
+    pub needs: Vec<NeedDelta>,
+    /// Per axis, the rows whose gap or coverage changed, by key.
+    pub aggregates: Vec<(Axis, Vec<RowDelta>)>,
+}
+
+/// Compares two outcomes of the same needs (matched by id).
+pub fn compare(before: &MatchOutcome, after: &MatchOutcome) -> Comparison {
+    let old: BTreeMap<_, _> = before.needs.iter().map(|n| (&n.id, n)).collect();
+    let needs = after
+        .needs
+        .iter()
+        .filter_map(|n| {
+            let b = old.get(&n.id);
+            let delta = NeedDelta {
+                id: n.id.clone(),
+                covered_before: b.map_or(Volume::ZERO, |b| b.covered),
+                covered_after: n.covered,
+                gap_before: b.map_or(Volume::ZERO, |b| b.gap),
+                gap_after: n.gap,
+            };
+            (delta.covered_before != delta.covered_after || delta.gap_before != delta.gap_after)
+                .then_some(delta)
+        })
+        .collect();
+    let aggregates = Axis::ALL
+        .iter()
+        .map(|&axis| {
+            let mut rows: BTreeMap<String, RowDelta> = BTreeMap::new();
+            for row in before.aggregate(axis) {
+                rows.insert(
+                    row.key.clone(),
+                    RowDelta {
+                        key: row.key.clone(),
+                        before: row,
+                        after: GapRow::default(),
+                    },
+                );
+            }
+            for row in after.aggregate(axis) {
+                let entry = rows.entry(row.key.clone()).or_insert_with(|| RowDelta {
+                    key: row.key.clone(),
+                    before: GapRow {
+                        key: row.key.clone(),
+                        ..GapRow::default()
+                    },
+                    after: GapRow::default(),
+                });
+                entry.after = row;
+            }
+            let changed = rows
+                .into_values()
+                .map(|mut d| {
+                    d.after.key.clone_from(&d.key);
+                    d
+                })
+                .filter(|d| d.before.gap != d.after.gap || d.before.covered != d.after.covered)
+                .collect();
+            (axis, changed)
+        })
+        .collect();
+    Comparison {
+        total: RowDelta {
+            key: "total".to_owned(),
+            before: before.total(),
+            after: after.total(),
+        },
+        needs,
+        aggregates,
+    }
+}

@@ -1,0 +1,274 @@
+//! Raw command-line arguments, as clap parses them. [`crate::config`] validates them.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+/// gapmap: where the regional training map falls short of recruitment demand.
+#[derive(Debug, Parser)]
+#[command(name = "gapmap", version, about, long_about = None)]
+pub struct Cli {
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+    /// No progress bars, no final timing line.
+    #[arg(long, short, global = true)]
+    pub quiet: bool,
+}
+
+/// The commands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Read a data folder and write a store that later commands open fast.
+    Import(ImportArgs),
+    /// List the rows an import rejected, with file, line, field and reason.
+    Rejects(RejectsArgs),
+    /// Search the training offers of a store.
+    Search(SearchArgs),
+    /// Resolve a free-text job title to ROME métiers.
+    Resolve(ResolveArgs),
+    /// Find ROME competences by text.
+    Competences(CompetencesArgs),
+    /// Compute gaps between needs and training supply.
+    Gaps(GapsArgs),
+    /// Explain how one need is covered: candidates, scores, allocation, what is missing.
+    Explain(ExplainArgs),
+    /// The main job: import (or reuse a store), match and write a gap report.
+    Report(ReportArgs),
+}
+
+/// Where the data comes from: a raw data folder or a store.
+#[derive(Debug, Args, Clone)]
+pub struct SourceArgs {
+    /// Data folder (publishers' files, or a folder with a gapmap-data.toml). Default: $GAPMAP_DATA,
+    /// else the project's illustrative demo data.
+    #[arg(long, value_name = "DIR")]
+    pub data: Option<PathBuf>,
+    /// A store written by `gapmap import` (used instead of --data).
+    #[arg(long, value_name = "DIR", conflicts_with = "data")]
+    pub store: Option<PathBuf>,
+    /// Region code to restrict offers and survey demand to (32 = Hauts-de-France); `all` for the
+    /// whole country.
+    #[arg(long, default_value = "32")]
+    pub region: String,
+}
+
+/// `gapmap import`.
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    /// Data folder to read. Default: $GAPMAP_DATA, else the project's demo data.
+    #[arg(long, value_name = "DIR")]
+    pub data: Option<PathBuf>,
+    /// Region code to restrict offers and survey demand to; `all` for the whole country.
+    #[arg(long, default_value = "32")]
+    pub region: String,
+    /// Store folder to write.
+    #[arg(long, value_name = "DIR")]
+    pub store: PathBuf,
+    /// Keep offers of every year in the files instead of the latest year of each source.
+    #[arg(long)]
+    pub all_years: bool,
+    /// Print the summary as JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// `gapmap rejects`.
+#[derive(Debug, Args)]
+pub struct RejectsArgs {
+    /// Store folder.
+    #[arg(long, value_name = "DIR")]
+    pub store: PathBuf,
+    /// Only rejects of files whose name contains this.
+    #[arg(long, value_name = "NAME")]
+    pub file: Option<String>,
+    /// At most this many rows (0 = all).
+    #[arg(long, default_value_t = 0)]
+    pub limit: usize,
+    /// Print as JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// `gapmap search`.
+#[derive(Debug, Args)]
+pub struct SearchArgs {
+    /// Free text ("maintenance aéronautique").
+    pub query: String,
+    /// Store folder.
+    #[arg(long, value_name = "DIR")]
+    pub store: PathBuf,
+    /// Keep offers in this département (`80`), or around --near-commune.
+    #[arg(long, value_name = "DEP")]
+    pub near: Option<String>,
+    /// Keep offers within --radius km of this commune (INSEE code).
+    #[arg(long, value_name = "INSEE")]
+    pub near_commune: Option<String>,
+    /// Radius in km around --near-commune.
+    #[arg(long, default_value_t = 30.0)]
+    pub radius: f64,
+    /// Level range, `4-5` or `5`.
+    #[arg(long)]
+    pub level: Option<String>,
+    /// `scolaire` or `apprentissage`.
+    #[arg(long)]
+    pub mode: Option<String>,
+    /// At most this many results.
+    #[arg(long, default_value_t = 20)]
+    pub limit: usize,
+    /// Print as JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// `gapmap resolve`.
+#[derive(Debug, Args)]
+pub struct ResolveArgs {
+    /// A job title as people write it ("télépilote de drone").
+    pub text: String,
+    /// Store folder.
+    #[arg(long, value_name = "DIR")]
+    pub store: PathBuf,
+    /// At most this many results.
+    #[arg(long, default_value_t = 5)]
+    pub limit: usize,
+    /// Print as JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// `gapmap competences`.
+#[derive(Debug, Args)]
+pub struct CompetencesArgs {
+    /// Free text ("soudure").
+    pub text: String,
+    /// Store folder.
+    #[arg(long, value_name = "DIR")]
+    pub store: PathBuf,
+    /// At most this many results.
+    #[arg(long, default_value_t = 10)]
+    pub limit: usize,
+    /// Print as JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// Axes gaps can be aggregated by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ByAxis {
+    /// One row per need.
+    Need,
+    /// By ROME métier.
+    Rome,
+    /// By competence.
+    Competence,
+    /// By département.
+    Departement,
+    /// By BMO employment area.
+    Bassin,
+    /// By European level.
+    Level,
+    /// By buyer.
+    Buyer,
+    /// By tag.
+    Tag,
+}
+
+/// Output formats of `gaps`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// Readable table.
+    Table,
+    /// CSV (`;`, UTF-8 with BOM).
+    Csv,
+    /// JSON.
+    Json,
+}
+
+/// Options shared by `gaps`, `explain` and `report`.
+#[derive(Debug, Args, Clone)]
+pub struct MatchArgs {
+    /// Needs files (CSV or XLSX). Default: the project's illustrative Ministry plan.
+    #[arg(long = "needs", value_name = "FILE")]
+    pub needs: Vec<PathBuf>,
+    /// Do not use the project's Ministry plan when no --needs is given.
+    #[arg(long)]
+    pub no_default_needs: bool,
+    /// Add the BMO survey's civil demand of the store.
+    #[arg(long)]
+    pub bmo: bool,
+    /// Year the needs are for (supply entering the labour market that year).
+    #[arg(long)]
+    pub year: Option<u16>,
+    /// A what-if scenario file.
+    #[arg(long, value_name = "FILE")]
+    pub scenario: Option<PathBuf>,
+    /// Matching configuration (TOML). Default: built-in documented defaults.
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+}
+
+/// `gapmap gaps`.
+#[derive(Debug, Args)]
+pub struct GapsArgs {
+    /// Data source.
+    #[command(flatten)]
+    pub source: SourceArgs,
+    /// Matching options.
+    #[command(flatten)]
+    pub matching: MatchArgs,
+    /// Aggregate by.
+    #[arg(long, value_enum, default_value_t = ByAxis::Rome)]
+    pub by: ByAxis,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+    /// At most this many rows in table format (0 = all).
+    #[arg(long, default_value_t = 30)]
+    pub limit: usize,
+}
+
+/// `gapmap explain`.
+#[derive(Debug, Args)]
+pub struct ExplainArgs {
+    /// The need's identifier (see `gapmap gaps --by need`).
+    pub need_id: String,
+    /// Data source.
+    #[command(flatten)]
+    pub source: SourceArgs,
+    /// Matching options.
+    #[command(flatten)]
+    pub matching: MatchArgs,
+    /// Print as JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// Report languages.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum LangArg {
+    /// French.
+    Fr,
+    /// English.
+    En,
+}
+
+/// `gapmap report`.
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    /// Data source.
+    #[command(flatten)]
+    pub source: SourceArgs,
+    /// Matching options.
+    #[command(flatten)]
+    pub matching: MatchArgs,
+    /// Output folder.
+    #[arg(long, value_name = "DIR", default_value = "gapmap-report")]
+    pub out: PathBuf,
+    /// Report language.
+    #[arg(long, value_enum, default_value_t = LangArg::Fr)]
+    pub lang: LangArg,
+    /// CSV separator: `;` (Excel in French) or `,`.
+    #[arg(long, default_value = ";")]
+    pub csv_separator: String,
+}

@@ -1,0 +1,7 @@
+//! One module per command.
+
+pub mod gaps;
+pub mod import;
+pub mod rejects;
+pub mod report;
+pub mod search;

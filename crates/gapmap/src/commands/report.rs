@@ -1,0 +1,311 @@
+//! `gapmap report`: the main job. Import (or reuse a store), match, and write the report folder.
+
+use std::collections::{BTreeMap, HashMap};
+use std::io::Write;
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use anyhow::Context;
+use gapmap_match::{Axis, MatchOutcome, NeedResult};
+use gapmap_model::{Dataset, GeoPoint, Need, NeedId, NeedLocation, Offer, RegionCode};
+
+use crate::cli::{ByAxis, LangArg, ReportArgs};
+use crate::commands::gaps::{self, TableRow};
+use crate::pipeline;
+use crate::progress::Progress;
+use crate::report::{
+    self, BigGap, BuyerRow, ClosestOffer, CsvDelimiter, DemandPoint, GapRow, Lang, ReportInput,
+    ReportOptions, ScenarioDelta, ScenarioRow, Site, SourceCredit, Totals,
+};
+
+/// Needs shown with their closest offers in the report.
+const BIG_GAPS: usize = 10;
+
+/// Runs `gapmap report`.
+pub fn run(args: &ReportArgs, progress: &Progress, out: &mut dyn Write) -> anyhow::Result<()> {
+    let loaded = pipeline::load(&args.source, progress)?;
+    if loaded.is_demo && !progress.is_quiet() {
+        eprintln!("gapmap: no --data or --store given: running on the project's illustrative demo data (datasets/demo)");
+    }
+    let (config, config_text) = pipeline::match_config(args.matching.config.as_deref())?;
+    let (needs, needs_report) = pipeline::needs(&args.matching, &loaded)?;
+    gaps::warn_rejects(&needs_report);
+    let index = pipeline::index(&loaded, progress)?;
+    let outcome = pipeline::run_match(&loaded, &loaded.dataset.offers, &needs, &index, &config, progress);
+    let scenario = match &args.matching.scenario {
+        Some(path) => {
+            let scenario = pipeline::scenario(path)?;
+            let d = &loaded.dataset;
+            let offers = gapmap_match::apply(&scenario, &d.offers, &d.referential, &d.territory)
+                .with_context(|| format!("applying scenario {}", path.display()))?;
+            let after = pipeline::run_match(&loaded, &offers, &needs, &index, &config, progress);
+            Some(scenario_delta(&scenario.name, &outcome, &after, &loaded.dataset))
+        }
+        None => None,
+    };
+    let lang = match args.lang {
+        LangArg::Fr => Lang::Fr,
+        LangArg::En => Lang::En,
+    };
+    let input = report_input(&loaded, &needs, &outcome, lang, config_text, scenario);
+    let delimiter = match args.csv_separator.as_str() {
+        ";" => CsvDelimiter::Semicolon,
+        "," => CsvDelimiter::Comma,
+        other => anyhow::bail!("--csv-separator {other:?}: expected ; or ,"),
+    };
+    let options = ReportOptions { csv_delimiter: delimiter, ..ReportOptions::default() };
+    let files = progress.step("write report", || report::write_report(&input, &args.out, &options))?;
+    let total = gaps::total(&outcome);
+    writeln!(
+        out,
+        "demand {:.0}/yr, covered {:.0}, gap {:.0} ({}); report: {}",
+        total.demand,
+        total.covered,
+        total.gap,
+        total.coverage.map(|c| format!("{:.0}% covered", c * 100.0)).unwrap_or_else(|| "no demand".into()),
+        files.html.display()
+    )?;
+    progress.finish(&format!("report written to {}", args.out.display()));
+    Ok(())
+}
+
+fn to_report_row(r: &TableRow) -> GapRow {
+    GapRow {
+        key: r.key.clone(),
+        label: r.label.clone(),
+        demand: r.demand,
+        covered: r.covered,
+        gap: r.gap,
+        coverage: r.coverage.unwrap_or(f64::NAN),
+        small_count: r.small,
+    }
+}
+
+/// Fills the report's input model from the matcher's outcome.
+pub fn report_input(
+    loaded: &pipeline::Loaded,
+    needs: &[Need],
+    outcome: &MatchOutcome,
+    lang: Lang,
+    config_toml: String,
+    scenario: Option<ScenarioDelta>,
+) -> ReportInput {
+    let d = &loaded.dataset;
+    let region = loaded.region.and_then(|r| RegionCode::try_from(r.to_string()).ok());
+    let region_name = region.and_then(|r| d.territory.regions.get(&r).cloned());
+    let title = match (&region_name, lang) {
+        (Some(name), Lang::Fr) => format!("Besoins de recrutement et carte des formations — {name}"),
+        (Some(name), _) => format!("Recruitment needs and the training map — {name}"),
+        (None, Lang::Fr) => "Besoins de recrutement et carte des formations".to_owned(),
+        (None, _) => "Recruitment needs and the training map".to_owned(),
+    };
+    let axes = [
+        (report::Axis::Need, ByAxis::Need),
+        (report::Axis::Rome, ByAxis::Rome),
+        (report::Axis::Competence, ByAxis::Competence),
+        (report::Axis::Departement, ByAxis::Departement),
+        (report::Axis::Bassin, ByAxis::Bassin),
+        (report::Axis::Level, ByAxis::Level),
+        (report::Axis::Buyer, ByAxis::Buyer),
+        (report::Axis::Tag, ByAxis::Tag),
+    ];
+    let gaps_by: BTreeMap<report::Axis, Vec<GapRow>> = axes
+        .iter()
+        .map(|&(axis, by)| (axis, gaps::table(outcome, d, by).iter().map(to_report_row).collect()))
+        .collect();
+    let summary = gaps::table(outcome, d, ByAxis::Buyer)
+        .into_iter()
+        .map(|r| BuyerRow { buyer: r.label, demand: r.demand, covered: r.covered, gap: r.gap })
+        .collect();
+    let total = gaps::total(outcome);
+    let totals = Totals { demand: total.demand, covered: total.covered, gap: total.gap };
+    let sites = sites(&d.offers);
+    let places: HashMap<&NeedId, &NeedLocation> = needs.iter().map(|n| (&n.id, &n.location)).collect();
+    let uncovered = outcome
+        .needs
+        .iter()
+        .filter(|n| !n.gap.is_zero())
+        .filter_map(|n| {
+            let p = place_point(d, places.get(&n.id)?)?;
+            Some(DemandPoint { label: n.specialty.clone(), lat: p.lat, lon: p.lon, gap: n.gap.as_f64() })
+        })
+        .collect();
+    let outline_points = match region {
+        Some(r) => d.territory.communes_in(r).filter_map(|c| c.point).map(to_point).collect(),
+        None => Vec::new(),
+    };
+    let offers: HashMap<_, &Offer> = d.offers.iter().map(|o| (&o.id, o)).collect();
+    let mut by_gap: Vec<&NeedResult> = outcome.needs.iter().filter(|n| !n.gap.is_zero()).collect();
+    by_gap.sort_by(|a, b| b.gap.cmp(&a.gap).then_with(|| a.id.cmp(&b.id)));
+    let big_gaps = by_gap.into_iter().take(BIG_GAPS).map(|n| big_gap(n, d, &offers)).collect();
+    ReportInput {
+        title,
+        generated_at: now_utc(),
+        lang,
+        data_note: loaded.data_note.clone().filter(|_| loaded.is_demo).or_else(|| {
+            loaded.is_demo.then(|| "données de démonstration illustratives (datasets/demo)".to_owned())
+        }),
+        config_toml,
+        sources: credits(),
+        summary,
+        totals,
+        gaps_by,
+        sites,
+        uncovered,
+        outline_points,
+        big_gaps,
+        scenario,
+    }
+}
+
+fn to_point(p: GeoPoint) -> report::GeoPoint {
+    report::GeoPoint { lat: p.lat, lon: p.lon }
+}
+
+/// A point for a need's place: the commune's point, else the mean point of the area's communes.
+pub fn place_point(d: &Dataset, place: &NeedLocation) -> Option<GeoPoint> {
+    let t = &d.territory;
+    let mean = |points: Vec<GeoPoint>| -> Option<GeoPoint> {
+        let n = points.len() as f64;
+        (n > 0.0).then(|| GeoPoint {
+            lat: points.iter().map(|p| p.lat).sum::<f64>() / n,
+            lon: points.iter().map(|p| p.lon).sum::<f64>() / n,
+        })
+    };
+    match place {
+        NeedLocation::Commune(c) => t.communes.get(c).and_then(|c| c.point),
+        NeedLocation::Bassin(b) => mean(t.communes.values().filter(|c| c.bassin == Some(*b)).filter_map(|c| c.point).collect()),
+        NeedLocation::Departement(dep) => {
+            mean(t.communes.values().filter(|c| &c.departement == dep).filter_map(|c| c.point).collect())
+        }
+        NeedLocation::Region(r) => mean(t.communes_in(*r).filter_map(|c| c.point).collect()),
+    }
+}
+
+/// Training sites: one per school and point, with the seats of its offers.
+fn sites(offers: &[Offer]) -> Vec<Site> {
+    let mut by_school: BTreeMap<(String, String), (String, GeoPoint, Option<u64>)> = BTreeMap::new();
+    for o in offers {
+        let Some(p) = o.location.point else { continue };
+        let key = (o.uai.to_string(), format!("{:.4},{:.4}", p.lat, p.lon));
+        let entry = by_school
+            .entry(key)
+            .or_insert_with(|| (o.school_name.clone().unwrap_or_else(|| o.uai.to_string()), p, None));
+        if let Some(seats) = o.capacity.seats() {
+            entry.2 = Some(entry.2.unwrap_or(0) + u64::from(seats));
+        }
+    }
+    by_school
+        .into_values()
+        .map(|(label, p, seats)| Site { label, lat: p.lat, lon: p.lon, seats: seats.map(|s| s as f64) })
+        .collect()
+}
+
+fn big_gap(n: &NeedResult, d: &Dataset, offers: &HashMap<&gapmap_model::OfferId, &Offer>) -> BigGap {
+    let untaught: Vec<String> = n
+        .untaught_competences
+        .iter()
+        .take(3)
+        .filter_map(|c| d.referential.competences.get(c).map(|k| k.label.clone()))
+        .collect();
+    let closest_offers = n
+        .candidates
+        .iter()
+        .take(3)
+        .map(|c| {
+            let o = offers.get(&c.offer);
+            let mut lacks: Vec<String> = c
+                .score
+                .components
+                .iter()
+                .filter(|k| k.sub_score < 0.999)
+                .map(|k| format!("{}: {}", k.kind.key(), k.note))
+                .collect();
+            lacks.extend(untaught.iter().map(|u| format!("compétence non enseignée: {u}")));
+            ClosestOffer {
+                label: c.label.clone(),
+                school: o.and_then(|o| o.school_name.clone()).unwrap_or_else(|| o.map(|o| o.uai.to_string()).unwrap_or_default()),
+                distance_km: c.score.distance_km,
+                score: c.score.total.as_f64(),
+                lacks,
+            }
+        })
+        .collect();
+    BigGap { need_label: format!("{} — {}", n.specialty, n.buyer.label_fr()), gap: n.gap.as_f64(), closest_offers }
+}
+
+fn scenario_delta(name: &str, before: &MatchOutcome, after: &MatchOutcome, d: &Dataset) -> ScenarioDelta {
+    let comparison = gapmap_match::compare(before, after);
+    let mut rows = vec![ScenarioRow {
+        label: "Total".to_owned(),
+        before: comparison.total.before.gap.as_f64(),
+        after: comparison.total.after.gap.as_f64(),
+        delta: comparison.total.gap_delta_milli() as f64 / 1000.0,
+    }];
+    let specialty: HashMap<_, _> = after.needs.iter().map(|n| (&n.id, n.specialty.as_str())).collect();
+    rows.extend(comparison.needs.iter().map(|n| ScenarioRow {
+        label: format!("{} ({})", specialty.get(&n.id).copied().unwrap_or(""), n.id),
+        before: n.gap_before.as_f64(),
+        after: n.gap_after.as_f64(),
+        delta: n.gap_delta_milli() as f64 / 1000.0,
+    }));
+    for (axis, deltas) in &comparison.aggregates {
+        if *axis != Axis::Rome {
+            continue;
+        }
+        rows.extend(deltas.iter().filter(|r| r.gap_delta_milli() != 0).map(|r| {
+            let label = r
+                .key
+                .parse()
+                .ok()
+                .and_then(|c| d.referential.metiers.get(&c))
+                .map_or_else(|| r.key.clone(), |m| format!("{} {}", r.key, m.label));
+            ScenarioRow {
+                label,
+                before: r.before.gap.as_f64(),
+                after: r.after.gap.as_f64(),
+                delta: r.gap_delta_milli() as f64 / 1000.0,
+            }
+        }));
+    }
+    ScenarioDelta { description: name.to_owned(), rows }
+}
+
+/// The publishers of the data, credited in every report (Licence Ouverte / Open Licence 2.0 unless
+/// noted).
+pub fn credits() -> Vec<SourceCredit> {
+    let lo = "Licence Ouverte / Open Licence 2.0 (Etalab)";
+    [
+        ("France Travail", "ROME 4.0 (v460), enquête Besoins en Main-d'Œuvre 2024, bassins d'emploi", lo),
+        ("Carif-Oref / Onisep", "Certif Info", lo),
+        ("France Compétences", "RNCP (blocs de compétences), kit apprentissage", lo),
+        ("Ministère de l'Éducation nationale", "BCN, Affelnet (capacités), annuaires des lycées et CFA", lo),
+        ("Ministère de l'Enseignement supérieur", "Parcoursup (capacités BTS, formations)", lo),
+        ("DEPP", "InserJeunes", lo),
+        ("DARES", "Nomenclature FAP 2021 et table de passage ROME -> FAP", lo),
+        ("INSEE / IGN / Etalab", "Code officiel géographique, points des communes", "Licence Ouverte 2.0; découpage administratif: MIT"),
+    ]
+    .into_iter()
+    .map(|(publisher, dataset, licence)| SourceCredit {
+        publisher: publisher.to_owned(),
+        dataset: dataset.to_owned(),
+        licence: licence.to_owned(),
+    })
+    .collect()
+}
+
+/// The current time, ISO 8601 UTC, without a date library.
+fn now_utc() -> String {
+    let secs = SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs());
+    let (days, rem) = (secs / 86_400, secs % 86_400);
+    // Civil date from days since 1970-01-01 (Howard Hinnant's algorithm).
+    let z = days as i64 + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    format!("{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}Z", rem / 3600, rem % 3600 / 60, rem % 60)
+}

@@ -1,0 +1,184 @@
+//! `gapmap search`, `gapmap resolve`, `gapmap competences`: the index from the command line.
+//!
+//! JSON outputs (stable, `format_version` 1):
+//! - search: `{format_version, query, hits: [{offer, label, school, uai, commune, departement, level,
+//!   mode, seats, score, text_score, bm25, distance_km, filters, matched_terms}]}`;
+//! - resolve: `{format_version, text, sheets: [{rome, label, sheet_label, confidence}]}`;
+//! - competences: `{format_version, text, competences: [{ogr, label, kind, score}]}`.
+
+use std::collections::HashMap;
+use std::io::Write;
+
+use anyhow::{Context, bail};
+use gapmap_index::{Center, Near, OfferQuery};
+use gapmap_model::{Departement, EuropeanLevel, InseeCommune, Offer, TrainingMode};
+use serde_json::json;
+
+use crate::cli::{CompetencesArgs, ResolveArgs, SearchArgs, SourceArgs};
+use crate::pipeline;
+use crate::progress::Progress;
+
+/// Output format version of these commands.
+pub const FORMAT_VERSION: u32 = 1;
+
+fn store_source(store: &std::path::Path) -> SourceArgs {
+    SourceArgs { data: None, store: Some(store.to_owned()), region: "all".into() }
+}
+
+/// Parses `4-5` or `5`.
+fn level_range(arg: &str) -> anyhow::Result<(EuropeanLevel, EuropeanLevel)> {
+    let (lo, hi) = arg.split_once('-').unwrap_or((arg, arg));
+    let parse = |s: &str| {
+        s.trim().parse::<EuropeanLevel>().with_context(|| format!("--level {arg:?}: expected 5 or 4-5"))
+    };
+    let (lo, hi) = (parse(lo)?, parse(hi)?);
+    if lo > hi {
+        bail!("--level {arg:?}: the range is empty");
+    }
+    Ok((lo, hi))
+}
+
+fn mode(arg: &str) -> anyhow::Result<TrainingMode> {
+    match arg.to_lowercase().as_str() {
+        "scolaire" | "school" => Ok(TrainingMode::School),
+        "apprentissage" | "apprenticeship" => Ok(TrainingMode::Apprenticeship),
+        _ => bail!("--mode {arg:?}: expected scolaire or apprentissage"),
+    }
+}
+
+/// Runs `gapmap search`.
+pub fn search(args: &SearchArgs, progress: &Progress, out: &mut dyn Write) -> anyhow::Result<()> {
+    let loaded = pipeline::load(&store_source(&args.store), progress)?;
+    let index = pipeline::index(&loaded, progress)?;
+    let mut query = OfferQuery { text: args.query.clone(), limit: args.limit, ..OfferQuery::default() };
+    if let Some(level) = &args.level {
+        let (lo, hi) = level_range(level)?;
+        query.min_level = Some(lo);
+        query.max_level = Some(hi);
+    }
+    if let Some(m) = &args.mode {
+        query.mode = Some(mode(m)?);
+    }
+    if let Some(dep) = &args.near {
+        let dep: Departement = dep.parse().with_context(|| format!("--near {dep:?}"))?;
+        query.departements.push(dep);
+    }
+    if let Some(commune) = &args.near_commune {
+        let code: InseeCommune = commune.parse().with_context(|| format!("--near-commune {commune:?}"))?;
+        let point = loaded
+            .dataset
+            .territory
+            .communes
+            .get(&code)
+            .and_then(|c| c.point)
+            .with_context(|| format!("--near-commune {code}: no such commune with a point in the data"))?;
+        if !(args.radius > 0.0) {
+            bail!("--radius must be positive");
+        }
+        query.near = Some(Near { center: Center::Point(point), radius_km: args.radius });
+    }
+    let hits = index.search_offers(&query)?;
+    let offers: HashMap<_, &Offer> = loaded.dataset.offers.iter().map(|o| (&o.id, o)).collect();
+    if args.json {
+        let rows: Vec<_> = hits
+            .iter()
+            .map(|h| {
+                let o = offers.get(&h.offer);
+                json!({
+                    "offer": h.offer.as_str(),
+                    "label": h.label,
+                    "school": o.and_then(|o| o.school_name.clone()),
+                    "uai": o.map(|o| o.uai.to_string()),
+                    "commune": o.and_then(|o| o.location.commune.map(|c| c.to_string())),
+                    "departement": o.map(|o| o.location.departement.to_string()),
+                    "level": o.and_then(|o| o.level.map(|l| l.get())),
+                    "mode": o.map(|o| o.mode.key()),
+                    "seats": o.and_then(|o| o.capacity.seats()),
+                    "score": h.score,
+                    "text_score": h.breakdown.text,
+                    "bm25": h.breakdown.bm25,
+                    "distance_km": h.breakdown.distance_km,
+                    "filters": h.breakdown.filters,
+                    "matched_terms": h.matched_terms,
+                })
+            })
+            .collect();
+        let doc = json!({ "format_version": FORMAT_VERSION, "query": args.query, "hits": rows });
+        serde_json::to_writer_pretty(&mut *out, &doc)?;
+        writeln!(out)?;
+        return Ok(());
+    }
+    writeln!(out, "{:>5}  {:<58} {:<34} {:>3} {:>4} {:>6}  matched", "score", "offer", "school", "dep", "lvl", "seats")?;
+    for h in &hits {
+        let o = offers.get(&h.offer);
+        let school = o.and_then(|o| o.school_name.clone()).unwrap_or_else(|| o.map(|o| o.uai.to_string()).unwrap_or_default());
+        let dist = h.breakdown.distance_km.map(|d| format!(" {d:.0} km")).unwrap_or_default();
+        writeln!(
+            out,
+            "{:>5.2}  {:<58} {:<34} {:>3} {:>4} {:>6}  {}{dist}",
+            h.score,
+            cut(&h.label, 58),
+            cut(&school, 34),
+            o.map(|o| o.location.departement.to_string()).unwrap_or_default(),
+            o.and_then(|o| o.level.map(|l| l.to_string())).unwrap_or_else(|| "-".into()),
+            o.and_then(|o| o.capacity.seats().map(|s| s.to_string())).unwrap_or_else(|| "?".into()),
+            h.matched_terms.join(" "),
+        )?;
+    }
+    writeln!(out, "{} offers", hits.len())?;
+    Ok(())
+}
+
+/// Runs `gapmap resolve`.
+pub fn resolve(args: &ResolveArgs, progress: &Progress, out: &mut dyn Write) -> anyhow::Result<()> {
+    let loaded = pipeline::load(&store_source(&args.store), progress)?;
+    let index = pipeline::index(&loaded, progress)?;
+    let found = index.resolve(&args.text, args.limit)?;
+    let sheet_label = |code| loaded.dataset.referential.metiers.get(&code).map(|m| m.label.clone()).unwrap_or_default();
+    if args.json {
+        let rows: Vec<_> = found
+            .iter()
+            .map(|r| json!({"rome": r.rome.to_string(), "label": r.label, "sheet_label": sheet_label(r.rome), "confidence": r.confidence}))
+            .collect();
+        serde_json::to_writer_pretty(&mut *out, &json!({"format_version": FORMAT_VERSION, "text": args.text, "sheets": rows}))?;
+        writeln!(out)?;
+        return Ok(());
+    }
+    writeln!(out, "{:>10}  {:<6} {:<50} sheet", "confidence", "rome", "matched title")?;
+    for r in &found {
+        writeln!(out, "{:>10.2}  {:<6} {:<50} {}", r.confidence, r.rome, cut(&r.label, 50), sheet_label(r.rome))?;
+    }
+    Ok(())
+}
+
+/// Runs `gapmap competences`.
+pub fn competences(args: &CompetencesArgs, progress: &Progress, out: &mut dyn Write) -> anyhow::Result<()> {
+    let loaded = pipeline::load(&store_source(&args.store), progress)?;
+    let index = pipeline::index(&loaded, progress)?;
+    let found = index.competences(&args.text, args.limit)?;
+    if args.json {
+        let rows: Vec<_> = found
+            .iter()
+            .map(|c| json!({"ogr": c.ogr.get(), "label": c.label, "kind": format!("{:?}", c.kind), "score": c.relevance}))
+            .collect();
+        serde_json::to_writer_pretty(&mut *out, &json!({"format_version": FORMAT_VERSION, "text": args.text, "competences": rows}))?;
+        writeln!(out)?;
+        return Ok(());
+    }
+    writeln!(out, "{:>5}  {:>7}  {:<10} competence", "score", "ogr", "kind")?;
+    for c in &found {
+        writeln!(out, "{:>5.2}  {:>7}  {:<10} {}", c.relevance, c.ogr, format!("{:?}", c.kind), c.label)?;
+    }
+    Ok(())
+}
+
+/// At most `max` characters.
+pub fn cut(s: &str, max: usize) -> String {
+    if s.chars().count() <= max {
+        s.to_owned()
+    } else {
+        let mut t: String = s.chars().take(max.saturating_sub(1)).collect();
+        t.push('…');
+        t
+    }
+}

@@ -1,0 +1,633 @@
+//! `report.html`: one self-contained page (inline CSS and SVG, no script, no network).
+//!
+//! Every text that comes from the input goes through [`escape`]. Numeric cells carry their exact
+//! value in `data-value` (and the figure's name in `data-field`) so that tools and tests can read the
+//! figures behind the rounded display.
+
+use std::fmt::Write as _;
+
+use super::charts;
+use super::i18n::{Lang, Msg, fill};
+use super::model::{Axis, GapRow, ReportInput};
+use super::{ReportOptions, file_names};
+
+/// `text` escaped for HTML text and attribute values.
+pub fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            other => out.push(other),
+        }
+    }
+    out
+}
+
+/// How a gap table orders and cuts its rows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum RowOrder {
+    /// Largest gap first, cut to the options' `top_rows`: for long lists (occupations, needs).
+    LargestGapFirst,
+    /// The caller's order, every row: for short natural lists (levels, départements).
+    AsGiven,
+}
+
+/// A section of the page about one axis.
+struct AxisSection {
+    axis: Axis,
+    id: &'static str,
+    title: Msg,
+    order: RowOrder,
+    chart: bool,
+}
+
+/// The axis sections, in page order.
+const AXIS_SECTIONS: [AxisSection; 8] = [
+    AxisSection {
+        axis: Axis::Rome,
+        id: "gaps-rome",
+        title: Msg::GapsByRome,
+        order: RowOrder::LargestGapFirst,
+        chart: true,
+    },
+    AxisSection {
+        axis: Axis::Competence,
+        id: "gaps-competence",
+        title: Msg::GapsByCompetence,
+        order: RowOrder::LargestGapFirst,
+        chart: true,
+    },
+    AxisSection {
+        axis: Axis::Level,
+        id: "gaps-level",
+        title: Msg::GapsByLevel,
+        order: RowOrder::AsGiven,
+        chart: true,
+    },
+    AxisSection {
+        axis: Axis::Departement,
+        id: "gaps-departement",
+        title: Msg::GapsByDepartement,
+        order: RowOrder::AsGiven,
+        chart: true,
+    },
+    AxisSection {
+        axis: Axis::Bassin,
+        id: "gaps-bassin",
+        title: Msg::GapsByBassin,
+        order: RowOrder::LargestGapFirst,
+        chart: false,
+    },
+    AxisSection {
+        axis: Axis::Need,
+        id: "gaps-need",
+        title: Msg::GapsByNeed,
+        order: RowOrder::LargestGapFirst,
+        chart: false,
+    },
+    AxisSection {
+        axis: Axis::Tag,
+        id: "gaps-tag",
+        title: Msg::GapsByTag,
+        order: RowOrder::LargestGapFirst,
+        chart: false,
+    },
+    AxisSection {
+        axis: Axis::Buyer,
+        id: "gaps-buyer",
+        title: Msg::GapsByBuyer,
+        order: RowOrder::AsGiven,
+        chart: false,
+    },
+];
+
+/// Where the map section sits: after this axis section.
+const MAP_AFTER: Axis = Axis::Bassin;
+
+/// The page for `input`.
+pub fn render(input: &ReportInput, options: &ReportOptions) -> anyhow::Result<String> {
+    let lang = input.lang;
+    let mut page = String::with_capacity(256 * 1024);
+    let title = escape(&input.title);
+    write!(
+        page,
+        "<!DOCTYPE html>\n<html lang=\"{}\">\n<head>\n<meta charset=\"utf-8\">\n\
+         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
+         <meta name=\"generator\" content=\"gapmap {}\">\n<title>{title}</title>\n<style>{STYLE}</style>\n\
+         </head>\n<body>\n",
+        lang.tag(),
+        env!("CARGO_PKG_VERSION"),
+    )?;
+    write!(
+        page,
+        "<header class=\"masthead\"><div class=\"wrap\"><h1>{title}</h1>\
+         <p class=\"meta\">{} {}</p></div></header>\n<main class=\"wrap\">\n",
+        lang.text(Msg::GeneratedAt),
+        escape(&input.generated_at),
+    )?;
+    if let Some(note) = &input.data_note {
+        write!(
+            page,
+            "<aside class=\"notice\" id=\"data-note\" role=\"note\"><strong>{}</strong> — {}. {}</aside>\n",
+            lang.text(Msg::IllustrativeData),
+            escape(note),
+            lang.text(Msg::IllustrativeDataText),
+        )?;
+    }
+
+    let map = charts::map(input, lang)?;
+    contents(&mut page, input, map.is_some())?;
+    summary(&mut page, input)?;
+    for section in &AXIS_SECTIONS {
+        if let Some(rows) = input.gaps_by.get(&section.axis) {
+            axis_section(&mut page, section, rows, lang, options)?;
+        }
+        if section.axis == MAP_AFTER {
+            map_section(&mut page, lang, map.as_deref())?;
+        }
+    }
+    big_gaps(&mut page, input)?;
+    scenario(&mut page, input)?;
+    sources(&mut page, input)?;
+    configuration(&mut page, input)?;
+    files(&mut page, input)?;
+    page.push_str("</main>\n</body>\n</html>\n");
+    Ok(page)
+}
+
+fn contents(page: &mut String, input: &ReportInput, has_map: bool) -> anyhow::Result<()> {
+    let lang = input.lang;
+    let mut entries: Vec<(&str, Msg)> = vec![("summary", Msg::Summary)];
+    for section in &AXIS_SECTIONS {
+        if input.gaps_by.contains_key(&section.axis) {
+            entries.push((section.id, section.title));
+        }
+        if section.axis == MAP_AFTER && has_map {
+            entries.push(("map", Msg::Map));
+        }
+    }
+    if !input.big_gaps.is_empty() {
+        entries.push(("big-gaps", Msg::BigGaps));
+    }
+    if input.scenario.is_some() {
+        entries.push(("scenario", Msg::Scenario));
+    }
+    entries.extend([
+        ("sources", Msg::Sources),
+        ("configuration", Msg::Configuration),
+        ("files", Msg::Files),
+    ]);
+    write!(
+        page,
+        "<nav class=\"contents\" aria-label=\"{0}\"><h2>{0}</h2><ol>",
+        lang.text(Msg::Contents)
+    )?;
+    for (id, msg) in entries {
+        write!(page, "<li><a href=\"#{id}\">{}</a></li>", lang.text(msg))?;
+    }
+    page.push_str("</ol></nav>\n");
+    Ok(())
+}
+
+/// A numeric cell: rounded figure shown, exact value in `data-value`.
+fn number_cell(page: &mut String, field: &str, value: f64, shown: &str) -> anyhow::Result<()> {
+    write!(
+        page,
+        "<td class=\"num\" data-field=\"{field}\" data-value=\"{}\">{shown}</td>",
+        json_number(value)
+    )?;
+    Ok(())
+}
+
+/// The value as JSON would write it (`null` when not finite).
+fn json_number(value: f64) -> String {
+    if value.is_finite() {
+        value.to_string()
+    } else {
+        "null".to_owned()
+    }
+}
+
+/// A coverage cell: percentage with a small meter.
+fn coverage_cell(page: &mut String, lang: Lang, coverage: Option<f64>) -> anyhow::Result<()> {
+    match coverage.filter(|value| value.is_finite()) {
+        Some(value) => {
+            let width = (value * 100.0).clamp(0.0, 100.0);
+            write!(
+                page,
+                "<td class=\"num coverage\" data-field=\"coverage\" data-value=\"{}\">\
+                 <span class=\"meter\"><span style=\"width:{width:.1}%\"></span></span>{}</td>",
+                json_number(value),
+                lang.percent(value)
+            )?;
+        }
+        None => page.push_str(
+            "<td class=\"num coverage\" data-field=\"coverage\" data-value=\"null\">–</td>",
+        ),
+    }
+    Ok(())
+}
+
+fn summary(page: &mut String, input: &ReportInput) -> anyhow::Result<()> {
+    let lang = input.lang;
+    let totals = &input.totals;
+    write!(
+        page,
+        "<section id=\"summary\"><h2>{}</h2><p class=\"intro\">{}</p>\n<div class=\"cards\">",
+        lang.text(Msg::Summary),
+        lang.text(Msg::SummaryIntro)
+    )?;
+    let cards = [
+        ("demand", Msg::Demand, totals.demand, ""),
+        ("covered", Msg::Covered, totals.covered, " covered"),
+        ("gap", Msg::Gap, totals.gap, " gap"),
+    ];
+    for (field, msg, value, class) in cards {
+        write!(
+            page,
+            "<div class=\"card{class}\"><div class=\"card-label\">{}</div>\
+             <div class=\"card-value\" data-field=\"{field}\" data-value=\"{}\">{}</div>\
+             <div class=\"card-unit\">{}</div></div>",
+            lang.text(msg),
+            json_number(value),
+            lang.people(value),
+            lang.text(Msg::People)
+        )?;
+    }
+    let coverage = totals.coverage();
+    write!(
+        page,
+        "<div class=\"card\"><div class=\"card-label\">{}</div>\
+         <div class=\"card-value\" data-field=\"coverage\" data-value=\"{}\">{}</div>\
+         <div class=\"card-unit\">{}</div></div></div>\n",
+        lang.text(Msg::Coverage),
+        coverage.map_or_else(|| "null".to_owned(), json_number),
+        coverage.map_or_else(|| "–".to_owned(), |value| lang.percent(value)),
+        lang.text(Msg::Covered).to_lowercase(),
+    )?;
+
+    write!(
+        page,
+        "<table class=\"figures\"><thead><tr><th>{}</th><th class=\"num\">{}</th>\
+         <th class=\"num\">{}</th><th class=\"num\">{}</th><th class=\"num\">{}</th></tr></thead><tbody>",
+        lang.text(Msg::Buyer),
+        lang.text(Msg::Demand),
+        lang.text(Msg::Covered),
+        lang.text(Msg::Gap),
+        lang.text(Msg::Coverage),
+    )?;
+    for buyer in &input.summary {
+        write!(page, "<tr><th scope=\"row\">{}</th>", escape(&buyer.buyer))?;
+        number_cell(page, "demand", buyer.demand, &lang.people(buyer.demand))?;
+        number_cell(page, "covered", buyer.covered, &lang.people(buyer.covered))?;
+        number_cell(page, "gap", buyer.gap, &lang.people(buyer.gap))?;
+        coverage_cell(page, lang, buyer.coverage())?;
+        page.push_str("</tr>");
+    }
+    write!(
+        page,
+        "</tbody><tfoot><tr><th scope=\"row\">{}</th>",
+        lang.text(Msg::Total)
+    )?;
+    number_cell(page, "demand", totals.demand, &lang.people(totals.demand))?;
+    number_cell(page, "covered", totals.covered, &lang.people(totals.covered))?;
+    number_cell(page, "gap", totals.gap, &lang.people(totals.gap))?;
+    coverage_cell(page, lang, totals.coverage())?;
+    page.push_str("</tr></tfoot></table></section>\n");
+    Ok(())
+}
+
+/// The rows a section shows, in its order.
+fn shown_rows<'a>(rows: &'a [GapRow], order: RowOrder, top_rows: usize) -> Vec<&'a GapRow> {
+    match order {
+        RowOrder::AsGiven => rows.iter().collect(),
+        RowOrder::LargestGapFirst => {
+            let mut sorted: Vec<&GapRow> = rows.iter().collect();
+            sorted.sort_by(|a, b| b.gap.total_cmp(&a.gap).then_with(|| a.key.cmp(&b.key)));
+            sorted.truncate(top_rows);
+            sorted
+        }
+    }
+}
+
+fn axis_section(
+    page: &mut String,
+    section: &AxisSection,
+    rows: &[GapRow],
+    lang: Lang,
+    options: &ReportOptions,
+) -> anyhow::Result<()> {
+    write!(
+        page,
+        "<section id=\"{}\" data-axis=\"{}\"><h2>{}</h2>\n",
+        section.id,
+        section.axis.slug(),
+        lang.text(section.title)
+    )?;
+    let shown = shown_rows(rows, section.order, options.top_rows);
+    if shown.is_empty() {
+        write!(page, "<p class=\"empty\">{}</p></section>\n", lang.text(Msg::NoRows))?;
+        return Ok(());
+    }
+    if section.chart {
+        let chart_rows: Vec<GapRow> = shown
+            .iter()
+            .take(options.chart_rows)
+            .map(|row| (*row).clone())
+            .collect();
+        write!(
+            page,
+            "<figure class=\"chart\">{}</figure>\n",
+            charts::gap_bars(&chart_rows, lang)?
+        )?;
+    }
+    gap_table(page, &shown, lang)?;
+    let mut notes = Vec::new();
+    if shown.len() < rows.len() {
+        let file = format!("{}.csv", file_names::table_stem(section.axis));
+        notes.push(fill(
+            lang.text(Msg::RowsShown),
+            &[
+                ("shown", &shown.len().to_string()),
+                ("total", &rows.len().to_string()),
+                ("file", &file),
+            ],
+        ));
+    }
+    if shown.iter().any(|row| row.small_count) {
+        notes.push(lang.text(Msg::SmallCountNote).to_owned());
+    }
+    for note in notes {
+        write!(page, "<p class=\"note\">{}</p>", escape(&note))?;
+    }
+    page.push_str("</section>\n");
+    Ok(())
+}
+
+fn gap_table(page: &mut String, rows: &[&GapRow], lang: Lang) -> anyhow::Result<()> {
+    write!(
+        page,
+        "<table class=\"figures\"><thead><tr><th>{}</th><th>{}</th><th class=\"num\">{}</th>\
+         <th class=\"num\">{}</th><th class=\"num\">{}</th><th class=\"num\">{}</th></tr></thead><tbody>",
+        lang.text(Msg::Code),
+        lang.text(Msg::Label),
+        lang.text(Msg::Demand),
+        lang.text(Msg::Covered),
+        lang.text(Msg::Gap),
+        lang.text(Msg::Coverage),
+    )?;
+    for row in rows {
+        let flag = if row.small_count {
+            "<span class=\"flag\" title=\"small count\">†</span>"
+        } else {
+            ""
+        };
+        write!(
+            page,
+            "<tr data-key=\"{0}\"><td class=\"code\">{0}</td><td>{1}{flag}</td>",
+            escape(&row.key),
+            escape(&row.label)
+        )?;
+        number_cell(page, "demand", row.demand, &lang.people(row.demand))?;
+        number_cell(page, "covered", row.covered, &lang.people(row.covered))?;
+        number_cell(page, "gap", row.gap, &lang.people(row.gap))?;
+        coverage_cell(page, lang, Some(row.coverage))?;
+        page.push_str("</tr>");
+    }
+    page.push_str("</tbody></table>\n");
+    Ok(())
+}
+
+fn map_section(page: &mut String, lang: Lang, map: Option<&str>) -> anyhow::Result<()> {
+    let Some(svg) = map else {
+        return Ok(());
+    };
+    write!(
+        page,
+        "<section id=\"map\"><h2>{}</h2><figure class=\"map\">{svg}<figcaption>{}</figcaption></figure></section>\n",
+        lang.text(Msg::Map),
+        lang.text(Msg::MapCaption)
+    )?;
+    Ok(())
+}
+
+fn big_gaps(page: &mut String, input: &ReportInput) -> anyhow::Result<()> {
+    if input.big_gaps.is_empty() {
+        return Ok(());
+    }
+    let lang = input.lang;
+    write!(
+        page,
+        "<section id=\"big-gaps\"><h2>{}</h2><p class=\"intro\">{}</p>\n",
+        lang.text(Msg::BigGaps),
+        lang.text(Msg::BigGapsIntro)
+    )?;
+    for big in &input.big_gaps {
+        write!(
+            page,
+            "<article class=\"big-gap\"><h3>{}<span class=\"badge\" data-field=\"gap\" data-value=\"{}\">{} {}</span></h3>",
+            escape(&big.need_label),
+            json_number(big.gap),
+            lang.people(big.gap),
+            lang.text(Msg::People),
+        )?;
+        if big.closest_offers.is_empty() {
+            write!(page, "<p class=\"empty\">{}</p>", lang.text(Msg::NoCloseOffer))?;
+        } else {
+            write!(
+                page,
+                "<table class=\"figures offers\"><thead><tr><th>{}</th><th>{}</th><th class=\"num\">{}</th>\
+                 <th class=\"num\">{}</th><th>{}</th></tr></thead><tbody>",
+                lang.text(Msg::Offer),
+                lang.text(Msg::School),
+                lang.text(Msg::DistanceKm),
+                lang.text(Msg::Score),
+                lang.text(Msg::Lacks),
+            )?;
+            for offer in &big.closest_offers {
+                write!(
+                    page,
+                    "<tr><td>{}</td><td>{}</td>",
+                    escape(&offer.label),
+                    escape(&offer.school)
+                )?;
+                match offer.distance_km {
+                    Some(km) => number_cell(page, "distance_km", km, &lang.decimal(km, 0))?,
+                    None => page.push_str("<td class=\"num\">–</td>"),
+                }
+                number_cell(page, "score", offer.score, &lang.decimal(offer.score, 2))?;
+                page.push_str("<td><ul class=\"lacks\">");
+                for lack in &offer.lacks {
+                    write!(page, "<li>{}</li>", escape(lack))?;
+                }
+                page.push_str("</ul></td></tr>");
+            }
+            page.push_str("</tbody></table>");
+        }
+        page.push_str("</article>\n");
+    }
+    page.push_str("</section>\n");
+    Ok(())
+}
+
+fn scenario(page: &mut String, input: &ReportInput) -> anyhow::Result<()> {
+    let Some(scenario) = &input.scenario else {
+        return Ok(());
+    };
+    let lang = input.lang;
+    write!(
+        page,
+        "<section id=\"scenario\"><h2>{}</h2><p class=\"intro\">{}</p>\
+         <table class=\"figures\"><thead><tr><th>{}</th><th class=\"num\">{}</th><th class=\"num\">{}</th>\
+         <th class=\"num\">{}</th></tr></thead><tbody>",
+        lang.text(Msg::Scenario),
+        escape(&scenario.description),
+        lang.text(Msg::Label),
+        lang.text(Msg::Before),
+        lang.text(Msg::After),
+        lang.text(Msg::Change),
+    )?;
+    for row in &scenario.rows {
+        write!(page, "<tr><td>{}</td>", escape(&row.label))?;
+        number_cell(page, "before", row.before, &lang.people(row.before))?;
+        number_cell(page, "after", row.after, &lang.people(row.after))?;
+        // A smaller gap is an improvement: shown in green.
+        let class = if row.delta < 0.0 {
+            "better"
+        } else if row.delta > 0.0 {
+            "worse"
+        } else {
+            ""
+        };
+        let sign = if row.delta > 0.0 { "+" } else { "" };
+        write!(
+            page,
+            "<td class=\"num {class}\" data-field=\"delta\" data-value=\"{}\">{sign}{}</td></tr>",
+            json_number(row.delta),
+            lang.people(row.delta)
+        )?;
+    }
+    page.push_str("</tbody></table></section>\n");
+    Ok(())
+}
+
+fn sources(page: &mut String, input: &ReportInput) -> anyhow::Result<()> {
+    let lang = input.lang;
+    write!(
+        page,
+        "<section id=\"sources\"><h2>{}</h2><p class=\"intro\">{}</p>\
+         <table class=\"figures\"><thead><tr><th>{}</th><th>{}</th><th>{}</th></tr></thead><tbody>",
+        lang.text(Msg::Sources),
+        lang.text(Msg::SourcesIntro),
+        lang.text(Msg::Publisher),
+        lang.text(Msg::Dataset),
+        lang.text(Msg::Licence),
+    )?;
+    for source in &input.sources {
+        write!(
+            page,
+            "<tr><td>{}</td><td>{}</td><td>{}</td></tr>",
+            escape(&source.publisher),
+            escape(&source.dataset),
+            escape(&source.licence)
+        )?;
+    }
+    page.push_str("</tbody></table></section>\n");
+    Ok(())
+}
+
+fn configuration(page: &mut String, input: &ReportInput) -> anyhow::Result<()> {
+    let lang = input.lang;
+    write!(
+        page,
+        "<section id=\"configuration\"><h2>{}</h2><p class=\"intro\">{}</p><pre><code>{}</code></pre></section>\n",
+        lang.text(Msg::Configuration),
+        lang.text(Msg::ConfigurationIntro),
+        escape(&input.config_toml)
+    )?;
+    Ok(())
+}
+
+fn files(page: &mut String, input: &ReportInput) -> anyhow::Result<()> {
+    let lang = input.lang;
+    write!(
+        page,
+        "<section id=\"files\"><h2>{}</h2><ul class=\"files\">",
+        lang.text(Msg::Files)
+    )?;
+    for msg in [
+        Msg::ReadmeHtml,
+        Msg::ReadmeCsv,
+        Msg::ReadmeParquet,
+        Msg::ReadmeJson,
+        Msg::ReadmeSelf,
+    ] {
+        write!(page, "<li>{}</li>", escape(lang.text(msg)))?;
+    }
+    write!(
+        page,
+        "</ul><p class=\"note\">{}</p><p class=\"note\">{}</p></section>\n",
+        escape(lang.text(Msg::ReadmeColumns)),
+        escape(lang.text(Msg::ReadmeCsvCells))
+    )?;
+    Ok(())
+}
+
+/// The page's style sheet: system fonts only, print-friendly.
+const STYLE: &str = r#"
+:root{--ink:#222b38;--muted:#5b6778;--line:#dde2e8;--bg:#f4f6f9;--covered:#4c78a8;--gap:#d6453d;--accent:#1f4e8c}
+*{box-sizing:border-box}
+body{margin:0;background:var(--bg);color:var(--ink);font:15px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,"Helvetica Neue",Arial,"Noto Sans","DejaVu Sans",sans-serif}
+.wrap{max-width:1040px;margin:0 auto;padding:0 20px}
+.masthead{background:linear-gradient(135deg,#1f3b63,#1f4e8c);color:#fff;padding:28px 0 22px}
+.masthead h1{margin:0;font-size:28px;line-height:1.25;font-weight:650}
+.masthead .meta{margin:6px 0 0;opacity:.85}
+main{padding:20px 20px 48px}
+.notice{background:#fff4d6;border:1px solid #f0c85a;border-left:6px solid #e0a800;border-radius:8px;padding:12px 16px;margin:0 0 18px}
+section,nav.contents{background:#fff;border:1px solid var(--line);border-radius:10px;padding:18px 22px;margin:0 0 18px;break-inside:avoid-page}
+h2{font-size:20px;margin:0 0 10px;color:#1f3b63}
+h3{font-size:16px;margin:14px 0 8px;display:flex;gap:10px;align-items:baseline;flex-wrap:wrap}
+.intro,.note,figcaption{color:var(--muted);margin:4px 0 12px}
+.note{font-size:13px;margin:8px 0 0}
+nav.contents ol{margin:0;padding-left:20px;columns:2;column-gap:32px}
+nav.contents a{color:var(--accent);text-decoration:none}
+.cards{display:grid;grid-template-columns:repeat(4,1fr);gap:12px;margin:8px 0 18px}
+.card{border:1px solid var(--line);border-radius:10px;padding:12px 14px;background:#fafbfc}
+.card-label{color:var(--muted);font-size:13px;text-transform:uppercase;letter-spacing:.04em}
+.card-value{font-size:30px;font-weight:700;font-variant-numeric:tabular-nums;line-height:1.2}
+.card-unit{color:var(--muted);font-size:13px}
+.card.covered .card-value{color:var(--covered)}
+.card.gap{border-color:#f0b7b3;background:#fdf3f2}
+.card.gap .card-value{color:var(--gap)}
+table.figures{width:100%;border-collapse:collapse;font-variant-numeric:tabular-nums}
+table.figures th,table.figures td{padding:6px 8px;border-bottom:1px solid var(--line);text-align:left;vertical-align:top}
+table.figures thead th{font-size:12px;text-transform:uppercase;letter-spacing:.04em;color:var(--muted);border-bottom:2px solid var(--line)}
+table.figures tbody tr:nth-child(even){background:#f8f9fb}
+table.figures tfoot th,table.figures tfoot td{font-weight:700;border-top:2px solid var(--ink);border-bottom:none}
+.num{text-align:right!important;white-space:nowrap}
+td[data-field=gap]{color:var(--gap);font-weight:600}
+td.code{font-family:ui-monospace,"SFMono-Regular",Menlo,Consolas,"DejaVu Sans Mono",monospace;font-size:13px;color:var(--muted);white-space:nowrap}
+.coverage{min-width:120px}
+.meter{display:inline-block;width:56px;height:8px;border-radius:4px;background:#f3d3d0;margin-right:8px;vertical-align:middle;overflow:hidden}
+.meter span{display:block;height:100%;background:var(--covered)}
+.flag{color:var(--gap);margin-left:4px}
+figure{margin:0 0 14px}
+figure svg{display:block;max-width:100%;height:auto}
+figure.map svg{margin:0 auto}
+.badge{background:var(--gap);color:#fff;border-radius:999px;padding:1px 10px;font-size:13px;font-weight:600}
+article.big-gap{border-top:1px solid var(--line);padding-top:4px}
+article.big-gap:first-of-type{border-top:none}
+ul.lacks{margin:0;padding:0;list-style:none;display:flex;flex-wrap:wrap;gap:4px}
+ul.lacks li{background:#eef2f7;border-radius:6px;padding:1px 8px;font-size:13px}
+td.better{color:#2e7d32;font-weight:600}
+td.worse{color:var(--gap);font-weight:600}
+pre{background:#f6f8fa;border:1px solid var(--line);border-radius:8px;padding:12px;overflow:auto;font-size:13px;white-space:pre-wrap}
+ul.files{margin:0;padding-left:20px}
+.empty{color:var(--muted);font-style:italic}
+@media (max-width:720px){.cards{grid-template-columns:repeat(2,1fr)}nav.contents ol{columns:1}}
+@media print{body{background:#fff}section,nav.contents{border:none;padding:0}}
+"#;

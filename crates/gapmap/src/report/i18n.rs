@@ -1,0 +1,350 @@
+//! Every label the report prints, in French and English, and the number formats of each language.
+//!
+//! One table ([`Msg::pair`]) holds both languages, so a label cannot exist in one language only.
+
+/// Language of a report.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Lang {
+    /// French, the planners' language (default).
+    #[default]
+    Fr,
+    /// English.
+    En,
+}
+
+impl Lang {
+    /// The BCP 47 tag for the HTML `lang` attribute.
+    pub fn tag(self) -> &'static str {
+        match self {
+            Lang::Fr => "fr",
+            Lang::En => "en",
+        }
+    }
+
+    /// The label `msg` in this language.
+    pub(crate) fn text(self, msg: Msg) -> &'static str {
+        let (fr, en) = msg.pair();
+        match self {
+            Lang::Fr => fr,
+            Lang::En => en,
+        }
+    }
+
+    /// A count of people for display: grouped thousands, at most one decimal.
+    pub(crate) fn people(self, value: f64) -> String {
+        self.decimal(value, 1)
+    }
+
+    /// A fraction (0 to 1) as a percentage with no decimal, e.g. "83 %" or "83%".
+    pub(crate) fn percent(self, fraction: f64) -> String {
+        if !fraction.is_finite() {
+            return "–".to_owned();
+        }
+        let number = self.decimal(fraction * 100.0, 0);
+        match self {
+            // French typography puts a narrow no-break space before the percent sign.
+            Lang::Fr => format!("{number}\u{202F}%"),
+            Lang::En => format!("{number}%"),
+        }
+    }
+
+    /// `value` with at most `max_decimals` decimals (trailing zeros dropped) and grouped thousands.
+    pub(crate) fn decimal(self, value: f64, max_decimals: usize) -> String {
+        if !value.is_finite() {
+            return "–".to_owned();
+        }
+        let (group, point) = match self {
+            Lang::Fr => ('\u{202F}', ','),
+            Lang::En => (',', '.'),
+        };
+        let fixed = format!("{:.*}", max_decimals, value.abs());
+        let (int_part, frac_part) = match fixed.split_once('.') {
+            Some((int_part, frac_part)) => (int_part, frac_part.trim_end_matches('0')),
+            None => (fixed.as_str(), ""),
+        };
+        let mut out = String::new();
+        let rounds_to_zero = int_part.bytes().all(|b| b == b'0') && frac_part.is_empty();
+        if value < 0.0 && !rounds_to_zero {
+            out.push('−');
+        }
+        for (i, digit) in int_part.chars().enumerate() {
+            if i > 0 && (int_part.len() - i) % 3 == 0 {
+                out.push(group);
+            }
+            out.push(digit);
+        }
+        if !frac_part.is_empty() {
+            out.push(point);
+            out.push_str(frac_part);
+        }
+        out
+    }
+}
+
+/// A label of the report.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Msg {
+    /// "Generated on".
+    GeneratedAt,
+    /// Heading of the illustrative-data notice.
+    IllustrativeData,
+    /// Text of the illustrative-data notice.
+    IllustrativeDataText,
+    /// Heading of the table of contents.
+    Contents,
+    /// Demand column.
+    Demand,
+    /// Covered demand column.
+    Covered,
+    /// Gap column.
+    Gap,
+    /// Coverage column.
+    Coverage,
+    /// Unit under key figures.
+    People,
+    /// Summary section.
+    Summary,
+    /// Summary section's explanation.
+    SummaryIntro,
+    /// Buyer column.
+    Buyer,
+    /// Total row.
+    Total,
+    /// Code column.
+    Code,
+    /// Label column.
+    Label,
+    /// Section: gaps by need.
+    GapsByNeed,
+    /// Section: gaps by ROME occupation.
+    GapsByRome,
+    /// Section: gaps by competence.
+    GapsByCompetence,
+    /// Section: gaps by département.
+    GapsByDepartement,
+    /// Section: gaps by employment area.
+    GapsByBassin,
+    /// Section: gaps by level.
+    GapsByLevel,
+    /// Section: gaps by buyer.
+    GapsByBuyer,
+    /// Section: gaps by tag.
+    GapsByTag,
+    /// "Showing {shown} of {total} rows; all rows are in {file}."
+    RowsShown,
+    /// Footnote on small counts.
+    SmallCountNote,
+    /// Map section.
+    Map,
+    /// Map explanation.
+    MapCaption,
+    /// Map legend: communes.
+    Communes,
+    /// Map legend: training sites.
+    TrainingSites,
+    /// Map legend: uncovered demand.
+    UncoveredDemand,
+    /// Message when there is nothing to draw on the map.
+    MapEmpty,
+    /// Big gaps section.
+    BigGaps,
+    /// Big gaps explanation.
+    BigGapsIntro,
+    /// Offer column.
+    Offer,
+    /// School column.
+    School,
+    /// Distance column.
+    DistanceKm,
+    /// Score column.
+    Score,
+    /// What an offer lacks.
+    Lacks,
+    /// No close offer for a need.
+    NoCloseOffer,
+    /// Scenario section.
+    Scenario,
+    /// Gap before the scenario.
+    Before,
+    /// Gap after the scenario.
+    After,
+    /// Change of the gap.
+    Change,
+    /// Sources section.
+    Sources,
+    /// Sources explanation.
+    SourcesIntro,
+    /// Publisher column.
+    Publisher,
+    /// Data set column.
+    Dataset,
+    /// Licence column.
+    Licence,
+    /// Configuration section.
+    Configuration,
+    /// Configuration explanation.
+    ConfigurationIntro,
+    /// Files section.
+    Files,
+    /// Small count column of the tables.
+    SmallCount,
+    /// "yes".
+    Yes,
+    /// "no".
+    No,
+    /// Empty table.
+    NoRows,
+    /// README: heading.
+    ReadmeTitle,
+    /// README: report.html.
+    ReadmeHtml,
+    /// README: CSV files.
+    ReadmeCsv,
+    /// README: Parquet files.
+    ReadmeParquet,
+    /// README: gaps.json.
+    ReadmeJson,
+    /// README: README.txt.
+    ReadmeSelf,
+    /// README: the columns of the tables.
+    ReadmeColumns,
+    /// README: how negative numbers and formula-like text are written in CSV.
+    ReadmeCsvCells,
+    /// Chart axis: people.
+    AxisPeople,
+}
+
+impl Msg {
+    /// The French and English texts of this label.
+    pub(crate) fn pair(self) -> (&'static str, &'static str) {
+        match self {
+            Msg::GeneratedAt => ("Produit le", "Generated on"),
+            Msg::IllustrativeData => ("Données illustratives", "Illustrative data"),
+            Msg::IllustrativeDataText => (
+                "Les chiffres de ce rapport ne décrivent pas la réalité : ils servent à montrer l'outil.",
+                "The figures in this report do not describe reality: they show how the tool works.",
+            ),
+            Msg::Contents => ("Sommaire", "Contents"),
+            Msg::Demand => ("Demande", "Demand"),
+            Msg::Covered => ("Couverte", "Covered"),
+            Msg::Gap => ("Écart", "Gap"),
+            Msg::Coverage => ("Couverture", "Coverage"),
+            Msg::People => ("personnes", "people"),
+            Msg::Summary => ("Synthèse par recruteur", "Summary by buyer"),
+            Msg::SummaryIntro => (
+                "Demande de recrutement, part couverte par l'offre de formation de la région et écart restant, en personnes.",
+                "Recruitment demand, the part covered by the region's training offer and the remaining gap, in people.",
+            ),
+            Msg::Buyer => ("Recruteur", "Buyer"),
+            Msg::Total => ("Total", "Total"),
+            Msg::Code => ("Code", "Code"),
+            Msg::Label => ("Libellé", "Label"),
+            Msg::GapsByNeed => ("Besoins les moins couverts", "Least covered needs"),
+            Msg::GapsByRome => (
+                "Principaux écarts par métier (ROME)",
+                "Largest gaps by occupation (ROME)",
+            ),
+            Msg::GapsByCompetence => (
+                "Principaux écarts par compétence",
+                "Largest gaps by competence",
+            ),
+            Msg::GapsByDepartement => ("Écarts par département", "Gaps by département"),
+            Msg::GapsByBassin => ("Écarts par bassin d'emploi", "Gaps by employment area"),
+            Msg::GapsByLevel => (
+                "Écarts par niveau de qualification",
+                "Gaps by qualification level",
+            ),
+            Msg::GapsByBuyer => ("Écarts par recruteur", "Gaps by buyer"),
+            Msg::GapsByTag => ("Écarts par thème", "Gaps by tag"),
+            Msg::RowsShown => (
+                "{shown} lignes affichées sur {total} ; toutes les lignes sont dans {file}.",
+                "Showing {shown} of {total} rows; all rows are in {file}.",
+            ),
+            Msg::SmallCountNote => (
+                "† Effectif faible ou masqué dans les sources : chiffre fragile.",
+                "† Small or masked count in the sources: a fragile figure.",
+            ),
+            Msg::Map => ("Carte des écarts", "Map of the gaps"),
+            Msg::MapCaption => (
+                "Points gris : communes de la région. Carrés bleus : sites de formation. Cercles rouges : demande non couverte, surface proportionnelle à l'écart.",
+                "Grey dots: communes of the region. Blue squares: training sites. Red circles: uncovered demand, area proportional to the gap.",
+            ),
+            Msg::Communes => ("Communes", "Communes"),
+            Msg::TrainingSites => ("Sites de formation", "Training sites"),
+            Msg::UncoveredDemand => ("Demande non couverte", "Uncovered demand"),
+            Msg::MapEmpty => ("Aucun point à cartographier.", "Nothing to map."),
+            Msg::BigGaps => (
+                "Les plus grands écarts et les offres les plus proches",
+                "Largest gaps and the closest offers",
+            ),
+            Msg::BigGapsIntro => (
+                "Pour chaque grand écart, les formations qui s'en approchent le plus et ce qui leur manque pour y répondre.",
+                "For each large gap, the trainings that come closest and what they lack to fill it.",
+            ),
+            Msg::Offer => ("Formation", "Training"),
+            Msg::School => ("Établissement", "School"),
+            Msg::DistanceKm => ("Distance (km)", "Distance (km)"),
+            Msg::Score => ("Score", "Score"),
+            Msg::Lacks => ("Ce qui manque", "What it lacks"),
+            Msg::NoCloseOffer => ("Aucune offre proche.", "No close offer."),
+            Msg::Scenario => ("Scénario : avant / après", "Scenario: before / after"),
+            Msg::Before => ("Écart avant", "Gap before"),
+            Msg::After => ("Écart après", "Gap after"),
+            Msg::Change => ("Variation", "Change"),
+            Msg::Sources => ("Sources des données et licences", "Data sources and licences"),
+            Msg::SourcesIntro => (
+                "Ce rapport réutilise les données publiques suivantes ; leurs producteurs en restent les auteurs.",
+                "This report reuses the following public data; their publishers remain their authors.",
+            ),
+            Msg::Publisher => ("Producteur", "Publisher"),
+            Msg::Dataset => ("Jeu de données", "Data set"),
+            Msg::Licence => ("Licence", "Licence"),
+            Msg::Configuration => ("Configuration utilisée", "Configuration used"),
+            Msg::ConfigurationIntro => (
+                "Paramètres du calcul (poids, rayons, seuils), pour refaire ou discuter les chiffres.",
+                "Parameters of the computation (weights, radii, thresholds), to reproduce or discuss the figures.",
+            ),
+            Msg::Files => ("Fichiers", "Files"),
+            Msg::SmallCount => ("effectif_faible", "small_count"),
+            Msg::Yes => ("oui", "yes"),
+            Msg::No => ("non", "no"),
+            Msg::NoRows => ("Aucune ligne.", "No rows."),
+            Msg::ReadmeTitle => ("Rapport gapmap", "gapmap report"),
+            Msg::ReadmeHtml => (
+                "report.html : le rapport à lire, un seul fichier autonome (s'ouvre sans réseau dans un navigateur).",
+                "report.html: the report to read, one self-contained file (opens without network in a browser).",
+            ),
+            Msg::ReadmeCsv => (
+                "gaps_by_<axe>.csv : les tables d'écarts par axe, pour Excel ou LibreOffice (UTF-8 avec BOM).",
+                "gaps_by_<axis>.csv: the gap tables by axis, for Excel or LibreOffice (UTF-8 with BOM).",
+            ),
+            Msg::ReadmeParquet => (
+                "gaps_by_<axe>.parquet : les mêmes tables en Parquet (compression Zstd), pour les analystes.",
+                "gaps_by_<axis>.parquet: the same tables as Parquet (Zstd compression), for analysts.",
+            ),
+            Msg::ReadmeJson => (
+                "gaps.json : toutes les données du rapport, schéma documenté et versionné (champ format_version).",
+                "gaps.json: all the data of the report, with a documented, versioned schema (field format_version).",
+            ),
+            Msg::ReadmeSelf => ("README.txt : ce fichier.", "README.txt: this file."),
+            Msg::ReadmeColumns => (
+                "Colonnes des tables : code ; libellé ; demande, couverte et écart en personnes ; couverture (part de la demande couverte, de 0 à 1) ; effectif_faible (chiffre fragile).",
+                "Table columns: key; label; demand, covered and gap in people; coverage (share of demand covered, 0 to 1); small_count (fragile figure).",
+            ),
+            Msg::ReadmeCsvCells => (
+                "Dans les CSV, les nombres restent des nombres (un écart négatif s'écrit -3,5) ; un texte qui commence par = + - @, une tabulation ou un retour chariot est précédé d'une apostrophe pour qu'un tableur ne l'exécute pas comme une formule.",
+                "In the CSV files numbers stay numbers (a negative gap is written -3.5); a text that starts with = + - @, a tab or a carriage return is prefixed with an apostrophe so that a spreadsheet does not run it as a formula.",
+            ),
+            Msg::AxisPeople => ("personnes", "people"),
+        }
+    }
+}
+
+/// Replaces `{name}` placeholders in a label.
+pub(crate) fn fill(template: &str, values: &[(&str, &str)]) -> String {
+    values
+        .iter()
+        .fold(template.to_owned(), |text, (name, value)| {
+            text.replace(&format!("{{{name}}}"), value)
+        })
+}

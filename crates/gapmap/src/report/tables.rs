@@ -1,0 +1,168 @@
+//! Gap tables as CSV (for spreadsheets) and Parquet (for analysts).
+//!
+//! CSV cells follow two rules, chosen for Excel and LibreOffice as French planners use them:
+//! - Numbers are written as numbers, never neutralised: a negative gap is `-3,5` (or `-3.5`), which a
+//!   spreadsheet reads as a number and cannot run as a formula. With the `;` separator (the default,
+//!   what a French-locale spreadsheet expects) the decimal mark is a comma; with `,` it is a point.
+//! - Text cells (key, label) that start with `=`, `+`, `-`, `@`, a tab or a carriage return get a
+//!   leading apostrophe, so that a spreadsheet shows them as text instead of evaluating them (formula
+//!   injection). The apostrophe is visible in other readers; that is the price of safety.
+
+use std::fs::File;
+use std::io::{BufWriter, Write};
+use std::path::Path;
+
+use anyhow::Context;
+use polars::prelude::{
+    Column, DataFrame, NamedFrom, ParquetCompression, ParquetWriter, PlSmallStr, Series,
+};
+
+use super::i18n::{Lang, Msg};
+use super::model::GapRow;
+
+/// The column separator of the CSV files.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum CsvDelimiter {
+    /// `;` with a decimal comma: what French-locale spreadsheets open directly (default).
+    #[default]
+    Semicolon,
+    /// `,` with a decimal point.
+    Comma,
+}
+
+impl CsvDelimiter {
+    /// The separator byte.
+    pub fn byte(self) -> u8 {
+        match self {
+            CsvDelimiter::Semicolon => b';',
+            CsvDelimiter::Comma => b',',
+        }
+    }
+
+    fn decimal_mark(self) -> char {
+        match self {
+            CsvDelimiter::Semicolon => ',',
+            CsvDelimiter::Comma => '.',
+        }
+    }
+}
+
+/// Column names of the Parquet tables and of the JSON rows (stable, English, snake_case).
+pub const COLUMNS: [&str; 7] = [
+    "key",
+    "label",
+    "demand",
+    "covered",
+    "gap",
+    "coverage",
+    "small_count",
+];
+
+/// The CSV header in the report's language, in the order of [`COLUMNS`].
+pub fn csv_header(lang: Lang) -> [String; 7] {
+    [
+        Msg::Code,
+        Msg::Label,
+        Msg::Demand,
+        Msg::Covered,
+        Msg::Gap,
+        Msg::Coverage,
+        Msg::SmallCount,
+    ]
+    .map(|msg| lang.text(msg).to_lowercase())
+}
+
+/// Writes `rows` as an Excel-friendly CSV: UTF-8 with a BOM, one header line, then one line per row.
+pub fn write_csv(
+    path: &Path,
+    rows: &[GapRow],
+    lang: Lang,
+    delimiter: CsvDelimiter,
+) -> anyhow::Result<()> {
+    let file = File::create(path).with_context(|| format!("creating {}", path.display()))?;
+    let mut out = BufWriter::new(file);
+    // Excel guesses a legacy code page for UTF-8 files without a BOM and garbles accents.
+    out.write_all("\u{FEFF}".as_bytes())?;
+    let mut writer = csv::WriterBuilder::new()
+        .delimiter(delimiter.byte())
+        .from_writer(out);
+    writer.write_record(csv_header(lang))?;
+    for row in rows {
+        writer.write_record([
+            text_cell(&row.key),
+            text_cell(&row.label),
+            number_cell(row.demand, delimiter),
+            number_cell(row.covered, delimiter),
+            number_cell(row.gap, delimiter),
+            number_cell(row.coverage, delimiter),
+            lang.text(if row.small_count { Msg::Yes } else { Msg::No })
+                .to_owned(),
+        ])?;
+    }
+    writer
+        .into_inner()
+        .map_err(|error| anyhow::anyhow!("writing {}: {}", path.display(), error.error()))?
+        .flush()
+        .with_context(|| format!("writing {}", path.display()))?;
+    Ok(())
+}
+
+/// A text cell, neutralised against formula injection (see the module documentation).
+pub fn text_cell(value: &str) -> String {
+    match value.chars().next() {
+        Some('=' | '+' | '-' | '@' | '\t' | '\r') => format!("'{value}"),
+        _ => value.to_owned(),
+    }
+}
+
+/// A number cell: the shortest exact decimal form, with the delimiter's decimal mark; empty when the
+/// value is not finite (e.g. a coverage without demand).
+pub fn number_cell(value: f64, delimiter: CsvDelimiter) -> String {
+    if !value.is_finite() {
+        return String::new();
+    }
+    // `-0` would look like a tiny deficit in a spreadsheet.
+    let value = if value == 0.0 { 0.0 } else { value };
+    let text = value.to_string();
+    match delimiter.decimal_mark() {
+        '.' => text,
+        mark => text.replace('.', &mark.to_string()),
+    }
+}
+
+/// The gap table as a polars data frame with the columns of [`COLUMNS`].
+pub fn data_frame(rows: &[GapRow]) -> anyhow::Result<DataFrame> {
+    let text = |name: &str, get: fn(&GapRow) -> &str| -> Column {
+        let values: Vec<&str> = rows.iter().map(get).collect();
+        Series::new(PlSmallStr::from(name), values).into()
+    };
+    let number = |name: &str, get: fn(&GapRow) -> f64| -> Column {
+        let values: Vec<f64> = rows.iter().map(get).collect();
+        Series::new(PlSmallStr::from(name), values).into()
+    };
+    let flags: Vec<bool> = rows.iter().map(|row| row.small_count).collect();
+    let columns = vec![
+        text(COLUMNS[0], |row| &row.key),
+        text(COLUMNS[1], |row| &row.label),
+        number(COLUMNS[2], |row| row.demand),
+        number(COLUMNS[3], |row| row.covered),
+        number(COLUMNS[4], |row| row.gap),
+        number(COLUMNS[5], |row| row.coverage),
+        Series::new(PlSmallStr::from(COLUMNS[6]), flags).into(),
+    ];
+    Ok(DataFrame::new(rows.len(), columns)?)
+}
+
+/// Writes `rows` as a Zstd-compressed Parquet file with the columns of [`COLUMNS`].
+pub fn write_parquet(path: &Path, rows: &[GapRow]) -> anyhow::Result<()> {
+    let mut frame = data_frame(rows)?;
+    let file = File::create(path).with_context(|| format!("creating {}", path.display()))?;
+    let mut out = BufWriter::new(file);
+    ParquetWriter::new(&mut out)
+        .with_compression(ParquetCompression::Zstd(None))
+        .finish(&mut frame)
+        .with_context(|| format!("writing {}", path.display()))?;
+    out.flush()
+        .with_context(|| format!("writing {}", path.display()))?;
+    Ok(())
+}

@@ -1,0 +1,162 @@
+//! The commands on the demo data and on the real data.
+
+use std::path::Path;
+
+use crate::{gapmap, gapmap_ok, project_root, real_data};
+
+fn demo() -> String {
+    project_root().join("datasets/demo").display().to_string()
+}
+
+fn plan() -> String {
+    project_root().join("datasets/needs/armees-hdf-2026.csv").display().to_string()
+}
+
+#[test]
+fn import_and_rejects_on_the_demo() -> Result<(), Box<dyn std::error::Error>> {
+    let tmp = tempfile::tempdir()?;
+    let store = tmp.path().join("store");
+    let store = store.to_str().ok_or("path")?;
+    let json = gapmap_ok(tmp.path(), &["import", "--data", &demo(), "--store", store, "--json", "--quiet"]);
+    let summary: serde_json::Value = serde_json::from_str(&json)?;
+    let files = summary["files"].as_array().ok_or("files")?;
+    assert!(files.len() >= 20, "every demo input is read: {}", files.len());
+    for f in files {
+        let read = f["rows_read"].as_u64().ok_or("rows_read")?;
+        let kept = f["accepted"].as_u64().ok_or("accepted")? + f["rejected"].as_u64().ok_or("rejected")?;
+        assert_eq!(read, kept, "{f}");
+    }
+    let offers: u64 = summary["offers_by_source"]
+        .as_array()
+        .ok_or("offers")?
+        .iter()
+        .filter_map(|r| r["offers"].as_u64())
+        .sum();
+    assert!(offers > 0, "the demo has offers");
+    assert!(Path::new(store).join("manifest.json").is_file());
+    let rejects = gapmap_ok(tmp.path(), &["rejects", "--store", store]);
+    assert!(rejects.contains("rejects in the store"), "{rejects}");
+    Ok(())
+}
+
+#[test]
+fn bad_arguments_give_clear_errors() -> Result<(), Box<dyn std::error::Error>> {
+    let tmp = tempfile::tempdir()?;
+    let out = gapmap(tmp.path(), &["import", "--data", "no/such/folder", "--store", "s"]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("data folder no/such/folder does not exist"), "{err}");
+    let out = gapmap(tmp.path(), &["gaps", "--region", "Hauts"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("expected a region code"));
+    Ok(())
+}
+
+#[test]
+fn main_job_reports_on_the_demo_by_default() -> Result<(), Box<dyn std::error::Error>> {
+    let tmp = tempfile::tempdir()?;
+    // Run from the project root so that the defaults (demo data, Ministry plan) are found as a
+    // user on a fresh clone would.
+    let out_dir = tmp.path().join("report");
+    let out_arg = out_dir.to_str().ok_or("path")?;
+    let out = gapmap(&project_root(), &["report", "--out", out_arg]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    assert!(stderr.contains("illustrative demo data"), "says it runs on the demo: {stderr}");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.starts_with("demand "), "{stdout}");
+    for f in ["report.html", "gaps.json", "README.txt", "gaps_by_rome.csv", "gaps_by_rome.parquet"] {
+        assert!(out_dir.join(f).is_file(), "{f} written");
+    }
+    let json: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(out_dir.join("gaps.json"))?)?;
+    assert!(json["format_version"].as_u64().is_some());
+    let readme = std::fs::read_to_string(out_dir.join("README.txt"))?;
+    assert!(readme.to_lowercase().contains("illustrati"), "the README says the data is illustrative");
+    Ok(())
+}
+
+#[test]
+fn gaps_explain_and_search_on_the_demo_store() -> Result<(), Box<dyn std::error::Error>> {
+    let tmp = tempfile::tempdir()?;
+    let store = tmp.path().join("store");
+    let store = store.to_str().ok_or("path")?;
+    gapmap_ok(tmp.path(), &["import", "--data", &demo(), "--store", store, "--quiet"]);
+    let json = gapmap_ok(tmp.path(), &["gaps", "--store", store, "--needs", &plan(), "--by", "need", "--format", "json"]);
+    let doc: serde_json::Value = serde_json::from_str(&json)?;
+    let rows = doc["rows"].as_array().ok_or("rows")?;
+    assert!(!rows.is_empty());
+    let (mut demand, mut covered, mut gap) = (0.0, 0.0, 0.0);
+    for r in rows {
+        let (d, c, g) = (r["demand"].as_f64().unwrap_or(0.0), r["covered"].as_f64().unwrap_or(0.0), r["gap"].as_f64().unwrap_or(0.0));
+        assert!((d - c - g).abs() < 1e-6, "demand = covered + gap: {r}");
+        demand += d;
+        covered += c;
+        gap += g;
+    }
+    assert!((doc["total"]["demand"].as_f64().unwrap_or(-1.0) - demand).abs() < 1e-3);
+    assert!((doc["total"]["covered"].as_f64().unwrap_or(-1.0) - covered).abs() < 1e-3);
+    assert!((doc["total"]["gap"].as_f64().unwrap_or(-1.0) - gap).abs() < 1e-3);
+    // The needs file's total is 2,427 people a year (datasets/README.md).
+    assert!((demand - 2427.0).abs() < 1e-6, "{demand}");
+
+    let first = rows[0]["key"].as_str().ok_or("key")?;
+    let explained = gapmap_ok(tmp.path(), &["explain", first, "--store", store, "--needs", &plan()]);
+    assert!(explained.starts_with(&format!("Need {first}")), "{explained}");
+
+    let csv = gapmap_ok(tmp.path(), &["gaps", "--store", store, "--needs", &plan(), "--by", "rome", "--format", "csv"]);
+    assert!(csv.starts_with('\u{feff}'));
+    let mut reader = csv::ReaderBuilder::new().delimiter(b';').from_reader(csv.trim_start_matches('\u{feff}').as_bytes());
+    let records: Vec<csv::StringRecord> = reader.records().collect::<Result<_, _>>()?;
+    assert!(records.last().is_some_and(|r| &r[0] == "total"));
+
+    let hits = gapmap_ok(tmp.path(), &["search", "maintenance", "--store", store, "--json"]);
+    let hits: serde_json::Value = serde_json::from_str(&hits)?;
+    assert!(hits["hits"].as_array().is_some_and(|h| !h.is_empty()), "{hits}");
+    Ok(())
+}
+
+/// The import summary of Hauts-de-France on the real data. The figures were checked by hand with
+/// python3 on the files (see the importers' tests for the scripts): Affelnet 2022 has 2,137 offers
+/// in region 32 with 52,831 known seats and 37 placeholder (999) capacities; BTS 2024 has 1,393
+/// offers and 38,079 seats; the course list 1,268 offers; BMO 2024 has 3,807 lines in region 32.
+#[test]
+fn real_import_summary_of_hauts_de_france() -> Result<(), Box<dyn std::error::Error>> {
+    let Some(data) = real_data() else { return Ok(()) };
+    let tmp = tempfile::tempdir()?;
+    let store = tmp.path().join("store");
+    let store = store.to_str().ok_or("path")?;
+    let data = data.to_str().ok_or("path")?;
+    let json = gapmap_ok(tmp.path(), &["import", "--data", data, "--region", "32", "--store", store, "--json", "--quiet"]);
+    let s: serde_json::Value = serde_json::from_str(&json)?;
+    let source = |key: &str| s["offers_by_source"].as_array().and_then(|a| a.iter().find(|r| r["source"] == key)).cloned();
+    let affelnet = source("affelnet").ok_or("affelnet")?;
+    assert_eq!(affelnet["offers"], 2137);
+    assert_eq!(affelnet["seats_known"], 52831);
+    assert_eq!(affelnet["offers_capacity_unknown"], 37);
+    let bts = source("parcoursup-bts").ok_or("bts")?;
+    assert_eq!(bts["offers"], 1393);
+    assert_eq!(bts["seats_known"], 38079);
+    assert_eq!(source("parcoursup").ok_or("parcoursup")?["offers"], 1268);
+    let bmo = s["files"].as_array().and_then(|a| a.iter().find(|f| f["file"].as_str().is_some_and(|n| n.ends_with(".xlsx")))).ok_or("bmo file")?;
+    assert_eq!(bmo["accepted"].as_u64().unwrap_or(0) + bmo["rejected"].as_u64().unwrap_or(0), bmo["rows_read"].as_u64().unwrap_or(1));
+    Ok(())
+}
+
+/// The Ministry plan against the real Hauts-de-France training map: every need is accounted for,
+/// covered + gap = demand, and the total demand is the plan's (2,427 people a year).
+#[test]
+fn real_gaps_of_the_ministry_plan_in_hauts_de_france() -> Result<(), Box<dyn std::error::Error>> {
+    let Some(data) = real_data() else { return Ok(()) };
+    let tmp = tempfile::tempdir()?;
+    let data = data.to_str().ok_or("path")?;
+    let json = gapmap_ok(tmp.path(), &["gaps", "--data", data, "--region", "32", "--needs", &plan(), "--by", "buyer", "--format", "json", "--quiet"]);
+    let doc: serde_json::Value = serde_json::from_str(&json)?;
+    let total = &doc["total"];
+    let demand = total["demand"].as_f64().ok_or("demand")?;
+    assert!((demand - 2427.0).abs() < 1e-6, "{demand}");
+    let covered = total["covered"].as_f64().ok_or("covered")?;
+    let gap = total["gap"].as_f64().ok_or("gap")?;
+    assert!((covered + gap - demand).abs() < 1e-3);
+    assert!(covered > 0.0, "the real training map covers part of the plan");
+    Ok(())
+}
