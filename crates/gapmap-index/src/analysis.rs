@@ -285,7 +285,7 @@ mod tests {
         check(
             "Accompagnateur(trice) médicosocial(e) vie journalière",
             expect![[r#"
-                accompagnateur medicosocial vi journali
+                accompagn medicosocial vi journali
                 accompagnateur medicosocial vie journalier"#]],
         );
         check(

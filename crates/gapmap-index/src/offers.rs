@@ -18,7 +18,9 @@ use tantivy::schema::{
     FAST, Field, INDEXED, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing,
     TextOptions, Value,
 };
-use tantivy::{DocAddress, DocSet, Index, IndexReader, ReloadPolicy, Searcher, TantivyDocument, Term};
+use tantivy::{
+    DocAddress, DocSet, Index, IndexReader, ReloadPolicy, Searcher, TantivyDocument, Term,
+};
 
 use crate::IndexError;
 use crate::analysis::{self, FRENCH};
@@ -166,7 +168,11 @@ fn schema() -> (Schema, Fields) {
                 .set_tokenizer(FRENCH)
                 .set_index_option(IndexRecordOption::WithFreqs),
         );
-        if stored { options.set_stored() } else { options }
+        if stored {
+            options.set_stored()
+        } else {
+            options
+        }
     };
     let label = b.add_text_field("label", text(true));
     let certification = b.add_text_field("certification", text(false));
@@ -384,7 +390,10 @@ impl OffersIndex {
 
     pub(crate) fn filter_of_codes(field: Field, values: &[String]) -> Box<dyn Query> {
         let terms = values.iter().map(|v| Term::from_field_text(field, v));
-        Box::new(ConstScoreQuery::new(Box::new(TermSetQuery::new(terms)), 0.0))
+        Box::new(ConstScoreQuery::new(
+            Box::new(TermSetQuery::new(terms)),
+            0.0,
+        ))
     }
 
     /// Runs `scoring` (which may match nothing but filters) restricted by `filters`, keeps the
@@ -421,8 +430,15 @@ impl OffersIndex {
             Box::new(BooleanQuery::new(clauses))
         };
         let (order_name, lat_name, lon_name) = ("order", "lat", "lon");
-        let collector = TopDocs::with_limit(limit.max(1)).tweak_score(
-            move |segment: &tantivy::SegmentReader| {
+        // tantivy sizes its heap by the limit: never ask for more than there are documents.
+        let capped = limit.clamp(
+            1,
+            usize::try_from(searcher.num_docs())
+                .unwrap_or(usize::MAX)
+                .max(1),
+        );
+        let collector =
+            TopDocs::with_limit(capped).tweak_score(move |segment: &tantivy::SegmentReader| {
                 let fast = segment.fast_fields();
                 let order = fast.u64(order_name).ok();
                 let lat = fast.f64(lat_name).ok();
@@ -439,11 +455,13 @@ impl OffersIndex {
                             point.is_some_and(|p| p.distance_km(center) <= radius)
                         }
                     };
-                    let rank = order.as_ref().and_then(|c| c.first(doc)).unwrap_or(u64::MAX);
+                    let rank = order
+                        .as_ref()
+                        .and_then(|c| c.first(doc))
+                        .unwrap_or(u64::MAX);
                     (inside, score, Reverse(rank))
                 }
-            },
-        );
+            });
         let found = searcher.search(query.as_ref(), &collector)?;
         let mut top = Vec::with_capacity(found.len());
         for ((inside, score, _), address) in found {
@@ -497,7 +515,9 @@ impl OffersIndex {
         let segment = searcher.segment_reader(address.segment_ord);
         let inverted = segment.inverted_index(term.field())?;
         let postings = inverted.read_postings(term, IndexRecordOption::Basic)?;
-        Ok(postings.is_some_and(|mut p| p.seek(address.doc_id) == address.doc_id))
+        let target = address.doc_id;
+        // `seek` requires the cursor not to be past the target already.
+        Ok(postings.is_some_and(|mut p| p.doc() <= target && p.seek(target) == target))
     }
 
     /// Which of the typed words (each with its analysed terms) the document matches in any
@@ -552,8 +572,13 @@ impl OffersIndex {
                 Bound::Included(Term::from_field_u64(f.level, hi)),
             );
             filters.push(Box::new(ConstScoreQuery::new(Box::new(range), 0.0)));
-            let show = |l: Option<EuropeanLevel>| l.map(|l| l.get().to_string()).unwrap_or_default();
-            passed.push(format!("level={}..{}", show(query.min_level), show(query.max_level)));
+            let show =
+                |l: Option<EuropeanLevel>| l.map(|l| l.get().to_string()).unwrap_or_default();
+            passed.push(format!(
+                "level={}..{}",
+                show(query.min_level),
+                show(query.max_level)
+            ));
         }
         if let Some(mode) = query.mode {
             filters.push(Self::filter_of_codes(f.mode, &[mode.key().to_owned()]));
@@ -568,7 +593,11 @@ impl OffersIndex {
         code_filter(
             "departement",
             f.departement,
-            query.departements.iter().map(|d| d.as_str().to_owned()).collect(),
+            query
+                .departements
+                .iter()
+                .map(|d| d.as_str().to_owned())
+                .collect(),
         );
         code_filter(
             "region",
@@ -596,15 +625,19 @@ impl OffersIndex {
         };
         let words = typed_words(&query.text);
         let terms: Vec<String> = words.iter().flat_map(|(_, t)| t.iter().cloned()).collect();
-        let scoring: Option<Box<dyn Query>> =
-            (!terms.is_empty()).then(|| Box::new(BooleanQuery::new(self.text_clauses(&terms))) as _);
+        let scoring: Option<Box<dyn Query>> = (!terms.is_empty())
+            .then(|| Box::new(BooleanQuery::new(self.text_clauses(&terms))) as _);
         let searcher = self.searcher();
         let top = self.top(&searcher, scoring, filters, circle, query.limit)?;
         let best = top.first().map_or(0.0, |(s, _, _)| f64::from(*s));
         let mut hits = Vec::with_capacity(top.len());
         for (score, address, distance_km) in top {
             let (offer, label) = self.id_and_label(&searcher, address)?;
-            let text = if best > 0.0 { f64::from(score) / best } else { 0.0 };
+            let text = if best > 0.0 {
+                f64::from(score) / best
+            } else {
+                0.0
+            };
             hits.push(OfferHit {
                 offer,
                 label,
@@ -698,10 +731,12 @@ fn document(fields: &Fields, lookups: &Lookups<'_>, offer: &Offer, rank: u64) ->
         let own = direct.contains(code) || parents.contains(code);
         for &(ogr, core) in lookups.competences.get(code).into_iter().flatten() {
             competences.insert(ogr);
-            if own && core && core_texts.insert(ogr) {
-                if let Some(c) = referential.competences.get(&ogr) {
-                    doc.add_text(fields.competence_text, &c.label);
-                }
+            if own
+                && core
+                && core_texts.insert(ogr)
+                && let Some(c) = referential.competences.get(&ogr)
+            {
+                doc.add_text(fields.competence_text, &c.label);
             }
         }
     }

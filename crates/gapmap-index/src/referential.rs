@@ -266,7 +266,7 @@ impl ReferentialIndex {
         let searcher = self.reader.searcher();
         let hits = searcher.search(
             &query,
-            &TopDocs::with_limit(RERANK_POOL.max(limit)).order_by_score(),
+            &TopDocs::with_limit(RERANK_POOL.max(limit).min(doc_cap(&searcher))).order_by_score(),
         )?;
         let best = hits.first().map_or(0.0, |(s, _)| f64::from(*s));
         if best <= 0.0 {
@@ -329,7 +329,8 @@ impl ReferentialIndex {
             ),
         ]);
         let searcher = self.reader.searcher();
-        let hits = searcher.search(&query, &TopDocs::with_limit(limit * 2).order_by_score())?;
+        let pool = limit.saturating_mul(2).min(doc_cap(&searcher));
+        let hits = searcher.search(&query, &TopDocs::with_limit(pool).order_by_score())?;
         let best = hits.first().map_or(0.0, |(s, _)| f64::from(*s));
         let mut found = Vec::with_capacity(hits.len());
         for (score, address) in hits {
@@ -365,6 +366,13 @@ impl ReferentialIndex {
         found.truncate(limit);
         Ok(found)
     }
+}
+
+/// The number of documents, at least 1: tantivy sizes its heap by the limit it is given.
+fn doc_cap(searcher: &tantivy::Searcher) -> usize {
+    usize::try_from(searcher.num_docs())
+        .unwrap_or(usize::MAX)
+        .max(1)
 }
 
 /// String similarity of two normalised word lists in [0, 1]: the mean of a token-set ratio

@@ -88,7 +88,10 @@ impl GapmapIndex {
         let terms: Vec<String> = words.iter().flat_map(|(_, t)| t.iter().cloned()).collect();
         if !terms.is_empty() {
             let text = BooleanQuery::new(self.offers.text_clauses(&terms));
-            should.push((Occur::Should, Box::new(BoostQuery::new(Box::new(text), BOOST_TEXT))));
+            should.push((
+                Occur::Should,
+                Box::new(BoostQuery::new(Box::new(text), BOOST_TEXT)),
+            ));
         }
         if should.is_empty() || limit == 0 {
             return Ok(Vec::new());
@@ -99,7 +102,9 @@ impl GapmapIndex {
         }
         let searcher = self.offers.searcher();
         let scoring: Box<dyn Query> = Box::new(BooleanQuery::new(should));
-        let top = self.offers.top(&searcher, Some(scoring), filters, None, limit)?;
+        let top = self
+            .offers
+            .top(&searcher, Some(scoring), filters, None, limit)?;
         let best = top.first().map_or(0.0, |(s, _, _)| f64::from(*s));
         let mut candidates = Vec::with_capacity(top.len());
         for (score, address, _) in top {

@@ -209,8 +209,7 @@ fn remove_others(folder: &Path, keep: &str) {
     for entry in entries.flatten() {
         let name = entry.file_name().to_string_lossy().into_owned();
         let path = entry.path();
-        if (name.starts_with(GENERATION_PREFIX) && name != keep) || name.starts_with(BUILD_PREFIX)
-        {
+        if (name.starts_with(GENERATION_PREFIX) && name != keep) || name.starts_with(BUILD_PREFIX) {
             let _ = fs::remove_dir_all(&path);
         } else if name.starts_with(&format!("{CURRENT}.")) && name.ends_with(".tmp") {
             let _ = fs::remove_file(&path);

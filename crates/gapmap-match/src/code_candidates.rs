@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use gapmap_model::{Need, Offer, Referential, RomeCode, Territory};
 
 use crate::candidates::{Candidate, CandidateSource, Resolution};
-use crate::score::{OccupationLink, Places};
+use crate::score::{CodeKey, OccupationLink, Places};
 
 /// Proposes the offers that share a need's ROME sheet, parent sheet or professional domain and lie
 /// within reach (or are not located); resolves free text by word overlap with ROME labels.
@@ -19,6 +19,7 @@ pub struct CodeCandidates<'a> {
     places: Places<'a>,
     reach_km: f64,
     offer_words: Vec<Vec<String>>,
+    offer_codes: Vec<Vec<CodeKey>>,
     labels: Vec<(RomeCode, String, Vec<String>)>,
 }
 
@@ -31,6 +32,15 @@ impl<'a> CodeCandidates<'a> {
         reach_km: f64,
     ) -> CodeCandidates<'a> {
         let offer_words = offers.iter().map(|o| words(&o.label)).collect();
+        let offer_codes = offers
+            .iter()
+            .map(|o| {
+                o.rome
+                    .iter()
+                    .map(|&r| CodeKey::new(referential, r))
+                    .collect()
+            })
+            .collect();
         let mut labels: Vec<(RomeCode, String, Vec<String>)> = Vec::new();
         for m in referential.metiers.values() {
             labels.push((m.code, m.label.clone(), words(&m.label)));
@@ -44,27 +54,30 @@ impl<'a> CodeCandidates<'a> {
             places: Places::new(territory),
             reach_km,
             offer_words,
+            offer_codes,
             labels,
         }
     }
 
-    fn link(&self, need_rome: &[RomeCode], offer_rome: &[RomeCode]) -> OccupationLink {
-        let pairs = need_rome
+    fn link(need: &[CodeKey], offer: &[CodeKey]) -> OccupationLink {
+        let pairs = need
             .iter()
-            .flat_map(|&a| offer_rome.iter().map(move |&b| (a, b)));
-        pairs
-            .map(|(a, b)| OccupationLink::between(self.referential, a, b))
-            .max()
-            .unwrap_or(OccupationLink::Unrelated)
+            .flat_map(|a| offer.iter().map(move |b| a.link(b)));
+        pairs.max().unwrap_or(OccupationLink::Unrelated)
     }
 }
 
 impl CandidateSource for CodeCandidates<'_> {
     fn candidates(&self, need: &Need, limit: usize) -> Vec<Candidate> {
         let need_words = words(&need.specialty);
+        let need_codes: Vec<CodeKey> = need
+            .rome
+            .iter()
+            .map(|&r| CodeKey::new(self.referential, r))
+            .collect();
         let mut found: Vec<(OccupationLink, f64, usize)> = Vec::new();
         for (i, offer) in self.offers.iter().enumerate() {
-            let link = self.link(&need.rome, &offer.rome);
+            let link = Self::link(&need_codes, &self.offer_codes[i]);
             if link == OccupationLink::Unrelated {
                 continue;
             }

@@ -18,6 +18,9 @@
 //!
 //! Same inputs give the same outputs whatever the number of threads.
 //!
+//! `examples/real_data.rs` runs the matcher on the Hauts-de-France data with [`CodeCandidates`];
+//! `benches/allocation.rs` times the allocation on synthetic maps.
+//!
 //! ```
 //! use gapmap_match::{CodeCandidates, MatchConfig, MatchInput, run};
 //! use gapmap_model::Dataset;

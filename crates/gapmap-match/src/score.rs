@@ -174,6 +174,41 @@ impl OccupationLink {
     }
 }
 
+/// A ROME code with its domain and parent looked up once, for fast repeated comparisons.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct CodeKey {
+    code: RomeCode,
+    domain: [u8; 3],
+    parent: RomeCode,
+    domain_level: bool,
+}
+
+impl CodeKey {
+    pub(crate) fn new(referential: &Referential, code: RomeCode) -> CodeKey {
+        let mut domain = [0u8; 3];
+        domain.copy_from_slice(&code.as_str().as_bytes()[..3]);
+        CodeKey {
+            code,
+            domain,
+            parent: referential.parent_of(code),
+            domain_level: code.is_domain_level(),
+        }
+    }
+
+    /// Same rule as [`OccupationLink::between`].
+    pub(crate) fn link(&self, offer: &CodeKey) -> OccupationLink {
+        if self.code == offer.code {
+            OccupationLink::SameSheet
+        } else if self.domain != offer.domain {
+            OccupationLink::Unrelated
+        } else if !self.domain_level && !offer.domain_level && self.parent == offer.parent {
+            OccupationLink::SameParent
+        } else {
+            OccupationLink::SameDomain
+        }
+    }
+}
+
 /// What the scorer knows about a need once its sheets are settled.
 #[derive(Clone, Debug, PartialEq)]
 pub struct NeedProfile {

@@ -465,6 +465,8 @@ fn render_gaps(outcome: &MatchOutcome) -> String {
 }
 
 enum Case {
+    /// `need offer` ROME pairs, one per line.
+    Links(&'static str),
     Gaps(MatchConfig),
     Statuses(MatchConfig),
     Explain(&'static str),
@@ -475,6 +477,18 @@ enum Case {
 fn check(case: Case, expect: Expect) {
     let f = fixture();
     let actual = match case {
+        Case::Links(pairs) => {
+            let mut out = String::new();
+            for line in pairs.lines().map(str::trim).filter(|l| !l.is_empty()) {
+                let mut parts = line.split_whitespace();
+                let (Some(a), Some(b)) = (parts.next(), parts.next()) else {
+                    panic!("bad line {line}")
+                };
+                let link = crate::score::OccupationLink::between(&f.referential, code(a), code(b));
+                let _ = writeln!(out, "{a} {b} -> {} ({})", link.key(), link.value());
+            }
+            out
+        }
         Case::Gaps(config) => render_gaps(&outcome_of(&f, &f.offers, &config)),
         Case::Statuses(config) => {
             let outcome = outcome_of(&f, &f.offers, &config);
@@ -593,6 +607,24 @@ fn check(case: Case, expect: Expect) {
         }
     };
     expect.assert_eq(&actual);
+}
+
+#[test]
+fn occupational_links() {
+    // I1310 hangs under I1304; H2100 and M1800 name whole domains (Certif Info uses such codes).
+    check(
+        Case::Links(
+            "I1304 I1304
+             I1310 I1304
+             I1304 I1310
+             M1844 M1810
+             M1844 M1800
+             M1800 M1844
+             I1304 M1844
+             H2903 H2100",
+        ),
+        expect![[r#""#]],
+    );
 }
 
 #[test]
@@ -954,9 +986,9 @@ fn objective(outcome: &MatchOutcome, config: &MatchConfig) -> i128 {
             };
             // Same integer gain as the allocation (see `allocate::gain`).
             let w = (w * 100.0).round() as i128;
-            n.allocations
-                .iter()
-                .map(move |a| (i128::from(a.score.0 / 1000) * w * 16 + 1) * i128::from(a.volume.milli()))
+            n.allocations.iter().map(move |a| {
+                (i128::from(a.score.0 / 1000) * w * 16 + 1) * i128::from(a.volume.milli())
+            })
         })
         .sum()
 }

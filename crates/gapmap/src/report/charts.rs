@@ -25,10 +25,10 @@ const GRID: RGBColor = RGBColor(0xe3, 0xe7, 0xec);
 const COMMUNE_COLOR: RGBColor = RGBColor(0xc5, 0xcd, 0xd8);
 
 const BAR_CHART_WIDTH: u32 = 960;
-const BAR_ROW_HEIGHT: u32 = 26;
+const BAR_ROW_HEIGHT: u32 = 28;
 const BAR_LABEL_AREA: u32 = 360;
 /// Characters of a bar label that fit in the label area at 13 px.
-const BAR_LABEL_CHARS: usize = 50;
+const BAR_LABEL_CHARS: usize = 48;
 
 /// A horizontal bar chart of `rows`, one bar per row, largest first as given: the covered part in
 /// blue, the gap in red, the gap's figure at the end of the bar.
@@ -80,7 +80,7 @@ pub fn gap_bars(rows: &[GapRow], lang: Lang) -> anyhow::Result<String> {
             .x_labels(6)
             .x_label_formatter(&people)
             .x_desc(lang.text(Msg::AxisPeople))
-            .label_style((FONT, 15).into_font().color(&INK))
+            .label_style((FONT, 16).into_font().color(&INK))
             .axis_desc_style((FONT, 14).into_font().color(&MUTED))
             .draw()?;
 
@@ -97,9 +97,11 @@ pub fn gap_bars(rows: &[GapRow], lang: Lang) -> anyhow::Result<String> {
             rectangle.set_margin(4, 4, 0, 0);
             rectangle
         };
-        chart.draw_series(rows.iter().enumerate().map(|(index, row)| {
-            bar(0.0, row.covered.max(0.0), index, COVERED_COLOR)
-        }))?;
+        chart.draw_series(
+            rows.iter()
+                .enumerate()
+                .map(|(index, row)| bar(0.0, row.covered.max(0.0), index, COVERED_COLOR)),
+        )?;
         chart.draw_series(
             rows.iter()
                 .enumerate()
@@ -109,14 +111,13 @@ pub fn gap_bars(rows: &[GapRow], lang: Lang) -> anyhow::Result<String> {
                     bar(start, start + row.gap, index, GAP_COLOR)
                 }),
         )?;
-        let value_style = TextStyle::from((FONT, 15).into_font().style(FontStyle::Bold))
+        let value_style = TextStyle::from((FONT, 16).into_font().style(FontStyle::Bold))
             .color(&GAP_COLOR)
             .pos(Pos::new(HPos::Left, VPos::Center));
         chart.draw_series(rows.iter().enumerate().map(|(index, row)| {
             let end = row.covered.max(0.0) + row.gap.max(0.0);
             let anchor = (end, SegmentValue::CenterOf(segment(index)));
-            EmptyElement::at(anchor)
-                + Text::new(lang.people(row.gap), (6, 0), value_style.clone())
+            EmptyElement::at(anchor) + Text::new(lang.people(row.gap), (6, 0), value_style.clone())
         }))?;
         root.present()?;
     }
@@ -124,13 +125,10 @@ pub fn gap_bars(rows: &[GapRow], lang: Lang) -> anyhow::Result<String> {
 }
 
 fn draw_bar_legend(area: &DrawingArea<SVGBackend<'_>, Shift>, lang: Lang) -> anyhow::Result<()> {
-    let style = TextStyle::from((FONT, 15).into_font())
+    let style = TextStyle::from((FONT, 16).into_font())
         .color(&INK)
         .pos(Pos::new(HPos::Left, VPos::Center));
-    let entries = [
-        (Msg::Covered, COVERED_COLOR),
-        (Msg::Gap, GAP_COLOR),
-    ];
+    let entries = [(Msg::Covered, COVERED_COLOR), (Msg::Gap, GAP_COLOR)];
     let mut x = BAR_LABEL_AREA as i32 + 6;
     for (msg, color) in entries {
         area.draw(&Rectangle::new([(x, 10), (x + 16, 26)], color.filled()))?;
@@ -274,10 +272,8 @@ pub fn map(input: &ReportInput, lang: Lang) -> anyhow::Result<Option<String>> {
         let inner = root.margin(MAP_PAD, MAP_PAD, MAP_PAD, MAP_PAD);
         let (map_area, panel) = inner.split_horizontally(MAP_WIDTH);
         let (map_area, _) = map_area.split_vertically(map_height);
-        let mut chart = ChartBuilder::on(&map_area).build_cartesian_2d(
-            frame.lon_min..frame.lon_max,
-            frame.lat_min..frame.lat_max,
-        )?;
+        let mut chart = ChartBuilder::on(&map_area)
+            .build_cartesian_2d(frame.lon_min..frame.lon_max, frame.lat_min..frame.lat_max)?;
         chart.draw_series(
             input
                 .outline_points
@@ -300,7 +296,7 @@ pub fn map(input: &ReportInput, lang: Lang) -> anyhow::Result<Option<String>> {
                 + Circle::new((0, 0), radius(point.gap), GAP_COLOR.mix(0.35).filled())
                 + Circle::new((0, 0), radius(point.gap), GAP_COLOR.stroke_width(1))
         }))?;
-        let name_style = TextStyle::from((FONT, 13).into_font().style(FontStyle::Bold))
+        let name_style = TextStyle::from((FONT, 15).into_font().style(FontStyle::Bold))
             .color(&INK)
             .pos(Pos::new(HPos::Left, VPos::Center));
         chart.draw_series(by_gap.iter().take(NAMED_PLACES).map(|point| {
@@ -333,9 +329,13 @@ fn draw_map_panel(
     let mut y = 24;
     panel.draw(&Circle::new((x + 8, y), 3, COMMUNE_COLOR.filled()))?;
     panel.draw(&Text::new(
-        format!("{} ({})", lang.text(Msg::Communes), input.outline_points.len()),
+        format!(
+            "{} ({})",
+            lang.text(Msg::Communes),
+            input.outline_points.len()
+        ),
         (x + 24, y),
-        text(15, &INK),
+        text(17, &INK),
     ))?;
     y += 30;
     panel.draw(&Rectangle::new(
@@ -345,7 +345,7 @@ fn draw_map_panel(
     panel.draw(&Text::new(
         format!("{} ({})", lang.text(Msg::TrainingSites), input.sites.len()),
         (x + 24, y),
-        text(15, &INK),
+        text(17, &INK),
     ))?;
     y += 30;
     panel.draw(&Circle::new((x + 8, y), 7, GAP_COLOR.mix(0.35).filled()))?;
@@ -353,13 +353,12 @@ fn draw_map_panel(
     panel.draw(&Text::new(
         lang.text(Msg::UncoveredDemand),
         (x + 24, y),
-        text(15, &INK),
+        text(17, &INK),
     ))?;
 
     // Reference circles, nested and standing on one base line, for three round values.
     if largest_gap > 0.0 {
-        let reference = round_down_nicely(largest_gap);
-        let values = [reference, reference / 4.0, reference / 16.0];
+        let values = [1.0, 4.0, 16.0].map(|divisor| round_down_nicely(largest_gap / divisor));
         let base = y + 30 + 2 * MAX_RADIUS as i32;
         let centre_x = x + 8 + MAX_RADIUS as i32;
         for value in values {
@@ -367,15 +366,22 @@ fn draw_map_panel(
             if r < 2 {
                 continue;
             }
-            panel.draw(&Circle::new((centre_x, base - r), r, GAP_COLOR.stroke_width(1)))?;
+            panel.draw(&Circle::new(
+                (centre_x, base - r),
+                r,
+                GAP_COLOR.stroke_width(1),
+            ))?;
             panel.draw(&PathElement::new(
-                vec![(centre_x, base - 2 * r), (centre_x + 2 * MAX_RADIUS as i32 + 8, base - 2 * r)],
+                vec![
+                    (centre_x, base - 2 * r),
+                    (centre_x + 2 * MAX_RADIUS as i32 + 8, base - 2 * r),
+                ],
                 MUTED.stroke_width(1),
             ))?;
             panel.draw(&Text::new(
                 format!("{} {}", lang.people(value), lang.text(Msg::People)),
                 (centre_x + 2 * MAX_RADIUS as i32 + 12, base - 2 * r),
-                text(13, &MUTED),
+                text(15, &MUTED),
             ))?;
         }
         y = base + 36;
@@ -390,13 +396,18 @@ fn draw_map_panel(
     let bar_pixels = (bar_km / km_per_degree * pixels_per_degree).round() as i32;
     if bar_pixels > 0 && bar_pixels < MAP_PANEL as i32 - 40 {
         panel.draw(&PathElement::new(
-            vec![(x, y - 5), (x, y), (x + bar_pixels, y), (x + bar_pixels, y - 5)],
+            vec![
+                (x, y - 5),
+                (x, y),
+                (x + bar_pixels, y),
+                (x + bar_pixels, y - 5),
+            ],
             INK.stroke_width(2),
         ))?;
         panel.draw(&Text::new(
             format!("{bar_km} km"),
             (x + bar_pixels + 8, y - 2),
-            text(13, &INK),
+            text(15, &INK),
         ))?;
         y += 34;
     }
@@ -404,24 +415,28 @@ fn draw_map_panel(
     // The largest uncovered places, so that the circles can be read as figures.
     let mut largest: Vec<_> = input.uncovered.iter().collect();
     largest.sort_by(|a, b| b.gap.total_cmp(&a.gap));
-    let title = TextStyle::from((FONT, 15).into_font().style(FontStyle::Bold))
+    let title = TextStyle::from((FONT, 17).into_font().style(FontStyle::Bold))
         .color(&INK)
         .pos(Pos::new(HPos::Left, VPos::Center));
     if !largest.is_empty() {
         panel.draw(&Text::new(lang.text(Msg::UncoveredDemand), (x, y), title))?;
         y += 24;
     }
-    let figure_style = TextStyle::from((FONT, 14).into_font().style(FontStyle::Bold))
+    let figure_style = TextStyle::from((FONT, 16).into_font().style(FontStyle::Bold))
         .color(&GAP_COLOR)
         .pos(Pos::new(HPos::Right, VPos::Center));
     for point in largest.iter().take(10) {
-        panel.draw(&Text::new(shorten(&point.label, 26), (x, y), text(14, &INK)))?;
+        panel.draw(&Text::new(
+            shorten(&point.label, 26),
+            (x, y),
+            text(16, &INK),
+        ))?;
         panel.draw(&Text::new(
             lang.people(point.gap),
             (MAP_PANEL as i32 - 12, y),
             figure_style.clone(),
         ))?;
-        y += 21;
+        y += 23;
     }
     Ok(())
 }

@@ -113,26 +113,26 @@ pub fn render(input: &ReportInput, options: &ReportOptions) -> anyhow::Result<St
     let lang = input.lang;
     let mut page = String::with_capacity(256 * 1024);
     let title = escape(&input.title);
-    write!(
+    writeln!(
         page,
         "<!DOCTYPE html>\n<html lang=\"{}\">\n<head>\n<meta charset=\"utf-8\">\n\
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
          <meta name=\"generator\" content=\"gapmap {}\">\n<title>{title}</title>\n<style>{STYLE}</style>\n\
-         </head>\n<body>\n",
+         </head>\n<body>",
         lang.tag(),
         env!("CARGO_PKG_VERSION"),
     )?;
-    write!(
+    writeln!(
         page,
         "<header class=\"masthead\"><div class=\"wrap\"><h1>{title}</h1>\
-         <p class=\"meta\">{} {}</p></div></header>\n<main class=\"wrap\">\n",
+         <p class=\"meta\">{} {}</p></div></header>\n<main class=\"wrap\">",
         lang.text(Msg::GeneratedAt),
         escape(&input.generated_at),
     )?;
     if let Some(note) = &input.data_note {
-        write!(
+        writeln!(
             page,
-            "<aside class=\"notice\" id=\"data-note\" role=\"note\"><strong>{}</strong> — {}. {}</aside>\n",
+            "<aside class=\"notice\" id=\"data-note\" role=\"note\"><strong>{}</strong> — {}. {}</aside>",
             lang.text(Msg::IllustrativeData),
             escape(note),
             lang.text(Msg::IllustrativeDataText),
@@ -259,11 +259,11 @@ fn summary(page: &mut String, input: &ReportInput) -> anyhow::Result<()> {
         )?;
     }
     let coverage = totals.coverage();
-    write!(
+    writeln!(
         page,
         "<div class=\"card\"><div class=\"card-label\">{}</div>\
          <div class=\"card-value\" data-field=\"coverage\" data-value=\"{}\">{}</div>\
-         <div class=\"card-unit\">{}</div></div></div>\n",
+         <div class=\"card-unit\">{}</div></div></div>",
         lang.text(Msg::Coverage),
         coverage.map_or_else(|| "null".to_owned(), json_number),
         coverage.map_or_else(|| "–".to_owned(), |value| lang.percent(value)),
@@ -294,7 +294,12 @@ fn summary(page: &mut String, input: &ReportInput) -> anyhow::Result<()> {
         lang.text(Msg::Total)
     )?;
     number_cell(page, "demand", totals.demand, &lang.people(totals.demand))?;
-    number_cell(page, "covered", totals.covered, &lang.people(totals.covered))?;
+    number_cell(
+        page,
+        "covered",
+        totals.covered,
+        &lang.people(totals.covered),
+    )?;
     number_cell(page, "gap", totals.gap, &lang.people(totals.gap))?;
     coverage_cell(page, lang, totals.coverage())?;
     page.push_str("</tr></tfoot></table></section>\n");
@@ -302,7 +307,7 @@ fn summary(page: &mut String, input: &ReportInput) -> anyhow::Result<()> {
 }
 
 /// The rows a section shows, in its order.
-fn shown_rows<'a>(rows: &'a [GapRow], order: RowOrder, top_rows: usize) -> Vec<&'a GapRow> {
+fn shown_rows(rows: &[GapRow], order: RowOrder, top_rows: usize) -> Vec<&GapRow> {
     match order {
         RowOrder::AsGiven => rows.iter().collect(),
         RowOrder::LargestGapFirst => {
@@ -321,16 +326,20 @@ fn axis_section(
     lang: Lang,
     options: &ReportOptions,
 ) -> anyhow::Result<()> {
-    write!(
+    writeln!(
         page,
-        "<section id=\"{}\" data-axis=\"{}\"><h2>{}</h2>\n",
+        "<section id=\"{}\" data-axis=\"{}\"><h2>{}</h2>",
         section.id,
         section.axis.slug(),
         lang.text(section.title)
     )?;
     let shown = shown_rows(rows, section.order, options.top_rows);
     if shown.is_empty() {
-        write!(page, "<p class=\"empty\">{}</p></section>\n", lang.text(Msg::NoRows))?;
+        writeln!(
+            page,
+            "<p class=\"empty\">{}</p></section>",
+            lang.text(Msg::NoRows)
+        )?;
         return Ok(());
     }
     if section.chart {
@@ -339,9 +348,9 @@ fn axis_section(
             .take(options.chart_rows)
             .map(|row| (*row).clone())
             .collect();
-        write!(
+        writeln!(
             page,
-            "<figure class=\"chart\">{}</figure>\n",
+            "<figure class=\"chart\">{}</figure>",
             charts::gap_bars(&chart_rows, lang)?
         )?;
     }
@@ -406,9 +415,9 @@ fn map_section(page: &mut String, lang: Lang, map: Option<&str>) -> anyhow::Resu
     let Some(svg) = map else {
         return Ok(());
     };
-    write!(
+    writeln!(
         page,
-        "<section id=\"map\"><h2>{}</h2><figure class=\"map\">{svg}<figcaption>{}</figcaption></figure></section>\n",
+        "<section id=\"map\"><h2>{}</h2><figure class=\"map\">{svg}<figcaption>{}</figcaption></figure></section>",
         lang.text(Msg::Map),
         lang.text(Msg::MapCaption)
     )?;
@@ -420,9 +429,9 @@ fn big_gaps(page: &mut String, input: &ReportInput) -> anyhow::Result<()> {
         return Ok(());
     }
     let lang = input.lang;
-    write!(
+    writeln!(
         page,
-        "<section id=\"big-gaps\"><h2>{}</h2><p class=\"intro\">{}</p>\n",
+        "<section id=\"big-gaps\"><h2>{}</h2><p class=\"intro\">{}</p>",
         lang.text(Msg::BigGaps),
         lang.text(Msg::BigGapsIntro)
     )?;
@@ -436,7 +445,11 @@ fn big_gaps(page: &mut String, input: &ReportInput) -> anyhow::Result<()> {
             lang.text(Msg::People),
         )?;
         if big.closest_offers.is_empty() {
-            write!(page, "<p class=\"empty\">{}</p>", lang.text(Msg::NoCloseOffer))?;
+            write!(
+                page,
+                "<p class=\"empty\">{}</p>",
+                lang.text(Msg::NoCloseOffer)
+            )?;
         } else {
             write!(
                 page,
@@ -456,7 +469,7 @@ fn big_gaps(page: &mut String, input: &ReportInput) -> anyhow::Result<()> {
                     escape(&offer.school)
                 )?;
                 match offer.distance_km {
-                    Some(km) => number_cell(page, "distance_km", km, &lang.decimal(km, 0))?,
+                    Some(km) => number_cell(page, "distance_km", km, &lang.decimal(km, 1))?,
                     None => page.push_str("<td class=\"num\">–</td>"),
                 }
                 number_cell(page, "score", offer.score, &lang.decimal(offer.score, 2))?;
@@ -542,9 +555,9 @@ fn sources(page: &mut String, input: &ReportInput) -> anyhow::Result<()> {
 
 fn configuration(page: &mut String, input: &ReportInput) -> anyhow::Result<()> {
     let lang = input.lang;
-    write!(
+    writeln!(
         page,
-        "<section id=\"configuration\"><h2>{}</h2><p class=\"intro\">{}</p><pre><code>{}</code></pre></section>\n",
+        "<section id=\"configuration\"><h2>{}</h2><p class=\"intro\">{}</p><pre><code>{}</code></pre></section>",
         lang.text(Msg::Configuration),
         lang.text(Msg::ConfigurationIntro),
         escape(&input.config_toml)
@@ -568,9 +581,9 @@ fn files(page: &mut String, input: &ReportInput) -> anyhow::Result<()> {
     ] {
         write!(page, "<li>{}</li>", escape(lang.text(msg)))?;
     }
-    write!(
+    writeln!(
         page,
-        "</ul><p class=\"note\">{}</p><p class=\"note\">{}</p></section>\n",
+        "</ul><p class=\"note\">{}</p><p class=\"note\">{}</p></section>",
         escape(lang.text(Msg::ReadmeColumns)),
         escape(lang.text(Msg::ReadmeCsvCells))
     )?;

@@ -144,8 +144,6 @@ pub(crate) enum Msg {
     TrainingSites,
     /// Map legend: uncovered demand.
     UncoveredDemand,
-    /// Message when there is nothing to draw on the map.
-    MapEmpty,
     /// Big gaps section.
     BigGaps,
     /// Big gaps explanation.
@@ -272,7 +270,6 @@ impl Msg {
             Msg::Communes => ("Communes", "Communes"),
             Msg::TrainingSites => ("Sites de formation", "Training sites"),
             Msg::UncoveredDemand => ("Demande non couverte", "Uncovered demand"),
-            Msg::MapEmpty => ("Aucun point à cartographier.", "Nothing to map."),
             Msg::BigGaps => (
                 "Les plus grands écarts et les offres les plus proches",
                 "Largest gaps and the closest offers",
@@ -291,7 +288,10 @@ impl Msg {
             Msg::Before => ("Écart avant", "Gap before"),
             Msg::After => ("Écart après", "Gap after"),
             Msg::Change => ("Variation", "Change"),
-            Msg::Sources => ("Sources des données et licences", "Data sources and licences"),
+            Msg::Sources => (
+                "Sources des données et licences",
+                "Data sources and licences",
+            ),
             Msg::SourcesIntro => (
                 "Ce rapport réutilise les données publiques suivantes ; leurs producteurs en restent les auteurs.",
                 "This report reuses the following public data; their publishers remain their authors.",

@@ -64,7 +64,7 @@ pub use model::{
     ScenarioDelta, ScenarioRow, Site, SourceCredit, Totals,
 };
 pub use screenshot::screenshot;
-pub use tables::CsvDelimiter;
+pub use tables::{CsvDelimiter, text_cell};
 
 /// Choices of the caller that are not data.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -13,7 +13,12 @@ pub fn render(input: &ReportInput) -> anyhow::Result<String> {
     let heading = format!("{} — {}", lang.text(Msg::ReadmeTitle), input.title);
     writeln!(text, "{heading}")?;
     writeln!(text, "{}", "=".repeat(heading.chars().count()))?;
-    writeln!(text, "{} {}", lang.text(Msg::GeneratedAt), input.generated_at)?;
+    writeln!(
+        text,
+        "{} {}",
+        lang.text(Msg::GeneratedAt),
+        input.generated_at
+    )?;
     writeln!(text, "gapmap {}", env!("CARGO_PKG_VERSION"))?;
     if let Some(note) = &input.data_note {
         writeln!(text)?;

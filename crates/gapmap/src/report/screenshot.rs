@@ -86,10 +86,8 @@ impl FreshDir {
             .duration_since(std::time::UNIX_EPOCH)
             .map(|elapsed| elapsed.as_nanos())
             .unwrap_or_default();
-        let path = std::env::temp_dir().join(format!(
-            "gapmap-chromium-{}-{nanos}",
-            std::process::id()
-        ));
+        let path =
+            std::env::temp_dir().join(format!("gapmap-chromium-{}-{nanos}", std::process::id()));
         // create_dir (not create_dir_all) fails if the folder exists: the profile is always new.
         std::fs::create_dir(&path)
             .with_context(|| format!("creating the Chromium profile {}", path.display()))?;

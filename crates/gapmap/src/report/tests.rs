@@ -37,7 +37,13 @@ fn sample_input() -> ReportInput {
             20.5,
             false,
         ),
-        gap_row("I1304", "=HYPERLINK(\"http://evil.example\")", 40.0, 30.0, false),
+        gap_row(
+            "I1304",
+            "=HYPERLINK(\"http://evil.example\")",
+            40.0,
+            30.0,
+            false,
+        ),
         gap_row("K2204", "-20 % de charges", 12.0, 2.0, true),
         gap_row(
             "N1103",
@@ -243,7 +249,10 @@ fn html_is_one_self_contained_page_with_every_section() -> TestResult {
     // The hostile label is text, both in the table and in the chart.
     assert!(text.contains("&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; Cie"));
     assert!(text.contains("&lt;script&gt;alert(&apos;x&apos;)&lt;/script&gt; &amp; Cie"));
-    let title: String = page.select(&selector("h1")).flat_map(|h| h.text()).collect();
+    let title: String = page
+        .select(&selector("h1"))
+        .flat_map(|h| h.text())
+        .collect();
     assert_eq!(title, "Écarts formation-emploi — Hauts-de-France <test>");
     let config: String = page
         .select(&selector("#configuration pre"))
@@ -266,7 +275,9 @@ fn html_figures_match_the_json() -> TestResult {
 
     for field in ["demand", "covered", "gap", "coverage"] {
         let card = page
-            .select(&selector(&format!("#summary .card-value[data-field={field}]")))
+            .select(&selector(&format!(
+                "#summary .card-value[data-field={field}]"
+            )))
             .next()
             .and_then(data_value);
         let total = page
@@ -282,14 +293,23 @@ fn html_figures_match_the_json() -> TestResult {
     let json_buyers = json["summary"].as_array().cloned().unwrap_or_default();
     assert_eq!(buyer_rows.len(), json_buyers.len());
     for (row, buyer) in buyer_rows.iter().zip(&json_buyers) {
-        let name: String = row.select(&selector("th")).flat_map(|th| th.text()).collect();
+        let name: String = row
+            .select(&selector("th"))
+            .flat_map(|th| th.text())
+            .collect();
         assert_eq!(Some(name.as_str()), buyer["buyer"].as_str());
-        let gap = row.select(&selector("td[data-field=gap]")).next().and_then(data_value);
+        let gap = row
+            .select(&selector("td[data-field=gap]"))
+            .next()
+            .and_then(data_value);
         assert_eq!(gap, json_f64(&buyer["gap"]));
     }
 
     // Occupations are shown largest gap first; each row's figures are the JSON's.
-    let json_rows = json["gaps_by"]["rome"].as_array().cloned().unwrap_or_default();
+    let json_rows = json["gaps_by"]["rome"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
     let shown: Vec<_> = page.select(&selector("#gaps-rome tbody tr")).collect();
     assert_eq!(shown.len(), json_rows.len());
     let mut previous_gap = f64::INFINITY;
@@ -437,7 +457,10 @@ fn csv_opens_with_the_csv_crate_and_its_totals_match_the_json() -> TestResult {
     let (files, json) = write_sample(dir.path(), &ReportOptions::default())?;
     for (axis, path) in &files.csv {
         let bytes = std::fs::read(path)?;
-        assert!(bytes.starts_with("\u{FEFF}".as_bytes()), "{axis:?} has no BOM");
+        assert!(
+            bytes.starts_with("\u{FEFF}".as_bytes()),
+            "{axis:?} has no BOM"
+        );
         let mut reader = csv::ReaderBuilder::new().delimiter(b';').from_path(path)?;
         let header: Vec<String> = reader.headers()?.iter().map(str::to_owned).collect();
         assert_eq!(header, csv_header(Lang::Fr).to_vec(), "{axis:?}");
@@ -531,7 +554,15 @@ fn comma_delimited_csv_uses_decimal_points() -> TestResult {
     let first = reader.records().next().transpose()?.unwrap_or_default();
     assert_eq!(
         first.iter().collect::<Vec<_>>(),
-        ["MINARM", "Ministère des Armées", "120", "80.5", "39.5", "0.6708333333333333", "non"]
+        [
+            "MINARM",
+            "Ministère des Armées",
+            "120",
+            "80.5",
+            "39.5",
+            "0.6708333333333333",
+            "non"
+        ]
     );
     Ok(())
 }
@@ -583,7 +614,11 @@ fn json_has_its_version_and_the_axes_in_order() -> TestResult {
         .unwrap_or_default();
     // serde_json sorts object keys unless `preserve_order` is on: compare as sets, then check the
     // keys are the axes' slugs.
-    let mut expected: Vec<&str> = sample_input().gaps_by.keys().map(|axis| axis.slug()).collect();
+    let mut expected: Vec<&str> = sample_input()
+        .gaps_by
+        .keys()
+        .map(|axis| axis.slug())
+        .collect();
     expected.sort_unstable();
     assert_eq!(axes, expected);
     assert_eq!(json["totals"]["coverage"].as_f64(), Some(290.5 / 420.0));
@@ -638,7 +673,11 @@ fn an_input_without_data_note_or_places_has_no_notice_and_no_map() -> TestResult
     let files = write_report(&input, dir.path(), &ReportOptions::default())?;
     let page = Html::parse_document(&std::fs::read_to_string(&files.html)?);
     assert!(page.select(&selector("#data-note")).next().is_none());
-    assert!(page.select(&selector("#map, #scenario, #big-gaps")).next().is_none());
+    assert!(
+        page.select(&selector("#map, #scenario, #big-gaps"))
+            .next()
+            .is_none()
+    );
     assert!(!std::fs::read_to_string(&files.readme)?.contains("!!!"));
     Ok(())
 }
@@ -660,7 +699,10 @@ fn numbers_are_shown_the_way_each_language_writes_them() {
     check_decimal(0.0, expect!["0 | 0 | 0_% | 0"]);
     check_decimal(12.25, expect!["12,3 | 12.3 | 12_% | 12.25"]);
     check_decimal(1234.0, expect!["1_234 | 1,234 | 1_234_% | 1,234"]);
-    check_decimal(-1234567.5, expect!["−1_234_567,5 | −1,234,567.5 | −1_234_568_% | −1,234,567.5"]);
+    check_decimal(
+        -1234567.5,
+        expect!["−1_234_567,5 | −1,234,567.5 | −1_234_568_% | −1,234,567.5"],
+    );
     check_decimal(-0.01, expect!["0 | 0 | 0_% | −0.01"]);
     check_decimal(f64::NAN, expect!["– | – | – | –"]);
 }
@@ -669,8 +711,14 @@ fn numbers_are_shown_the_way_each_language_writes_them() {
 fn the_map_keeps_distances_true_at_mid_latitude() {
     // Hauts-de-France spans about 1.38–4.26° E and 48.84–51.09° N.
     let frame = MapFrame::around([
-        GeoPoint { lat: 48.84, lon: 1.38 },
-        GeoPoint { lat: 51.09, lon: 4.26 },
+        GeoPoint {
+            lat: 48.84,
+            lon: 1.38,
+        },
+        GeoPoint {
+            lat: 51.09,
+            lon: 4.26,
+        },
     ]);
     let Some(frame) = frame else {
         panic!("a frame around two points");
@@ -684,7 +732,13 @@ fn the_map_keeps_distances_true_at_mid_latitude() {
     let north_south_km = (frame.lat_max - frame.lat_min) * 111.32;
     let ratio = (f64::from(width) / east_west_km) / (height / north_south_km);
     assert!((ratio - 1.0).abs() < 0.01, "ratio {ratio}");
-    assert_eq!(MapFrame::around([GeoPoint { lat: f64::NAN, lon: 2.0 }]), None);
+    assert_eq!(
+        MapFrame::around([GeoPoint {
+            lat: f64::NAN,
+            lon: 2.0
+        }]),
+        None
+    );
 }
 
 #[test]
@@ -706,7 +760,13 @@ fn big_input() -> ReportInput {
         .map(|i| {
             let demand = f64::from(i % 37 + 1);
             let covered = f64::from(i % 11);
-            gap_row(&format!("N{i:05}"), &format!("Besoin n° {i} ; « métier »"), demand, covered, i % 13 == 0)
+            gap_row(
+                &format!("N{i:05}"),
+                &format!("Besoin n° {i} ; « métier »"),
+                demand,
+                covered,
+                i % 13 == 0,
+            )
         })
         .collect();
     input.gaps_by.insert(Axis::Need, needs);
@@ -791,7 +851,11 @@ fn real_commune_points_outline_the_region_on_the_map() -> TestResult {
     let input = demo::demo_input(points);
     let svg = charts::map(&input, input.lang)?.unwrap_or_default();
     // plotters writes the commune colour #C5CDD8 on every commune dot.
-    assert_eq!(svg.matches("fill=\"#C5CDD8\"").count(), 3782 + 1, "dots and the legend's dot");
+    assert_eq!(
+        svg.matches("fill=\"#C5CDD8\"").count(),
+        3782 + 1,
+        "dots and the legend's dot"
+    );
 
     let dir = tempfile::tempdir()?;
     let files = write_report(&input, dir.path(), &ReportOptions::default())?;

@@ -25,7 +25,10 @@ pub fn data_dir_or_skip() -> anyhow::Result<Option<PathBuf>> {
     if std::env::var_os("CI").is_some() {
         anyhow::bail!("data folder {} is missing", dir.display());
     }
-    eprintln!("notice: data folder {} is missing; test skipped", dir.display());
+    eprintln!(
+        "notice: data folder {} is missing; test skipped",
+        dir.display()
+    );
     Ok(None)
 }
 
@@ -39,7 +42,11 @@ pub fn region_commune_points(data: &Path) -> anyhow::Result<Vec<GeoPoint>> {
     for record in reader.records() {
         let record = record?;
         let code = record.get(3).unwrap_or_default();
-        if code.len() == 5 && ["02", "59", "60", "62", "80"].iter().any(|d| code.starts_with(d)) {
+        if code.len() == 5
+            && ["02", "59", "60", "62", "80"]
+                .iter()
+                .any(|d| code.starts_with(d))
+        {
             let lat: f64 = record.get(4).unwrap_or_default().parse()?;
             let lon: f64 = record.get(5).unwrap_or_default().parse()?;
             points.push(GeoPoint { lat, lon });
@@ -89,8 +96,18 @@ const TOWNS: [(&str, f64, f64, f64); 22] = [
 pub fn demo_input(outline_points: Vec<GeoPoint>) -> ReportInput {
     let rome = vec![
         row("H2913", "Soudage manuel", 140.0, 52.0),
-        row("I1304", "Installation et maintenance d'équipements industriels et d'exploitation", 120.0, 61.0),
-        row("N1101", "Conduite de transport de marchandises sur longue distance", 88.0, 30.0),
+        row(
+            "I1304",
+            "Installation et maintenance d'équipements industriels et d'exploitation",
+            120.0,
+            61.0,
+        ),
+        row(
+            "N1101",
+            "Conduite de transport de marchandises sur longue distance",
+            88.0,
+            30.0,
+        ),
         row("I1310", "Maintenance mécanique industrielle", 75.0, 28.0),
         row("H2903", "Conduite d'équipement d'usinage", 60.0, 22.0),
         row("K2503", "Sécurité et surveillance privées", 50.0, 18.0),
@@ -98,20 +115,55 @@ pub fn demo_input(outline_points: Vec<GeoPoint>) -> ReportInput {
         row("G1602", "Personnel de cuisine", 70.0, 45.0),
         row("M1805", "Études et développement informatique", 95.0, 70.0),
         row("J1506", "Soins infirmiers généralistes", 80.0, 58.0),
-        row("I1604", "Mécanique automobile et entretien de véhicules", 64.0, 40.0),
-        row("H1203", "Conception et dessin produits mécaniques", 26.0, 9.0),
-        row("I1607", "Réparation de cycles, motocycles et motoculteurs de loisirs", 12.0, 4.0),
+        row(
+            "I1604",
+            "Mécanique automobile et entretien de véhicules",
+            64.0,
+            40.0,
+        ),
+        row(
+            "H1203",
+            "Conception et dessin produits mécaniques",
+            26.0,
+            9.0,
+        ),
+        row(
+            "I1607",
+            "Réparation de cycles, motocycles et motoculteurs de loisirs",
+            12.0,
+            4.0,
+        ),
         row("M1607", "Secrétariat", 30.0, 28.0),
     ];
     let competence = vec![
-        row("C-SOUD", "Réaliser une soudure TIG, MIG ou à l'arc", 150.0, 50.0),
-        row("C-DIAG", "Diagnostiquer une panne sur un équipement électrique", 130.0, 62.0),
+        row(
+            "C-SOUD",
+            "Réaliser une soudure TIG, MIG ou à l'arc",
+            150.0,
+            50.0,
+        ),
+        row(
+            "C-DIAG",
+            "Diagnostiquer une panne sur un équipement électrique",
+            130.0,
+            62.0,
+        ),
         row("C-PL", "Conduire un poids lourd (permis C, CE)", 90.0, 31.0),
         row("C-PLAN", "Lire un plan, un schéma technique", 160.0, 112.0),
         row("C-HAB", "Habilitation électrique B1V, BR", 70.0, 33.0),
-        row("C-CN", "Programmer une machine à commande numérique", 55.0, 21.0),
+        row(
+            "C-CN",
+            "Programmer une machine à commande numérique",
+            55.0,
+            21.0,
+        ),
         row("C-SSIAP", "Sécurité incendie (SSIAP 1)", 45.0, 16.0),
-        row("C-HACCP", "Appliquer les règles d'hygiène alimentaire (HACCP)", 66.0, 44.0),
+        row(
+            "C-HACCP",
+            "Appliquer les règles d'hygiène alimentaire (HACCP)",
+            66.0,
+            44.0,
+        ),
         row("C-DEV", "Développer une application web", 80.0, 62.0),
     ];
     let level = vec![
