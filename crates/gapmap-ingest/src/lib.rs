@@ -22,6 +22,9 @@ mod offers;
 mod referential;
 mod territory;
 
+#[cfg(test)]
+mod robustness;
+
 pub use datadir::{DATA_MANIFEST, DataDir};
 pub use error::{IngestError, Reject};
 pub use import::{Import, ImportOptions, import};

@@ -621,9 +621,20 @@ fn occupational_links() {
              M1844 M1800
              M1800 M1844
              I1304 M1844
-             H2903 H2100",
+             H2903 H2100
+             H2103 H2100",
         ),
-        expect![[r#""#]],
+        expect![[r#"
+            I1304 I1304 -> same sheet (1)
+            I1310 I1304 -> same parent sheet (0.8)
+            I1304 I1310 -> same parent sheet (0.8)
+            M1844 M1810 -> same domain (0.5)
+            M1844 M1800 -> same domain (0.5)
+            M1800 M1844 -> same domain (0.5)
+            I1304 M1844 -> unrelated (0)
+            H2903 H2100 -> unrelated (0)
+            H2103 H2100 -> same domain (0.5)
+        "#]],
     );
 }
 
