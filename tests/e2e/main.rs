@@ -29,13 +29,12 @@ pub fn project_root() -> PathBuf {
 /// Runs `gapmap args...` in `dir` with a clean environment for the data variable.
 #[track_caller]
 pub fn gapmap(dir: &Path, args: &[&str]) -> Output {
-    let out = Command::new(env!("CARGO_BIN_EXE_gapmap"))
+    Command::new(env!("CARGO_BIN_EXE_gapmap"))
         .args(args)
         .current_dir(dir)
         .env_remove("GAPMAP_DATA")
         .output()
-        .unwrap_or_else(|e| panic!("cannot run gapmap: {e}"));
-    out
+        .unwrap_or_else(|e| panic!("cannot run gapmap: {e}"))
 }
 
 /// Runs gapmap and asserts success, returning standard output.

@@ -656,8 +656,12 @@ mod real_data {
 
     use std::path::PathBuf;
 
-    use gapmap_ingest::{DataDir, ImportReport, read_referential};
-    use gapmap_model::{Appellation, Metier, Referential, RomeCode};
+    use gapmap_ingest::{
+        DataDir, ImportReport, OfferFilter, read_offers, read_referential, read_territory,
+    };
+    use gapmap_model::{Appellation, Metier, Referential, RegionCode, RomeCode};
+
+    use crate::OfferQuery;
 
     use crate::GapmapIndex;
 
@@ -802,6 +806,53 @@ mod real_data {
         eprintln!("top-5 misses:\n{}", misses.join("\n"));
         assert!(acc5 >= 0.90, "top-5 accuracy {acc5:.3} < 0.90");
         assert!(acc1 >= 0.70, "top-1 accuracy {acc1:.3} < 0.70");
+        Ok(())
+    }
+
+    /// On the Hauts-de-France offers, the three spellings of "cybersécurité" give the same top
+    /// offers, and the same text search run twice gives the same order.
+    #[test]
+    fn compound_spellings_agree_on_real_offers() -> Result<(), Box<dyn std::error::Error>> {
+        let Some(dir) = data_dir() else { return Ok(()) };
+        let referential = rome_referential(&dir)?;
+        let data = DataDir::open(&dir)?;
+        let territory = read_territory(&data, &mut ImportReport::default())?;
+        let filter = OfferFilter {
+            region: Some(RegionCode::HAUTS_DE_FRANCE),
+            ..OfferFilter::default()
+        };
+        let offers = read_offers(
+            &data,
+            &referential,
+            &territory,
+            &filter,
+            &mut ImportReport::default(),
+        )?;
+        let index = GapmapIndex::build_in_ram(&offers, &referential)?;
+        let top = |text: &str| -> Result<Vec<String>, crate::IndexError> {
+            let query = OfferQuery {
+                text: text.into(),
+                limit: 10,
+                ..OfferQuery::default()
+            };
+            Ok(index
+                .search_offers(&query)?
+                .into_iter()
+                .map(|h| h.offer.to_string())
+                .collect())
+        };
+        let glued = top("cybersécurité")?;
+        assert!(
+            !glued.is_empty(),
+            "no offer for cybersécurité among {}",
+            offers.len()
+        );
+        assert_eq!(glued, top("cybersecurite")?);
+        assert_eq!(glued, top("cyber securite")?);
+        assert_eq!(
+            top("technicien maintenance")?,
+            top("technicien maintenance")?
+        );
         Ok(())
     }
 }

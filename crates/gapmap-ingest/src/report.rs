@@ -2,7 +2,7 @@
 
 use crate::{Reject, TextEncoding};
 
-/// Counts for one input file. Invariant: `rows_read == accepted + rejected`.
+/// Counts for one input file. Invariant: `rows_read == accepted + rejected + outside_region`.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct FileReport {
     /// File name relative to the data folder.
@@ -15,6 +15,8 @@ pub struct FileReport {
     pub accepted: u64,
     /// Rows dropped, each with a [`Reject`].
     pub rejected: u64,
+    /// Valid rows left out because they lie outside the region asked for (`--region`).
+    pub outside_region: u64,
 }
 
 /// The account of an import: per-file counts and every reject.
@@ -49,6 +51,13 @@ impl ImportReport {
         f.accepted += 1;
     }
 
+    /// Counts one row read and left out because it lies outside the region asked for.
+    pub fn outside_region(&mut self, file: &str) {
+        let f = self.file(file);
+        f.rows_read += 1;
+        f.outside_region += 1;
+    }
+
     /// Records a reject. A dropped row counts as read and rejected; a field-level reject (row
     /// kept) is only recorded: the row is counted by [`ImportReport::accept`].
     pub fn reject(&mut self, reject: Reject) {
@@ -68,6 +77,7 @@ impl ImportReport {
             mine.rows_read += f.rows_read;
             mine.accepted += f.accepted;
             mine.rejected += f.rejected;
+            mine.outside_region += f.outside_region;
         }
         self.rejects.extend(other.rejects);
     }

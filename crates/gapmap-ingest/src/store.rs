@@ -60,6 +60,8 @@ pub struct SourceFile {
     pub accepted: u64,
     /// Rows rejected.
     pub rejected: u64,
+    /// Rows outside the region imported.
+    pub outside_region: u64,
 }
 
 /// Counts of what a store holds.
@@ -106,6 +108,7 @@ struct StoredFile {
     rows_read: u64,
     accepted: u64,
     rejected: u64,
+    outside_region: u64,
 }
 
 fn encoding_key(e: TextEncoding) -> &'static str {
@@ -188,6 +191,7 @@ impl Store {
                     rows_read: f.rows_read,
                     accepted: f.accepted,
                     rejected: f.rejected,
+                    outside_region: f.outside_region,
                 })
                 .collect(),
             rejects: report.rejects.clone(),
@@ -208,6 +212,7 @@ impl Store {
                 rows_read: f.rows_read,
                 accepted: f.accepted,
                 rejected: f.rejected,
+                outside_region: f.outside_region,
             });
         }
         let manifest = StoreManifest {
@@ -289,6 +294,7 @@ impl Store {
                     rows_read: f.rows_read,
                     accepted: f.accepted,
                     rejected: f.rejected,
+                    outside_region: f.outside_region,
                 })
                 .collect(),
             rejects: stored.rejects,

@@ -22,10 +22,10 @@ pub enum TextEncoding {
 /// UTF-8 anywhere is read as Windows-1252 everywhere.
 pub fn decode(bytes: Vec<u8>) -> (String, TextEncoding) {
     const BOM: &[u8] = b"\xEF\xBB\xBF";
-    if let Some(rest) = bytes.strip_prefix(BOM) {
-        if let Ok(s) = std::str::from_utf8(rest) {
-            return (s.to_owned(), TextEncoding::Utf8Bom);
-        }
+    if let Some(rest) = bytes.strip_prefix(BOM)
+        && let Ok(s) = std::str::from_utf8(rest)
+    {
+        return (s.to_owned(), TextEncoding::Utf8Bom);
     }
     match String::from_utf8(bytes) {
         Ok(s) => (s, TextEncoding::Utf8),

@@ -185,7 +185,8 @@ pub(super) fn bmo_needs(
             }
         };
         if region.is_some_and(|wanted| wanted != row_region) {
-            continue; // another region: not read, not counted
+            report.outside_region(file);
+            continue;
         }
         let bassin = match parse_bassin(row.get(columns.bassin)) {
             Ok(code) => code,

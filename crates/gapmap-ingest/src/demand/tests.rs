@@ -439,7 +439,7 @@ fn bmo_lines_are_apportioned_over_rome_sheets() {
             reject bmo.xlsx:4: field "xmet": empty count (expected a number or `*` for a masked count) [row kept without it]
             reject bmo.xlsx:4: field "smet": empty count (expected a number or `*` for a masked count) [row kept without it]
             reject bmo.xlsx:6: field "Code métier BMO": occupation Z0X40 maps to no ROME sheet in the DARES crosswalk: this line and the later ones of Z0X40 are kept with an empty ROME list (value "Z0X40") [row kept without it]
-            bmo.xlsx: read 6 accepted 6 rejected 0
+            bmo.xlsx: read 8 accepted 6 rejected 0
         "#]],
     );
 }
@@ -529,11 +529,13 @@ fn bmo_2024_real_file() -> Result<(), IngestError> {
             &mut report,
         )?;
         let file = &report.files[0];
+        // Every line is read; those of other regions are counted apart.
         assert_eq!(
             (file.rows_read, file.accepted, file.rejected),
-            (rows, rows, 0),
+            (53_443, rows, 0),
             "{region:?}"
         );
+        assert_eq!(file.outside_region, 53_443 - rows, "{region:?}");
         if crosswalk_loaded {
             assert!(report.rejects.is_empty(), "{:?}", report.rejects.first());
         } else {

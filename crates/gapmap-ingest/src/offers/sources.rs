@@ -136,7 +136,10 @@ pub(crate) fn read_affelnet(
         });
         let (uai, mef, mode) = match head {
             Ok(Some(head)) => head,
-            Ok(None) => continue,
+            Ok(None) => {
+                report.outside_region(&row.file);
+                continue;
+            }
             Err(r) => {
                 report.reject(r);
                 continue;
@@ -222,7 +225,10 @@ pub(crate) fn read_parcoursup_bts(
         });
         let (uai, mef, mode) = match head {
             Ok(Some(head)) => head,
-            Ok(None) => continue,
+            Ok(None) => {
+                report.outside_region(&row.file);
+                continue;
+            }
             Err(r) => {
                 report.reject(r);
                 continue;
@@ -291,7 +297,10 @@ pub(crate) fn read_parcoursup(
         });
         let (uai, label) = match head {
             Ok(Some(head)) => head,
-            Ok(None) => continue,
+            Ok(None) => {
+                report.outside_region(&row.file);
+                continue;
+            }
             Err(r) => {
                 report.reject(r);
                 continue;

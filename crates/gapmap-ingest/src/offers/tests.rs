@@ -287,7 +287,7 @@ fn sample_offers_region_32_latest_years() {
               "Lycee Y" | BTS   Services   Communication | cfd=- level=- nsf=- dur=None rome=[] rncp=[] formacodes=[]
               Unknown apps=None | point commune=02722 bassin=3202 region=32 point=(49.380, 3.320)
               outcomes: -
-            file offers/affelnet/attractivite_capacite_2022.csv read=9 accepted=7 rejected=2
+            file offers/affelnet/attractivite_capacite_2022.csv read=10 accepted=7 rejected=2
             file offers/parcoursup-bts/BTS_attractivite_capacite_2024.csv read=1 accepted=1 rejected=0
             file offers/parcoursup/fr-esr-parcoursup.csv read=3 accepted=3 rejected=0
             file establishments/high_school.json read=6 accepted=5 rejected=1

@@ -15,7 +15,7 @@ use crate::progress::Progress;
 /// The import summary, as printed (table) or serialised (`--json`, schema below).
 ///
 /// JSON shape (stable): `{ "data_dir", "demo", "region", "files": [{file, encoding, rows_read,
-/// accepted, rejected}], "offers_by_source": [{source, offers, seats_known, offers_capacity_unknown}],
+/// accepted, rejected, outside_region}], "offers_by_source": [{source, offers, seats_known, offers_capacity_unknown}],
 /// "needs_by_buyer": [{buyer, needs, volume, masked}], "offers_with_rome_share",
 /// "location_precision": {point, commune, postcode, departement}, "rejects", "store" }`.
 #[derive(Debug, Serialize)]
@@ -50,6 +50,7 @@ pub struct FileRow {
     rows_read: u64,
     accepted: u64,
     rejected: u64,
+    outside_region: u64,
 }
 
 /// Offers of one source.
@@ -87,6 +88,7 @@ pub fn summarize(
             rows_read: f.rows_read,
             accepted: f.accepted,
             rejected: f.rejected,
+            outside_region: f.outside_region,
         })
         .collect();
     ImportSummary {
@@ -146,9 +148,9 @@ fn needs_by_buyer(needs: &[Need]) -> Vec<BuyerRow> {
 pub fn print_summary(s: &ImportSummary, out: &mut dyn Write) -> std::io::Result<()> {
     writeln!(out, "Data: {}{}", s.data_dir, if s.demo { " (illustrative demo data)" } else { "" })?;
     writeln!(out, "Region: {}", s.region.as_deref().unwrap_or("all"))?;
-    writeln!(out, "\n{:<72} {:>9} {:>9} {:>9}", "file", "read", "accepted", "rejected")?;
+    writeln!(out, "\n{:<72} {:>9} {:>9} {:>9} {:>9}", "file", "read", "accepted", "rejected", "elsewhere")?;
     for f in &s.files {
-        writeln!(out, "{:<72} {:>9} {:>9} {:>9}", f.file, f.rows_read, f.accepted, f.rejected)?;
+        writeln!(out, "{:<72} {:>9} {:>9} {:>9} {:>9}", f.file, f.rows_read, f.accepted, f.rejected, f.outside_region)?;
     }
     writeln!(out, "\n{:<16} {:>8} {:>12} {:>18}", "offers", "count", "seats", "capacity unknown")?;
     for r in &s.offers_by_source {

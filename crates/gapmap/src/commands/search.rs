@@ -72,7 +72,7 @@ pub fn search(args: &SearchArgs, progress: &Progress, out: &mut dyn Write) -> an
             .get(&code)
             .and_then(|c| c.point)
             .with_context(|| format!("--near-commune {code}: no such commune with a point in the data"))?;
-        if !(args.radius > 0.0) {
+        if args.radius.is_nan() || args.radius <= 0.0 {
             bail!("--radius must be positive");
         }
         query.near = Some(Near { center: Center::Point(point), radius_km: args.radius });

@@ -1,0 +1,81 @@
+//! Benchmark: the full gap computation on the real data.
+//!
+//! 1. Hauts-de-France: the project's Ministry plan + the BMO demand of region 32 against the
+//!    region's offers;
+//! 2. national: the BMO demand of the whole country against every national offer.
+//!
+//! Each phase: import, index build (in memory), matching; wall time and the process's peak resident
+//! memory after the phase (VmHWM, monotonic: the national figure includes the regional run).
+//! `cargo bench -p gapmap-index --bench gaps` (reads `$GAPMAP_DATA`, else `../shared/datasets`);
+//! without `--bench` (as `cargo test --benches` runs it) only the regional phase runs.
+
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use gapmap_index::GapmapIndex;
+use gapmap_ingest::{DataDir, ImportOptions, ImportReport, OfferFilter, import, read_needs_file};
+use gapmap_match::{MatchConfig, MatchInput, run};
+use gapmap_model::RegionCode;
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+fn data_dir() -> PathBuf {
+    std::env::var_os("GAPMAP_DATA")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| root().join("../shared/datasets"))
+}
+
+/// Peak resident set size of this process, in MB (Linux), if readable.
+fn peak_rss_mb() -> Option<f64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let kb: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kb / 1024.0)
+}
+
+fn phase(name: &str, region: Option<RegionCode>, with_plan: bool) -> Result<(), Box<dyn std::error::Error>> {
+    let data = DataDir::open(data_dir())?;
+    let t = Instant::now();
+    let options = ImportOptions { region, offers: OfferFilter { region, all_years: false }, skip_bmo: false };
+    let imported = import(&data, &options)?;
+    let t_import = t.elapsed();
+    let d = imported.dataset;
+    let mut needs = d.needs.clone();
+    if with_plan {
+        let mut report = ImportReport::default();
+        needs.extend(read_needs_file(&root().join("datasets/needs/armees-hdf-2026.csv"), &mut report)?);
+    }
+    let t = Instant::now();
+    let index = GapmapIndex::build_in_ram(&d.offers, &d.referential)?;
+    let t_index = t.elapsed();
+    let config = MatchConfig::default();
+    let input = MatchInput { referential: &d.referential, territory: &d.territory, offers: &d.offers, needs: &needs };
+    let t = Instant::now();
+    let outcome = run(&input, &index, &config);
+    let t_match = t.elapsed();
+    let total = outcome.total();
+    println!(
+        "{name:<16} import {:>6.1} s  index {:>6.1} s  match {:>6.1} s  | {} offers, {} needs, demand {:.0}, covered {:.0}, gap {:.0} | peak RSS {:.0} MB",
+        t_import.as_secs_f64(),
+        t_index.as_secs_f64(),
+        t_match.as_secs_f64(),
+        d.offers.len(),
+        needs.len(),
+        total.volume.as_f64(),
+        total.covered.as_f64(),
+        total.gap.as_f64(),
+        peak_rss_mb().unwrap_or(f64::NAN),
+    );
+    Ok(())
+}
+
+fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let full = std::env::args().any(|a| a == "--bench");
+    phase("Hauts-de-France", Some(RegionCode::HAUTS_DE_FRANCE), true)?;
+    if full {
+        phase("national", None, false)?;
+    }
+    Ok(())
+}
