@@ -35,23 +35,42 @@ fn peak_rss_mb() -> Option<f64> {
     Some(kb / 1024.0)
 }
 
-fn phase(name: &str, region: Option<RegionCode>, with_plan: bool) -> Result<(), Box<dyn std::error::Error>> {
+fn phase(
+    name: &str,
+    region: Option<RegionCode>,
+    with_plan: bool,
+) -> Result<(), Box<dyn std::error::Error>> {
     let data = DataDir::open(data_dir())?;
     let t = Instant::now();
-    let options = ImportOptions { region, offers: OfferFilter { region, all_years: false }, skip_bmo: false };
+    let options = ImportOptions {
+        region,
+        offers: OfferFilter {
+            region,
+            all_years: false,
+        },
+        skip_bmo: false,
+    };
     let imported = import(&data, &options)?;
     let t_import = t.elapsed();
     let d = imported.dataset;
     let mut needs = d.needs.clone();
     if with_plan {
         let mut report = ImportReport::default();
-        needs.extend(read_needs_file(&root().join("datasets/needs/armees-hdf-2026.csv"), &mut report)?);
+        needs.extend(read_needs_file(
+            &root().join("datasets/needs/armees-hdf-2026.csv"),
+            &mut report,
+        )?);
     }
     let t = Instant::now();
     let index = GapmapIndex::build_in_ram(&d.offers, &d.referential)?;
     let t_index = t.elapsed();
     let config = MatchConfig::default();
-    let input = MatchInput { referential: &d.referential, territory: &d.territory, offers: &d.offers, needs: &needs };
+    let input = MatchInput {
+        referential: &d.referential,
+        territory: &d.territory,
+        offers: &d.offers,
+        needs: &needs,
+    };
     let t = Instant::now();
     let outcome = run(&input, &index, &config);
     let t_match = t.elapsed();

@@ -38,8 +38,18 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let runs = if quick { 1 } else { 3 };
     let dir = DataDir::open(data_dir())?;
     let tmp = std::env::temp_dir().join(format!("gapmap-bench-store-{}", std::process::id()));
-    for (name, region) in [("national", None), ("Hauts-de-France", Some(RegionCode::HAUTS_DE_FRANCE))] {
-        let options = ImportOptions { region, offers: OfferFilter { region, all_years: false }, skip_bmo: false };
+    for (name, region) in [
+        ("national", None),
+        ("Hauts-de-France", Some(RegionCode::HAUTS_DE_FRANCE)),
+    ] {
+        let options = ImportOptions {
+            region,
+            offers: OfferFilter {
+                region,
+                all_years: false,
+            },
+            skip_bmo: false,
+        };
         let (took, imported) = time(runs, || import(&dir, &options));
         let imported = imported?;
         println!(
@@ -50,12 +60,22 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             imported.report.rejects.len()
         );
         let (write, manifest) = time(runs, || {
-            Store::write(&tmp, dir.root(), None, region.map(|r| r.get()), &imported.dataset, &imported.report)
+            Store::write(
+                &tmp,
+                dir.root(),
+                None,
+                region.map(|r| r.get()),
+                &imported.dataset,
+                &imported.report,
+            )
         });
         manifest?;
         let (open, store) = time(runs.max(3), || Store::open(&tmp));
         let store = store?;
-        let size: u64 = std::fs::read_dir(&tmp)?.filter_map(|e| e.ok()?.metadata().ok()).map(|m| m.len()).sum();
+        let size: u64 = std::fs::read_dir(&tmp)?
+            .filter_map(|e| e.ok()?.metadata().ok())
+            .map(|m| m.len())
+            .sum();
         println!(
             "store  {name:<16} write {:>6.3} s, reopen {:>6.3} s, {:.1} MB ({} offers)",
             write.as_secs_f64(),

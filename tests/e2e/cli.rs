@@ -9,7 +9,10 @@ fn demo() -> String {
 }
 
 fn plan() -> String {
-    project_root().join("datasets/needs/armees-hdf-2026.csv").display().to_string()
+    project_root()
+        .join("datasets/needs/armees-hdf-2026.csv")
+        .display()
+        .to_string()
 }
 
 #[test]
@@ -17,13 +20,30 @@ fn import_and_rejects_on_the_demo() -> Result<(), Box<dyn std::error::Error>> {
     let tmp = tempfile::tempdir()?;
     let store = tmp.path().join("store");
     let store = store.to_str().ok_or("path")?;
-    let json = gapmap_ok(tmp.path(), &["import", "--data", &demo(), "--store", store, "--json", "--quiet"]);
+    let json = gapmap_ok(
+        tmp.path(),
+        &[
+            "import",
+            "--data",
+            &demo(),
+            "--store",
+            store,
+            "--json",
+            "--quiet",
+        ],
+    );
     let summary: serde_json::Value = serde_json::from_str(&json)?;
     let files = summary["files"].as_array().ok_or("files")?;
-    assert!(files.len() >= 20, "every demo input is read: {}", files.len());
+    assert!(
+        files.len() >= 20,
+        "every demo input is read: {}",
+        files.len()
+    );
     for f in files {
         let read = f["rows_read"].as_u64().ok_or("rows_read")?;
-        let kept = f["accepted"].as_u64().ok_or("accepted")? + f["rejected"].as_u64().ok_or("rejected")? + f["outside_region"].as_u64().ok_or("outside")?;
+        let kept = f["accepted"].as_u64().ok_or("accepted")?
+            + f["rejected"].as_u64().ok_or("rejected")?
+            + f["outside_region"].as_u64().ok_or("outside")?;
         assert_eq!(read, kept, "{f}");
     }
     let offers: u64 = summary["offers_by_source"]
@@ -42,10 +62,16 @@ fn import_and_rejects_on_the_demo() -> Result<(), Box<dyn std::error::Error>> {
 #[test]
 fn bad_arguments_give_clear_errors() -> Result<(), Box<dyn std::error::Error>> {
     let tmp = tempfile::tempdir()?;
-    let out = gapmap(tmp.path(), &["import", "--data", "no/such/folder", "--store", "s"]);
+    let out = gapmap(
+        tmp.path(),
+        &["import", "--data", "no/such/folder", "--store", "s"],
+    );
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8_lossy(&out.stderr);
-    assert!(err.contains("data folder no/such/folder does not exist"), "{err}");
+    assert!(
+        err.contains("data folder no/such/folder does not exist"),
+        "{err}"
+    );
     let out = gapmap(tmp.path(), &["gaps", "--region", "Hauts"]);
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("expected a region code"));
@@ -62,16 +88,69 @@ fn main_job_reports_on_the_demo_by_default() -> Result<(), Box<dyn std::error::E
     let out = gapmap(&project_root(), &["report", "--out", out_arg]);
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(out.status.success(), "{stderr}");
-    assert!(stderr.contains("illustrative demo data"), "says it runs on the demo: {stderr}");
+    assert!(
+        stderr.contains("illustrative demo data"),
+        "says it runs on the demo: {stderr}"
+    );
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(stdout.starts_with("demand "), "{stdout}");
-    for f in ["report.html", "gaps.json", "README.txt", "gaps_by_rome.csv", "gaps_by_rome.parquet"] {
+    for f in [
+        "report.html",
+        "gaps.json",
+        "README.txt",
+        "gaps_by_rome.csv",
+        "gaps_by_rome.parquet",
+    ] {
         assert!(out_dir.join(f).is_file(), "{f} written");
     }
-    let json: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(out_dir.join("gaps.json"))?)?;
+    let json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out_dir.join("gaps.json"))?)?;
     assert!(json["format_version"].as_u64().is_some());
     let readme = std::fs::read_to_string(out_dir.join("README.txt"))?;
-    assert!(readme.to_lowercase().contains("illustrati"), "the README says the data is illustrative");
+    assert!(
+        readme.to_lowercase().contains("illustrati"),
+        "the README says the data is illustrative"
+    );
+
+    // The page parses, embeds its charts and map, and shows the figures of gaps.json.
+    let html = std::fs::read_to_string(out_dir.join("report.html"))?;
+    let page = scraper::Html::parse_document(&html);
+    assert!(
+        page.errors.is_empty(),
+        "HTML parse errors: {:?}",
+        page.errors
+    );
+    let svg = scraper::Selector::parse("svg").map_err(|e| e.to_string())?;
+    assert!(
+        page.select(&svg).count() >= 4,
+        "bar charts and map are inline SVG"
+    );
+    // Self-contained: nothing to fetch (the only URL is the SVG namespace, which is not fetched).
+    let fetched = ["src=\"http", "href=\"http", "url(http", "@import"];
+    assert!(
+        fetched.iter().all(|f| !html.contains(f)),
+        "nothing loaded from the network"
+    );
+    for key in ["demand", "covered", "gap"] {
+        let value = json["totals"][key].as_f64().ok_or(key)?;
+        assert!(
+            html.contains(&format!("data-value=\"{value}\"")),
+            "{key} {value} shown in the page"
+        );
+    }
+    let csv = std::fs::read_to_string(out_dir.join("gaps_by_buyer.csv"))?;
+    assert!(csv.starts_with('\u{feff}'), "Excel-friendly BOM");
+
+    // Rendered by headless Chromium (installed by .ci/run): a real page, no console errors.
+    if std::path::Path::new("/usr/bin/chromium").exists() || std::env::var_os("CI").is_some() {
+        let png = tmp.path().join("report.png");
+        let console = gapmap::report::screenshot(&out_dir.join("report.html"), &png)?;
+        assert!(console.is_empty(), "console messages: {console:?}");
+        assert!(
+            std::fs::metadata(&png)?.len() > 100_000,
+            "a rendered page, not a blank one"
+        );
+    }
     Ok(())
 }
 
@@ -80,14 +159,34 @@ fn gaps_explain_and_search_on_the_demo_store() -> Result<(), Box<dyn std::error:
     let tmp = tempfile::tempdir()?;
     let store = tmp.path().join("store");
     let store = store.to_str().ok_or("path")?;
-    gapmap_ok(tmp.path(), &["import", "--data", &demo(), "--store", store, "--quiet"]);
-    let json = gapmap_ok(tmp.path(), &["gaps", "--store", store, "--needs", &plan(), "--by", "need", "--format", "json"]);
+    gapmap_ok(
+        tmp.path(),
+        &["import", "--data", &demo(), "--store", store, "--quiet"],
+    );
+    let json = gapmap_ok(
+        tmp.path(),
+        &[
+            "gaps",
+            "--store",
+            store,
+            "--needs",
+            &plan(),
+            "--by",
+            "need",
+            "--format",
+            "json",
+        ],
+    );
     let doc: serde_json::Value = serde_json::from_str(&json)?;
     let rows = doc["rows"].as_array().ok_or("rows")?;
     assert!(!rows.is_empty());
     let (mut demand, mut covered, mut gap) = (0.0, 0.0, 0.0);
     for r in rows {
-        let (d, c, g) = (r["demand"].as_f64().unwrap_or(0.0), r["covered"].as_f64().unwrap_or(0.0), r["gap"].as_f64().unwrap_or(0.0));
+        let (d, c, g) = (
+            r["demand"].as_f64().unwrap_or(0.0),
+            r["covered"].as_f64().unwrap_or(0.0),
+            r["gap"].as_f64().unwrap_or(0.0),
+        );
         assert!((d - c - g).abs() < 1e-6, "demand = covered + gap: {r}");
         demand += d;
         covered += c;
@@ -100,18 +199,45 @@ fn gaps_explain_and_search_on_the_demo_store() -> Result<(), Box<dyn std::error:
     assert!((demand - 2427.0).abs() < 1e-6, "{demand}");
 
     let first = rows[0]["key"].as_str().ok_or("key")?;
-    let explained = gapmap_ok(tmp.path(), &["explain", first, "--store", store, "--needs", &plan()]);
-    assert!(explained.starts_with(&format!("Need {first}")), "{explained}");
+    let explained = gapmap_ok(
+        tmp.path(),
+        &["explain", first, "--store", store, "--needs", &plan()],
+    );
+    assert!(
+        explained.starts_with(&format!("Need {first}")),
+        "{explained}"
+    );
 
-    let csv = gapmap_ok(tmp.path(), &["gaps", "--store", store, "--needs", &plan(), "--by", "rome", "--format", "csv"]);
+    let csv = gapmap_ok(
+        tmp.path(),
+        &[
+            "gaps",
+            "--store",
+            store,
+            "--needs",
+            &plan(),
+            "--by",
+            "rome",
+            "--format",
+            "csv",
+        ],
+    );
     assert!(csv.starts_with('\u{feff}'));
-    let mut reader = csv::ReaderBuilder::new().delimiter(b';').from_reader(csv.trim_start_matches('\u{feff}').as_bytes());
+    let mut reader = csv::ReaderBuilder::new()
+        .delimiter(b';')
+        .from_reader(csv.trim_start_matches('\u{feff}').as_bytes());
     let records: Vec<csv::StringRecord> = reader.records().collect::<Result<_, _>>()?;
     assert!(records.last().is_some_and(|r| &r[0] == "total"));
 
-    let hits = gapmap_ok(tmp.path(), &["search", "maintenance", "--store", store, "--json"]);
+    let hits = gapmap_ok(
+        tmp.path(),
+        &["search", "maintenance", "--store", store, "--json"],
+    );
     let hits: serde_json::Value = serde_json::from_str(&hits)?;
-    assert!(hits["hits"].as_array().is_some_and(|h| !h.is_empty()), "{hits}");
+    assert!(
+        hits["hits"].as_array().is_some_and(|h| !h.is_empty()),
+        "{hits}"
+    );
     Ok(())
 }
 
@@ -121,14 +247,26 @@ fn gaps_explain_and_search_on_the_demo_store() -> Result<(), Box<dyn std::error:
 /// offers and 38,079 seats; the course list 1,268 offers; BMO 2024 has 3,807 lines in region 32.
 #[test]
 fn real_import_summary_of_hauts_de_france() -> Result<(), Box<dyn std::error::Error>> {
-    let Some(data) = real_data() else { return Ok(()) };
+    let Some(data) = real_data() else {
+        return Ok(());
+    };
     let tmp = tempfile::tempdir()?;
     let store = tmp.path().join("store");
     let store = store.to_str().ok_or("path")?;
     let data = data.to_str().ok_or("path")?;
-    let json = gapmap_ok(tmp.path(), &["import", "--data", data, "--region", "32", "--store", store, "--json", "--quiet"]);
+    let json = gapmap_ok(
+        tmp.path(),
+        &[
+            "import", "--data", data, "--region", "32", "--store", store, "--json", "--quiet",
+        ],
+    );
     let s: serde_json::Value = serde_json::from_str(&json)?;
-    let source = |key: &str| s["offers_by_source"].as_array().and_then(|a| a.iter().find(|r| r["source"] == key)).cloned();
+    let source = |key: &str| {
+        s["offers_by_source"]
+            .as_array()
+            .and_then(|a| a.iter().find(|r| r["source"] == key))
+            .cloned()
+    };
     let affelnet = source("affelnet").ok_or("affelnet")?;
     assert_eq!(affelnet["offers"], 2137);
     assert_eq!(affelnet["seats_known"], 52831);
@@ -137,11 +275,19 @@ fn real_import_summary_of_hauts_de_france() -> Result<(), Box<dyn std::error::Er
     assert_eq!(bts["offers"], 1393);
     assert_eq!(bts["seats_known"], 38079);
     assert_eq!(source("parcoursup").ok_or("parcoursup")?["offers"], 1268);
-    let bmo = s["files"].as_array().and_then(|a| a.iter().find(|f| f["file"].as_str().is_some_and(|n| n.ends_with(".xlsx")))).ok_or("bmo file")?;
+    let bmo = s["files"]
+        .as_array()
+        .and_then(|a| {
+            a.iter()
+                .find(|f| f["file"].as_str().is_some_and(|n| n.ends_with(".xlsx")))
+        })
+        .ok_or("bmo file")?;
     // Every one of the 53,443 BMO lines is accounted for: accepted, rejected, or outside region 32.
     assert_eq!(bmo["rows_read"], 53443);
     assert_eq!(
-        bmo["accepted"].as_u64().unwrap_or(0) + bmo["rejected"].as_u64().unwrap_or(0) + bmo["outside_region"].as_u64().unwrap_or(0),
+        bmo["accepted"].as_u64().unwrap_or(0)
+            + bmo["rejected"].as_u64().unwrap_or(0)
+            + bmo["outside_region"].as_u64().unwrap_or(0),
         53443
     );
     assert_eq!(bmo["accepted"], 3807);
@@ -152,10 +298,28 @@ fn real_import_summary_of_hauts_de_france() -> Result<(), Box<dyn std::error::Er
 /// covered + gap = demand, and the total demand is the plan's (2,427 people a year).
 #[test]
 fn real_gaps_of_the_ministry_plan_in_hauts_de_france() -> Result<(), Box<dyn std::error::Error>> {
-    let Some(data) = real_data() else { return Ok(()) };
+    let Some(data) = real_data() else {
+        return Ok(());
+    };
     let tmp = tempfile::tempdir()?;
     let data = data.to_str().ok_or("path")?;
-    let json = gapmap_ok(tmp.path(), &["gaps", "--data", data, "--region", "32", "--needs", &plan(), "--by", "buyer", "--format", "json", "--quiet"]);
+    let json = gapmap_ok(
+        tmp.path(),
+        &[
+            "gaps",
+            "--data",
+            data,
+            "--region",
+            "32",
+            "--needs",
+            &plan(),
+            "--by",
+            "buyer",
+            "--format",
+            "json",
+            "--quiet",
+        ],
+    );
     let doc: serde_json::Value = serde_json::from_str(&json)?;
     let total = &doc["total"];
     let demand = total["demand"].as_f64().ok_or("demand")?;
@@ -163,6 +327,9 @@ fn real_gaps_of_the_ministry_plan_in_hauts_de_france() -> Result<(), Box<dyn std
     let covered = total["covered"].as_f64().ok_or("covered")?;
     let gap = total["gap"].as_f64().ok_or("gap")?;
     assert!((covered + gap - demand).abs() < 1e-3);
-    assert!(covered > 0.0, "the real training map covers part of the plan");
+    assert!(
+        covered > 0.0,
+        "the real training map covers part of the plan"
+    );
     Ok(())
 }

@@ -16,8 +16,15 @@ pub fn real_data() -> Option<PathBuf> {
     if dir.join("SOURCES.md").is_file() {
         return Some(dir);
     }
-    assert!(std::env::var_os("CI").is_none(), "CI: real data missing at {}", dir.display());
-    eprintln!("notice: real data missing at {}: real-data test skipped outside CI", dir.display());
+    assert!(
+        std::env::var_os("CI").is_none(),
+        "CI: real data missing at {}",
+        dir.display()
+    );
+    eprintln!(
+        "notice: real data missing at {}: real-data test skipped outside CI",
+        dir.display()
+    );
     None
 }
 
@@ -43,6 +50,10 @@ pub fn gapmap_ok(dir: &Path, args: &[&str]) -> String {
     let out = gapmap(dir, args);
     let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
     let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
-    assert!(out.status.success(), "gapmap {args:?} failed ({}):\n{stderr}\n{stdout}", out.status);
+    assert!(
+        out.status.success(),
+        "gapmap {args:?} failed ({}):\n{stderr}\n{stdout}",
+        out.status
+    );
     stdout
 }

@@ -42,10 +42,19 @@ fn check(standard: &str, damage: impl FnOnce(Vec<u8>) -> Vec<u8>, expect: Expect
         Ok(imported) => {
             let counts = imported.report.files.iter().find(|f| f.file == file);
             let mut out = match counts {
-                Some(f) => format!("read {} accepted {} rejected {}\n", f.rows_read, f.accepted, f.rejected),
+                Some(f) => format!(
+                    "read {} accepted {} rejected {}\n",
+                    f.rows_read, f.accepted, f.rejected
+                ),
                 None => "file not read\n".to_owned(),
             };
-            for r in imported.report.rejects.iter().filter(|r| r.file == file).take(3) {
+            for r in imported
+                .report
+                .rejects
+                .iter()
+                .filter(|r| r.file == file)
+                .take(3)
+            {
                 let mut r = r.clone();
                 r.value = r.value.chars().take(30).collect();
                 out.push_str(&format!("{r}\n"));
@@ -79,12 +88,28 @@ fn truncated_file() {
 
 #[test]
 fn wrong_separator() {
-    check(AFFELNET, |b| text(b).replace(';', "|").into_bytes(), expect![[r#"error: offers/affelnet/demo_attractivite_capacite_2022.csv: line 1: the header has a single column ("Etablissement d'accueil|MEF STAT 11|Voeu de recensement O/N|Statut Offre de form…"): wrong separator or not a table"#]]);
+    check(
+        AFFELNET,
+        |b| text(b).replace(';', "|").into_bytes(),
+        expect![[
+            r#"error: offers/affelnet/demo_attractivite_capacite_2022.csv: line 1: the header has a single column ("Etablissement d'accueil|MEF STAT 11|Voeu de recensement O/N|Statut Offre de form…"): wrong separator or not a table"#
+        ]],
+    );
 }
 
 #[test]
 fn renamed_column() {
-    check(AFFELNET, |b| text(b).replacen("Capacité carte scolaire", "Capacite", 1).into_bytes(), expect![[r#"error: offers/affelnet/demo_attractivite_capacite_2022.csv: line 1: missing column "Capacité carte scolaire" (the header has: Etablissement d'accueil, MEF STAT 11, Voeu de recensement O/N, Statut Offre de formation, Capacite, Demandes vœux 1, Famille de métiers, nb_apparitions_uai_mefstat, mef_stat_terminale)"#]]);
+    check(
+        AFFELNET,
+        |b| {
+            text(b)
+                .replacen("Capacité carte scolaire", "Capacite", 1)
+                .into_bytes()
+        },
+        expect![[
+            r#"error: offers/affelnet/demo_attractivite_capacite_2022.csv: line 1: missing column "Capacité carte scolaire" (the header has: Etablissement d'accueil, MEF STAT 11, Voeu de recensement O/N, Statut Offre de formation, Capacite, Demandes vœux 1, Famille de métiers, nb_apparitions_uai_mefstat, mef_stat_terminale)"#
+        ]],
+    );
 }
 
 #[test]
@@ -98,13 +123,21 @@ fn missing_column() {
                 .collect::<String>()
                 .into_bytes()
         },
-        expect![[r#"error: rome-4.0/demo_unix_referentiel_code_rome_v460_utf8.csv: line 1: missing column "code_rome_parent" (the header has: code_rome, code_fiche_metier, code_ogr, libelle_rome, transition_eco, transition_num, transition_demo, emploi_reglemente, emploi_cadre)"#]],
+        expect![[
+            r#"error: rome-4.0/demo_unix_referentiel_code_rome_v460_utf8.csv: line 1: missing column "code_rome_parent" (the header has: code_rome, code_fiche_metier, code_ogr, libelle_rome, transition_eco, transition_num, transition_demo, emploi_reglemente, emploi_cadre)"#
+        ]],
     );
 }
 
 #[test]
 fn empty_file() {
-    check(layout::certifications::CERTIF_INFO, |_| Vec::new(), expect!["error: certifications/demo_certif_info.csv: line 1: empty file: expected a header line"]);
+    check(
+        layout::certifications::CERTIF_INFO,
+        |_| Vec::new(),
+        expect![
+            "error: certifications/demo_certif_info.csv: line 1: empty file: expected a header line"
+        ],
+    );
 }
 
 #[test]
@@ -164,8 +197,14 @@ fn needs_file_bad_input() -> Result<(), Box<dyn std::error::Error>> {
     let path = tmp.path().join("needs.csv");
     let mut report = crate::ImportReport::default();
     fs::write(&path, "")?;
-    let empty = read_needs_file(&path, &mut report).err().map(|e| e.to_string()).unwrap_or_default();
-    assert!(empty.contains("needs.csv") && empty.contains("line 1"), "{empty}");
+    let empty = read_needs_file(&path, &mut report)
+        .err()
+        .map(|e| e.to_string())
+        .unwrap_or_default();
+    assert!(
+        empty.contains("needs.csv") && empty.contains("line 1"),
+        "{empty}"
+    );
     let huge = format!(
         "id;acheteur;specialite;rome;competences;niveau_min;lieu;volume;annee;tags;commentaire\n\
          a;armee-de-terre;{};;;;region:32;3;2026;;\n\
@@ -174,8 +213,17 @@ fn needs_file_bad_input() -> Result<(), Box<dyn std::error::Error>> {
     );
     fs::write(&path, huge)?;
     let needs = read_needs_file(&path, &mut report)?;
-    assert_eq!(needs.len(), 1, "the 10 MB specialty is read, the row without volume is rejected");
-    let reject = report.rejects.iter().find(|r| r.line == 3).map(|r| r.to_string()).unwrap_or_default();
+    assert_eq!(
+        needs.len(),
+        1,
+        "the 10 MB specialty is read, the row without volume is rejected"
+    );
+    let reject = report
+        .rejects
+        .iter()
+        .find(|r| r.line == 3)
+        .map(|r| r.to_string())
+        .unwrap_or_default();
     assert!(reject.starts_with("needs.csv:3:"), "{reject}");
     Ok(())
 }

@@ -53,9 +53,9 @@ pub fn region(arg: &str) -> anyhow::Result<Option<RegionCode>> {
     if arg.eq_ignore_ascii_case("all") {
         return Ok(None);
     }
-    let code = arg
-        .parse::<RegionCode>()
-        .with_context(|| format!("--region {arg:?}: expected a region code such as 32, or `all`"))?;
+    let code = arg.parse::<RegionCode>().with_context(|| {
+        format!("--region {arg:?}: expected a region code such as 32, or `all`")
+    })?;
     Ok(Some(code))
 }
 
@@ -65,9 +65,18 @@ mod tests {
 
     #[test]
     fn region_argument() {
-        assert_eq!(region("32").ok().flatten(), Some(RegionCode::HAUTS_DE_FRANCE));
+        assert_eq!(
+            region("32").ok().flatten(),
+            Some(RegionCode::HAUTS_DE_FRANCE)
+        );
         assert_eq!(region("ALL").ok(), Some(None));
-        let err = region("Hauts").err().map(|e| format!("{e:#}")).unwrap_or_default();
-        assert!(err.starts_with("--region \"Hauts\": expected a region code"), "{err}");
+        let err = region("Hauts")
+            .err()
+            .map(|e| format!("{e:#}"))
+            .unwrap_or_default();
+        assert!(
+            err.starts_with("--region \"Hauts\": expected a region code"),
+            "{err}"
+        );
     }
 }

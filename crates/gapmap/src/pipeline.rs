@@ -44,7 +44,11 @@ pub fn load(source: &SourceArgs, progress: &Progress) -> anyhow::Result<Loaded> 
             report: store.report,
             source_label: format!("store {}", dir.display()),
             data_note: store.manifest.data_description.clone(),
-            is_demo: store.manifest.data_description.as_deref().is_some_and(|d| d.contains("illustrative")),
+            is_demo: store
+                .manifest
+                .data_description
+                .as_deref()
+                .is_some_and(|d| d.contains("illustrative")),
             store_dir: Some(dir.clone()),
             content_hash: store.manifest.content_hash,
             region: store.manifest.region,
@@ -53,7 +57,14 @@ pub fn load(source: &SourceArgs, progress: &Progress) -> anyhow::Result<Loaded> 
     let data = config::data_dir(source.data.as_deref())?;
     let region = config::region(&source.region)?;
     let dir = DataDir::open(&data.dir)?;
-    let options = ImportOptions { region, offers: OfferFilter { region, all_years: false }, skip_bmo: false };
+    let options = ImportOptions {
+        region,
+        offers: OfferFilter {
+            region,
+            all_years: false,
+        },
+        skip_bmo: false,
+    };
     let imported = progress
         .step("import", || gapmap_ingest::import(&dir, &options))
         .with_context(|| format!("importing {}", data.dir.display()))?;
@@ -75,10 +86,17 @@ pub fn index(loaded: &Loaded, progress: &Progress) -> anyhow::Result<GapmapIndex
     let d = &loaded.dataset;
     let index = match &loaded.store_dir {
         Some(dir) => progress.step("open index", || {
-            GapmapIndex::open_or_build(&dir.join("index"), &loaded.content_hash, &d.offers, &d.referential)
-                .map(|(index, _)| index)
+            GapmapIndex::open_or_build(
+                &dir.join("index"),
+                &loaded.content_hash,
+                &d.offers,
+                &d.referential,
+            )
+            .map(|(index, _)| index)
         })?,
-        None => progress.step("build index", || GapmapIndex::build_in_ram(&d.offers, &d.referential))?,
+        None => progress.step("build index", || {
+            GapmapIndex::build_in_ram(&d.offers, &d.referential)
+        })?,
     };
     Ok(index)
 }
@@ -92,10 +110,15 @@ pub fn match_config(path: Option<&Path>) -> anyhow::Result<(MatchConfig, String)
         matching: Option<MatchConfig>,
     }
     let Some(path) = path else {
-        return Ok((MatchConfig::default(), "# built-in defaults (see `gapmap-match` MatchConfig)\n".to_owned()));
+        return Ok((
+            MatchConfig::default(),
+            "# built-in defaults (see `gapmap-match` MatchConfig)\n".to_owned(),
+        ));
     };
-    let text = std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
-    let file: File = toml::from_str(&text).with_context(|| format!("{}: invalid configuration", path.display()))?;
+    let text =
+        std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+    let file: File = toml::from_str(&text)
+        .with_context(|| format!("{}: invalid configuration", path.display()))?;
     Ok((file.matching.unwrap_or_default(), text))
 }
 
@@ -110,7 +133,10 @@ pub fn needs(matching: &MatchArgs, loaded: &Loaded) -> anyhow::Result<(Vec<Need>
     let mut report = ImportReport::default();
     let mut needs = Vec::new();
     for file in &files {
-        needs.extend(read_needs_file(file, &mut report).with_context(|| format!("reading needs {}", file.display()))?);
+        needs.extend(
+            read_needs_file(file, &mut report)
+                .with_context(|| format!("reading needs {}", file.display()))?,
+        );
     }
     if matching.bmo {
         needs.extend(loaded.dataset.needs.iter().cloned());
@@ -146,18 +172,29 @@ pub fn scenario(path: &Path) -> anyhow::Result<Scenario> {
         label: Option<String>,
         offer: Option<String>,
     }
-    let text = std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
-    let file: File = toml::from_str(&text).with_context(|| format!("{}: invalid scenario", path.display()))?;
+    let text =
+        std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+    let file: File =
+        toml::from_str(&text).with_context(|| format!("{}: invalid scenario", path.display()))?;
     let mut changes = Vec::with_capacity(file.changes.len());
     for (i, c) in file.changes.into_iter().enumerate() {
         let at = || format!("{}: change {}", path.display(), i + 1);
-        let seats = || c.seats.with_context(|| format!("{}: `seats` is required", at()));
+        let seats = || {
+            c.seats
+                .with_context(|| format!("{}: `seats` is required", at()))
+        };
         let offer = || {
-            c.offer.clone().map(OfferId).with_context(|| format!("{}: `offer` is required", at()))
+            c.offer
+                .clone()
+                .map(OfferId)
+                .with_context(|| format!("{}: `offer` is required", at()))
         };
         let change = match c.kind.as_str() {
             "open" => {
-                let cfd = c.cfd.as_deref().with_context(|| format!("{}: `cfd` is required", at()))?;
+                let cfd = c
+                    .cfd
+                    .as_deref()
+                    .with_context(|| format!("{}: `cfd` is required", at()))?;
                 let place = match (&c.uai, &c.commune) {
                     (Some(uai), None) => Place::School(uai.parse().with_context(at)?),
                     (None, Some(commune)) => Place::Commune(commune.parse().with_context(at)?),
@@ -166,7 +203,10 @@ pub fn scenario(path: &Path) -> anyhow::Result<Scenario> {
                 let mode = match c.mode.as_deref() {
                     None | Some("school" | "scolaire") => TrainingMode::School,
                     Some("apprenticeship" | "apprentissage") => TrainingMode::Apprenticeship,
-                    Some(other) => bail!("{}: mode {other:?}: expected school or apprenticeship", at()),
+                    Some(other) => bail!(
+                        "{}: mode {other:?}: expected school or apprenticeship",
+                        at()
+                    ),
                 };
                 Change::Open(OpenSeats {
                     cfd: cfd.parse().with_context(at)?,
@@ -177,7 +217,10 @@ pub fn scenario(path: &Path) -> anyhow::Result<Scenario> {
                     label: c.label.clone(),
                 })
             }
-            "extend" => Change::Extend { offer: offer()?, seats: seats()? },
+            "extend" => Change::Extend {
+                offer: offer()?,
+                seats: seats()?,
+            },
             "close" => Change::Close { offer: offer()? },
             other => bail!("{}: kind {other:?}: expected open, extend or close", at()),
         };

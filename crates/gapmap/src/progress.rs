@@ -16,7 +16,11 @@ pub struct Progress {
 impl Progress {
     /// Progress that shows spinners on a terminal unless `quiet`.
     pub fn new(quiet: bool) -> Progress {
-        Progress { quiet, visible: !quiet && std::io::stderr().is_terminal(), started: Instant::now() }
+        Progress {
+            quiet,
+            visible: !quiet && std::io::stderr().is_terminal(),
+            started: Instant::now(),
+        }
     }
 
     /// Whether `--quiet` was given.

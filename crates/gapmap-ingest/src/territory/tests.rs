@@ -292,6 +292,9 @@ fn real_territory_region_32() {
         .count();
     assert_eq!(unknown, 3);
     for f in &report.files {
-        eprintln!("{} read={} accepted={} rejected={}", f.file, f.rows_read, f.accepted, f.rejected);
+        eprintln!(
+            "{} read={} accepted={} rejected={}",
+            f.file, f.rows_read, f.accepted, f.rejected
+        );
     }
 }

@@ -50,15 +50,30 @@ fn people(v: Volume) -> f64 {
 fn label_of(dataset: &Dataset, axis: Axis, key: &str) -> String {
     let t = &dataset.territory;
     let found = match axis {
-        Axis::Rome => key.parse().ok().and_then(|c| dataset.referential.metiers.get(&c)).map(|m| m.label.clone()),
-        Axis::Departement => key.parse().ok().and_then(|d| t.departements.get(&d)).map(|d| d.name.clone()),
-        Axis::Bassin => key.parse().ok().and_then(|b| t.bassins.get(&b)).map(|b| b.name.clone()),
+        Axis::Rome => key
+            .parse()
+            .ok()
+            .and_then(|c| dataset.referential.metiers.get(&c))
+            .map(|m| m.label.clone()),
+        Axis::Departement => key
+            .parse()
+            .ok()
+            .and_then(|d| t.departements.get(&d))
+            .map(|d| d.name.clone()),
+        Axis::Bassin => key
+            .parse()
+            .ok()
+            .and_then(|b| t.bassins.get(&b))
+            .map(|b| b.name.clone()),
         Axis::Level => key
             .parse::<u8>()
             .ok()
             .and_then(gapmap_model::EuropeanLevel::new)
             .map(|l| format!("Niveau {l} ({})", l.typical_diploma())),
-        Axis::Buyer => key.parse::<gapmap_model::Buyer>().ok().map(|b| b.label_fr()),
+        Axis::Buyer => key
+            .parse::<gapmap_model::Buyer>()
+            .ok()
+            .map(|b| b.label_fr()),
         Axis::Tag => None,
     };
     found.unwrap_or_else(|| key.to_owned())
@@ -164,8 +179,13 @@ pub fn compute(
     let offers = match &matching.scenario {
         Some(path) => {
             let scenario = pipeline::scenario(path)?;
-            gapmap_match::apply(&scenario, &loaded.dataset.offers, &loaded.dataset.referential, &loaded.dataset.territory)
-                .with_context(|| format!("applying scenario {}", path.display()))?
+            gapmap_match::apply(
+                &scenario,
+                &loaded.dataset.offers,
+                &loaded.dataset.referential,
+                &loaded.dataset.territory,
+            )
+            .with_context(|| format!("applying scenario {}", path.display()))?
         }
         None => loaded.dataset.offers.clone(),
     };
@@ -196,14 +216,22 @@ pub fn run(args: &GapsArgs, progress: &Progress, out: &mut dyn Write) -> anyhow:
                 rows: &'a [TableRow],
             }
             let by = format!("{:?}", args.by).to_lowercase();
-            let doc = Doc { format_version: FORMAT_VERSION, by, source: &loaded.source_label, total: &total, rows: &rows };
+            let doc = Doc {
+                format_version: FORMAT_VERSION,
+                by,
+                source: &loaded.source_label,
+                total: &total,
+                rows: &rows,
+            };
             serde_json::to_writer_pretty(&mut *out, &doc)?;
             writeln!(out)?;
         }
         Format::Csv => {
             // Same conventions as the report's tables: BOM, `;`, text cells neutralised.
             out.write_all("\u{FEFF}".as_bytes())?;
-            let mut writer = csv::WriterBuilder::new().delimiter(b';').from_writer(&mut *out);
+            let mut writer = csv::WriterBuilder::new()
+                .delimiter(b';')
+                .from_writer(&mut *out);
             writer.write_record(csv_header())?;
             for r in rows.iter().chain(std::iter::once(&total)) {
                 writer.write_record(csv_record(r))?;
@@ -211,10 +239,21 @@ pub fn run(args: &GapsArgs, progress: &Progress, out: &mut dyn Write) -> anyhow:
             writer.flush()?;
         }
         Format::Table => {
-            let limit = if args.limit == 0 { usize::MAX } else { args.limit };
-            writeln!(out, "{:<28} {:<50} {:>9} {:>9} {:>9} {:>6}", "key", "label", "demand", "covered", "gap", "cover")?;
+            let limit = if args.limit == 0 {
+                usize::MAX
+            } else {
+                args.limit
+            };
+            writeln!(
+                out,
+                "{:<28} {:<50} {:>9} {:>9} {:>9} {:>6}",
+                "key", "label", "demand", "covered", "gap", "cover"
+            )?;
             for r in rows.iter().take(limit).chain(std::iter::once(&total)) {
-                let cover = r.coverage.map(|c| format!("{:.0}%", c * 100.0)).unwrap_or_else(|| "-".into());
+                let cover = r
+                    .coverage
+                    .map(|c| format!("{:.0}%", c * 100.0))
+                    .unwrap_or_else(|| "-".into());
                 let flag = if r.small { " (small)" } else { "" };
                 writeln!(
                     out,
@@ -228,10 +267,18 @@ pub fn run(args: &GapsArgs, progress: &Progress, out: &mut dyn Write) -> anyhow:
                 )?;
             }
             if rows.len() > limit {
-                writeln!(out, "({} more rows: --limit 0 shows all)", rows.len() - limit)?;
+                writeln!(
+                    out,
+                    "({} more rows: --limit 0 shows all)",
+                    rows.len() - limit
+                )?;
             }
             if total.masked_needs > 0 {
-                writeln!(out, "{} needs with a masked volume are reported apart", total.masked_needs)?;
+                writeln!(
+                    out,
+                    "{} needs with a masked volume are reported apart",
+                    total.masked_needs
+                )?;
             }
         }
     }
@@ -241,9 +288,19 @@ pub fn run(args: &GapsArgs, progress: &Progress, out: &mut dyn Write) -> anyhow:
 
 /// Column names of gap tables in CSV.
 pub fn csv_header() -> Vec<String> {
-    ["key", "label", "needs", "masked_needs", "demand", "covered", "gap", "coverage", "small"]
-        .map(String::from)
-        .to_vec()
+    [
+        "key",
+        "label",
+        "needs",
+        "masked_needs",
+        "demand",
+        "covered",
+        "gap",
+        "coverage",
+        "small",
+    ]
+    .map(String::from)
+    .to_vec()
 }
 
 fn csv_record(r: &TableRow) -> Vec<String> {
@@ -265,8 +322,17 @@ pub fn explain(args: &ExplainArgs, progress: &Progress, out: &mut dyn Write) -> 
     let (loaded, outcome) = compute(&args.source, &args.matching, progress)?;
     let id = NeedId(args.need_id.clone());
     let Some(ex) = outcome.explain(&id) else {
-        let known: Vec<&str> = outcome.needs.iter().take(5).map(|n| n.id.as_str()).collect();
-        anyhow::bail!("no need {:?} (ids look like: {})", args.need_id, known.join(", "));
+        let known: Vec<&str> = outcome
+            .needs
+            .iter()
+            .take(5)
+            .map(|n| n.id.as_str())
+            .collect();
+        anyhow::bail!(
+            "no need {:?} (ids look like: {})",
+            args.need_id,
+            known.join(", ")
+        );
     };
     let offers: BTreeMap<_, _> = loaded.dataset.offers.iter().map(|o| (&o.id, o)).collect();
     let n = ex.need;
@@ -309,29 +375,75 @@ pub fn explain(args: &ExplainArgs, progress: &Progress, out: &mut dyn Write) -> 
         writeln!(out)?;
         return Ok(());
     }
-    let volume = n.volume.known().map_or_else(|| "masked".to_owned(), |v| v.to_string());
-    writeln!(out, "Need {} — {} — {}", n.id, n.buyer.label_fr(), n.specialty)?;
-    writeln!(out, "volume {volume}/yr, covered {}, gap {} ({})", n.covered, n.gap, status_text(n.status))?;
+    let volume = n
+        .volume
+        .known()
+        .map_or_else(|| "masked".to_owned(), |v| v.to_string());
+    writeln!(
+        out,
+        "Need {} — {} — {}",
+        n.id,
+        n.buyer.label_fr(),
+        n.specialty
+    )?;
+    writeln!(
+        out,
+        "volume {volume}/yr, covered {}, gap {} ({})",
+        n.covered,
+        n.gap,
+        status_text(n.status)
+    )?;
     let rome: Vec<String> = n
         .rome
         .iter()
         .map(|r| {
-            let label = loaded.dataset.referential.metiers.get(r).map(|m| m.label.as_str()).unwrap_or("");
+            let label = loaded
+                .dataset
+                .referential
+                .metiers
+                .get(r)
+                .map(|m| m.label.as_str())
+                .unwrap_or("");
             format!("{r} {label}")
         })
         .collect();
-    writeln!(out, "ROME: {}{}", rome.join("; "), if n.resolved { " (resolved from the text)" } else { "" })?;
+    writeln!(
+        out,
+        "ROME: {}{}",
+        rome.join("; "),
+        if n.resolved {
+            " (resolved from the text)"
+        } else {
+            ""
+        }
+    )?;
     for r in &n.resolutions {
-        writeln!(out, "  resolution {} {:?} confidence {:.2}", r.rome, r.label, r.confidence)?;
+        writeln!(
+            out,
+            "  resolution {} {:?} confidence {:.2}",
+            r.rome, r.label, r.confidence
+        )?;
     }
     if !n.untaught_competences.is_empty() {
         let names: Vec<String> = n
             .untaught_competences
             .iter()
             .take(8)
-            .map(|c| loaded.dataset.referential.competences.get(c).map_or_else(|| c.to_string(), |k| k.label.clone()))
+            .map(|c| {
+                loaded
+                    .dataset
+                    .referential
+                    .competences
+                    .get(c)
+                    .map_or_else(|| c.to_string(), |k| k.label.clone())
+            })
             .collect();
-        writeln!(out, "competences no candidate teaches ({}): {}", n.untaught_competences.len(), names.join("; "))?;
+        writeln!(
+            out,
+            "competences no candidate teaches ({}): {}",
+            n.untaught_competences.len(),
+            names.join("; ")
+        )?;
     }
     writeln!(out, "\ncandidates ({}):", ex.candidates.len())?;
     for c in ex.candidates.iter().take(15) {
@@ -342,7 +454,11 @@ pub fn explain(args: &ExplainArgs, progress: &Progress, out: &mut dyn Write) -> 
             "  {} {}{} — {}",
             c.candidate.score.total,
             cut(&c.candidate.label, 60),
-            if c.candidate.above_threshold { "" } else { " [below threshold]" },
+            if c.candidate.above_threshold {
+                ""
+            } else {
+                " [below threshold]"
+            },
             cut(&school, 40)
         )?;
         let parts: Vec<String> = c
@@ -356,7 +472,11 @@ pub fn explain(args: &ExplainArgs, progress: &Progress, out: &mut dyn Write) -> 
         writeln!(
             out,
             "      supply {}/yr ({:?}); to this need {}; to all needs {}; left {}",
-            c.supply.graduates, c.supply.capacity, c.to_this_need, c.offer_allocated, c.offer_remaining
+            c.supply.graduates,
+            c.supply.capacity,
+            c.to_this_need,
+            c.offer_allocated,
+            c.offer_remaining
         )?;
     }
     Ok(())
@@ -369,7 +489,9 @@ pub fn status_text(status: NeedStatus) -> String {
         NeedStatus::Masked => "volume masked by the publisher".into(),
         NeedStatus::NoVolume => "no volume".into(),
         NeedStatus::NoCandidate => "no training offer in reach leads to this job".into(),
-        NeedStatus::BelowThreshold(p) => format!("closest offers score below the threshold (best {p})"),
+        NeedStatus::BelowThreshold(p) => {
+            format!("closest offers score below the threshold (best {p})")
+        }
         NeedStatus::CapacityUnknown => "the matching offers publish no capacity".into(),
         NeedStatus::SupplyExhausted => "the matching offers' graduates are all allocated".into(),
     }

@@ -98,7 +98,10 @@ pub fn summarize(
         files,
         offers_by_source: offers_by_source(&dataset.offers),
         needs_by_buyer: needs_by_buyer(&dataset.needs),
-        offers_with_rome_share: share(dataset.offers.iter().filter(|o| !o.rome.is_empty()).count(), dataset.offers.len()),
+        offers_with_rome_share: share(
+            dataset.offers.iter().filter(|o| !o.rome.is_empty()).count(),
+            dataset.offers.len(),
+        ),
         location_precision: dataset.offers.iter().fold(BTreeMap::new(), |mut m, o| {
             *m.entry(o.location.precision.key().to_owned()).or_insert(0) += 1;
             m
@@ -109,7 +112,11 @@ pub fn summarize(
 }
 
 fn share(part: usize, whole: usize) -> f64 {
-    if whole == 0 { 0.0 } else { part as f64 / whole as f64 }
+    if whole == 0 {
+        0.0
+    } else {
+        part as f64 / whole as f64
+    }
 }
 
 fn offers_by_source(offers: &[Offer]) -> Vec<SourceRow> {
@@ -134,7 +141,12 @@ fn needs_by_buyer(needs: &[Need]) -> Vec<BuyerRow> {
     let mut rows: BTreeMap<String, BuyerRow> = BTreeMap::new();
     for n in needs {
         let key = n.buyer.key();
-        let row = rows.entry(key.clone()).or_insert_with(|| BuyerRow { buyer: key, needs: 0, volume: 0.0, masked: 0 });
+        let row = rows.entry(key.clone()).or_insert_with(|| BuyerRow {
+            buyer: key,
+            needs: 0,
+            volume: 0.0,
+            masked: 0,
+        });
         row.needs += 1;
         match n.volume.known() {
             Some(v) => row.volume += v.as_f64(),
@@ -146,22 +158,63 @@ fn needs_by_buyer(needs: &[Need]) -> Vec<BuyerRow> {
 
 /// Prints a summary as a readable table.
 pub fn print_summary(s: &ImportSummary, out: &mut dyn Write) -> std::io::Result<()> {
-    writeln!(out, "Data: {}{}", s.data_dir, if s.demo { " (illustrative demo data)" } else { "" })?;
+    writeln!(
+        out,
+        "Data: {}{}",
+        s.data_dir,
+        if s.demo {
+            " (illustrative demo data)"
+        } else {
+            ""
+        }
+    )?;
     writeln!(out, "Region: {}", s.region.as_deref().unwrap_or("all"))?;
-    writeln!(out, "\n{:<72} {:>9} {:>9} {:>9} {:>9}", "file", "read", "accepted", "rejected", "elsewhere")?;
+    writeln!(
+        out,
+        "\n{:<72} {:>9} {:>9} {:>9} {:>9}",
+        "file", "read", "accepted", "rejected", "elsewhere"
+    )?;
     for f in &s.files {
-        writeln!(out, "{:<72} {:>9} {:>9} {:>9} {:>9}", f.file, f.rows_read, f.accepted, f.rejected, f.outside_region)?;
+        writeln!(
+            out,
+            "{:<72} {:>9} {:>9} {:>9} {:>9}",
+            f.file, f.rows_read, f.accepted, f.rejected, f.outside_region
+        )?;
     }
-    writeln!(out, "\n{:<16} {:>8} {:>12} {:>18}", "offers", "count", "seats", "capacity unknown")?;
+    writeln!(
+        out,
+        "\n{:<16} {:>8} {:>12} {:>18}",
+        "offers", "count", "seats", "capacity unknown"
+    )?;
     for r in &s.offers_by_source {
-        writeln!(out, "{:<16} {:>8} {:>12} {:>18}", r.source, r.offers, r.seats_known, r.offers_capacity_unknown)?;
+        writeln!(
+            out,
+            "{:<16} {:>8} {:>12} {:>18}",
+            r.source, r.offers, r.seats_known, r.offers_capacity_unknown
+        )?;
     }
-    writeln!(out, "offers with ROME codes: {:.1} %", s.offers_with_rome_share * 100.0)?;
-    let precision: Vec<String> = s.location_precision.iter().map(|(k, v)| format!("{k} {v}")).collect();
+    writeln!(
+        out,
+        "offers with ROME codes: {:.1} %",
+        s.offers_with_rome_share * 100.0
+    )?;
+    let precision: Vec<String> = s
+        .location_precision
+        .iter()
+        .map(|(k, v)| format!("{k} {v}"))
+        .collect();
     writeln!(out, "location precision: {}", precision.join(", "))?;
-    writeln!(out, "\n{:<24} {:>8} {:>12} {:>8}", "needs (survey)", "count", "volume/yr", "masked")?;
+    writeln!(
+        out,
+        "\n{:<24} {:>8} {:>12} {:>8}",
+        "needs (survey)", "count", "volume/yr", "masked"
+    )?;
     for r in &s.needs_by_buyer {
-        writeln!(out, "{:<24} {:>8} {:>12.0} {:>8}", r.buyer, r.needs, r.volume, r.masked)?;
+        writeln!(
+            out,
+            "{:<24} {:>8} {:>12.0} {:>8}",
+            r.buyer, r.needs, r.volume, r.masked
+        )?;
     }
     writeln!(out, "\nrejects: {} (see `gapmap rejects`)", s.rejects)?;
     if let Some(store) = &s.store {
@@ -189,7 +242,10 @@ pub fn run(args: &ImportArgs, progress: &Progress, out: &mut dyn Write) -> anyho
     let region = config::region(&args.region)?;
     let options = ImportOptions {
         region,
-        offers: OfferFilter { region, all_years: args.all_years },
+        offers: OfferFilter {
+            region,
+            all_years: args.all_years,
+        },
         skip_bmo: false,
     };
     let (dir, imported) = import_folder(&data, &options, progress)?;
@@ -210,7 +266,11 @@ pub fn run(args: &ImportArgs, progress: &Progress, out: &mut dyn Write) -> anyho
         data.is_demo,
         region.map(|r| r.to_string()),
     );
-    summary.store = Some(format!("{} (content {})", args.store.display(), &manifest.content_hash[..12]));
+    summary.store = Some(format!(
+        "{} (content {})",
+        args.store.display(),
+        &manifest.content_hash[..12]
+    ));
     if args.json {
         serde_json::to_writer_pretty(&mut *out, &summary)?;
         writeln!(out)?;

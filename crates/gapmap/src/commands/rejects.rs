@@ -14,7 +14,11 @@ pub fn run(args: &RejectsArgs, out: &mut dyn Write) -> anyhow::Result<()> {
         .rejects
         .iter()
         .filter(|r| args.file.as_deref().is_none_or(|f| r.file.contains(f)));
-    let limit = if args.limit == 0 { usize::MAX } else { args.limit };
+    let limit = if args.limit == 0 {
+        usize::MAX
+    } else {
+        args.limit
+    };
     if args.json {
         let rows: Vec<serde_json::Value> = filtered
             .take(limit)

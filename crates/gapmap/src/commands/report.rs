@@ -24,13 +24,22 @@ const BIG_GAPS: usize = 10;
 pub fn run(args: &ReportArgs, progress: &Progress, out: &mut dyn Write) -> anyhow::Result<()> {
     let loaded = pipeline::load(&args.source, progress)?;
     if loaded.is_demo && !progress.is_quiet() {
-        eprintln!("gapmap: no --data or --store given: running on the project's illustrative demo data (datasets/demo)");
+        eprintln!(
+            "gapmap: no --data or --store given: running on the project's illustrative demo data (datasets/demo)"
+        );
     }
     let (config, config_text) = pipeline::match_config(args.matching.config.as_deref())?;
     let (needs, needs_report) = pipeline::needs(&args.matching, &loaded)?;
     gaps::warn_rejects(&needs_report);
     let index = pipeline::index(&loaded, progress)?;
-    let outcome = pipeline::run_match(&loaded, &loaded.dataset.offers, &needs, &index, &config, progress);
+    let outcome = pipeline::run_match(
+        &loaded,
+        &loaded.dataset.offers,
+        &needs,
+        &index,
+        &config,
+        progress,
+    );
     let scenario = match &args.matching.scenario {
         Some(path) => {
             let scenario = pipeline::scenario(path)?;
@@ -38,7 +47,12 @@ pub fn run(args: &ReportArgs, progress: &Progress, out: &mut dyn Write) -> anyho
             let offers = gapmap_match::apply(&scenario, &d.offers, &d.referential, &d.territory)
                 .with_context(|| format!("applying scenario {}", path.display()))?;
             let after = pipeline::run_match(&loaded, &offers, &needs, &index, &config, progress);
-            Some(scenario_delta(&scenario.name, &outcome, &after, &loaded.dataset))
+            Some(scenario_delta(
+                &scenario.name,
+                &outcome,
+                &after,
+                &loaded.dataset,
+            ))
         }
         None => None,
     };
@@ -52,8 +66,13 @@ pub fn run(args: &ReportArgs, progress: &Progress, out: &mut dyn Write) -> anyho
         "," => CsvDelimiter::Comma,
         other => anyhow::bail!("--csv-separator {other:?}: expected ; or ,"),
     };
-    let options = ReportOptions { csv_delimiter: delimiter, ..ReportOptions::default() };
-    let files = progress.step("write report", || report::write_report(&input, &args.out, &options))?;
+    let options = ReportOptions {
+        csv_delimiter: delimiter,
+        ..ReportOptions::default()
+    };
+    let files = progress.step("write report", || {
+        report::write_report(&input, &args.out, &options)
+    })?;
     let total = gaps::total(&outcome);
     writeln!(
         out,
@@ -61,7 +80,10 @@ pub fn run(args: &ReportArgs, progress: &Progress, out: &mut dyn Write) -> anyho
         total.demand,
         total.covered,
         total.gap,
-        total.coverage.map(|c| format!("{:.0}% covered", c * 100.0)).unwrap_or_else(|| "no demand".into()),
+        total
+            .coverage
+            .map(|c| format!("{:.0}% covered", c * 100.0))
+            .unwrap_or_else(|| "no demand".into()),
         files.html.display()
     )?;
     progress.finish(&format!("report written to {}", args.out.display()));
@@ -90,10 +112,14 @@ pub fn report_input(
     scenario: Option<ScenarioDelta>,
 ) -> ReportInput {
     let d = &loaded.dataset;
-    let region = loaded.region.and_then(|r| RegionCode::try_from(r.to_string()).ok());
+    let region = loaded
+        .region
+        .and_then(|r| RegionCode::try_from(r.to_string()).ok());
     let region_name = region.and_then(|r| d.territory.regions.get(&r).cloned());
     let title = match (&region_name, lang) {
-        (Some(name), Lang::Fr) => format!("Besoins de recrutement et carte des formations — {name}"),
+        (Some(name), Lang::Fr) => {
+            format!("Besoins de recrutement et carte des formations — {name}")
+        }
         (Some(name), _) => format!("Recruitment needs and the training map — {name}"),
         (None, Lang::Fr) => "Besoins de recrutement et carte des formations".to_owned(),
         (None, _) => "Recruitment needs and the training map".to_owned(),
@@ -110,40 +136,78 @@ pub fn report_input(
     ];
     let gaps_by: BTreeMap<report::Axis, Vec<GapRow>> = axes
         .iter()
-        .map(|&(axis, by)| (axis, gaps::table(outcome, d, by).iter().map(to_report_row).collect()))
+        .map(|&(axis, by)| {
+            (
+                axis,
+                gaps::table(outcome, d, by)
+                    .iter()
+                    .map(to_report_row)
+                    .collect(),
+            )
+        })
         .collect();
     let summary = gaps::table(outcome, d, ByAxis::Buyer)
         .into_iter()
-        .map(|r| BuyerRow { buyer: r.label, demand: r.demand, covered: r.covered, gap: r.gap })
+        .map(|r| BuyerRow {
+            buyer: r.label,
+            demand: r.demand,
+            covered: r.covered,
+            gap: r.gap,
+        })
         .collect();
     let total = gaps::total(outcome);
-    let totals = Totals { demand: total.demand, covered: total.covered, gap: total.gap };
+    let totals = Totals {
+        demand: total.demand,
+        covered: total.covered,
+        gap: total.gap,
+    };
     let sites = sites(&d.offers);
-    let places: HashMap<&NeedId, &NeedLocation> = needs.iter().map(|n| (&n.id, &n.location)).collect();
+    let places: HashMap<&NeedId, &NeedLocation> =
+        needs.iter().map(|n| (&n.id, &n.location)).collect();
     let uncovered = outcome
         .needs
         .iter()
         .filter(|n| !n.gap.is_zero())
         .filter_map(|n| {
             let p = place_point(d, places.get(&n.id)?)?;
-            Some(DemandPoint { label: n.specialty.clone(), lat: p.lat, lon: p.lon, gap: n.gap.as_f64() })
+            Some(DemandPoint {
+                label: n.specialty.clone(),
+                lat: p.lat,
+                lon: p.lon,
+                gap: n.gap.as_f64(),
+            })
         })
         .collect();
     let outline_points = match region {
-        Some(r) => d.territory.communes_in(r).filter_map(|c| c.point).map(to_point).collect(),
+        Some(r) => d
+            .territory
+            .communes_in(r)
+            .filter_map(|c| c.point)
+            .map(to_point)
+            .collect(),
         None => Vec::new(),
     };
     let offers: HashMap<_, &Offer> = d.offers.iter().map(|o| (&o.id, o)).collect();
     let mut by_gap: Vec<&NeedResult> = outcome.needs.iter().filter(|n| !n.gap.is_zero()).collect();
     by_gap.sort_by(|a, b| b.gap.cmp(&a.gap).then_with(|| a.id.cmp(&b.id)));
-    let big_gaps = by_gap.into_iter().take(BIG_GAPS).map(|n| big_gap(n, d, &offers)).collect();
+    let big_gaps = by_gap
+        .into_iter()
+        .take(BIG_GAPS)
+        .map(|n| big_gap(n, d, &offers))
+        .collect();
     ReportInput {
         title,
         generated_at: now_utc(),
         lang,
-        data_note: loaded.data_note.clone().filter(|_| loaded.is_demo).or_else(|| {
-            loaded.is_demo.then(|| "données de démonstration illustratives (datasets/demo)".to_owned())
-        }),
+        data_note: loaded
+            .data_note
+            .clone()
+            .filter(|_| loaded.is_demo)
+            .or_else(|| {
+                loaded
+                    .is_demo
+                    .then(|| "données de démonstration illustratives (datasets/demo)".to_owned())
+            }),
         config_toml,
         sources: credits(),
         summary,
@@ -158,7 +222,10 @@ pub fn report_input(
 }
 
 fn to_point(p: GeoPoint) -> report::GeoPoint {
-    report::GeoPoint { lat: p.lat, lon: p.lon }
+    report::GeoPoint {
+        lat: p.lat,
+        lon: p.lon,
+    }
 }
 
 /// A point for a need's place: the commune's point, else the mean point of the area's communes.
@@ -173,34 +240,58 @@ pub fn place_point(d: &Dataset, place: &NeedLocation) -> Option<GeoPoint> {
     };
     match place {
         NeedLocation::Commune(c) => t.communes.get(c).and_then(|c| c.point),
-        NeedLocation::Bassin(b) => mean(t.communes.values().filter(|c| c.bassin == Some(*b)).filter_map(|c| c.point).collect()),
-        NeedLocation::Departement(dep) => {
-            mean(t.communes.values().filter(|c| &c.departement == dep).filter_map(|c| c.point).collect())
-        }
+        NeedLocation::Bassin(b) => mean(
+            t.communes
+                .values()
+                .filter(|c| c.bassin == Some(*b))
+                .filter_map(|c| c.point)
+                .collect(),
+        ),
+        NeedLocation::Departement(dep) => mean(
+            t.communes
+                .values()
+                .filter(|c| &c.departement == dep)
+                .filter_map(|c| c.point)
+                .collect(),
+        ),
         NeedLocation::Region(r) => mean(t.communes_in(*r).filter_map(|c| c.point).collect()),
     }
 }
 
 /// Training sites: one per school and point, with the seats of its offers.
 fn sites(offers: &[Offer]) -> Vec<Site> {
-    let mut by_school: BTreeMap<(String, String), (String, GeoPoint, Option<u64>)> = BTreeMap::new();
+    let mut by_school: BTreeMap<(String, String), (String, GeoPoint, Option<u64>)> =
+        BTreeMap::new();
     for o in offers {
         let Some(p) = o.location.point else { continue };
         let key = (o.uai.to_string(), format!("{:.4},{:.4}", p.lat, p.lon));
-        let entry = by_school
-            .entry(key)
-            .or_insert_with(|| (o.school_name.clone().unwrap_or_else(|| o.uai.to_string()), p, None));
+        let entry = by_school.entry(key).or_insert_with(|| {
+            (
+                o.school_name.clone().unwrap_or_else(|| o.uai.to_string()),
+                p,
+                None,
+            )
+        });
         if let Some(seats) = o.capacity.seats() {
             entry.2 = Some(entry.2.unwrap_or(0) + u64::from(seats));
         }
     }
     by_school
         .into_values()
-        .map(|(label, p, seats)| Site { label, lat: p.lat, lon: p.lon, seats: seats.map(|s| s as f64) })
+        .map(|(label, p, seats)| Site {
+            label,
+            lat: p.lat,
+            lon: p.lon,
+            seats: seats.map(|s| s as f64),
+        })
         .collect()
 }
 
-fn big_gap(n: &NeedResult, d: &Dataset, offers: &HashMap<&gapmap_model::OfferId, &Offer>) -> BigGap {
+fn big_gap(
+    n: &NeedResult,
+    d: &Dataset,
+    offers: &HashMap<&gapmap_model::OfferId, &Offer>,
+) -> BigGap {
     let untaught: Vec<String> = n
         .untaught_competences
         .iter()
@@ -220,20 +311,35 @@ fn big_gap(n: &NeedResult, d: &Dataset, offers: &HashMap<&gapmap_model::OfferId,
                 .filter(|k| k.sub_score < 0.999)
                 .map(|k| format!("{}: {}", k.kind.key(), k.note))
                 .collect();
-            lacks.extend(untaught.iter().map(|u| format!("compétence non enseignée: {u}")));
+            lacks.extend(
+                untaught
+                    .iter()
+                    .map(|u| format!("compétence non enseignée: {u}")),
+            );
             ClosestOffer {
                 label: c.label.clone(),
-                school: o.and_then(|o| o.school_name.clone()).unwrap_or_else(|| o.map(|o| o.uai.to_string()).unwrap_or_default()),
+                school: o
+                    .and_then(|o| o.school_name.clone())
+                    .unwrap_or_else(|| o.map(|o| o.uai.to_string()).unwrap_or_default()),
                 distance_km: c.score.distance_km,
                 score: c.score.total.as_f64(),
                 lacks,
             }
         })
         .collect();
-    BigGap { need_label: format!("{} — {}", n.specialty, n.buyer.label_fr()), gap: n.gap.as_f64(), closest_offers }
+    BigGap {
+        need_label: format!("{} — {}", n.specialty, n.buyer.label_fr()),
+        gap: n.gap.as_f64(),
+        closest_offers,
+    }
 }
 
-fn scenario_delta(name: &str, before: &MatchOutcome, after: &MatchOutcome, d: &Dataset) -> ScenarioDelta {
+fn scenario_delta(
+    name: &str,
+    before: &MatchOutcome,
+    after: &MatchOutcome,
+    d: &Dataset,
+) -> ScenarioDelta {
     let comparison = gapmap_match::compare(before, after);
     let mut rows = vec![ScenarioRow {
         label: "Total".to_owned(),
@@ -241,7 +347,11 @@ fn scenario_delta(name: &str, before: &MatchOutcome, after: &MatchOutcome, d: &D
         after: comparison.total.after.gap.as_f64(),
         delta: comparison.total.gap_delta_milli() as f64 / 1000.0,
     }];
-    let specialty: HashMap<_, _> = after.needs.iter().map(|n| (&n.id, n.specialty.as_str())).collect();
+    let specialty: HashMap<_, _> = after
+        .needs
+        .iter()
+        .map(|n| (&n.id, n.specialty.as_str()))
+        .collect();
     rows.extend(comparison.needs.iter().map(|n| ScenarioRow {
         label: format!("{} ({})", specialty.get(&n.id).copied().unwrap_or(""), n.id),
         before: n.gap_before.as_f64(),
@@ -267,7 +377,10 @@ fn scenario_delta(name: &str, before: &MatchOutcome, after: &MatchOutcome, d: &D
             }
         }));
     }
-    ScenarioDelta { description: name.to_owned(), rows }
+    ScenarioDelta {
+        description: name.to_owned(),
+        rows,
+    }
 }
 
 /// The publishers of the data, credited in every report (Licence Ouverte / Open Licence 2.0 unless
@@ -275,14 +388,38 @@ fn scenario_delta(name: &str, before: &MatchOutcome, after: &MatchOutcome, d: &D
 pub fn credits() -> Vec<SourceCredit> {
     let lo = "Licence Ouverte / Open Licence 2.0 (Etalab)";
     [
-        ("France Travail", "ROME 4.0 (v460), enquête Besoins en Main-d'Œuvre 2024, bassins d'emploi", lo),
+        (
+            "France Travail",
+            "ROME 4.0 (v460), enquête Besoins en Main-d'Œuvre 2024, bassins d'emploi",
+            lo,
+        ),
         ("Carif-Oref / Onisep", "Certif Info", lo),
-        ("France Compétences", "RNCP (blocs de compétences), kit apprentissage", lo),
-        ("Ministère de l'Éducation nationale", "BCN, Affelnet (capacités), annuaires des lycées et CFA", lo),
-        ("Ministère de l'Enseignement supérieur", "Parcoursup (capacités BTS, formations)", lo),
+        (
+            "France Compétences",
+            "RNCP (blocs de compétences), kit apprentissage",
+            lo,
+        ),
+        (
+            "Ministère de l'Éducation nationale",
+            "BCN, Affelnet (capacités), annuaires des lycées et CFA",
+            lo,
+        ),
+        (
+            "Ministère de l'Enseignement supérieur",
+            "Parcoursup (capacités BTS, formations)",
+            lo,
+        ),
         ("DEPP", "InserJeunes", lo),
-        ("DARES", "Nomenclature FAP 2021 et table de passage ROME -> FAP", lo),
-        ("INSEE / IGN / Etalab", "Code officiel géographique, points des communes", "Licence Ouverte 2.0; découpage administratif: MIT"),
+        (
+            "DARES",
+            "Nomenclature FAP 2021 et table de passage ROME -> FAP",
+            lo,
+        ),
+        (
+            "INSEE / IGN / Etalab",
+            "Code officiel géographique, points des communes",
+            "Licence Ouverte 2.0; découpage administratif: MIT",
+        ),
     ]
     .into_iter()
     .map(|(publisher, dataset, licence)| SourceCredit {
@@ -295,7 +432,9 @@ pub fn credits() -> Vec<SourceCredit> {
 
 /// The current time, ISO 8601 UTC, without a date library.
 fn now_utc() -> String {
-    let secs = SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs());
+    let secs = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
     let (days, rem) = (secs / 86_400, secs % 86_400);
     // Civil date from days since 1970-01-01 (Howard Hinnant's algorithm).
     let z = days as i64 + 719_468;
@@ -307,5 +446,10 @@ fn now_utc() -> String {
     let day = doy - (153 * mp + 2) / 5 + 1;
     let month = if mp < 10 { mp + 3 } else { mp - 9 };
     let year = yoe + era * 400 + i64::from(month <= 2);
-    format!("{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}Z", rem / 3600, rem % 3600 / 60, rem % 60)
+    format!(
+        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}Z",
+        rem / 3600,
+        rem % 3600 / 60,
+        rem % 60
+    )
 }

@@ -22,14 +22,20 @@ use crate::progress::Progress;
 pub const FORMAT_VERSION: u32 = 1;
 
 fn store_source(store: &std::path::Path) -> SourceArgs {
-    SourceArgs { data: None, store: Some(store.to_owned()), region: "all".into() }
+    SourceArgs {
+        data: None,
+        store: Some(store.to_owned()),
+        region: "all".into(),
+    }
 }
 
 /// Parses `4-5` or `5`.
 fn level_range(arg: &str) -> anyhow::Result<(EuropeanLevel, EuropeanLevel)> {
     let (lo, hi) = arg.split_once('-').unwrap_or((arg, arg));
     let parse = |s: &str| {
-        s.trim().parse::<EuropeanLevel>().with_context(|| format!("--level {arg:?}: expected 5 or 4-5"))
+        s.trim()
+            .parse::<EuropeanLevel>()
+            .with_context(|| format!("--level {arg:?}: expected 5 or 4-5"))
     };
     let (lo, hi) = (parse(lo)?, parse(hi)?);
     if lo > hi {
@@ -50,7 +56,11 @@ fn mode(arg: &str) -> anyhow::Result<TrainingMode> {
 pub fn search(args: &SearchArgs, progress: &Progress, out: &mut dyn Write) -> anyhow::Result<()> {
     let loaded = pipeline::load(&store_source(&args.store), progress)?;
     let index = pipeline::index(&loaded, progress)?;
-    let mut query = OfferQuery { text: args.query.clone(), limit: args.limit, ..OfferQuery::default() };
+    let mut query = OfferQuery {
+        text: args.query.clone(),
+        limit: args.limit,
+        ..OfferQuery::default()
+    };
     if let Some(level) = &args.level {
         let (lo, hi) = level_range(level)?;
         query.min_level = Some(lo);
@@ -64,18 +74,25 @@ pub fn search(args: &SearchArgs, progress: &Progress, out: &mut dyn Write) -> an
         query.departements.push(dep);
     }
     if let Some(commune) = &args.near_commune {
-        let code: InseeCommune = commune.parse().with_context(|| format!("--near-commune {commune:?}"))?;
+        let code: InseeCommune = commune
+            .parse()
+            .with_context(|| format!("--near-commune {commune:?}"))?;
         let point = loaded
             .dataset
             .territory
             .communes
             .get(&code)
             .and_then(|c| c.point)
-            .with_context(|| format!("--near-commune {code}: no such commune with a point in the data"))?;
+            .with_context(|| {
+                format!("--near-commune {code}: no such commune with a point in the data")
+            })?;
         if args.radius.is_nan() || args.radius <= 0.0 {
             bail!("--radius must be positive");
         }
-        query.near = Some(Near { center: Center::Point(point), radius_km: args.radius });
+        query.near = Some(Near {
+            center: Center::Point(point),
+            radius_km: args.radius,
+        });
     }
     let hits = index.search_offers(&query)?;
     let offers: HashMap<_, &Offer> = loaded.dataset.offers.iter().map(|o| (&o.id, o)).collect();
@@ -108,20 +125,33 @@ pub fn search(args: &SearchArgs, progress: &Progress, out: &mut dyn Write) -> an
         writeln!(out)?;
         return Ok(());
     }
-    writeln!(out, "{:>5}  {:<58} {:<34} {:>3} {:>4} {:>6}  matched", "score", "offer", "school", "dep", "lvl", "seats")?;
+    writeln!(
+        out,
+        "{:>5}  {:<58} {:<34} {:>3} {:>4} {:>6}  matched",
+        "score", "offer", "school", "dep", "lvl", "seats"
+    )?;
     for h in &hits {
         let o = offers.get(&h.offer);
-        let school = o.and_then(|o| o.school_name.clone()).unwrap_or_else(|| o.map(|o| o.uai.to_string()).unwrap_or_default());
-        let dist = h.breakdown.distance_km.map(|d| format!(" {d:.0} km")).unwrap_or_default();
+        let school = o
+            .and_then(|o| o.school_name.clone())
+            .unwrap_or_else(|| o.map(|o| o.uai.to_string()).unwrap_or_default());
+        let dist = h
+            .breakdown
+            .distance_km
+            .map(|d| format!(" {d:.0} km"))
+            .unwrap_or_default();
         writeln!(
             out,
             "{:>5.2}  {:<58} {:<34} {:>3} {:>4} {:>6}  {}{dist}",
             h.score,
             cut(&h.label, 58),
             cut(&school, 34),
-            o.map(|o| o.location.departement.to_string()).unwrap_or_default(),
-            o.and_then(|o| o.level.map(|l| l.to_string())).unwrap_or_else(|| "-".into()),
-            o.and_then(|o| o.capacity.seats().map(|s| s.to_string())).unwrap_or_else(|| "?".into()),
+            o.map(|o| o.location.departement.to_string())
+                .unwrap_or_default(),
+            o.and_then(|o| o.level.map(|l| l.to_string()))
+                .unwrap_or_else(|| "-".into()),
+            o.and_then(|o| o.capacity.seats().map(|s| s.to_string()))
+                .unwrap_or_else(|| "?".into()),
             h.matched_terms.join(" "),
         )?;
     }
@@ -134,25 +164,51 @@ pub fn resolve(args: &ResolveArgs, progress: &Progress, out: &mut dyn Write) -> 
     let loaded = pipeline::load(&store_source(&args.store), progress)?;
     let index = pipeline::index(&loaded, progress)?;
     let found = index.resolve(&args.text, args.limit)?;
-    let sheet_label = |code| loaded.dataset.referential.metiers.get(&code).map(|m| m.label.clone()).unwrap_or_default();
+    let sheet_label = |code| {
+        loaded
+            .dataset
+            .referential
+            .metiers
+            .get(&code)
+            .map(|m| m.label.clone())
+            .unwrap_or_default()
+    };
     if args.json {
         let rows: Vec<_> = found
             .iter()
             .map(|r| json!({"rome": r.rome.to_string(), "label": r.label, "sheet_label": sheet_label(r.rome), "confidence": r.confidence}))
             .collect();
-        serde_json::to_writer_pretty(&mut *out, &json!({"format_version": FORMAT_VERSION, "text": args.text, "sheets": rows}))?;
+        serde_json::to_writer_pretty(
+            &mut *out,
+            &json!({"format_version": FORMAT_VERSION, "text": args.text, "sheets": rows}),
+        )?;
         writeln!(out)?;
         return Ok(());
     }
-    writeln!(out, "{:>10}  {:<6} {:<50} sheet", "confidence", "rome", "matched title")?;
+    writeln!(
+        out,
+        "{:>10}  {:<6} {:<50} sheet",
+        "confidence", "rome", "matched title"
+    )?;
     for r in &found {
-        writeln!(out, "{:>10.2}  {:<6} {:<50} {}", r.confidence, r.rome, cut(&r.label, 50), sheet_label(r.rome))?;
+        writeln!(
+            out,
+            "{:>10.2}  {:<6} {:<50} {}",
+            r.confidence,
+            r.rome,
+            cut(&r.label, 50),
+            sheet_label(r.rome)
+        )?;
     }
     Ok(())
 }
 
 /// Runs `gapmap competences`.
-pub fn competences(args: &CompetencesArgs, progress: &Progress, out: &mut dyn Write) -> anyhow::Result<()> {
+pub fn competences(
+    args: &CompetencesArgs,
+    progress: &Progress,
+    out: &mut dyn Write,
+) -> anyhow::Result<()> {
     let loaded = pipeline::load(&store_source(&args.store), progress)?;
     let index = pipeline::index(&loaded, progress)?;
     let found = index.competences(&args.text, args.limit)?;
@@ -161,13 +217,27 @@ pub fn competences(args: &CompetencesArgs, progress: &Progress, out: &mut dyn Wr
             .iter()
             .map(|c| json!({"ogr": c.ogr.get(), "label": c.label, "kind": format!("{:?}", c.kind), "score": c.relevance}))
             .collect();
-        serde_json::to_writer_pretty(&mut *out, &json!({"format_version": FORMAT_VERSION, "text": args.text, "competences": rows}))?;
+        serde_json::to_writer_pretty(
+            &mut *out,
+            &json!({"format_version": FORMAT_VERSION, "text": args.text, "competences": rows}),
+        )?;
         writeln!(out)?;
         return Ok(());
     }
-    writeln!(out, "{:>5}  {:>7}  {:<10} competence", "score", "ogr", "kind")?;
+    writeln!(
+        out,
+        "{:>5}  {:>7}  {:<10} competence",
+        "score", "ogr", "kind"
+    )?;
     for c in &found {
-        writeln!(out, "{:>5.2}  {:>7}  {:<10} {}", c.relevance, c.ogr, format!("{:?}", c.kind), c.label)?;
+        writeln!(
+            out,
+            "{:>5.2}  {:>7}  {:<10} {}",
+            c.relevance,
+            c.ogr,
+            format!("{:?}", c.kind),
+            c.label
+        )?;
     }
     Ok(())
 }

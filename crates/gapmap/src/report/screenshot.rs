@@ -8,12 +8,14 @@ use anyhow::{Context, bail};
 /// Where Debian's `chromium` package installs the browser.
 const CHROMIUM: &str = "/usr/bin/chromium";
 
-/// Renders the page `html` in headless Chromium (1280 × 2400 window) and writes a screenshot to `png`.
+/// Renders the page `html` in headless Chromium (1280 × 2400 window), writes a screenshot to `png`
+/// and returns the messages the page wrote to the browser console (none for a sound report: it has
+/// no script and loads nothing).
 ///
 /// The browser runs without network features and with a fresh profile in a temporary folder, so
 /// that nothing of a previous run or of the user's profile leaks in. Fails when Chromium is missing
 /// (install it with `apt-get install chromium`), exits with an error, or writes no PNG.
-pub fn screenshot(html: &Path, png: &Path) -> anyhow::Result<()> {
+pub fn screenshot(html: &Path, png: &Path) -> anyhow::Result<Vec<String>> {
     let page = html
         .canonicalize()
         .with_context(|| format!("finding {}", html.display()))?;
@@ -39,6 +41,9 @@ pub fn screenshot(html: &Path, png: &Path) -> anyhow::Result<()> {
             "--disable-sync",
             "--hide-scrollbars",
             "--window-size=1280,2400",
+            // Console messages go to standard error with this, as `...:CONSOLE...` lines.
+            "--enable-logging=stderr",
+            "--v=0",
         ])
         .arg(format!("--user-data-dir={}", profile.0.display()))
         .arg(format!("--screenshot={}", png_path.display()))
@@ -59,7 +64,12 @@ pub fn screenshot(html: &Path, png: &Path) -> anyhow::Result<()> {
             String::from_utf8_lossy(&output.stderr).trim()
         );
     }
-    Ok(())
+    let console = String::from_utf8_lossy(&output.stderr)
+        .lines()
+        .filter(|l| l.contains(":CONSOLE"))
+        .map(str::to_owned)
+        .collect();
+    Ok(console)
 }
 
 /// `file://` URL of an absolute path, with the characters that would end or break a URL escaped.

@@ -142,8 +142,8 @@ pub fn data_frame(rows: &[GapRow]) -> anyhow::Result<DataFrame> {
     };
     let flags: Vec<bool> = rows.iter().map(|row| row.small_count).collect();
     let columns = vec![
-        text(COLUMNS[0], |row| &row.key),
-        text(COLUMNS[1], |row| &row.label),
+        text(COLUMNS[0], |row| row.key.as_str()),
+        text(COLUMNS[1], |row| row.label.as_str()),
         number(COLUMNS[2], |row| row.demand),
         number(COLUMNS[3], |row| row.covered),
         number(COLUMNS[4], |row| row.gap),
