@@ -101,6 +101,18 @@ pub fn index(loaded: &Loaded, progress: &Progress) -> anyhow::Result<GapmapIndex
     Ok(index)
 }
 
+/// An in-memory index of offers changed by a scenario: the stored index cannot know the new
+/// offers, and they must be found by text and competences like any other.
+pub fn scenario_index(
+    loaded: &Loaded,
+    offers: &[gapmap_model::Offer],
+    progress: &Progress,
+) -> anyhow::Result<GapmapIndex> {
+    Ok(progress.step("index the scenario's offers", || {
+        GapmapIndex::build_in_ram(offers, &loaded.dataset.referential)
+    })?)
+}
+
 /// Reads the matching configuration (`[match]` table of a TOML file), or the defaults.
 pub fn match_config(path: Option<&Path>) -> anyhow::Result<(MatchConfig, String)> {
     #[derive(serde::Deserialize)]

@@ -175,21 +175,20 @@ pub fn compute(
     let (config, _) = pipeline::match_config(matching.config.as_deref())?;
     let (needs, needs_report) = pipeline::needs(matching, &loaded)?;
     warn_rejects(&needs_report);
-    let index = pipeline::index(&loaded, progress)?;
-    let offers = match &matching.scenario {
+    let outcome = match &matching.scenario {
         Some(path) => {
             let scenario = pipeline::scenario(path)?;
-            gapmap_match::apply(
-                &scenario,
-                &loaded.dataset.offers,
-                &loaded.dataset.referential,
-                &loaded.dataset.territory,
-            )
-            .with_context(|| format!("applying scenario {}", path.display()))?
+            let d = &loaded.dataset;
+            let offers = gapmap_match::apply(&scenario, &d.offers, &d.referential, &d.territory)
+                .with_context(|| format!("applying scenario {}", path.display()))?;
+            let index = pipeline::scenario_index(&loaded, &offers, progress)?;
+            pipeline::run_match(&loaded, &offers, &needs, &index, &config, progress)
         }
-        None => loaded.dataset.offers.clone(),
+        None => {
+            let index = pipeline::index(&loaded, progress)?;
+            pipeline::run_match(&loaded, &loaded.dataset.offers, &needs, &index, &config, progress)
+        }
     };
-    let outcome = pipeline::run_match(&loaded, &offers, &needs, &index, &config, progress);
     Ok((loaded, outcome))
 }
 

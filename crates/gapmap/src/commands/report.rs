@@ -46,7 +46,8 @@ pub fn run(args: &ReportArgs, progress: &Progress, out: &mut dyn Write) -> anyho
             let d = &loaded.dataset;
             let offers = gapmap_match::apply(&scenario, &d.offers, &d.referential, &d.territory)
                 .with_context(|| format!("applying scenario {}", path.display()))?;
-            let after = pipeline::run_match(&loaded, &offers, &needs, &index, &config, progress);
+            let after_index = pipeline::scenario_index(&loaded, &offers, progress)?;
+            let after = pipeline::run_match(&loaded, &offers, &needs, &after_index, &config, progress);
             Some(scenario_delta(
                 &scenario.name,
                 &outcome,
