@@ -186,7 +186,14 @@ pub fn compute(
         }
         None => {
             let index = pipeline::index(&loaded, progress)?;
-            pipeline::run_match(&loaded, &loaded.dataset.offers, &needs, &index, &config, progress)
+            pipeline::run_match(
+                &loaded,
+                &loaded.dataset.offers,
+                &needs,
+                &index,
+                &config,
+                progress,
+            )
         }
     };
     Ok((loaded, outcome))

@@ -47,7 +47,8 @@ pub fn run(args: &ReportArgs, progress: &Progress, out: &mut dyn Write) -> anyho
             let offers = gapmap_match::apply(&scenario, &d.offers, &d.referential, &d.territory)
                 .with_context(|| format!("applying scenario {}", path.display()))?;
             let after_index = pipeline::scenario_index(&loaded, &offers, progress)?;
-            let after = pipeline::run_match(&loaded, &offers, &needs, &after_index, &config, progress);
+            let after =
+                pipeline::run_match(&loaded, &offers, &needs, &after_index, &config, progress);
             Some(scenario_delta(
                 &scenario.name,
                 &outcome,
