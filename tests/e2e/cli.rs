@@ -388,3 +388,75 @@ fn scenario_closes_part_of_the_gap() -> Result<(), Box<dyn std::error::Error>> {
     );
     Ok(())
 }
+
+#[test]
+fn resolve_and_competences_on_the_demo_store() -> Result<(), Box<dyn std::error::Error>> {
+    let tmp = tempfile::tempdir()?;
+    let store = tmp.path().join("store");
+    let store = store.to_str().ok_or("path")?;
+    gapmap_ok(
+        tmp.path(),
+        &["import", "--data", &demo(), "--store", store, "--quiet"],
+    );
+    // Typed without accents and in the plural: still the drone pilot sheet first.
+    let json = gapmap_ok(
+        tmp.path(),
+        &[
+            "resolve",
+            "telepilote de drones",
+            "--store",
+            store,
+            "--json",
+        ],
+    );
+    let doc: serde_json::Value = serde_json::from_str(&json)?;
+    assert_eq!(doc["sheets"][0]["rome"], "N2206", "{doc}");
+    let json = gapmap_ok(
+        tmp.path(),
+        &[
+            "competences",
+            "soudure",
+            "--store",
+            store,
+            "--json",
+            "--limit",
+            "3",
+        ],
+    );
+    let doc: serde_json::Value = serde_json::from_str(&json)?;
+    let first = doc["competences"][0]["label"]
+        .as_str()
+        .unwrap_or_default()
+        .to_lowercase();
+    assert!(first.contains("soudure"), "{doc}");
+    // Searching around Lille with the words split and unaccented finds the cybersecurity BTS.
+    let json = gapmap_ok(
+        tmp.path(),
+        &[
+            "search",
+            "cyber securite",
+            "--store",
+            store,
+            "--near-commune",
+            "59350",
+            "--radius",
+            "20",
+            "--json",
+        ],
+    );
+    let doc: serde_json::Value = serde_json::from_str(&json)?;
+    let hits = doc["hits"].as_array().ok_or("hits")?;
+    assert!(!hits.is_empty());
+    assert!(
+        hits.iter()
+            .all(|h| h["distance_km"].as_f64().is_some_and(|d| d <= 20.0)),
+        "{doc}"
+    );
+    assert!(
+        hits[0]["label"]
+            .as_str()
+            .is_some_and(|l| l.contains("Cybersécurité")),
+        "{doc}"
+    );
+    Ok(())
+}

@@ -259,3 +259,69 @@ pub fn run_match(
     };
     progress.step("match", || run_matcher(&input, index, config))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn configuration_file_overrides_defaults() -> anyhow::Result<()> {
+        let dir = tempfile::tempdir()?;
+        let path = dir.path().join("gapmap.toml");
+        std::fs::write(
+            &path,
+            "[match]\nmin_edge_score = 0.6\ncommute_radius_km = 40.0\n",
+        )?;
+        let (config, text) = match_config(Some(&path))?;
+        assert_eq!(config.min_edge_score, 0.6);
+        assert_eq!(config.commute_radius_km, 40.0);
+        assert_eq!(
+            config.completion_factor,
+            MatchConfig::default().completion_factor
+        );
+        assert!(
+            text.contains("min_edge_score"),
+            "the report records the file as given"
+        );
+        std::fs::write(&path, "[match]\nmin_edge_scor = 0.6\n")?;
+        let err = match_config(Some(&path))
+            .err()
+            .map(|e| format!("{e:#}"))
+            .unwrap_or_default();
+        assert!(
+            err.contains("invalid configuration") && err.contains("min_edge_scor"),
+            "{err}"
+        );
+        Ok(())
+    }
+
+    #[test]
+    fn scenario_file_errors_name_the_change() -> anyhow::Result<()> {
+        let dir = tempfile::tempdir()?;
+        let path = dir.path().join("s.toml");
+        std::fs::write(
+            &path,
+            "[[change]]\nkind = \"open\"\ncfd = \"50022139\"\nseats = 3\n",
+        )?;
+        let err = scenario(&path)
+            .err()
+            .map(|e| format!("{e:#}"))
+            .unwrap_or_default();
+        assert!(
+            err.ends_with("change 1: give exactly one of `uai` or `commune`"),
+            "{err}"
+        );
+        std::fs::write(
+            &path,
+            "[[change]]\nkind = \"close\"\noffer = \"affelnet:2022:0620257T:x:school\"\n",
+        )?;
+        let s = scenario(&path)?;
+        assert_eq!(
+            s.changes,
+            vec![Change::Close {
+                offer: OfferId("affelnet:2022:0620257T:x:school".into())
+            }]
+        );
+        Ok(())
+    }
+}
