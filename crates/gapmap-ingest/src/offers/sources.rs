@@ -50,6 +50,22 @@ fn open(data: &DataDir, standard: &str, report: &mut ImportReport) -> Result<Tab
     Ok(table)
 }
 
+/// What becomes of a row once its head (school, codes) is read: `Some` to go on; `None` when the
+/// row is already counted, as outside the region or as a reject.
+fn settle<T>(head: Result<Option<T>, Reject>, file: &str, report: &mut ImportReport) -> Option<T> {
+    match head {
+        Ok(Some(head)) => Some(head),
+        Ok(None) => {
+            report.outside_region(file);
+            None
+        }
+        Err(r) => {
+            report.reject(r);
+            None
+        }
+    }
+}
+
 /// The school of a row, or the row's reject. `None` when the row is outside the region.
 fn school(
     row: &Row,
@@ -134,16 +150,8 @@ pub(crate) fn read_affelnet(
             };
             Ok(Some((uai, mef, mode)))
         });
-        let (uai, mef, mode) = match head {
-            Ok(Some(head)) => head,
-            Ok(None) => {
-                report.outside_region(&row.file);
-                continue;
-            }
-            Err(r) => {
-                report.reject(r);
-                continue;
-            }
+        let Some((uai, mef, mode)) = settle(head, &row.file, report) else {
+            continue;
         };
         let terminal_mef = terminal_col.and_then(|c| {
             row.parse_opt::<MefStat11>(c, "mef_stat_terminale")
@@ -223,16 +231,8 @@ pub(crate) fn read_parcoursup_bts(
             };
             Ok(Some((uai, mef, mode)))
         });
-        let (uai, mef, mode) = match head {
-            Ok(Some(head)) => head,
-            Ok(None) => {
-                report.outside_region(&row.file);
-                continue;
-            }
-            Err(r) => {
-                report.reject(r);
-                continue;
-            }
+        let Some((uai, mef, mode)) = settle(head, &row.file, report) else {
+            continue;
         };
         let cfd = cfd_col.and_then(|c| {
             row.parse_opt::<Cfd>(c, "CFD").unwrap_or_else(|r| {
@@ -295,16 +295,8 @@ pub(crate) fn read_parcoursup(
             })?;
             Ok(Some((uai, label.to_owned())))
         });
-        let (uai, label) = match head {
-            Ok(Some(head)) => head,
-            Ok(None) => {
-                report.outside_region(&row.file);
-                continue;
-            }
-            Err(r) => {
-                report.reject(r);
-                continue;
-            }
+        let Some((uai, label)) = settle(head, &row.file, report) else {
+            continue;
         };
         let point = gps_col.and_then(|c| {
             let raw = row.opt(c)?;
