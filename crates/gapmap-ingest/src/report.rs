@@ -69,6 +69,18 @@ impl ImportReport {
         self.rejects.push(reject);
     }
 
+    /// The value of `result`, or `None` after recording its reject: for the
+    /// `let Some(row) = report.keep(row) else { continue };` of every importer loop.
+    pub fn keep<T>(&mut self, result: Result<T, Reject>) -> Option<T> {
+        match result {
+            Ok(value) => Some(value),
+            Err(reject) => {
+                self.reject(reject);
+                None
+            }
+        }
+    }
+
     /// Appends another report (parallel importers each fill their own).
     pub fn merge(&mut self, other: ImportReport) {
         for f in other.files {

@@ -96,19 +96,11 @@ impl Directory {
         let kind_col = table.find_column(&["denomination_principale"]);
         let postcode_col = table.find_column(&["code_postal_uai"]);
         for row in table.rows() {
-            let row = match row {
-                Ok(row) => row,
-                Err(r) => {
-                    report.reject(r);
-                    continue;
-                }
+            let Some(row) = report.keep(row) else {
+                continue;
             };
-            let uai: Uai = match row.parse(uai_col, "numero_uai") {
-                Ok(uai) => uai,
-                Err(r) => {
-                    report.reject(r);
-                    continue;
-                }
+            let Some(uai) = report.keep::<Uai>(row.parse(uai_col, "numero_uai")) else {
+                continue;
             };
             let commune = row
                 .parse_opt::<InseeCommune>(commune_col, "commune")

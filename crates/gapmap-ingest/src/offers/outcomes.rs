@@ -90,12 +90,8 @@ impl OutcomeIndex {
         let employment_col = table.column(&["taux_emploi_6_mois"])?;
         let study_col = table.column(&["taux_poursuite_etudes"])?;
         for row in table.rows() {
-            let row = match row {
-                Ok(row) => row,
-                Err(r) => {
-                    report.reject(r);
-                    continue;
-                }
+            let Some(row) = report.keep(row) else {
+                continue;
             };
             let head = (|| {
                 let region: RegionCode = row.parse(region_col, "code_region")?;
@@ -183,19 +179,12 @@ impl OutcomeIndex {
             "pro"
         };
         for row in table.rows() {
-            let row = match row {
-                Ok(row) => row,
-                Err(r) => {
-                    report.reject(r);
-                    continue;
-                }
+            let Some(row) = report.keep(row) else {
+                continue;
             };
-            let uai: Uai = match row.parse(uai_col, "n°UAI de l'établissement") {
-                Ok(uai) => uai,
-                Err(r) => {
-                    report.reject(r);
-                    continue;
-                }
+            let Some(uai) = report.keep::<Uai>(row.parse(uai_col, "n°UAI de l'établissement"))
+            else {
+                continue;
             };
             let scope = match (apprenticeship_file, scope_col.map(|c| row.get(c))) {
                 (true, _) => SchoolScope::Apprentices,

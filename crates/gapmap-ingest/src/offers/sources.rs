@@ -126,12 +126,8 @@ pub(crate) fn read_affelnet(
     let terminal_col = table.find_column(&["mef_stat_terminale"]);
     let mut out = Vec::new();
     for row in table.rows() {
-        let row = match row {
-            Ok(row) => row,
-            Err(r) => {
-                report.reject(r);
-                continue;
-            }
+        let Some(row) = report.keep(row) else {
+            continue;
         };
         let head = school(&row, uai_col, "Etablissement d'accueil", scope).and_then(|uai| {
             let Some(uai) = uai else { return Ok(None) };
@@ -207,12 +203,8 @@ pub(crate) fn read_parcoursup_bts(
     let wishes_col = table.find_column(&["NB_VOEUX_CONFIRMES"]);
     let mut out = Vec::new();
     for row in table.rows() {
-        let row = match row {
-            Ok(row) => row,
-            Err(r) => {
-                report.reject(r);
-                continue;
-            }
+        let Some(row) = report.keep(row) else {
+            continue;
         };
         let head = school(&row, uai_col, "UAI", scope).and_then(|uai| {
             let Some(uai) = uai else { return Ok(None) };
@@ -281,12 +273,8 @@ pub(crate) fn read_parcoursup(
     let gps_col = table.find_column(&["Coordonnées GPS de la formation"]);
     let mut out = Vec::new();
     for row in table.rows() {
-        let row = match row {
-            Ok(row) => row,
-            Err(r) => {
-                report.reject(r);
-                continue;
-            }
+        let Some(row) = report.keep(row) else {
+            continue;
         };
         let head = school(&row, uai_col, "Code UAI de l etablissement", scope).and_then(|uai| {
             let Some(uai) = uai else { return Ok(None) };

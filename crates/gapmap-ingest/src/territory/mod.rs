@@ -164,12 +164,8 @@ fn read_departements(
     let (file, items) = json_array(data, layout::geo::DEPARTEMENTS)?;
     for (i, value) in items.iter().enumerate() {
         let item = JsonItem::new(&file, i, value);
-        let code = match item.parse::<Departement>("code") {
-            Ok(code) => code,
-            Err(r) => {
-                report.reject(r);
-                continue;
-            }
+        let Some(code) = report.keep(item.parse::<Departement>("code")) else {
+            continue;
         };
         let region = item.str("region").filter(|r| is_region_code(r));
         let region = match region.map(|r| r.parse::<RegionCode>()) {
@@ -205,12 +201,8 @@ fn read_academies(
     let academie_col = table.column(&["libelleAcademie"])?;
     report.file(&table.file).encoding = Some(table.encoding);
     for row in table.rows() {
-        let row = match row {
-            Ok(row) => row,
-            Err(r) => {
-                report.reject(r);
-                continue;
-            }
+        let Some(row) = report.keep(row) else {
+            continue;
         };
         if row.opt(dep_col).is_none() {
             report.reject(row.reject(
@@ -221,12 +213,8 @@ fn read_academies(
             ));
             continue;
         }
-        let code = match row.parse::<Departement>(dep_col, "codeDepartement") {
-            Ok(code) => code,
-            Err(r) => {
-                report.reject(r);
-                continue;
-            }
+        let Some(code) = report.keep(row.parse::<Departement>(dep_col, "codeDepartement")) else {
+            continue;
         };
         match t.departements.get_mut(&code) {
             Some(info) => {
@@ -254,12 +242,8 @@ fn read_communes(
     for (i, value) in items.iter().enumerate() {
         let item = JsonItem::new(&file, i, value);
         let kind = item.str("type").unwrap_or_default();
-        let code = match item.parse::<InseeCommune>("code") {
-            Ok(code) => code,
-            Err(r) => {
-                report.reject(r);
-                continue;
-            }
+        let Some(code) = report.keep(item.parse::<InseeCommune>("code")) else {
+            continue;
         };
         let parent_key = match kind.as_str() {
             "commune-actuelle" => None,
@@ -379,12 +363,8 @@ fn read_points(
     let lon_col = table.column(&["longitude"])?;
     report.file(&table.file).encoding = Some(table.encoding);
     for row in table.rows() {
-        let row = match row {
-            Ok(row) => row,
-            Err(r) => {
-                report.reject(r);
-                continue;
-            }
+        let Some(row) = report.keep(row) else {
+            continue;
         };
         let read = || -> Result<(InseeCommune, GeoPoint), Reject> {
             let code: InseeCommune = row.parse(code_col, "Code_Officiel_Commune")?;
@@ -442,19 +422,13 @@ fn read_bassins(
     // Rows of former codes wait until every current commune's own row is read.
     let mut deferred: Vec<(crate::Row, InseeCommune, BassinCode)> = Vec::new();
     for row in table.rows() {
-        let row = match row {
-            Ok(row) => row,
-            Err(r) => {
-                report.reject(r);
-                continue;
-            }
+        let Some(row) = report.keep(row) else {
+            continue;
         };
-        let commune: InseeCommune = match row.parse(commune_col, "code_commune_insee") {
-            Ok(c) => c,
-            Err(r) => {
-                report.reject(r);
-                continue;
-            }
+        let Some(commune) =
+            report.keep::<InseeCommune>(row.parse(commune_col, "code_commune_insee"))
+        else {
+            continue;
         };
         let code = match parse_bassin_code(row.get(code_col)) {
             Ok(code) => code,
