@@ -17,7 +17,8 @@
 //! a fresh folder that is switched in atomically, so a crash mid-build leaves the previous index
 //! usable. Searches take `&self` and may run from many threads; one process builds at a time.
 //!
-//! [`GapmapIndex`] implements [`gapmap_match::CandidateSource`] for the matcher.
+//! [`GapmapIndex`] implements [`gapmap_match::TextSource`] for the matcher: text relevance of
+//! offers to a specialty on a scale comparable across specialties, and resolution of free text.
 //!
 //! ```
 //! use gapmap_index::{GapmapIndex, OfferQuery};
@@ -95,6 +96,8 @@ pub struct GapmapIndex {
     referential: ReferentialIndex,
     stamp: Option<IndexStamp>,
     folder: Option<PathBuf>,
+    /// Offer ids by segment and document, read once for text relevance.
+    offer_ids: std::sync::OnceLock<Vec<Vec<gapmap_model::OfferId>>>,
 }
 
 impl GapmapIndex {
@@ -105,6 +108,7 @@ impl GapmapIndex {
             referential: ReferentialIndex::build(None, referential)?,
             stamp: None,
             folder: None,
+            offer_ids: std::sync::OnceLock::new(),
         })
     }
 

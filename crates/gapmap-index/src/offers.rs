@@ -130,12 +130,12 @@ const TEXT_FIELDS: &[(&str, f32)] = &[
 
 #[derive(Clone)]
 pub(crate) struct Fields {
-    id: Field,
+    pub(crate) id: Field,
     order: Field,
     text: Vec<(Field, f32)>,
-    label: Field,
-    certification: Field,
-    rome_label: Field,
+    pub(crate) label: Field,
+    pub(crate) certification: Field,
+    pub(crate) rome_label: Field,
     skill_block: Field,
     competence_text: Field,
     school: Field,

@@ -1,139 +1,218 @@
-//! The matcher's view: [`CandidateSource`] over the offers and referential indexes.
+//! The matcher's view: [`TextSource`] over the offers and referential indexes.
+//!
+//! Text relevance of an offer to a specialty is the share of the specialty's information that
+//! the offer's names (course label, certification labels, ROME sheet labels) match: each word of
+//! the specialty weighs its rarity among the offers (`idf = ln(1 + (N - df + 0.5) / (df + 0.5))`),
+//! and the relevance is the weight of the matched words over the weight of all of them. Words that
+//! name no offer at all (`drone` when no course mentions drones) tell no offer apart and are left
+//! out of both. The value
+//! means the same for every specialty (unlike BM25 divided by the best hit of each query), so
+//! scores of different needs can be compared and allocated against each other.
 
-use gapmap_match::{Candidate, CandidateSource, Resolution};
-use gapmap_model::{Need, NeedLocation, RomeCode};
-use tantivy::Term;
-use tantivy::query::{BooleanQuery, BoostQuery, Occur, Query, TermQuery};
-use tantivy::schema::IndexRecordOption;
+use std::collections::HashMap;
 
-use crate::offers::{OffersIndex, typed_words};
-use crate::{GapmapIndex, IndexError};
+use gapmap_match::{Resolution, TextHit, TextSource};
+use gapmap_model::OfferId;
+use tantivy::schema::{Field, IndexRecordOption, Value};
+use tantivy::{DocSet, Searcher, TERMINATED, TantivyDocument, Term};
 
-/// Boosts of the ways an offer can serve a need: its own ROME sheet first, then the parent
-/// sheet, the professional domain, shared competences, and the specialty text.
-const BOOST_SHEET: f32 = 4.0;
-const BOOST_PARENT: f32 = 2.0;
-const BOOST_DOMAIN: f32 = 0.5;
-const BOOST_COMPETENCE: f32 = 0.2;
-const BOOST_TEXT: f32 = 1.0;
+use crate::offers::typed_words;
+use crate::{GapmapIndex, IndexError, analysis};
+
+/// The words of a specialty with their analysed terms and weight.
+struct WeightedWords {
+    words: Vec<(String, Vec<String>, f64)>,
+    total: f64,
+}
 
 impl GapmapIndex {
-    /// The region a need's place belongs to, as far as the indexed offers tell.
-    fn region_of(&self, location: &NeedLocation) -> Option<String> {
-        let places = &self.offers.places;
-        let region = match location {
-            NeedLocation::Region(r) => Some(r.get()),
-            NeedLocation::Departement(d) => places.departement_region.get(d.as_str()).copied(),
-            NeedLocation::Bassin(b) => places.bassin_region.get(&b.get()).copied(),
-            NeedLocation::Commune(c) => places
-                .departement_region
-                .get(c.departement().as_str())
-                .copied(),
-        }?;
-        Some(format!("{region:02}"))
+    /// The fields an offer is named by.
+    fn name_fields(&self) -> [Field; 3] {
+        let f = &self.offers.fields;
+        [f.label, f.certification, f.rome_label]
     }
 
-    /// Candidate offers for `need` (see [`CandidateSource::candidates`]), with errors.
-    ///
-    /// An offer is a candidate if it leads to one of the need's sheets, their parents or their
-    /// domains, shares one of its competences, or matches its specialty text; only offers of the
-    /// need's region are kept when the region is known. Relevance is the summed score (sheet
-    /// 4, parent 2, domain 0.5, each shared competence 0.2, specialty text BM25) divided by the
-    /// best of the lookup; ties are broken by offer id.
-    pub fn candidates_for(&self, need: &Need, limit: usize) -> Result<Vec<Candidate>, IndexError> {
-        let f = &self.offers.fields;
-        let mut should: Vec<(Occur, Box<dyn Query>)> = Vec::new();
-        let mut code_terms: Vec<(String, Term)> = Vec::new();
-        let boosted = |term: Term, boost: f32| -> (Occur, Box<dyn Query>) {
-            let q = TermQuery::new(term, IndexRecordOption::Basic);
-            (Occur::Should, Box::new(BoostQuery::new(Box::new(q), boost)))
-        };
-        let mut sheets: Vec<RomeCode> = need.rome.clone();
-        sheets.sort();
-        sheets.dedup();
-        let mut parents: Vec<RomeCode> = sheets
-            .iter()
-            .map(|&c| self.referential.parent_of(c))
-            .filter(|p| !sheets.contains(p))
-            .collect();
-        parents.sort();
-        parents.dedup();
-        let mut domains: Vec<&str> = sheets.iter().map(|c| c.domain()).collect();
-        domains.sort();
-        domains.dedup();
-        for code in &sheets {
-            let term = Term::from_field_text(f.rome, code.as_str());
-            should.push(boosted(term.clone(), BOOST_SHEET));
-            code_terms.push((format!("rome:{code}"), term));
+    /// The offer id of every document, by segment and document id (read once).
+    fn ids(&self, searcher: &Searcher) -> Result<&Vec<Vec<OfferId>>, IndexError> {
+        if let Some(ids) = self.offer_ids.get() {
+            return Ok(ids);
         }
-        for code in &parents {
-            let term = Term::from_field_text(f.rome, code.as_str());
-            should.push(boosted(term.clone(), BOOST_PARENT));
-            code_terms.push((format!("rome:{code}"), term));
+        let mut all = Vec::with_capacity(searcher.segment_readers().len());
+        for (ord, segment) in searcher.segment_readers().iter().enumerate() {
+            let mut ids = Vec::with_capacity(segment.max_doc() as usize);
+            for doc in 0..segment.max_doc() {
+                let stored: TantivyDocument =
+                    searcher.doc(tantivy::DocAddress::new(ord as u32, doc))?;
+                let id = stored
+                    .get_first(self.offers.fields.id)
+                    .and_then(|v| v.as_str())
+                    .unwrap_or_default();
+                ids.push(OfferId(id.to_owned()));
+            }
+            all.push(ids);
         }
-        for domain in domains {
-            let term = Term::from_field_text(f.rome_domain, domain);
-            should.push(boosted(term.clone(), BOOST_DOMAIN));
-            code_terms.push((format!("domain:{domain}"), term));
-        }
-        let mut competences = need.competences.clone();
-        competences.sort();
-        competences.dedup();
-        for ogr in &competences {
-            let term = Term::from_field_text(f.competence, &ogr.to_string());
-            should.push(boosted(term.clone(), BOOST_COMPETENCE));
-            code_terms.push((format!("competence:{ogr}"), term));
-        }
-        let words = typed_words(&need.specialty);
-        let terms: Vec<String> = words.iter().flat_map(|(_, t)| t.iter().cloned()).collect();
-        if !terms.is_empty() {
-            let text = BooleanQuery::new(self.offers.text_clauses(&terms));
-            should.push((
-                Occur::Should,
-                Box::new(BoostQuery::new(Box::new(text), BOOST_TEXT)),
-            ));
-        }
-        if should.is_empty() || limit == 0 {
-            return Ok(Vec::new());
-        }
-        let mut filters: Vec<Box<dyn Query>> = Vec::new();
-        if let Some(region) = self.region_of(&need.location) {
-            filters.push(OffersIndex::filter_of_codes(f.region, &[region]));
-        }
-        let searcher = self.offers.searcher();
-        let scoring: Box<dyn Query> = Box::new(BooleanQuery::new(should));
-        let top = self
-            .offers
-            .top(&searcher, Some(scoring), filters, None, limit)?;
-        let best = top.first().map_or(0.0, |(s, _, _)| f64::from(*s));
-        let mut candidates = Vec::with_capacity(top.len());
-        for (score, address, _) in top {
-            let (offer, _) = self.offers.id_and_label(&searcher, address)?;
-            let mut matched_terms = self.offers.matched_words(&searcher, address, &words)?;
-            for (name, term) in &code_terms {
-                if OffersIndex::has_term(&searcher, address, term)? {
-                    matched_terms.push(name.clone());
+        Ok(self.offer_ids.get_or_init(|| all))
+    }
+
+    /// Per segment, the documents holding any of `terms` in a name field.
+    fn docs_with(
+        &self,
+        searcher: &Searcher,
+        terms: &[String],
+    ) -> Result<Vec<Vec<u32>>, IndexError> {
+        let mut per_segment = Vec::with_capacity(searcher.segment_readers().len());
+        for segment in searcher.segment_readers() {
+            let mut docs: Vec<u32> = Vec::new();
+            for field in self.name_fields() {
+                let inverted = segment.inverted_index(field)?;
+                for term in terms {
+                    let term = Term::from_field_text(field, term);
+                    if let Some(mut postings) =
+                        inverted.read_postings(&term, IndexRecordOption::Basic)?
+                    {
+                        let mut doc = postings.doc();
+                        while doc != TERMINATED {
+                            docs.push(doc);
+                            doc = postings.advance();
+                        }
+                    }
                 }
             }
-            candidates.push(Candidate {
-                offer,
-                text_relevance: if best > 0.0 {
-                    (f64::from(score) / best).clamp(0.0, 1.0)
-                } else {
-                    0.0
-                },
-                matched_terms,
-            });
+            docs.sort_unstable();
+            docs.dedup();
+            per_segment.push(docs);
         }
-        Ok(candidates)
+        Ok(per_segment)
+    }
+
+    /// The specialty's words with their rarity weights (words with no analysed term dropped).
+    fn weighted_words(
+        &self,
+        searcher: &Searcher,
+        specialty: &str,
+    ) -> Result<(WeightedWords, Vec<Vec<Vec<u32>>>), IndexError> {
+        let n = searcher.num_docs() as f64;
+        let mut words = Vec::new();
+        let mut postings = Vec::new();
+        let mut seen: Vec<Vec<String>> = Vec::new();
+        for (word, terms) in typed_words(specialty) {
+            if seen.contains(&terms) {
+                continue;
+            }
+            seen.push(terms.clone());
+            let docs = self.docs_with(searcher, &terms)?;
+            let df = docs.iter().map(Vec::len).sum::<usize>() as f64;
+            if df == 0.0 {
+                // A word no offer is named with cannot tell offers apart.
+                continue;
+            }
+            let idf = (1.0 + (n - df + 0.5) / (df + 0.5)).ln();
+            words.push((word, terms, idf));
+            postings.push(docs);
+        }
+        let total = words.iter().map(|(_, _, w)| w).sum();
+        Ok((WeightedWords { words, total }, postings))
+    }
+
+    /// Text relevance of every offer matching part of `specialty` (see the module docs).
+    pub fn text_relevance_of(&self, specialty: &str) -> Result<Vec<TextHit>, IndexError> {
+        let searcher = self.offers.searcher();
+        let (weighted, postings) = self.weighted_words(&searcher, specialty)?;
+        if weighted.total <= 0.0 {
+            return Ok(Vec::new());
+        }
+        let ids = self.ids(&searcher)?;
+        let mut sums: HashMap<(usize, u32), f64> = HashMap::new();
+        for ((_, _, weight), docs) in weighted.words.iter().zip(&postings) {
+            for (segment, list) in docs.iter().enumerate() {
+                for &doc in list {
+                    *sums.entry((segment, doc)).or_default() += weight;
+                }
+            }
+        }
+        let mut hits: Vec<TextHit> = sums
+            .into_iter()
+            .filter_map(|((segment, doc), sum)| {
+                let offer = ids.get(segment)?.get(doc as usize)?.clone();
+                Some(TextHit {
+                    offer,
+                    relevance: (sum / weighted.total).clamp(0.0, 1.0),
+                })
+            })
+            .collect();
+        hits.sort_by(|a, b| a.offer.cmp(&b.offer));
+        Ok(hits)
+    }
+
+    /// Relevance of a label that is not indexed, with the index's word weights.
+    pub fn label_relevance_of(&self, specialty: &str, label: &str) -> Result<f64, IndexError> {
+        let searcher = self.offers.searcher();
+        let (weighted, _) = self.weighted_words(&searcher, specialty)?;
+        if weighted.total <= 0.0 {
+            return Ok(0.0);
+        }
+        let mut analyzer = analysis::french_analyzer();
+        let label_terms = analysis::run(&mut analyzer, label);
+        let matched: f64 = weighted
+            .words
+            .iter()
+            .filter(|(_, terms, _)| terms.iter().any(|t| label_terms.contains(t)))
+            .map(|(_, _, w)| w)
+            .sum();
+        Ok((matched / weighted.total).clamp(0.0, 1.0))
+    }
+
+    /// The words of `specialty` that the offer's names match.
+    pub fn matched_terms_of(
+        &self,
+        specialty: &str,
+        offer: &OfferId,
+    ) -> Result<Vec<String>, IndexError> {
+        let searcher = self.offers.searcher();
+        let id_term = Term::from_field_text(self.offers.fields.id, offer.as_str());
+        let mut matched = Vec::new();
+        for (segment_ord, segment) in searcher.segment_readers().iter().enumerate() {
+            let inverted = segment.inverted_index(self.offers.fields.id)?;
+            let Some(postings) = inverted.read_postings(&id_term, IndexRecordOption::Basic)? else {
+                continue;
+            };
+            let doc = postings.doc();
+            if doc == TERMINATED {
+                continue;
+            }
+            let address = tantivy::DocAddress::new(segment_ord as u32, doc);
+            for (word, terms) in typed_words(specialty) {
+                let mut found = false;
+                for term in &terms {
+                    for field in self.name_fields() {
+                        let t = Term::from_field_text(field, term);
+                        if crate::offers::OffersIndex::has_term(&searcher, address, &t)? {
+                            found = true;
+                        }
+                    }
+                }
+                if found && !matched.contains(&word) {
+                    matched.push(word);
+                }
+            }
+        }
+        Ok(matched)
     }
 }
 
-/// Search failures (I/O on the index files) give no candidates: the trait has no error channel.
-/// Use [`GapmapIndex::candidates_for`] and [`GapmapIndex::resolve`] to see them.
-impl CandidateSource for GapmapIndex {
-    fn candidates(&self, need: &Need, limit: usize) -> Vec<Candidate> {
-        self.candidates_for(need, limit).unwrap_or_default()
+/// Search failures (I/O on the index files) give no relevance: the trait has no error channel.
+/// Use the `*_of` methods and [`GapmapIndex::resolve`] to see them.
+impl TextSource for GapmapIndex {
+    fn text_relevance(&self, specialty: &str) -> Vec<TextHit> {
+        self.text_relevance_of(specialty).unwrap_or_default()
+    }
+
+    fn label_relevance(&self, specialty: &str, label: &str) -> f64 {
+        self.label_relevance_of(specialty, label).unwrap_or(0.0)
+    }
+
+    fn matched_terms(&self, specialty: &str, offer: &OfferId) -> Vec<String> {
+        self.matched_terms_of(specialty, offer).unwrap_or_default()
     }
 
     fn resolve(&self, specialty: &str, limit: usize) -> Vec<Resolution> {

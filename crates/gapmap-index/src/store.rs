@@ -138,6 +138,7 @@ impl GapmapIndex {
             referential: ReferentialIndex::open(&generation.join("referential"))?,
             stamp: Some(stamp),
             folder: Some(generation.to_owned()),
+            offer_ids: std::sync::OnceLock::new(),
         })
     }
 

@@ -3,11 +3,11 @@
 use std::fmt::Write as _;
 
 use expect_test::{Expect, expect};
-use gapmap_match::CandidateSource;
+use gapmap_match::TextSource;
 use gapmap_model::{
-    Appellation, Buyer, Capacity, Certification, Competence, CompetenceKind, Count, GeoPoint,
-    Location, LocationPrecision, Metier, MetierCompetence, Need, NeedId, NeedLocation, Offer,
-    OfferId, OfferSource, Referential, SkillBlock, SourceRef, TrainingMode, Uai,
+    Appellation, Capacity, Certification, Competence, CompetenceKind, GeoPoint, Location,
+    LocationPrecision, Metier, MetierCompetence, Offer, OfferId, OfferSource, Referential,
+    SkillBlock, TrainingMode, Uai,
 };
 
 use crate::{Center, GapmapIndex, IndexError, Near, OfferQuery, OpenOutcome};
@@ -489,39 +489,17 @@ fn competences() -> TestResult {
     Ok(())
 }
 
-fn need(specialty: &str, rome: &[&str], location: NeedLocation) -> Need {
-    Need {
-        id: NeedId("test:1".into()),
-        buyer: Buyer::ArmeeDeTerre,
-        specialty: specialty.into(),
-        rome: rome.iter().map(|c| code(c)).collect(),
-        competences: vec![code("100001")],
-        min_level: None,
-        location,
-        volume: Count::Known(gapmap_model::Volume::whole(3)),
-        year: Some(2026),
-        tags: Vec::new(),
-        fap: None,
-        difficult: None,
-        seasonal: None,
-        source: SourceRef {
-            file: "test".into(),
-            line: 2,
-        },
-    }
-}
-
 #[track_caller]
-fn check_candidates(index: &GapmapIndex, need: &Need, expect: Expect) {
+fn check_relevance(index: &GapmapIndex, specialty: &str, expect: Expect) {
     let rendered: String = index
-        .candidates(need, 10)
+        .text_relevance(specialty)
         .iter()
-        .map(|c| {
+        .map(|hit| {
             format!(
                 "{} {:.2} [{}]\n",
-                c.offer,
-                c.text_relevance,
-                c.matched_terms.join(",")
+                hit.offer,
+                hit.relevance,
+                index.matched_terms(specialty, &hit.offer).join(",")
             )
         })
         .collect();
@@ -529,31 +507,37 @@ fn check_candidates(index: &GapmapIndex, need: &Need, expect: Expect) {
 }
 
 #[test]
-fn candidates() -> TestResult {
+fn text_relevance_is_comparable_across_specialties() -> TestResult {
     let index = index()?;
-    check_candidates(
+    // "analyste" names no offer, so it tells none apart: the relevance is the share of the
+    // words that do. The value does not depend on the other hits of the query (no
+    // normalisation to the best hit): "réseaux sécurité" gives each offer its share of the two
+    // words' rarity weights.
+    check_relevance(
         &index,
-        &need(
-            "Analyste cybersécurité",
-            &["M1856"],
-            NeedLocation::Region(code("32")),
-        ),
+        "Analyste cybersécurité",
         expect![[r#"
-            parcoursup-bts:2024:0590001F:32032612:school 1.00 [cybersécurité,rome:M1802,domain:M18,competence:100001]
-            parcoursup-bts:2024:0590002G:32032612:apprenticeship 0.41 [cybersécurité,rome:M1802,domain:M18,competence:100001]
+            parcoursup-bts:2024:0590001F:32032612:school 1.00 [cybersécurité]
+            parcoursup-bts:2024:0590002G:32032612:apprenticeship 1.00 [cybersécurité]
+            parcoursup-bts:2024:0750001U:00000000:school 1.00 [cybersécurité]
         "#]],
     );
-    // A département or a commune is turned into its region through the offers' locations.
-    check_candidates(
-        &index,
-        &need("", &["A1101"], NeedLocation::Commune(code("80021"))),
-        expect![[r#"
-            parcoursup-bts:2024:0620001P:00000000:school 1.00 [rome:A1101,domain:A11]
-            parcoursup-bts:2024:0590001F:32032612:school 0.02 [competence:100001]
-            parcoursup-bts:2024:0590002G:32032612:apprenticeship 0.02 [competence:100001]
-        "#]],
-    );
-    let resolved = CandidateSource::resolve(&index, "analyste cyber sécurité", 1);
+    check_relevance(&index, "cybersécurité", expect![[r#"
+        parcoursup-bts:2024:0590001F:32032612:school 1.00 [cybersécurité]
+        parcoursup-bts:2024:0590002G:32032612:apprenticeship 1.00 [cybersécurité]
+        parcoursup-bts:2024:0750001U:00000000:school 1.00 [cybersécurité]
+    "#]]);
+    check_relevance(&index, "réseaux sécurité", expect![[r#"
+        parcoursup-bts:2024:0590001F:32032612:school 0.28 [sécurité]
+        parcoursup-bts:2024:0590002G:32032612:apprenticeship 0.28 [sécurité]
+        parcoursup-bts:2024:0750001U:00000000:school 1.00 [réseaux,sécurité]
+    "#]]);
+    check_relevance(&index, "!!!", expect![[r#""#]]);
+    let label = index.label_relevance("Analyste cybersécurité", "BTS Cybersécurité");
+    assert_eq!(label, 1.0);
+    let label = index.label_relevance("réseaux sécurité", "BTS Réseaux");
+    assert!(label > 0.0 && label < 1.0, "{label}");
+    let resolved = TextSource::resolve(&index, "analyste cyber sécurité", 1);
     assert_eq!(
         resolved.first().map(|r| r.rome.to_string()),
         Some("M1856".into())
@@ -646,8 +630,6 @@ fn huge_limits_are_bounded() -> TestResult {
     assert_eq!(index.search_offers(&all)?.len(), 5);
     assert_eq!(index.resolve("cybersécurité", usize::MAX)?.len(), 1);
     assert_eq!(index.competences("réseau", usize::MAX)?.len(), 2);
-    let need = need("réseaux", &[], NeedLocation::Region(code("11")));
-    assert_eq!(index.candidates(&need, usize::MAX).len(), 1);
     Ok(())
 }
 

@@ -7,7 +7,7 @@
 use std::time::Instant;
 
 use gapmap_match::allocate::{AllocationEdge, AllocationProblem, allocate};
-use gapmap_match::{BuyerClass, BuyerPolicy, Points};
+use gapmap_match::{BuyerClass, BuyerPolicy, LinkKind, Points};
 
 /// A small deterministic generator (xorshift64*), so that runs compare.
 struct Rng(u64);
@@ -50,7 +50,12 @@ fn synthetic(
             if offer < offers && !picked.contains(&offer) {
                 picked.push(offer);
                 let score = Points(450_000 + rng.below(550_000) as u32);
-                edges.push(AllocationEdge { offer, need, score });
+                edges.push(AllocationEdge {
+                    offer,
+                    need,
+                    score,
+                    kind: LinkKind::Direct,
+                });
             }
         }
     }

@@ -6,6 +6,9 @@
 //! by their first edge and results written back by edge index, so the outcome does not depend on
 //! the number of threads.
 //!
+//! Direct links are allocated first, on their own: the direct coverage of a need never depends on
+//! adjacent links. Adjacent links then share what is left of supplies and demands.
+//!
 //! Under [`BuyerPolicy::Priority`] the objective is `sum(score x class weight x flow)`; under
 //! [`BuyerPolicy::Proportional`] it is `sum(score x flow)` within each class's shares. Ties between
 //! allocations of the same objective go to the one covering more volume.
@@ -14,7 +17,7 @@ use rayon::prelude::*;
 
 use crate::config::{BuyerClass, BuyerPolicy};
 use crate::flow::{TransportEdge, solve};
-use crate::score::Points;
+use crate::score::{LinkKind, Points};
 
 /// One edge of the allocation graph.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -25,6 +28,8 @@ pub struct AllocationEdge {
     pub need: usize,
     /// Score of the pair.
     pub score: Points,
+    /// Direct or adjacent.
+    pub kind: LinkKind,
 }
 
 /// An allocation problem: supplies and volumes in thousandths of a person.
@@ -40,8 +45,36 @@ pub struct AllocationProblem {
     pub edges: Vec<AllocationEdge>,
 }
 
-/// Flow (thousandths) on each edge of `problem`, in edge order, maximising the policy's objective.
+/// Flow (thousandths) on each edge of `problem`, in edge order: the direct edges first, maximising
+/// the policy's objective, then the adjacent edges on what is left, maximising it again.
 pub fn allocate(problem: &AllocationProblem, policy: &BuyerPolicy) -> Vec<u64> {
+    let mut flows = vec![0u64; problem.edges.len()];
+    let mut supplies = problem.supplies.clone();
+    let mut volumes = problem.volumes.clone();
+    for kind in [LinkKind::Direct, LinkKind::Adjacent] {
+        let picked: Vec<usize> = (0..problem.edges.len())
+            .filter(|&k| problem.edges[k].kind == kind)
+            .collect();
+        if picked.is_empty() {
+            continue;
+        }
+        let phase = AllocationProblem {
+            supplies: supplies.clone(),
+            volumes: volumes.clone(),
+            classes: problem.classes.clone(),
+            edges: picked.iter().map(|&k| problem.edges[k]).collect(),
+        };
+        for (&k, flow) in picked.iter().zip(allocate_phase(&phase, policy)) {
+            let e = problem.edges[k];
+            flows[k] = flow;
+            supplies[e.offer] = supplies[e.offer].saturating_sub(flow);
+            volumes[e.need] = volumes[e.need].saturating_sub(flow);
+        }
+    }
+    flows
+}
+
+fn allocate_phase(problem: &AllocationProblem, policy: &BuyerPolicy) -> Vec<u64> {
     let components = components(problem);
     let solved: Vec<Vec<(usize, u64)>> = components
         .par_iter()
@@ -252,6 +285,7 @@ mod tests {
                             offer,
                             need,
                             score: Points(s),
+                            kind: LinkKind::Direct,
                         })
                         .collect(),
                 })

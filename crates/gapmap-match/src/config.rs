@@ -5,25 +5,41 @@
 
 use serde::Deserialize;
 
-/// Everything the matcher can be tuned with. `MatchConfig::default()` is the documented setup.
+/// Everything the matcher can be tuned with. `MatchConfig::default()` is the documented setup;
+/// [`MatchConfig::validate`] checks every value against its range.
 #[derive(Clone, Debug, PartialEq, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct MatchConfig {
-    /// Weights of the score's components (normalised to sum to 1 before use).
+    /// Weights of the subject-relevance parts (normalised to sum to 1 before use).
     pub weights: ScoreWeights,
-    /// Values of the level-fit sub-score.
+    /// Level factors: how a level mismatch lowers a link's score.
     pub level_fit: LevelFitValues,
-    /// Distance (km) within which the distance sub-score is 1. Default `30.0` km.
+    /// Distance (km) within which the distance factor is 1. Default `30.0` km.
     pub commute_radius_km: f64,
-    /// Decay length (km) beyond the commute radius: the distance sub-score is
-    /// `exp(-(d - radius) / decay)`. Default `25.0` km (about 0.37 at 55 km, 0.02 at 130 km).
+    /// Decay length (km) beyond the commute radius: the distance factor is
+    /// `exp(-(d - radius) / decay)`. Default `25.0` km (about 0.37 at 55 km, 0.06 at 100 km).
     pub distance_decay_km: f64,
-    /// Distance sub-score when the offer or the need has no usable point. Default `0.3`.
+    /// Distance factor when the offer or the need has no usable point. Default `0.5`.
     pub unknown_distance_score: f64,
-    /// Farthest distance (km) at which [`crate::CodeCandidates`] proposes an offer. Default `150.0` km.
+    /// Farthest distance (km) from the need's place at which an offer is a candidate. Default
+    /// `150.0` km. Offers without a point are candidates (distance unknown).
     pub reach_km: f64,
-    /// Minimum score, in [0, 1], for an edge to carry flow in the allocation. Default `0.45`.
-    pub min_edge_score: f64,
+    /// Minimum subject relevance, in [0, 1], for an offer to supply a need at all (besides the
+    /// link gates, see [`crate::LinkKind`]). Level and distance never count towards it.
+    /// Default `0.3`.
+    pub min_subject_score: f64,
+    /// Share of the need's (weighted) competences an offer must teach for its graduates to count
+    /// as direct supply without a sheet or parent-sheet link. Default `0.5`.
+    pub direct_competence_share: f64,
+    /// Share of the need's competences an offer without any shared ROME domain must teach to be
+    /// an adjacent candidate. Default `0.25`.
+    pub adjacent_competence_share: f64,
+    /// Whether the headline coverage (and so the gap) counts adjacent supply too. Default
+    /// `false`: covered means direct supply only.
+    pub count_adjacent: bool,
+    /// Whether seasonal BMO projects (`smet`) count as demand. Default `false`: the training map
+    /// is compared with non-seasonal demand and seasonal projects are shown apart.
+    pub include_seasonal: bool,
     /// Share of entrants who complete the course, in [0, 1]. Default `0.8`.
     pub completion_factor: f64,
     /// Share of graduates who go on studying (and so do not enter the labour market) when the offer
@@ -35,9 +51,7 @@ pub struct MatchConfig {
     pub further_study_default: f64,
     /// Course length (years) assumed when the offer does not give one. Default `2` years.
     pub default_duration_years: u8,
-    /// Candidates asked of the candidate source per need. Default `50`.
-    pub max_candidates_per_need: usize,
-    /// Resolutions asked of the candidate source for a need without ROME sheet. Default `3`.
+    /// Resolutions asked of the text source for a need without ROME sheet. Default `3`.
     pub max_resolutions: usize,
     /// Minimum confidence, in [0, 1], for a resolution to be used. Default `0.3`.
     pub min_resolution_confidence: f64,
@@ -54,9 +68,13 @@ impl Default for MatchConfig {
             level_fit: LevelFitValues::default(),
             commute_radius_km: 30.0,
             distance_decay_km: 25.0,
-            unknown_distance_score: 0.3,
+            unknown_distance_score: 0.5,
             reach_km: 150.0,
-            min_edge_score: 0.45,
+            min_subject_score: 0.3,
+            direct_competence_share: 0.5,
+            adjacent_competence_share: 0.25,
+            count_adjacent: false,
+            include_seasonal: false,
             completion_factor: 0.8,
             further_study_by_level: vec![
                 LevelRate {
@@ -78,7 +96,6 @@ impl Default for MatchConfig {
             ],
             further_study_default: 0.4,
             default_duration_years: 2,
-            max_candidates_per_need: 50,
             max_resolutions: 3,
             min_resolution_confidence: 0.3,
             buyer_policy: BuyerPolicy::default(),
@@ -87,12 +104,118 @@ impl Default for MatchConfig {
     }
 }
 
+/// A configuration value out of its range.
+#[derive(Clone, Debug, PartialEq, thiserror::Error)]
+#[error("`{field}` = {value}: expected {expected}")]
+pub struct ConfigError {
+    /// The field, as written in the `[match]` table (`level_fit.exact`).
+    pub field: String,
+    /// The value given.
+    pub value: String,
+    /// The valid range.
+    pub expected: &'static str,
+}
+
 impl MatchConfig {
     /// The further-study share assumed for an offer of `level` without outcomes.
     pub fn further_study_for(&self, level: Option<u8>) -> f64 {
         level
             .and_then(|l| self.further_study_by_level.iter().find(|r| r.level == l))
             .map_or(self.further_study_default, |r| r.rate)
+    }
+
+    /// Checks every value against its documented range; the first value out of range is named.
+    pub fn validate(&self) -> Result<(), ConfigError> {
+        const UNIT: &str = "a number in [0, 1]";
+        const WEIGHT: &str = "a finite number >= 0";
+        const KM: &str = "a finite number of km >= 0";
+        const POSITIVE_KM: &str = "a finite number of km > 0";
+        let w = &self.weights;
+        let f = &self.level_fit;
+        let mut checks: Vec<(String, f64, &'static str, bool)> = vec![
+            ("weights.occupation".into(), w.occupation, WEIGHT, w.occupation >= 0.0),
+            ("weights.competences".into(), w.competences, WEIGHT, w.competences >= 0.0),
+            ("weights.text".into(), w.text, WEIGHT, w.text >= 0.0),
+            ("commute_radius_km".into(), self.commute_radius_km, KM, self.commute_radius_km >= 0.0),
+            ("distance_decay_km".into(), self.distance_decay_km, POSITIVE_KM, self.distance_decay_km > 0.0),
+            ("reach_km".into(), self.reach_km, KM, self.reach_km >= 0.0),
+        ];
+        for (name, value) in [
+            ("level_fit.exact", f.exact),
+            ("level_fit.one_below", f.one_below),
+            ("level_fit.far_below", f.far_below),
+            ("level_fit.one_above", f.one_above),
+            ("level_fit.far_above", f.far_above),
+            ("level_fit.unknown", f.unknown),
+            ("unknown_distance_score", self.unknown_distance_score),
+            ("min_subject_score", self.min_subject_score),
+            ("direct_competence_share", self.direct_competence_share),
+            ("adjacent_competence_share", self.adjacent_competence_share),
+            ("completion_factor", self.completion_factor),
+            ("further_study_default", self.further_study_default),
+            ("min_resolution_confidence", self.min_resolution_confidence),
+        ] {
+            checks.push((name.into(), value, UNIT, (0.0..=1.0).contains(&value)));
+        }
+        for (k, r) in self.further_study_by_level.iter().enumerate() {
+            let name = format!("further_study_by_level[{k}].rate");
+            checks.push((name, r.rate, UNIT, (0.0..=1.0).contains(&r.rate)));
+        }
+        if let BuyerPolicy::Priority {
+            ministry,
+            defence_industry,
+            civil,
+        } = &self.buyer_policy
+        {
+            const CLASS: &str = "a number in [0.01, 100]";
+            for (name, value) in [
+                ("buyer_policy.ministry", *ministry),
+                ("buyer_policy.defence_industry", *defence_industry),
+                ("buyer_policy.civil", *civil),
+            ] {
+                checks.push((name.into(), value, CLASS, (0.01..=100.0).contains(&value)));
+            }
+        }
+        for (field, value, expected, ok) in checks {
+            if !(ok && value.is_finite()) {
+                return Err(ConfigError {
+                    field,
+                    value: value.to_string(),
+                    expected,
+                });
+            }
+        }
+        if w.occupation + w.competences + w.text <= 0.0 {
+            return Err(ConfigError {
+                field: "weights".into(),
+                value: "all zero".into(),
+                expected: "at least one positive weight",
+            });
+        }
+        for (k, r) in self.further_study_by_level.iter().enumerate() {
+            if !(1..=8).contains(&r.level) {
+                return Err(ConfigError {
+                    field: format!("further_study_by_level[{k}].level"),
+                    value: r.level.to_string(),
+                    expected: "a European level, 1 to 8",
+                });
+            }
+        }
+        if self.default_duration_years == 0 || self.default_duration_years > 8 {
+            return Err(ConfigError {
+                field: "default_duration_years".into(),
+                value: self.default_duration_years.to_string(),
+                expected: "1 to 8 years",
+            });
+        }
+        if self.direct_competence_share < self.adjacent_competence_share {
+            return Err(ConfigError {
+                field: "direct_competence_share".into(),
+                value: self.direct_competence_share.to_string(),
+                expected: "at least adjacent_competence_share",
+            });
+        }
+        Ok(())
     }
 }
 
@@ -106,36 +229,31 @@ pub struct LevelRate {
     pub rate: f64,
 }
 
-/// Relative weights of the score components. Any non-negative values; the scorer divides each by
-/// their sum so that the score stays in [0, 1] (all zero falls back to the defaults).
+/// Relative weights of the parts of subject relevance: how well what the offer teaches matches
+/// the need's job. Any non-negative values, not all zero; the scorer divides each by their sum.
 #[derive(Clone, Debug, PartialEq, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct ScoreWeights {
-    /// Occupational link (same ROME sheet, parent sheet, domain). Default `0.35`.
+    /// Occupational link (same ROME sheet, parent sheet, domain). Default `0.5`.
     pub occupation: f64,
-    /// Competence coverage. Default `0.20`.
+    /// Competence coverage. Default `0.35`.
     pub competences: f64,
-    /// Text relevance from the candidate source. Default `0.15`.
+    /// Text relevance of the offer's labels to the need's specialty. Default `0.15`.
     pub text: f64,
-    /// Level fit. Default `0.15`.
-    pub level: f64,
-    /// Distance. Default `0.15`.
-    pub distance: f64,
 }
 
 impl Default for ScoreWeights {
     fn default() -> Self {
         ScoreWeights {
-            occupation: 0.35,
-            competences: 0.20,
+            occupation: 0.5,
+            competences: 0.35,
             text: 0.15,
-            level: 0.15,
-            distance: 0.15,
         }
     }
 }
 
-/// Sub-scores of the level fit between the need's minimum level and the offer's level.
+/// Level factors between the need's minimum level and the offer's level: the link's score is
+/// multiplied by them. A factor of 0 removes the link.
 #[derive(Clone, Debug, PartialEq, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct LevelFitValues {
@@ -149,7 +267,7 @@ pub struct LevelFitValues {
     pub one_above: f64,
     /// Offer two or more levels above (over-qualified). Default `0.5`.
     pub far_above: f64,
-    /// The need or the offer gives no level. Default `0.6`.
+    /// The need or the offer gives no level. Default `0.8`.
     pub unknown: f64,
 }
 
@@ -161,7 +279,7 @@ impl Default for LevelFitValues {
             far_below: 0.0,
             one_above: 0.8,
             far_above: 0.5,
-            unknown: 0.6,
+            unknown: 0.8,
         }
     }
 }

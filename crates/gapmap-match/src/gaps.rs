@@ -1,11 +1,14 @@
-//! Gap tables by axis, and explanations of single needs.
+//! Gap tables by axis.
+//!
+//! Every row carries the demand compared with the training map, what direct and adjacent supply
+//! cover of it, the gap, and beside them the seasonal projects left out and the share of projects
+//! employers judge difficult to recruit (BMO lines only; unknown elsewhere).
 
 use std::collections::BTreeMap;
 
-use gapmap_model::{NeedId, Volume};
+use gapmap_model::{Count, NeedId, Volume};
 
-use crate::matcher::{MatchOutcome, NeedResult, NeedStatus, ScoredCandidate};
-use crate::supply::Supply;
+use crate::matcher::{MatchOutcome, NeedResult, NeedStatus};
 
 /// An axis to aggregate needs along.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -57,56 +60,99 @@ pub struct GapRow {
     pub needs: usize,
     /// Needs with a masked volume, reported apart (not in the volumes).
     pub masked_needs: usize,
-    /// Known volume.
+    /// Demand compared with the training map (seasonal projects excluded unless configured).
     pub volume: Volume,
-    /// Covered.
+    /// Covered in the headline (direct, plus adjacent when the configuration counts it).
     pub covered: Volume,
-    /// Uncovered.
+    /// Covered by direct supply.
+    pub covered_direct: Volume,
+    /// Covered by adjacent supply (graduates who would need retraining).
+    pub covered_adjacent: Volume,
+    /// Demand less the headline coverage.
     pub gap: Volume,
-    /// Known volume below the small-count threshold (rows of masked needs only are not flagged):
+    /// Seasonal projects left out of the demand.
+    pub seasonal_excluded: Volume,
+    /// Needs whose seasonal share is masked by the publisher (their demand may hold seasonal
+    /// projects).
+    pub seasonal_masked: usize,
+    /// Projects judged difficult to recruit, over the needs that publish it.
+    pub difficult: Volume,
+    /// All projects (seasonal included) of the needs that publish the difficult count: the base
+    /// of [`GapRow::tension`].
+    pub difficult_base: Volume,
+    /// Known demand below the small-count threshold (rows of masked needs only are not flagged):
     /// to be read with care or not published.
     pub small: bool,
 }
 
 impl GapRow {
-    /// Covered share, when the volume is positive.
+    /// Headline covered share, when the demand is positive.
     pub fn coverage(&self) -> Option<f64> {
-        (!self.volume.is_zero()).then(|| self.covered.milli() as f64 / self.volume.milli() as f64)
+        ratio(self.covered, self.volume)
     }
+
+    /// Direct covered share, when the demand is positive.
+    pub fn direct_coverage(&self) -> Option<f64> {
+        ratio(self.covered_direct, self.volume)
+    }
+
+    /// Share of projects judged difficult to recruit, where the needs publish it (`None`: unknown).
+    pub fn tension(&self) -> Option<f64> {
+        ratio(self.difficult, self.difficult_base)
+    }
+
+    /// Adds a need's figures to the row.
+    pub fn add(&mut self, need: &NeedResult) {
+        self.add_share(need, |v| v);
+    }
+
+    fn add_share(&mut self, need: &NeedResult, share: impl Fn(Volume) -> Volume) {
+        if need.demand.is_none() {
+            self.masked_needs += 1;
+            return;
+        }
+        self.needs += 1;
+        self.volume += share(need.known_volume());
+        self.covered += share(need.covered);
+        self.covered_direct += share(need.covered_direct);
+        self.covered_adjacent += share(need.covered_adjacent);
+        self.gap += share(need.gap);
+        self.seasonal_excluded += share(need.seasonal_excluded);
+        if matches!(need.seasonal, Some(Count::Masked)) {
+            self.seasonal_masked += 1;
+        }
+        if let (Some(Count::Known(d)), Count::Known(all)) = (need.difficult, need.volume) {
+            self.difficult += share(d);
+            self.difficult_base += share(all);
+        }
+    }
+}
+
+fn ratio(part: Volume, whole: Volume) -> Option<f64> {
+    (!whole.is_zero()).then(|| part.milli() as f64 / whole.milli() as f64)
 }
 
 /// Marker for needs without a value on the axis.
 pub const NONE_KEY: &str = "(none)";
 
 impl MatchOutcome {
-    /// The gap table along `axis`, sorted by key.
+    /// The gap table along `axis`, sorted by key. A need over several ROME sheets is apportioned
+    /// equally between them (each figure apportioned exactly, so totals are conserved).
     pub fn aggregate(&self, axis: Axis) -> Vec<GapRow> {
         let mut rows: BTreeMap<String, GapRow> = BTreeMap::new();
         for need in &self.needs {
             let keys = keys_of(need, axis);
             let n = keys.len().max(1);
-            let split = |v: Volume| -> Vec<Volume> {
-                if axis == Axis::Rome {
-                    v.apportion(&vec![1; n])
-                } else {
-                    vec![v; n]
-                }
-            };
-            let covered = split(need.covered);
-            let gap = split(need.gap);
             for (k, key) in keys.into_iter().enumerate() {
                 let row = rows.entry(key.clone()).or_insert_with(|| GapRow {
                     key,
                     ..GapRow::default()
                 });
-                if need.volume.known().is_none() {
-                    row.masked_needs += 1;
-                    continue;
+                if axis == Axis::Rome {
+                    row.add_share(need, |v| v.apportion(&vec![1; n])[k]);
+                } else {
+                    row.add(need);
                 }
-                row.needs += 1;
-                row.covered += covered[k];
-                row.gap += gap[k];
-                row.volume += covered[k] + gap[k];
             }
         }
         let small = self.small_count_threshold.saturating_mul(Volume::SCALE);
@@ -125,14 +171,7 @@ impl MatchOutcome {
             ..GapRow::default()
         };
         for need in &self.needs {
-            if need.volume.known().is_none() {
-                row.masked_needs += 1;
-                continue;
-            }
-            row.needs += 1;
-            row.volume += need.known_volume();
-            row.covered += need.covered;
-            row.gap += need.gap;
+            row.add(need);
         }
         row.small = row.needs > 0
             && row.volume.milli() < self.small_count_threshold.saturating_mul(Volume::SCALE);
@@ -148,40 +187,13 @@ impl MatchOutcome {
     pub fn need(&self, id: &NeedId) -> Option<&NeedResult> {
         self.needs.iter().find(|n| &n.id == id)
     }
-
-    /// Why a need is (un)covered: its candidates with their scores, the allocation, and the state
-    /// of each candidate offer's supply.
-    pub fn explain(&self, id: &NeedId) -> Option<Explanation<'_>> {
-        let need = self.need(id)?;
-        let candidates = need
-            .candidates
-            .iter()
-            .map(|candidate| {
-                let i = candidate.offer_index;
-                let to_this_need = need
-                    .allocations
-                    .iter()
-                    .filter(|a| a.offer_index == i)
-                    .map(|a| a.volume)
-                    .sum();
-                CandidateExplanation {
-                    candidate,
-                    supply: &self.supplies[i],
-                    to_this_need,
-                    offer_allocated: self.offer_use[i].allocated,
-                    offer_remaining: self.offer_use[i].remaining,
-                }
-            })
-            .collect();
-        Some(Explanation { need, candidates })
-    }
 }
 
 fn keys_of(need: &NeedResult, axis: Axis) -> Vec<String> {
     let none = || vec![NONE_KEY.to_owned()];
     match axis {
-        Axis::Rome if need.rome.is_empty() => none(),
-        Axis::Rome => need.rome.iter().map(|r| r.to_string()).collect(),
+        Axis::Rome if need.sheets.is_empty() => none(),
+        Axis::Rome => need.rome().map(|r| r.to_string()).collect(),
         Axis::Departement => {
             vec![
                 need.departement
@@ -202,26 +214,3 @@ fn keys_of(need: &NeedResult, axis: Axis) -> Vec<String> {
     }
 }
 
-/// The explanation of one need, for the binary to print.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Explanation<'a> {
-    /// The need's result: volume, sheets and resolutions, allocation, gap and status.
-    pub need: &'a NeedResult,
-    /// Each candidate with its supply and where that supply went.
-    pub candidates: Vec<CandidateExplanation<'a>>,
-}
-
-/// One candidate of an [`Explanation`].
-#[derive(Clone, Debug, PartialEq)]
-pub struct CandidateExplanation<'a> {
-    /// The candidate with its score breakdown.
-    pub candidate: &'a ScoredCandidate,
-    /// The offer's supply and its factors.
-    pub supply: &'a Supply,
-    /// Graduates allocated to this need.
-    pub to_this_need: Volume,
-    /// Graduates of the offer allocated to all needs.
-    pub offer_allocated: Volume,
-    /// Graduates of the offer left over.
-    pub offer_remaining: Volume,
-}

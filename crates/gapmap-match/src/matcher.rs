@@ -1,19 +1,24 @@
-//! The matching run: resolve, score, supply, allocate, and report per need.
+//! The matching run: resolve, join, score, supply, allocate, and report per need.
+//!
+//! A [`Matcher`] compiles the offers once ([`Matcher::new`]); [`Matcher::run`] then matches any
+//! list of needs, and [`Matcher::explain`] rebuilds the full score breakdown of one need on
+//! demand (results keep only integers per link).
 
 use std::collections::{BTreeMap, HashMap};
 
 use gapmap_model::{
     BassinCode, Buyer, Count, Departement, EuropeanLevel, Need, NeedId, NeedLocation, Offer,
-    OfferId, OfferSource, OgrCode, Referential, RomeCode, Territory, Volume,
+    OfferSource, OgrCode, Referential, RomeCode, Territory, Volume,
 };
 use rayon::prelude::*;
 
 use crate::allocate::{AllocationEdge, AllocationProblem, allocate};
-use crate::candidates::{Candidate, CandidateSource, Resolution};
-use crate::code_candidates::CodeCandidates;
 use crate::config::{BuyerClass, MatchConfig};
-use crate::score::{Points, Score, Scorer};
+use crate::geo::{Places, Reach};
+use crate::join::{CompiledMap, Subject, SubjectLink};
+use crate::score::{LinkKind, Points, Score, Scoring};
 use crate::supply::{CapacityStatus, Supply, supply_of};
+use crate::text::{Resolution, TextSource};
 
 /// What the matcher reads: the referential, the territory, the offers and the needs.
 #[derive(Clone, Copy, Debug)]
@@ -28,38 +33,26 @@ pub struct MatchInput<'a> {
     pub needs: &'a [Need],
 }
 
-/// A candidate offer of a need with its score.
-#[derive(Clone, Debug, PartialEq)]
-pub struct ScoredCandidate {
-    /// The offer.
-    pub offer: OfferId,
-    /// Index of the offer in [`MatchOutcome::supplies`] (and in the input offers).
-    pub offer_index: usize,
-    /// Offer label.
-    pub label: String,
-    /// The score with its breakdown.
-    pub score: Score,
-    /// Query terms that matched.
-    pub matched_terms: Vec<String>,
-    /// Whether the score reaches the configured threshold.
-    pub above_threshold: bool,
-    /// Whether the offer's capacity is known.
-    pub capacity: CapacityStatus,
-    /// Proposed because it is a scenario offer the candidate source does not know.
-    pub from_scenario: bool,
+/// An offer that can supply a need: integers only (12 bytes).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Link {
+    /// Index of the offer in the input offers (and in [`MatchOutcome::supplies`]).
+    pub offer: u32,
+    /// `subject x level x distance`.
+    pub score: Points,
+    /// Direct or adjacent.
+    pub kind: LinkKind,
 }
 
 /// Graduates of an offer allocated to a need.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Allocation {
-    /// The offer.
-    pub offer: OfferId,
     /// Index of the offer.
     pub offer_index: usize,
     /// Graduates per year.
     pub volume: Volume,
-    /// Share of the need's volume, in [0, 1].
-    pub share: f64,
+    /// Direct or adjacent supply.
+    pub kind: LinkKind,
     /// Score of the pair.
     pub score: Points,
 }
@@ -71,16 +64,16 @@ pub enum NeedStatus {
     Covered,
     /// Volume masked by the publisher: not allocated, reported apart.
     Masked,
-    /// Volume zero.
+    /// No demand to compare (zero, or only seasonal projects).
     NoVolume,
-    /// No candidate offer at all.
+    /// No training offer within reach teaches anything of the job.
     NoCandidate,
-    /// Candidates exist but none reaches the score threshold (best score given).
-    BelowThreshold(Points),
-    /// The candidates over the threshold all have unknown capacity.
+    /// Only adjacent offers (graduates who would need retraining) are within reach.
+    AdjacentOnly,
+    /// The direct offers within reach all have unknown capacity.
     CapacityUnknown,
-    /// The candidates over the threshold with known capacity have no graduates left (their supply
-    /// went to this need or to others the allocation served better).
+    /// The direct offers' graduates are all allocated (to this need or to others the allocation
+    /// served better).
     SupplyExhausted,
 }
 
@@ -92,7 +85,7 @@ impl NeedStatus {
             NeedStatus::Masked => "masked",
             NeedStatus::NoVolume => "no-volume",
             NeedStatus::NoCandidate => "no-candidate",
-            NeedStatus::BelowThreshold(_) => "below-threshold",
+            NeedStatus::AdjacentOnly => "adjacent-only",
             NeedStatus::CapacityUnknown => "capacity-unknown",
             NeedStatus::SupplyExhausted => "supply-exhausted",
         }
@@ -108,16 +101,27 @@ pub struct NeedResult {
     pub buyer: Buyer,
     /// Specialty as written.
     pub specialty: String,
-    /// Volume as published.
+    /// Volume as published (all projects).
     pub volume: Count,
-    /// ROME sheets used (given, or resolved).
-    pub rome: Vec<RomeCode>,
+    /// Seasonal projects as published (BMO `smet`).
+    pub seasonal: Option<Count>,
+    /// Projects judged difficult by employers as published (BMO `xmet`).
+    pub difficult: Option<Count>,
+    /// Seasonal projects left out of the demand (zero when seasonal demand is included or unknown).
+    pub seasonal_excluded: Volume,
+    /// Demand compared with the training map: the volume less the excluded seasonal projects;
+    /// `None` when the volume is masked.
+    pub demand: Option<Volume>,
+    /// ROME sheets used (given, or resolved) with the confidence in each.
+    pub sheets: Vec<(RomeCode, f64)>,
     /// Whether the sheets were resolved from the specialty text.
     pub resolved: bool,
-    /// Resolutions proposed by the candidate source (empty when the need gave its sheets).
+    /// Resolutions proposed by the text source (empty when the need gave its sheets).
     pub resolutions: Vec<Resolution>,
     /// Minimum level.
     pub level: Option<EuropeanLevel>,
+    /// Where.
+    pub location: NeedLocation,
     /// Département of the need's place, when it has one.
     pub departement: Option<Departement>,
     /// Employment area of the need's place, when it has one.
@@ -128,37 +132,40 @@ pub struct NeedResult {
     pub competences: Vec<(OgrCode, u32)>,
     /// Demanded competences that no candidate offer teaches.
     pub untaught_competences: Vec<OgrCode>,
-    /// Candidates, best score first (ties by offer id).
-    pub candidates: Vec<ScoredCandidate>,
-    /// Graduates allocated, largest first.
+    /// Index of the need's links in [`MatchOutcome::links`] (needs with the same sheets, level,
+    /// place and specialty share them).
+    pub profile: usize,
+    /// Graduates allocated, direct first, then largest first.
     pub allocations: Vec<Allocation>,
-    /// Volume covered.
+    /// Covered by direct supply.
+    pub covered_direct: Volume,
+    /// Covered by adjacent supply (graduates who would need retraining).
+    pub covered_adjacent: Volume,
+    /// Covered in the headline: direct, plus adjacent when the configuration counts it.
     pub covered: Volume,
-    /// Volume left uncovered (zero for masked needs).
+    /// Demand less the headline coverage (zero for masked needs).
     pub gap: Volume,
     /// Why the rest is uncovered.
     pub status: NeedStatus,
-    /// Volume below the small-count threshold.
+    /// Demand below the small-count threshold.
     pub small: bool,
 }
 
 impl NeedResult {
-    /// Known volume (zero when masked).
+    /// Compared demand (zero when masked).
     pub fn known_volume(&self) -> Volume {
-        self.volume.known().unwrap_or(Volume::ZERO)
+        self.demand.unwrap_or(Volume::ZERO)
     }
 
-    /// Covered share in [0, 1], when the volume is known and positive.
+    /// The ROME sheets used.
+    pub fn rome(&self) -> impl Iterator<Item = RomeCode> + '_ {
+        self.sheets.iter().map(|&(code, _)| code)
+    }
+
+    /// Headline covered share in [0, 1], when the demand is known and positive.
     pub fn coverage(&self) -> Option<f64> {
         let v = self.known_volume();
         (!v.is_zero()).then(|| self.covered.milli() as f64 / v.milli() as f64)
-    }
-
-    /// Candidates over the threshold whose capacity is unknown (listed in explanations).
-    pub fn capacity_unknown_candidates(&self) -> impl Iterator<Item = &ScoredCandidate> {
-        self.candidates
-            .iter()
-            .filter(|c| c.above_threshold && c.capacity != CapacityStatus::Known)
     }
 }
 
@@ -182,15 +189,15 @@ pub struct CompetenceGap {
     pub label: Option<String>,
     /// Needs demanding it (known volume).
     pub needs: usize,
-    /// Volume of those needs.
+    /// Demand of those needs.
     pub demand: Volume,
     /// Graduates a year of all offers teaching it.
     pub graduates: Volume,
-    /// Volume of the needs demanding it for which no candidate offer teaches it.
+    /// Demand of the needs demanding it for which no candidate offer teaches it.
     pub untaught_demand: Volume,
 }
 
-/// Everything a run produces; plain values for the binary to print.
+/// Everything a run produces; plain values for the front ends to print.
 #[derive(Clone, Debug, PartialEq)]
 pub struct MatchOutcome {
     /// Supply per offer, in input order.
@@ -199,275 +206,643 @@ pub struct MatchOutcome {
     pub offer_use: Vec<OfferUse>,
     /// One result per need, in input order.
     pub needs: Vec<NeedResult>,
+    /// Links of each need profile ([`NeedResult::profile`]): direct first, then best score, then
+    /// offer index.
+    pub links: Vec<Vec<Link>>,
     /// Demanded competences with supply and demand, by OGR code.
     pub competences: Vec<CompetenceGap>,
-    /// Candidates whose offer id is not among the input offers (e.g. closed by a scenario).
-    pub unknown_candidates: usize,
     /// Small-count threshold (people) used for the flags.
     pub small_count_threshold: u64,
+    /// Whether the headline coverage counts adjacent supply.
+    pub count_adjacent: bool,
 }
 
-/// Runs the matcher.
-///
-/// Needs without ROME sheets are resolved through [`CandidateSource::resolve`]; candidates come from
-/// `source`, plus the scenario offers ([`OfferSource::Scenario`]) that share the need's ROME domain
-/// within [`MatchConfig::reach_km`], since an index built before the scenario cannot know them.
-pub fn run(
-    input: &MatchInput<'_>,
-    source: &dyn CandidateSource,
-    config: &MatchConfig,
-) -> MatchOutcome {
-    let scorer = Scorer::new(input.referential, input.territory, config);
-    let supplies: Vec<Supply> = input
-        .offers
-        .par_iter()
-        .map(|o| supply_of(o, config))
-        .collect();
-    let offer_competences: Vec<Vec<OgrCode>> = input
-        .offers
-        .par_iter()
-        .map(|o| scorer.offer_competences(o))
-        .collect();
-    let offer_index: HashMap<&OfferId, usize> = input
-        .offers
-        .iter()
-        .enumerate()
-        .map(|(i, o)| (&o.id, i))
-        .collect();
-    let scenario_offers: Vec<Offer> = input
-        .offers
-        .iter()
-        .filter(|o| o.source == OfferSource::Scenario)
-        .cloned()
-        .collect();
-    let scenario_source = CodeCandidates::new(
-        input.referential,
-        input.territory,
-        &scenario_offers,
-        config.reach_km,
-    );
-    let threshold = Points::from_unit(config.min_edge_score);
-    let bassin_departements = bassin_departements(input.territory);
-    let small_milli = config.small_count_threshold.saturating_mul(Volume::SCALE);
-
-    struct Scored {
-        result: NeedResult,
-        unknown: usize,
+impl MatchOutcome {
+    /// The links of a need.
+    pub fn links_of(&self, need: &NeedResult) -> &[Link] {
+        self.links.get(need.profile).map_or(&[], Vec::as_slice)
     }
-    let scored: Vec<Scored> = input
-        .needs
-        .par_iter()
-        .map(|need| {
-            let (rome, resolutions) = settle_sheets(need, source, config);
-            let resolved = need.rome.is_empty() && !rome.is_empty();
-            let mut query = need.clone();
-            query.rome = rome.iter().map(|(c, _)| *c).collect();
-            let mut found: Vec<(Candidate, bool)> = source
-                .candidates(&query, config.max_candidates_per_need)
-                .into_iter()
-                .map(|c| (c, false))
-                .collect();
-            if !scenario_offers.is_empty() {
-                found.extend(
-                    scenario_source
-                        .candidates(&query, config.max_candidates_per_need)
-                        .into_iter()
-                        .map(|c| (c, true)),
-                );
+
+    /// Number of (need profile, offer) links.
+    pub fn link_count(&self) -> usize {
+        self.links.iter().map(Vec::len).sum()
+    }
+}
+
+/// Matches needs against a compiled training map.
+pub struct Matcher<'a> {
+    referential: &'a Referential,
+    territory: &'a Territory,
+    offers: &'a [Offer],
+    text: &'a dyn TextSource,
+    config: MatchConfig,
+    scoring: Scoring,
+    map: CompiledMap<'a>,
+    places: Places<'a>,
+    supplies: Vec<Supply>,
+    offer_index: HashMap<&'a gapmap_model::OfferId, u32>,
+    bassin_departements: BTreeMap<BassinCode, Departement>,
+}
+
+/// Runs the matcher once: [`Matcher::new`] then [`Matcher::run`].
+pub fn run(input: &MatchInput<'_>, text: &dyn TextSource, config: &MatchConfig) -> MatchOutcome {
+    Matcher::new(input.referential, input.territory, input.offers, text, config).run(input.needs)
+}
+
+/// The distances of one need place to the offers, computed as needed.
+struct ReachCache {
+    /// Per offer: NaN not computed, -1 far, -2 unknown, else km.
+    km: Vec<f32>,
+}
+
+impl ReachCache {
+    const FAR: f32 = -1.0;
+    const UNKNOWN: f32 = -2.0;
+}
+
+impl<'a> Matcher<'a> {
+    /// Compiles the join over `offers` and computes their supply.
+    pub fn new(
+        referential: &'a Referential,
+        territory: &'a Territory,
+        offers: &'a [Offer],
+        text: &'a dyn TextSource,
+        config: &MatchConfig,
+    ) -> Matcher<'a> {
+        let supplies = offers.par_iter().map(|o| supply_of(o, config)).collect();
+        Matcher {
+            referential,
+            territory,
+            offers,
+            text,
+            config: config.clone(),
+            scoring: Scoring::new(config),
+            map: CompiledMap::new(referential, offers),
+            places: Places::new(territory),
+            supplies,
+            offer_index: offers
+                .iter()
+                .enumerate()
+                .map(|(i, o)| (&o.id, i as u32))
+                .collect(),
+            bassin_departements: bassin_departements(territory),
+        }
+    }
+
+    /// The offers matched against.
+    pub fn offers(&self) -> &'a [Offer] {
+        self.offers
+    }
+
+    /// The configuration in use.
+    pub fn config(&self) -> &MatchConfig {
+        &self.config
+    }
+
+    /// The geography used for distances.
+    pub fn places(&self) -> &Places<'a> {
+        &self.places
+    }
+
+    /// Matches `needs`.
+    pub fn run(&self, needs: &[Need]) -> MatchOutcome {
+        let sheets = self.settle_sheets(needs);
+        let specialties = Interner::of(needs.iter().map(|n| n.specialty.as_str()));
+        let text: Vec<HashMap<u32, f32>> = specialties
+            .values
+            .par_iter()
+            .map(|s| self.text_table(s))
+            .collect();
+        let mut subjects: Interner<Subject> = Interner::default();
+        let mut profiles: Interner<(u32, Option<u8>, NeedLocation, u32)> = Interner::default();
+        let mut need_profile = Vec::with_capacity(needs.len());
+        for (need, (sheets, _)) in needs.iter().zip(&sheets) {
+            let subject = subjects.intern(self.map.subject(sheets, &need.competences));
+            let specialty = specialties.id(need.specialty.as_str());
+            let key = (
+                subject,
+                need.min_level.map(EuropeanLevel::get),
+                need.location.clone(),
+                specialty,
+            );
+            need_profile.push(profiles.intern(key));
+        }
+        let subject_links: Vec<Vec<SubjectLink>> = subjects
+            .values
+            .par_iter()
+            .map(|s| self.map.subject_links(s, &self.scoring))
+            .collect();
+        let (links, untaught) = self.profile_links(&profiles.values, &subject_links, &subjects, &text);
+        let mut results: Vec<NeedResult> = needs
+            .iter()
+            .zip(sheets)
+            .zip(&need_profile)
+            .map(|((need, (sheets, resolutions)), &profile)| {
+                let subject = &subjects.values[profiles.values[profile as usize].0 as usize];
+                self.need_result(need, sheets, resolutions, subject, profile as usize, &untaught)
+            })
+            .collect();
+        let (allocated, flows) = self.allocate(&results, &links);
+        for (need, allocations) in results.iter_mut().zip(flows) {
+            self.settle(need, allocations, &links[need.profile]);
+        }
+        let offer_use = self
+            .supplies
+            .iter()
+            .zip(&allocated)
+            .map(|(s, &a)| OfferUse {
+                graduates: s.graduates,
+                allocated: Volume::from_milli(a),
+                remaining: s.graduates.saturating_sub(Volume::from_milli(a)),
+            })
+            .collect();
+        let competences = self.competence_gaps(&results);
+        MatchOutcome {
+            supplies: self.supplies.clone(),
+            offer_use,
+            needs: results,
+            links,
+            competences,
+            small_count_threshold: self.config.small_count_threshold,
+            count_adjacent: self.config.count_adjacent,
+        }
+    }
+
+    /// Each need's sheets with confidence, and the resolutions asked for when it gave none
+    /// (once per distinct specialty).
+    fn settle_sheets(&self, needs: &[Need]) -> Vec<(Vec<(RomeCode, f64)>, Vec<Resolution>)> {
+        let unresolved = Interner::of(
+            needs
+                .iter()
+                .filter(|n| n.rome.is_empty())
+                .map(|n| n.specialty.as_str()),
+        );
+        let resolved: Vec<Vec<Resolution>> = unresolved
+            .values
+            .par_iter()
+            .map(|s| self.text.resolve(s, self.config.max_resolutions))
+            .collect();
+        needs
+            .iter()
+            .map(|need| {
+                if !need.rome.is_empty() {
+                    return (need.rome.iter().map(|&c| (c, 1.0)).collect(), Vec::new());
+                }
+                let resolutions = resolved[unresolved.id(need.specialty.as_str()) as usize].clone();
+                let mut rome: Vec<(RomeCode, f64)> = Vec::new();
+                for r in resolutions
+                    .iter()
+                    .filter(|r| r.confidence >= self.config.min_resolution_confidence)
+                {
+                    if !rome.iter().any(|(c, _)| *c == r.rome) {
+                        rome.push((r.rome, r.confidence));
+                    }
+                }
+                (rome, resolutions)
+            })
+            .collect()
+    }
+
+    /// Text relevance of every offer to a specialty, by offer index. Scenario offers, which an
+    /// index built before the scenario cannot know, are scored from their label.
+    fn text_table(&self, specialty: &str) -> HashMap<u32, f32> {
+        let mut table: HashMap<u32, f32> = self
+            .text
+            .text_relevance(specialty)
+            .into_iter()
+            .filter_map(|hit| {
+                let i = *self.offer_index.get(&hit.offer)?;
+                Some((i, hit.relevance as f32))
+            })
+            .collect();
+        for (i, offer) in self.offers.iter().enumerate() {
+            if offer.source == OfferSource::Scenario {
+                let r = self.text.label_relevance(specialty, &offer.label);
+                if r > 0.0 {
+                    table.insert(i as u32, r as f32);
+                }
             }
-            let profile = scorer.need_profile(need, rome);
-            let mut unknown = 0;
-            let mut seen = std::collections::HashSet::new();
-            let mut candidates = Vec::new();
-            for (candidate, from_scenario) in found {
-                let Some(&i) = offer_index.get(&candidate.offer) else {
-                    unknown += 1;
-                    continue;
+        }
+        table
+    }
+
+    /// The links of every profile, and the demanded competences no link teaches.
+    fn profile_links(
+        &self,
+        profiles: &[(u32, Option<u8>, NeedLocation, u32)],
+        subject_links: &[Vec<SubjectLink>],
+        subjects: &Interner<Subject>,
+        text: &[HashMap<u32, f32>],
+    ) -> (Vec<Vec<Link>>, Vec<Vec<OgrCode>>) {
+        let mut by_place: BTreeMap<&NeedLocation, Vec<usize>> = BTreeMap::new();
+        for (p, key) in profiles.iter().enumerate() {
+            by_place.entry(&key.2).or_default().push(p);
+        }
+        let groups: Vec<(&NeedLocation, Vec<usize>)> = by_place.into_iter().collect();
+        let solved: Vec<Vec<(usize, Vec<Link>, Vec<OgrCode>)>> = groups
+            .par_iter()
+            .map(|(place, members)| {
+                let mut cache = ReachCache {
+                    km: vec![f32::NAN; self.offers.len()],
                 };
-                if !seen.insert(i) {
+                members
+                    .iter()
+                    .map(|&p| {
+                        let (subject, level, _, specialty) = &profiles[p];
+                        let links = self.links_of(
+                            place,
+                            &subject_links[*subject as usize],
+                            level.and_then(EuropeanLevel::new),
+                            &text[*specialty as usize],
+                            &mut cache,
+                        );
+                        let untaught = self.untaught(&subjects.values[*subject as usize], &links);
+                        (p, links, untaught)
+                    })
+                    .collect()
+            })
+            .collect();
+        let mut links = vec![Vec::new(); profiles.len()];
+        let mut untaught = vec![Vec::new(); profiles.len()];
+        for (p, l, u) in solved.into_iter().flatten() {
+            links[p] = l;
+            untaught[p] = u;
+        }
+        (links, untaught)
+    }
+
+    /// The links of one profile: every offer of a linked code set within reach.
+    fn links_of(
+        &self,
+        place: &NeedLocation,
+        subject_links: &[SubjectLink],
+        level: Option<EuropeanLevel>,
+        text: &HashMap<u32, f32>,
+        cache: &mut ReachCache,
+    ) -> Vec<Link> {
+        let mut links = Vec::new();
+        for sl in subject_links {
+            for &o in self.map.offers_of(sl.codeset) {
+                let km = self.reach(place, o, cache);
+                if km == ReachCache::FAR {
                     continue;
                 }
-                let offer = &input.offers[i];
-                let score = scorer.score(
-                    need,
-                    &profile,
-                    offer,
-                    &offer_competences[i],
-                    candidate.text_relevance,
-                );
-                candidates.push(ScoredCandidate {
-                    offer: offer.id.clone(),
-                    offer_index: i,
-                    label: offer.label.clone(),
-                    above_threshold: score.total >= threshold,
+                let offer = &self.offers[o as usize];
+                let level_factor = self.scoring.level_factor(level, offer.level);
+                if level_factor <= 0.0 {
+                    continue;
+                }
+                let mut facts = sl.facts;
+                facts.text = text.get(&o).copied().map_or(0.0, f64::from);
+                let subject = self.scoring.subject(&facts);
+                let Some(kind) = self.scoring.link(&facts, subject) else {
+                    continue;
+                };
+                let distance = (km >= 0.0).then_some(f64::from(km));
+                let score =
+                    Scoring::total(subject, level_factor, self.scoring.distance_factor(distance));
+                links.push(Link {
+                    offer: o,
                     score,
-                    matched_terms: candidate.matched_terms,
-                    capacity: supplies[i].capacity,
-                    from_scenario,
-                });
-            }
-            candidates.sort_by(|a, b| {
-                b.score
-                    .total
-                    .cmp(&a.score.total)
-                    .then_with(|| a.offer.cmp(&b.offer))
-            });
-            let untaught_competences = profile
-                .competences
-                .iter()
-                .map(|(c, _)| *c)
-                .filter(|c| {
-                    !candidates
-                        .iter()
-                        .any(|k| offer_competences[k.offer_index].binary_search(c).is_ok())
-                })
-                .collect();
-            let volume_milli = need.volume.known().map(Volume::milli);
-            let result = NeedResult {
-                id: need.id.clone(),
-                buyer: need.buyer.clone(),
-                specialty: need.specialty.clone(),
-                volume: need.volume,
-                rome: profile.rome.iter().map(|(c, _)| *c).collect(),
-                resolved,
-                resolutions,
-                level: need.min_level,
-                departement: departement_of(&need.location, input.territory, &bassin_departements),
-                bassin: bassin_of(&need.location, input.territory),
-                tags: need.tags.clone(),
-                competences: profile.competences.clone(),
-                untaught_competences,
-                candidates,
-                allocations: Vec::new(),
-                covered: Volume::ZERO,
-                gap: Volume::ZERO,
-                status: NeedStatus::Covered,
-                small: volume_milli.is_some_and(|v| v < small_milli),
-            };
-            Scored { result, unknown }
-        })
-        .collect();
-    let unknown_candidates = scored.iter().map(|s| s.unknown).sum();
-    let mut needs: Vec<NeedResult> = scored.into_iter().map(|s| s.result).collect();
-
-    let mut problem = AllocationProblem {
-        supplies: supplies.iter().map(|s| s.graduates.milli()).collect(),
-        volumes: needs.iter().map(|n| n.known_volume().milli()).collect(),
-        classes: needs.iter().map(|n| BuyerClass::of(&n.buyer)).collect(),
-        edges: Vec::new(),
-    };
-    for (j, need) in needs.iter().enumerate() {
-        if problem.volumes[j] == 0 {
-            continue;
-        }
-        for c in need.candidates.iter().filter(|c| c.above_threshold) {
-            if problem.supplies[c.offer_index] > 0 {
-                problem.edges.push(AllocationEdge {
-                    offer: c.offer_index,
-                    need: j,
-                    score: c.score.total,
+                    kind,
                 });
             }
         }
-    }
-    let flows = allocate(&problem, &config.buyer_policy);
-
-    let mut allocated = vec![0u64; input.offers.len()];
-    for (e, &f) in problem.edges.iter().zip(&flows) {
-        if f == 0 {
-            continue;
-        }
-        allocated[e.offer] += f;
-        let need = &mut needs[e.need];
-        let volume = problem.volumes[e.need];
-        need.allocations.push(Allocation {
-            offer: input.offers[e.offer].id.clone(),
-            offer_index: e.offer,
-            volume: Volume::from_milli(f),
-            share: f as f64 / volume.max(1) as f64,
-            score: e.score,
+        links.sort_by(|a, b| {
+            a.kind
+                .cmp(&b.kind)
+                .then(b.score.cmp(&a.score))
+                .then(a.offer.cmp(&b.offer))
         });
+        links
     }
-    for need in &mut needs {
-        need.allocations
-            .sort_by(|a, b| b.volume.cmp(&a.volume).then_with(|| a.offer.cmp(&b.offer)));
-        need.covered = need.allocations.iter().map(|a| a.volume).sum();
-        need.gap = need.known_volume().saturating_sub(need.covered);
-        need.status = status_of(need, &problem.supplies);
-    }
-    let offer_use = supplies
-        .iter()
-        .zip(&allocated)
-        .map(|(s, &a)| OfferUse {
-            graduates: s.graduates,
-            allocated: Volume::from_milli(a),
-            remaining: s.graduates.saturating_sub(Volume::from_milli(a)),
-        })
-        .collect();
-    let competences = competence_gaps(input, &needs, &supplies, &offer_competences);
-    MatchOutcome {
-        supplies,
-        offer_use,
-        needs,
-        competences,
-        unknown_candidates,
-        small_count_threshold: config.small_count_threshold,
-    }
-}
 
-/// The need's sheets with their confidence, and the resolutions asked for when it gave none.
-fn settle_sheets(
-    need: &Need,
-    source: &dyn CandidateSource,
-    config: &MatchConfig,
-) -> (Vec<(RomeCode, f64)>, Vec<Resolution>) {
-    if !need.rome.is_empty() {
-        return (need.rome.iter().map(|&c| (c, 1.0)).collect(), Vec::new());
+    /// Distance from the place to an offer (km), [`ReachCache::FAR`] or [`ReachCache::UNKNOWN`].
+    fn reach(&self, place: &NeedLocation, offer: u32, cache: &mut ReachCache) -> f32 {
+        let slot = &mut cache.km[offer as usize];
+        if slot.is_nan() {
+            let location = &self.offers[offer as usize].location;
+            let radius = self.config.commute_radius_km;
+            *slot = match self.places.reach(place, location, self.config.reach_km, radius) {
+                Reach::Within(d) => d as f32,
+                Reach::Far => ReachCache::FAR,
+                Reach::Unknown => ReachCache::UNKNOWN,
+            };
+        }
+        *slot
     }
-    let resolutions = source.resolve(&need.specialty, config.max_resolutions);
-    let mut rome: Vec<(RomeCode, f64)> = Vec::new();
-    for r in resolutions
-        .iter()
-        .filter(|r| r.confidence >= config.min_resolution_confidence)
-    {
-        if !rome.iter().any(|(c, _)| *c == r.rome) {
-            rome.push((r.rome, r.confidence));
+
+    fn untaught(&self, subject: &Subject, links: &[Link]) -> Vec<OgrCode> {
+        let mut sets: Vec<u32> = links
+            .iter()
+            .filter_map(|l| self.map.codeset_of(l.offer as usize))
+            .collect();
+        sets.sort_unstable();
+        sets.dedup();
+        subject
+            .competences
+            .iter()
+            .map(|&(c, _)| c)
+            .filter(|&c| !sets.iter().any(|&s| self.map.teaches(s, c)))
+            .collect()
+    }
+
+    fn need_result(
+        &self,
+        need: &Need,
+        sheets: Vec<(RomeCode, f64)>,
+        resolutions: Vec<Resolution>,
+        subject: &Subject,
+        profile: usize,
+        untaught: &[Vec<OgrCode>],
+    ) -> NeedResult {
+        let published = need.volume.known();
+        let seasonal_excluded = match (self.config.include_seasonal, need.seasonal) {
+            (false, Some(Count::Known(s))) => published.map_or(Volume::ZERO, |v| s.min(v)),
+            _ => Volume::ZERO,
+        };
+        let demand = published.map(|v| v.saturating_sub(seasonal_excluded));
+        let small = self
+            .config
+            .small_count_threshold
+            .saturating_mul(Volume::SCALE);
+        NeedResult {
+            id: need.id.clone(),
+            buyer: need.buyer.clone(),
+            specialty: need.specialty.clone(),
+            volume: need.volume,
+            seasonal: need.seasonal,
+            difficult: need.difficult,
+            seasonal_excluded,
+            demand,
+            resolved: need.rome.is_empty() && !sheets.is_empty(),
+            sheets,
+            resolutions,
+            level: need.min_level,
+            location: need.location.clone(),
+            departement: departement_of(&need.location, self.territory, &self.bassin_departements),
+            bassin: bassin_of(&need.location, self.territory),
+            tags: need.tags.clone(),
+            competences: subject.competences.clone(),
+            untaught_competences: untaught[profile].clone(),
+            profile,
+            allocations: Vec::new(),
+            covered_direct: Volume::ZERO,
+            covered_adjacent: Volume::ZERO,
+            covered: Volume::ZERO,
+            gap: Volume::ZERO,
+            status: NeedStatus::Covered,
+            small: demand.is_some_and(|v| v.milli() < small),
         }
     }
-    (rome, resolutions)
+
+    /// The allocation: graduates allocated per offer, and the allocations of each need.
+    fn allocate(&self, needs: &[NeedResult], links: &[Vec<Link>]) -> (Vec<u64>, Vec<Vec<Allocation>>) {
+        let mut problem = AllocationProblem {
+            supplies: self.supplies.iter().map(|s| s.graduates.milli()).collect(),
+            volumes: needs.iter().map(|n| n.known_volume().milli()).collect(),
+            classes: needs.iter().map(|n| BuyerClass::of(&n.buyer)).collect(),
+            edges: Vec::new(),
+        };
+        for (j, need) in needs.iter().enumerate() {
+            if problem.volumes[j] == 0 {
+                continue;
+            }
+            for l in &links[need.profile] {
+                if problem.supplies[l.offer as usize] > 0 {
+                    problem.edges.push(AllocationEdge {
+                        offer: l.offer as usize,
+                        need: j,
+                        score: l.score,
+                        kind: l.kind,
+                    });
+                }
+            }
+        }
+        let flows = allocate(&problem, &self.config.buyer_policy);
+        let mut allocated = vec![0u64; self.offers.len()];
+        let mut per_need = vec![Vec::new(); needs.len()];
+        for (e, &f) in problem.edges.iter().zip(&flows) {
+            if f == 0 {
+                continue;
+            }
+            allocated[e.offer] += f;
+            per_need[e.need].push(Allocation {
+                offer_index: e.offer,
+                volume: Volume::from_milli(f),
+                kind: e.kind,
+                score: e.score,
+            });
+        }
+        (allocated, per_need)
+    }
+
+    fn settle(&self, need: &mut NeedResult, mut allocations: Vec<Allocation>, links: &[Link]) {
+        allocations.sort_by(|a, b| {
+            a.kind
+                .cmp(&b.kind)
+                .then(b.volume.cmp(&a.volume))
+                .then(a.offer_index.cmp(&b.offer_index))
+        });
+        let sum = |kind| {
+            allocations
+                .iter()
+                .filter(|a| a.kind == kind)
+                .map(|a| a.volume)
+                .sum::<Volume>()
+        };
+        need.covered_direct = sum(LinkKind::Direct);
+        need.covered_adjacent = sum(LinkKind::Adjacent);
+        need.covered = if self.config.count_adjacent {
+            need.covered_direct + need.covered_adjacent
+        } else {
+            need.covered_direct
+        };
+        need.gap = need.known_volume().saturating_sub(need.covered);
+        need.allocations = allocations;
+        need.status = self.status_of(need, links);
+    }
+
+    fn status_of(&self, need: &NeedResult, links: &[Link]) -> NeedStatus {
+        if need.demand.is_none() {
+            return NeedStatus::Masked;
+        }
+        if need.known_volume().is_zero() {
+            return NeedStatus::NoVolume;
+        }
+        if need.gap.is_zero() {
+            return NeedStatus::Covered;
+        }
+        if links.is_empty() {
+            return NeedStatus::NoCandidate;
+        }
+        let counted: Vec<&Link> = links
+            .iter()
+            .filter(|l| self.config.count_adjacent || l.kind == LinkKind::Direct)
+            .collect();
+        if counted.is_empty() {
+            return NeedStatus::AdjacentOnly;
+        }
+        if counted
+            .iter()
+            .all(|l| self.supplies[l.offer as usize].capacity != CapacityStatus::Known)
+        {
+            return NeedStatus::CapacityUnknown;
+        }
+        NeedStatus::SupplyExhausted
+    }
+
+    fn competence_gaps(&self, needs: &[NeedResult]) -> Vec<CompetenceGap> {
+        let mut rows: BTreeMap<OgrCode, CompetenceGap> = BTreeMap::new();
+        for need in needs.iter().filter(|n| n.demand.is_some()) {
+            for &(c, _) in &need.competences {
+                let row = rows.entry(c).or_insert_with(|| CompetenceGap {
+                    competence: c,
+                    label: self.referential.competences.get(&c).map(|k| k.label.clone()),
+                    needs: 0,
+                    demand: Volume::ZERO,
+                    graduates: Volume::ZERO,
+                    untaught_demand: Volume::ZERO,
+                });
+                row.needs += 1;
+                row.demand += need.known_volume();
+                if need.untaught_competences.binary_search(&c).is_ok() {
+                    row.untaught_demand += need.known_volume();
+                }
+            }
+        }
+        let mut per_set: BTreeMap<u32, Volume> = BTreeMap::new();
+        for (i, s) in self.supplies.iter().enumerate() {
+            if let Some(set) = self.map.codeset_of(i) {
+                *per_set.entry(set).or_default() += s.graduates;
+            }
+        }
+        for row in rows.values_mut() {
+            row.graduates = per_set
+                .iter()
+                .filter(|&(&set, _)| self.map.teaches(set, row.competence))
+                .map(|(_, &v)| v)
+                .sum();
+        }
+        rows.into_values().collect()
+    }
+
+    /// Why a need is (un)covered: every link with its full score breakdown (rebuilt now), the
+    /// allocation, and the state of each linked offer's supply.
+    pub fn explain<'o>(&self, outcome: &'o MatchOutcome, id: &NeedId) -> Option<Explanation<'o>> {
+        let need = outcome.needs.iter().find(|n| &n.id == id)?;
+        let subject = self.map.subject(&need.sheets, &explicit_competences(need));
+        let table = self.text_table(&need.specialty);
+        let candidates = outcome
+            .links_of(need)
+            .iter()
+            .filter_map(|link| {
+                let i = link.offer as usize;
+                let offer = &self.offers[i];
+                let mut facts = self.map.facts(&subject, self.map.codeset_of(i)?);
+                facts.text = table.get(&link.offer).copied().map_or(0.0, f64::from);
+                let distance = self.places.distance_km(&need.location, &offer.location);
+                Some(CandidateExplanation {
+                    offer_index: i,
+                    link: *link,
+                    score: self.scoring.details(&facts, need.level, offer.level, distance),
+                    matched_terms: self.text.matched_terms(&need.specialty, &offer.id),
+                    supply: outcome.supplies[i].clone(),
+                    to_this_need: need
+                        .allocations
+                        .iter()
+                        .filter(|a| a.offer_index == i)
+                        .map(|a| a.volume)
+                        .sum(),
+                    offer_allocated: outcome.offer_use[i].allocated,
+                    offer_remaining: outcome.offer_use[i].remaining,
+                })
+            })
+            .collect();
+        Some(Explanation { need, candidates })
+    }
 }
 
-fn status_of(need: &NeedResult, supplies: &[u64]) -> NeedStatus {
-    if need.volume == Count::Masked {
-        return NeedStatus::Masked;
+/// The need's explicit competences when it gave them (weights 1), else none (its sheets' are
+/// derived again).
+fn explicit_competences(need: &NeedResult) -> Vec<OgrCode> {
+    if need.competences.iter().all(|&(_, w)| w == 1) && need.sheets.is_empty() {
+        need.competences.iter().map(|&(c, _)| c).collect()
+    } else {
+        Vec::new()
     }
-    if need.known_volume().is_zero() {
-        return NeedStatus::NoVolume;
+}
+
+/// The explanation of one need, for the front ends to print.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Explanation<'a> {
+    /// The need's result: demand, sheets and resolutions, allocation, gap and status.
+    pub need: &'a NeedResult,
+    /// Each linked offer with its score breakdown, supply and where that supply went; in link
+    /// order (direct first, best score first).
+    pub candidates: Vec<CandidateExplanation>,
+}
+
+/// One linked offer of an [`Explanation`].
+#[derive(Clone, Debug, PartialEq)]
+pub struct CandidateExplanation {
+    /// Index of the offer.
+    pub offer_index: usize,
+    /// The link as the allocation saw it.
+    pub link: Link,
+    /// The score with its breakdown.
+    pub score: Score,
+    /// Words of the specialty the offer's labels match.
+    pub matched_terms: Vec<String>,
+    /// The offer's supply and its factors.
+    pub supply: Supply,
+    /// Graduates allocated to this need.
+    pub to_this_need: Volume,
+    /// Graduates of the offer allocated to all needs.
+    pub offer_allocated: Volume,
+    /// Graduates of the offer left over.
+    pub offer_remaining: Volume,
+}
+
+/// Distinct values with dense ids in order of first appearance.
+struct Interner<T> {
+    values: Vec<T>,
+    ids: HashMap<T, u32>,
+}
+
+impl<T> Default for Interner<T> {
+    fn default() -> Self {
+        Interner {
+            values: Vec::new(),
+            ids: HashMap::new(),
+        }
     }
-    if need.gap.is_zero() {
-        return NeedStatus::Covered;
+}
+
+impl<T: std::hash::Hash + Eq + Clone> Interner<T> {
+    fn intern(&mut self, value: T) -> u32 {
+        if let Some(&id) = self.ids.get(&value) {
+            return id;
+        }
+        let id = self.values.len() as u32;
+        self.values.push(value.clone());
+        self.ids.insert(value, id);
+        id
     }
-    if need.candidates.is_empty() {
-        return NeedStatus::NoCandidate;
+}
+
+impl<'s> Interner<&'s str> {
+    fn of(values: impl Iterator<Item = &'s str>) -> Interner<&'s str> {
+        let mut interner = Interner::default();
+        for v in values {
+            interner.intern(v);
+        }
+        interner
     }
-    let over: Vec<&ScoredCandidate> = need
-        .candidates
-        .iter()
-        .filter(|c| c.above_threshold)
-        .collect();
-    if over.is_empty() {
-        let best = need
-            .candidates
-            .iter()
-            .map(|c| c.score.total)
-            .max()
-            .unwrap_or_default();
-        return NeedStatus::BelowThreshold(best);
+
+    fn id(&self, value: &str) -> u32 {
+        self.ids.get(value).copied().unwrap_or(0)
     }
-    if over.iter().all(|c| supplies[c.offer_index] == 0) {
-        return NeedStatus::CapacityUnknown;
-    }
-    NeedStatus::SupplyExhausted
 }
 
 /// The département holding most of each employment area's communes (ties: the smallest code).
@@ -518,40 +893,3 @@ fn bassin_of(location: &NeedLocation, territory: &Territory) -> Option<BassinCod
     }
 }
 
-fn competence_gaps(
-    input: &MatchInput<'_>,
-    needs: &[NeedResult],
-    supplies: &[Supply],
-    offer_competences: &[Vec<OgrCode>],
-) -> Vec<CompetenceGap> {
-    let mut rows: BTreeMap<OgrCode, CompetenceGap> = BTreeMap::new();
-    for need in needs.iter().filter(|n| n.volume.known().is_some()) {
-        for &(c, _) in &need.competences {
-            let row = rows.entry(c).or_insert_with(|| CompetenceGap {
-                competence: c,
-                label: input
-                    .referential
-                    .competences
-                    .get(&c)
-                    .map(|k| k.label.clone()),
-                needs: 0,
-                demand: Volume::ZERO,
-                graduates: Volume::ZERO,
-                untaught_demand: Volume::ZERO,
-            });
-            row.needs += 1;
-            row.demand += need.known_volume();
-            if need.untaught_competences.binary_search(&c).is_ok() {
-                row.untaught_demand += need.known_volume();
-            }
-        }
-    }
-    for (supply, taught) in supplies.iter().zip(offer_competences) {
-        for c in taught {
-            if let Some(row) = rows.get_mut(c) {
-                row.graduates += supply.graduates;
-            }
-        }
-    }
-    rows.into_values().collect()
-}

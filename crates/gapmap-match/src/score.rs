@@ -1,33 +1,32 @@
-//! Explainable scores of (need, offer) pairs.
+//! Explainable scores of (need, offer) pairs: what the offer teaches decides whether it can
+//! supply the need at all; level and distance only modulate.
 //!
-//! A [`Score`] is the exact sum of five [`Component`]s, each `weight x sub-score` where the weights
-//! are the configured [`ScoreWeights`](crate::ScoreWeights) divided by their sum. Scores are kept in
-//! integer millionths ([`Points`]) so that the parts add up exactly and the allocation can use them
-//! as integer costs.
+//! **Subject relevance** is the weighted sum of three parts, each in [0, 1] (weights from
+//! [`ScoreWeights`](crate::ScoreWeights), normalised to sum to 1):
+//! - **occupation**: best link between a ROME sheet of the need and one of the offer's: same sheet
+//!   `1.0`, same parent sheet `0.8`, same professional domain (or an offer code naming the need's
+//!   whole domain, like `H2100`) `0.5`, none `0`; multiplied by the resolution confidence when the
+//!   need's sheets were resolved from its text;
+//! - **competences**: the weighted share of the need's competences that the offer's sheets (and
+//!   their child sheets) teach: the need's explicit OGR codes (weight 1 each), else its sheets'
+//!   competences (core 2, others 1);
+//! - **text**: how much of the need's specialty text the offer's labels match, comparable across
+//!   needs (see [`TextSource`](crate::TextSource)).
 //!
-//! Sub-scores, each in [0, 1]:
-//! - **occupation**: best link between a ROME sheet of the need and one of the offer:
-//!   same sheet `1.0`, same parent sheet `0.8`, same professional domain (or an offer code that names
-//!   the need's whole domain, like `H2100`) `0.5`, none `0.0`; multiplied by the resolution confidence
-//!   when the need's sheets were resolved from its text.
-//! - **competences**: the weighted share of the need's competences the offer's sheets cover. The
-//!   need's competences are its explicit OGR codes (weight 1 each), else those of its sheets (core
-//!   competences weight 2, others 1). The offer covers the competences of its sheets and of their
-//!   child sheets. `0.5` when the need has no known competence.
-//! - **text**: the candidate's text relevance.
-//! - **level**: see [`LevelFitValues`](crate::LevelFitValues).
-//! - **distance**: `1` within the commute radius, `exp(-(d - radius) / decay)` beyond; the need's
-//!   place is its commune's point, or for an area (employment area, département, region) 0 km when
-//!   the offer lies in it and otherwise the nearest commune point of the area.
+//! **Gates** ([`LinkKind`]): a pair is a link only if the offer shares a ROME domain with the
+//! need or teaches at least [`adjacent_competence_share`](crate::MatchConfig) of its
+//! competences, and its subject relevance reaches
+//! [`min_subject_score`](crate::MatchConfig::min_subject_score). The link is **direct** when
+//! the offer leads to the same sheet or parent sheet, or teaches at least
+//! [`direct_competence_share`](crate::MatchConfig::direct_competence_share) of the need's
+//! competences; otherwise **adjacent** (graduates who would need retraining).
+//!
+//! **Score** = subject x level factor x distance factor, in integer millionths ([`Points`]).
+//! Level and distance factors are in [0, 1]: they rank links, they never create one.
 
-use std::collections::{BTreeMap, HashMap};
 use std::fmt;
-use std::sync::Mutex;
 
-use gapmap_model::{
-    BassinCode, Departement, GeoPoint, Need, NeedLocation, Offer, OgrCode, Referential, RegionCode,
-    RomeCode, Territory,
-};
+use gapmap_model::{EuropeanLevel, Referential, RomeCode};
 
 use crate::config::MatchConfig;
 
@@ -66,60 +65,6 @@ impl fmt::Debug for Points {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "Points({self})")
     }
-}
-
-/// Which part of the score a component is.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum ComponentKind {
-    /// Occupational link through ROME codes.
-    Occupation,
-    /// Competence coverage.
-    Competences,
-    /// Text relevance.
-    Text,
-    /// Level fit.
-    Level,
-    /// Distance.
-    Distance,
-}
-
-impl ComponentKind {
-    /// Short machine key.
-    pub fn key(self) -> &'static str {
-        match self {
-            ComponentKind::Occupation => "occupation",
-            ComponentKind::Competences => "competences",
-            ComponentKind::Text => "text",
-            ComponentKind::Level => "level",
-            ComponentKind::Distance => "distance",
-        }
-    }
-}
-
-/// One named part of a score.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Component {
-    /// Which part.
-    pub kind: ComponentKind,
-    /// Normalised weight in [0, 1] (the weights sum to 1).
-    pub weight: f64,
-    /// Sub-score in [0, 1].
-    pub sub_score: f64,
-    /// `weight x sub_score`, rounded down to millionths; the components' points sum to the score.
-    pub points: Points,
-    /// Why, in a few words (`same parent sheet H2903`, `12.4 km`, `level 4 for 5`).
-    pub note: String,
-}
-
-/// The score of a (need, offer) pair with its breakdown.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Score {
-    /// Total, the exact sum of the components' points.
-    pub total: Points,
-    /// The parts, in [`ComponentKind`] order.
-    pub components: Vec<Component>,
-    /// Distance in km between the offer and the need's place, when both are located.
-    pub distance_km: Option<f64>,
 }
 
 /// How a need's ROME sheet relates to an offer's.
@@ -195,6 +140,16 @@ impl CodeKey {
         }
     }
 
+    /// The code.
+    pub(crate) fn code(&self) -> RomeCode {
+        self.code
+    }
+
+    /// The professional domain (`H29`).
+    pub(crate) fn domain(&self) -> [u8; 3] {
+        self.domain
+    }
+
     /// Same rule as [`OccupationLink::between`].
     pub(crate) fn link(&self, offer: &CodeKey) -> OccupationLink {
         if self.code == offer.code {
@@ -209,378 +164,347 @@ impl CodeKey {
     }
 }
 
-/// What the scorer knows about a need once its sheets are settled.
+/// Whether an offer's graduates supply a need directly or after retraining.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum LinkKind {
+    /// Same sheet or parent sheet, or most of the need's competences: graduates of a training
+    /// that teaches the job.
+    Direct,
+    /// Same domain or part of the competences: graduates who would need retraining.
+    Adjacent,
+}
+
+impl LinkKind {
+    /// Machine key (`direct`, `adjacent`).
+    pub fn key(self) -> &'static str {
+        match self {
+            LinkKind::Direct => "direct",
+            LinkKind::Adjacent => "adjacent",
+        }
+    }
+}
+
+/// Which part of the subject relevance a component is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum ComponentKind {
+    /// Occupational link through ROME codes.
+    Occupation,
+    /// Competence coverage.
+    Competences,
+    /// Text relevance.
+    Text,
+}
+
+impl ComponentKind {
+    /// Short machine key.
+    pub fn key(self) -> &'static str {
+        match self {
+            ComponentKind::Occupation => "occupation",
+            ComponentKind::Competences => "competences",
+            ComponentKind::Text => "text",
+        }
+    }
+}
+
+/// One named part of the subject relevance.
 #[derive(Clone, Debug, PartialEq)]
-pub struct NeedProfile {
-    /// ROME sheets used for matching with the confidence in each: 1 when given, the resolution's
-    /// confidence when resolved from the specialty text.
-    pub rome: Vec<(RomeCode, f64)>,
-    /// Competences demanded with their weight (2 = core, 1 = other or explicit), sorted by code.
-    pub competences: Vec<(OgrCode, u32)>,
+pub struct Component {
+    /// Which part.
+    pub kind: ComponentKind,
+    /// Normalised weight in [0, 1] (the weights sum to 1).
+    pub weight: f64,
+    /// Sub-score in [0, 1].
+    pub sub_score: f64,
+    /// `weight x sub_score`, rounded down to millionths; the components' points sum to the
+    /// subject relevance.
+    pub points: Points,
+    /// Why, in a few words (`same parent sheet I1310~I1304`, `12/40 competences`).
+    pub note: String,
 }
 
-/// Scores pairs; holds the lookups built once from the referential and the territory.
-pub struct Scorer<'a> {
-    referential: &'a Referential,
-    config: &'a MatchConfig,
-    weights: [f64; 5],
-    children: BTreeMap<RomeCode, Vec<RomeCode>>,
-    sheet_competences: BTreeMap<RomeCode, Vec<(OgrCode, bool)>>,
-    places: Places<'a>,
+/// Which factor modulates the subject relevance.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum FactorKind {
+    /// Level fit.
+    Level,
+    /// Distance.
+    Distance,
 }
 
-impl<'a> Scorer<'a> {
-    /// Builds the lookups.
-    pub fn new(
-        referential: &'a Referential,
-        territory: &'a Territory,
-        config: &'a MatchConfig,
-    ) -> Scorer<'a> {
+impl FactorKind {
+    /// Short machine key.
+    pub fn key(self) -> &'static str {
+        match self {
+            FactorKind::Level => "level",
+            FactorKind::Distance => "distance",
+        }
+    }
+}
+
+/// A factor in [0, 1] that multiplies the subject relevance.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Factor {
+    /// Which factor.
+    pub kind: FactorKind,
+    /// Value in [0, 1].
+    pub value: f64,
+    /// Why (`level 5 for 4`, `42.0 km`).
+    pub note: String,
+}
+
+/// The score of a (need, offer) pair with its breakdown.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Score {
+    /// `subject x level x distance`, rounded down to millionths.
+    pub total: Points,
+    /// Subject relevance: the exact sum of the components' points.
+    pub subject: Points,
+    /// The parts of the subject relevance, in [`ComponentKind`] order.
+    pub components: Vec<Component>,
+    /// Level and distance factors.
+    pub factors: Vec<Factor>,
+    /// The link, or `None` when the pair fails a gate.
+    pub kind: Option<LinkKind>,
+    /// Why the pair is no link, when it is not.
+    pub rejected: Option<String>,
+    /// Distance in km between the offer and the need's place, when both are located.
+    pub distance_km: Option<f64>,
+}
+
+/// What the matcher knows of a (need, offer) pair before scoring, all in plain numbers.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct SubjectFacts {
+    /// Best occupational link.
+    pub link: OccupationLink,
+    /// Confidence of the need's sheet in that link (1 when given, the resolution's otherwise).
+    pub confidence: f64,
+    /// The pair of sheets (need, offer) of the best link.
+    pub pair: Option<(RomeCode, RomeCode)>,
+    /// Weighted competences of the need that the offer teaches.
+    pub covered_weight: u32,
+    /// Weighted competences of the need.
+    pub total_weight: u32,
+    /// Competences taught, counted once each.
+    pub covered_count: u32,
+    /// Competences of the need, counted once each.
+    pub total_count: u32,
+    /// Text relevance in [0, 1].
+    pub text: f64,
+}
+
+impl SubjectFacts {
+    /// Weighted share of the need's competences the offer teaches (0 when the need has none).
+    pub fn competence_share(&self) -> f64 {
+        if self.total_weight == 0 {
+            0.0
+        } else {
+            f64::from(self.covered_weight) / f64::from(self.total_weight)
+        }
+    }
+}
+
+/// The scoring rules with the configuration's weights, normalised once.
+#[derive(Clone, Debug)]
+pub struct Scoring {
+    weights: [f64; 3],
+    config: MatchConfig,
+}
+
+impl Scoring {
+    /// Normalises the weights of `config` (all zero or invalid falls back to the defaults).
+    pub fn new(config: &MatchConfig) -> Scoring {
         let w = &config.weights;
-        let raw = [w.occupation, w.competences, w.text, w.level, w.distance]
+        let raw = [w.occupation, w.competences, w.text]
             .map(|x| if x.is_finite() { x.max(0.0) } else { 0.0 });
         let sum: f64 = raw.iter().sum();
         let weights = if sum > 0.0 {
             raw.map(|x| x / sum)
         } else {
             let d = crate::config::ScoreWeights::default();
-            let raw = [d.occupation, d.competences, d.text, d.level, d.distance];
+            let raw = [d.occupation, d.competences, d.text];
             let sum: f64 = raw.iter().sum();
             raw.map(|x| x / sum)
         };
-        let mut children: BTreeMap<RomeCode, Vec<RomeCode>> = BTreeMap::new();
-        for m in referential.metiers.values() {
-            if m.parent != m.code {
-                children.entry(m.parent).or_default().push(m.code);
-            }
-        }
-        let mut sheet_competences: BTreeMap<RomeCode, Vec<(OgrCode, bool)>> = BTreeMap::new();
-        for link in &referential.metier_competences {
-            sheet_competences
-                .entry(link.rome)
-                .or_default()
-                .push((link.competence, link.core));
-        }
-        Scorer {
-            referential,
-            config,
+        Scoring {
             weights,
-            children,
-            sheet_competences,
-            places: Places::new(territory),
+            config: config.clone(),
         }
     }
 
-    /// The competences of a sheet, falling back to its child sheets' when it has none of its own.
-    fn competences_of_sheet(&self, rome: RomeCode) -> Vec<(OgrCode, bool)> {
-        if let Some(own) = self.sheet_competences.get(&rome) {
-            return own.clone();
-        }
-        let mut all = Vec::new();
-        for child in self.children.get(&rome).into_iter().flatten() {
-            all.extend(
-                self.sheet_competences
-                    .get(child)
-                    .into_iter()
-                    .flatten()
-                    .copied(),
-            );
-        }
-        all
+    /// The competence share that makes an offer without shared domain an adjacent candidate.
+    pub fn adjacent_competence_share(&self) -> f64 {
+        self.config.adjacent_competence_share
     }
 
-    /// The competences an offer teaches: those of its sheets and their child sheets, sorted.
-    pub fn offer_competences(&self, offer: &Offer) -> Vec<OgrCode> {
-        let mut all = Vec::new();
-        for &code in &offer.rome {
-            if code.is_domain_level() {
-                continue;
+    /// Whether the pair passes the link gates before text is known, and of which kind.
+    pub fn gate(&self, facts: &SubjectFacts) -> Option<LinkKind> {
+        let share = facts.competence_share();
+        match facts.link {
+            OccupationLink::SameSheet | OccupationLink::SameParent => Some(LinkKind::Direct),
+            _ if facts.total_weight > 0 && share >= self.config.direct_competence_share => {
+                Some(LinkKind::Direct)
             }
-            let sheets = std::iter::once(code)
-                .chain(self.children.get(&code).into_iter().flatten().copied());
-            for sheet in sheets {
-                all.extend(
-                    self.sheet_competences
-                        .get(&sheet)
-                        .into_iter()
-                        .flatten()
-                        .map(|(c, _)| *c),
-                );
+            OccupationLink::SameDomain => Some(LinkKind::Adjacent),
+            OccupationLink::Unrelated
+                if facts.total_weight > 0 && share >= self.config.adjacent_competence_share =>
+            {
+                Some(LinkKind::Adjacent)
             }
-        }
-        all.sort_unstable();
-        all.dedup();
-        all
-    }
-
-    /// The profile of a need whose sheets are `rome`, each with its confidence.
-    pub fn need_profile(&self, need: &Need, rome: Vec<(RomeCode, f64)>) -> NeedProfile {
-        let mut competences: BTreeMap<OgrCode, u32> = BTreeMap::new();
-        if need.competences.is_empty() {
-            for &(sheet, _) in &rome {
-                for (c, core) in self.competences_of_sheet(sheet) {
-                    let w = if core { 2 } else { 1 };
-                    let e = competences.entry(c).or_insert(w);
-                    *e = (*e).max(w);
-                }
-            }
-        } else {
-            for &c in &need.competences {
-                competences.insert(c, 1);
-            }
-        }
-        let rome = rome
-            .into_iter()
-            .map(|(code, c)| {
-                (
-                    code,
-                    if c.is_finite() {
-                        c.clamp(0.0, 1.0)
-                    } else {
-                        0.0
-                    },
-                )
-            })
-            .collect();
-        NeedProfile {
-            rome,
-            competences: competences.into_iter().collect(),
+            OccupationLink::Unrelated => None,
         }
     }
 
-    /// The best occupational link between the need's sheets (with their confidence) and the
-    /// offer's codes: the pair with the highest `link value x confidence`.
-    pub fn occupation_link(
+    /// The parts of the subject relevance, each `weight x sub-score` in millionths.
+    fn parts(&self, facts: &SubjectFacts) -> [Points; 3] {
+        let occupation = facts.link.value() * unit(facts.confidence);
+        let subs = [occupation, facts.competence_share(), unit(facts.text)];
+        let mut parts = [Points::default(); 3];
+        for (k, part) in parts.iter_mut().enumerate() {
+            *part = Points::from_unit(self.weights[k] * unit(subs[k]));
+        }
+        parts
+    }
+
+    /// Subject relevance.
+    pub fn subject(&self, facts: &SubjectFacts) -> Points {
+        Points(self.parts(facts).iter().map(|p| p.0).sum())
+    }
+
+    /// The link kind of a pair with its subject relevance, or `None` when it fails a gate.
+    pub fn link(&self, facts: &SubjectFacts, subject: Points) -> Option<LinkKind> {
+        let kind = self.gate(facts)?;
+        (subject >= Points::from_unit(self.config.min_subject_score)).then_some(kind)
+    }
+
+    /// Level factor of an offer of level `have` for a need asking at least `want`.
+    pub fn level_factor(&self, want: Option<EuropeanLevel>, have: Option<EuropeanLevel>) -> f64 {
+        let fit = &self.config.level_fit;
+        let value = match (want, have) {
+            (Some(want), Some(have)) => match i16::from(have.get()) - i16::from(want.get()) {
+                0 => fit.exact,
+                -1 => fit.one_below,
+                1 => fit.one_above,
+                d if d < 0 => fit.far_below,
+                _ => fit.far_above,
+            },
+            _ => fit.unknown,
+        };
+        unit(value)
+    }
+
+    /// Distance factor: 1 within the commute radius, exponential decay beyond; the configured
+    /// value when the distance is unknown.
+    pub fn distance_factor(&self, km: Option<f64>) -> f64 {
+        let c = &self.config;
+        match km {
+            Some(d) if d <= c.commute_radius_km.max(0.0) => 1.0,
+            Some(d) => {
+                let decay = c.distance_decay_km.max(1e-9);
+                unit((-(d - c.commute_radius_km.max(0.0)) / decay).exp())
+            }
+            None => unit(c.unknown_distance_score),
+        }
+    }
+
+    /// `subject x level x distance` in millionths, rounded down.
+    pub fn total(subject: Points, level: f64, distance: f64) -> Points {
+        Points::from_unit(subject.as_f64() * unit(level) * unit(distance))
+    }
+
+    /// The full breakdown of a pair, for explanations.
+    pub fn details(
         &self,
-        need_rome: &[(RomeCode, f64)],
-        offer_rome: &[RomeCode],
-    ) -> (OccupationLink, f64, Option<(RomeCode, RomeCode)>) {
-        let mut best = (OccupationLink::Unrelated, 1.0, None);
-        let mut best_value = 0.0;
-        for &(a, confidence) in need_rome {
-            for &b in offer_rome {
-                let link = OccupationLink::between(self.referential, a, b);
-                let value = link.value() * confidence;
-                if value > best_value {
-                    best_value = value;
-                    best = (link, confidence, Some((a, b)));
-                }
-            }
-        }
-        best
-    }
-
-    /// Distance in km from the offer to the need's place, if both are located.
-    pub fn distance_km(&self, location: &NeedLocation, offer: &Offer) -> Option<f64> {
-        self.places.distance_km(location, offer)
-    }
-
-    /// Scores a pair. `offer_competences` is [`Scorer::offer_competences`] of the offer.
-    pub fn score(
-        &self,
-        need: &Need,
-        profile: &NeedProfile,
-        offer: &Offer,
-        offer_competences: &[OgrCode],
-        text_relevance: f64,
+        facts: &SubjectFacts,
+        want: Option<EuropeanLevel>,
+        have: Option<EuropeanLevel>,
+        distance_km: Option<f64>,
     ) -> Score {
-        let (link, confidence, pair) = self.occupation_link(&profile.rome, &offer.rome);
-        let occupation = link.value() * confidence;
-        let occupation_note = match pair {
-            Some((a, b)) if confidence < 1.0 => {
-                format!("{} {a}~{b}, resolved x{confidence:.2}", link.key())
-            }
-            Some((a, b)) => format!("{} {a}~{b}", link.key()),
+        let parts = self.parts(facts);
+        let subject = Points(parts.iter().map(|p| p.0).sum());
+        let occupation_note = match facts.pair {
+            Some((a, b)) if facts.confidence < 1.0 => format!(
+                "{} {a}~{b}, resolved x{:.2}",
+                facts.link.key(),
+                facts.confidence
+            ),
+            Some((a, b)) => format!("{} {a}~{b}", facts.link.key()),
             None => "no shared ROME domain".to_owned(),
         };
-
-        let (competences, competences_note) = if profile.competences.is_empty() {
-            (0.5, "need competences unknown".to_owned())
+        let competences_note = if facts.total_count == 0 {
+            "need competences unknown".to_owned()
         } else {
-            let total: u32 = profile.competences.iter().map(|(_, w)| w).sum();
-            let covered: u32 = profile
-                .competences
-                .iter()
-                .filter(|(c, _)| offer_competences.binary_search(c).is_ok())
-                .map(|(_, w)| w)
-                .sum();
-            let n = profile
-                .competences
-                .iter()
-                .filter(|(c, _)| offer_competences.binary_search(c).is_ok())
-                .count();
-            (
-                f64::from(covered) / f64::from(total.max(1)),
-                format!("{n}/{} competences", profile.competences.len()),
-            )
+            format!("{}/{} competences", facts.covered_count, facts.total_count)
         };
-
-        let text = if text_relevance.is_finite() {
-            text_relevance.clamp(0.0, 1.0)
-        } else {
-            0.0
-        };
-
-        let fit = &self.config.level_fit;
-        let (level, level_note) = match (need.min_level, offer.level) {
-            (Some(want), Some(have)) => {
-                let diff = i16::from(have.get()) - i16::from(want.get());
-                let v = match diff {
-                    0 => fit.exact,
-                    -1 => fit.one_below,
-                    1 => fit.one_above,
-                    d if d < 0 => fit.far_below,
-                    _ => fit.far_above,
-                };
-                (v, format!("level {have} for {want}"))
-            }
-            _ => (fit.unknown, "level unknown".to_owned()),
-        };
-
-        let distance_km = self.distance_km(&need.location, offer);
-        let (distance, distance_note) = match distance_km {
-            Some(d) => {
-                let radius = self.config.commute_radius_km.max(0.0);
-                let decay = self.config.distance_decay_km.max(1e-9);
-                let v = if d <= radius {
-                    1.0
-                } else {
-                    (-(d - radius) / decay).exp()
-                };
-                (v, format!("{d:.1} km"))
-            }
-            None => (
-                self.config.unknown_distance_score,
-                "distance unknown".to_owned(),
-            ),
-        };
-
-        let parts = [
-            (ComponentKind::Occupation, occupation, occupation_note),
-            (ComponentKind::Competences, competences, competences_note),
-            (ComponentKind::Text, text, format!("relevance {text:.2}")),
-            (ComponentKind::Level, level, level_note),
-            (ComponentKind::Distance, distance, distance_note),
+        let subs = [
+            facts.link.value() * unit(facts.confidence),
+            facts.competence_share(),
+            unit(facts.text),
         ];
-        let components: Vec<Component> = parts
-            .into_iter()
-            .zip(self.weights)
-            .map(|((kind, sub, note), weight)| {
-                let sub_score = if sub.is_finite() {
-                    sub.clamp(0.0, 1.0)
-                } else {
-                    0.0
-                };
-                Component {
-                    kind,
-                    weight,
-                    sub_score,
-                    points: Points::from_unit(weight * sub_score),
-                    note,
-                }
+        let notes = [
+            occupation_note,
+            competences_note,
+            format!("relevance {:.2}", facts.text),
+        ];
+        let kinds = [
+            ComponentKind::Occupation,
+            ComponentKind::Competences,
+            ComponentKind::Text,
+        ];
+        let components = (0..3)
+            .map(|k| Component {
+                kind: kinds[k],
+                weight: self.weights[k],
+                sub_score: unit(subs[k]),
+                points: parts[k],
+                note: notes[k].clone(),
             })
             .collect();
-        let total = Points(components.iter().map(|c| c.points.0).sum());
+        let level = self.level_factor(want, have);
+        let distance = self.distance_factor(distance_km);
+        let level_note = match (want, have) {
+            (Some(w), Some(h)) => format!("level {h} for {w}"),
+            _ => "level unknown".to_owned(),
+        };
+        let distance_note =
+            distance_km.map_or_else(|| "distance unknown".to_owned(), |d| format!("{d:.1} km"));
+        let factors = vec![
+            Factor {
+                kind: FactorKind::Level,
+                value: level,
+                note: level_note,
+            },
+            Factor {
+                kind: FactorKind::Distance,
+                value: distance,
+                note: distance_note,
+            },
+        ];
+        let kind = self.link(facts, subject);
+        let rejected = match (kind, self.gate(facts)) {
+            (Some(_), _) => None,
+            (None, None) => Some("no shared ROME domain and too few shared competences".into()),
+            (None, Some(_)) => Some(format!(
+                "subject relevance {subject} below {}",
+                Points::from_unit(self.config.min_subject_score)
+            )),
+        };
         Score {
-            total,
+            total: Self::total(subject, level, distance),
+            subject,
             components,
+            factors,
+            kind,
+            rejected,
             distance_km,
         }
     }
 }
 
-/// Commune points by area, for distances to a need's place.
-pub(crate) struct Places<'a> {
-    territory: &'a Territory,
-    bassin_points: BTreeMap<BassinCode, Vec<GeoPoint>>,
-    departement_points: BTreeMap<Departement, Vec<GeoPoint>>,
-    region_points: BTreeMap<RegionCode, Vec<GeoPoint>>,
-    /// Nearest-commune distances already computed, by area and offer point (many needs share an
-    /// area and many offers a point).
-    nearest_cache: Mutex<HashMap<(NeedLocation, u64, u64), Option<f64>>>,
-}
-
-impl<'a> Places<'a> {
-    pub(crate) fn new(territory: &'a Territory) -> Places<'a> {
-        let mut bassin_points: BTreeMap<BassinCode, Vec<GeoPoint>> = BTreeMap::new();
-        let mut departement_points: BTreeMap<Departement, Vec<GeoPoint>> = BTreeMap::new();
-        let mut region_points: BTreeMap<RegionCode, Vec<GeoPoint>> = BTreeMap::new();
-        for c in territory.communes.values() {
-            let Some(p) = c.point else { continue };
-            if let Some(b) = c.bassin {
-                bassin_points.entry(b).or_default().push(p);
-            }
-            departement_points
-                .entry(c.departement.clone())
-                .or_default()
-                .push(p);
-            if let Some(r) = c.region {
-                region_points.entry(r).or_default().push(p);
-            }
-        }
-        Places {
-            territory,
-            bassin_points,
-            departement_points,
-            region_points,
-            nearest_cache: Mutex::default(),
-        }
-    }
-
-    /// Distance in km from the offer to the need's place, if both are located.
-    pub(crate) fn distance_km(&self, location: &NeedLocation, offer: &Offer) -> Option<f64> {
-        let point = offer.location.point?;
-        let nearest = |points: Option<&Vec<GeoPoint>>| {
-            let key = (location.clone(), point.lat.to_bits(), point.lon.to_bits());
-            if let Some(hit) = self
-                .nearest_cache
-                .lock()
-                .ok()
-                .and_then(|cache| cache.get(&key).copied())
-            {
-                return hit;
-            }
-            let found = points.and_then(|ps| {
-                ps.iter()
-                    .map(|p| point.distance_km(*p))
-                    .min_by(f64::total_cmp)
-            });
-            if let Ok(mut cache) = self.nearest_cache.lock() {
-                cache.insert(key, found);
-            }
-            found
-        };
-        match location {
-            NeedLocation::Commune(code) => self
-                .territory
-                .commune(code)
-                .and_then(|c| c.point)
-                .map(|p| point.distance_km(p)),
-            NeedLocation::Bassin(b) => {
-                if offer.location.bassin == Some(*b) {
-                    Some(0.0)
-                } else {
-                    nearest(self.bassin_points.get(b))
-                }
-            }
-            NeedLocation::Departement(d) => {
-                if &offer.location.departement == d {
-                    Some(0.0)
-                } else {
-                    nearest(self.departement_points.get(d))
-                }
-            }
-            NeedLocation::Region(r) => {
-                let region = offer
-                    .location
-                    .region
-                    .or_else(|| self.territory.region_of(&offer.location.departement));
-                if region == Some(*r) {
-                    Some(0.0)
-                } else {
-                    nearest(self.region_points.get(r))
-                }
-            }
-        }
+/// A value clamped to [0, 1]; non-finite values read as 0.
+fn unit(value: f64) -> f64 {
+    if value.is_finite() {
+        value.clamp(0.0, 1.0)
+    } else {
+        0.0
     }
 }

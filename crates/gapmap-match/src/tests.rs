@@ -14,8 +14,8 @@ use gapmap_model::{
 use proptest::prelude::*;
 
 use crate::{
-    BuyerClass, BuyerPolicy, Change, CodeCandidates, MatchConfig, MatchInput, MatchOutcome,
-    OpenSeats, Place, Scenario, apply, compare, run,
+    BuyerClass, BuyerPolicy, Change, MatchConfig, MatchInput, MatchOutcome, Matcher, OpenSeats,
+    Place, Scenario, WordOverlap, apply, compare, run,
 };
 
 fn code<T: FromStr>(s: &str) -> T
@@ -386,7 +386,7 @@ fn fixture() -> Fixture {
 }
 
 fn outcome_of(f: &Fixture, offers: &[Offer], config: &MatchConfig) -> MatchOutcome {
-    let source = CodeCandidates::new(&f.referential, &f.territory, offers, config.reach_km);
+    let source = WordOverlap::new(&f.referential, offers);
     let input = MatchInput {
         referential: &f.referential,
         territory: &f.territory,
@@ -417,24 +417,25 @@ fn render_gaps(outcome: &MatchOutcome) -> String {
             .iter()
             .map(|a| {
                 format!(
-                    "{}={} ({:.0}%, score {})",
-                    a.offer,
+                    "{}={} ({}, score {})",
+                    outcome.supplies[a.offer_index].offer,
                     a.volume,
-                    a.share * 100.0,
+                    a.kind.key(),
                     a.score
                 )
             })
             .collect();
         let _ = writeln!(
             out,
-            "need {} vol={:?} covered={} gap={} status={}{} rome={:?} [{}]",
+            "need {} demand={:?} direct={} adjacent={} gap={} status={}{} rome={:?} [{}]",
             n.id,
-            n.volume.known().map(|v| v.to_string()),
-            n.covered,
+            n.demand.map(|v| v.to_string()),
+            n.covered_direct,
+            n.covered_adjacent,
             n.gap,
             n.status.key(),
             if n.small { " SMALL" } else { "" },
-            n.rome.iter().map(|r| r.to_string()).collect::<Vec<_>>(),
+            n.rome().map(|r| r.to_string()).collect::<Vec<_>>(),
             allocations.join(", ")
         );
     }
@@ -442,14 +443,17 @@ fn render_gaps(outcome: &MatchOutcome) -> String {
         for r in outcome.aggregate(axis) {
             let _ = writeln!(
                 out,
-                "{}:{} needs={} masked={} vol={} covered={} gap={}{}",
+                "{}:{} needs={} masked={} demand={} direct={} adjacent={} gap={} seasonal={} tension={:?}{}",
                 axis.key(),
                 r.key,
                 r.needs,
                 r.masked_needs,
                 r.volume,
-                r.covered,
+                r.covered_direct,
+                r.covered_adjacent,
                 r.gap,
+                r.seasonal_excluded,
+                r.tension().map(|t| format!("{t:.2}")),
                 if r.small { " SMALL" } else { "" }
             );
         }
@@ -494,23 +498,30 @@ fn check(case: Case, expect: Expect) {
             let outcome = outcome_of(&f, &f.offers, &config);
             let mut out = String::new();
             for n in &outcome.needs {
-                let over = n.candidates.iter().filter(|c| c.above_threshold).count();
-                let unknown = n.capacity_unknown_candidates().count();
+                let links = outcome.links_of(n);
+                let direct = links
+                    .iter()
+                    .filter(|l| l.kind == crate::LinkKind::Direct)
+                    .count();
                 let _ = writeln!(
                     out,
-                    "{} covered={} gap={} status={:?} candidates={} over={over} capacity_unknown={unknown}",
+                    "{} covered={} adjacent={} gap={} status={:?} links={} direct={direct}",
                     n.id,
                     n.covered,
+                    n.covered_adjacent,
                     n.gap,
                     n.status,
-                    n.candidates.len()
+                    links.len(),
                 );
             }
             out
         }
         Case::Explain(id) => {
-            let outcome = outcome_of(&f, &f.offers, &MatchConfig::default());
-            let Some(e) = outcome.explain(&NeedId(id.to_owned())) else {
+            let config = MatchConfig::default();
+            let text = WordOverlap::new(&f.referential, &f.offers);
+            let matcher = Matcher::new(&f.referential, &f.territory, &f.offers, &text, &config);
+            let outcome = matcher.run(&f.needs);
+            let Some(e) = matcher.explain(&outcome, &NeedId(id.to_owned())) else {
                 panic!("no need {id}")
             };
             let mut out = String::new();
@@ -535,7 +546,7 @@ fn check(case: Case, expect: Expect) {
                     .collect::<Vec<_>>()
             );
             for c in &e.candidates {
-                let k = c.candidate;
+                let k = c;
                 let parts: Vec<String> = k
                     .score
                     .components
@@ -552,18 +563,27 @@ fn check(case: Case, expect: Expect) {
                     })
                     .collect();
                 let sum: u32 = k.score.components.iter().map(|p| p.points.0).sum();
-                assert_eq!(sum, k.score.total.0, "components add up");
+                assert_eq!(sum, k.score.subject.0, "components add up to the subject");
+                assert_eq!(k.score.total, k.link.score, "explanation and link agree");
+                let factors: Vec<String> = k
+                    .score
+                    .factors
+                    .iter()
+                    .map(|x| format!("{} x{:.2} ({})", x.kind.key(), x.value, x.note))
+                    .collect();
                 let _ = writeln!(
                     out,
-                    "  {} score={} over={} capacity={:?} to_this={} offer_allocated={} remaining={}\n    {}",
-                    k.offer,
+                    "  {} {} score={} subject={} capacity={:?} to_this={} offer_allocated={} remaining={}\n    {}\n    {}",
+                    f.offers[k.offer_index].id,
+                    k.link.kind.key(),
                     k.score.total,
-                    k.above_threshold,
-                    k.capacity,
+                    k.score.subject,
+                    k.supply.capacity,
                     c.to_this_need,
                     c.offer_allocated,
                     c.offer_remaining,
-                    parts.join("\n    ")
+                    parts.join("\n    "),
+                    factors.join(", ")
                 );
             }
             out
@@ -643,47 +663,47 @@ fn gap_table_with_default_config() {
     check(
         Case::Gaps(MatchConfig::default()),
         expect![[r#"
-        supply affelnet:2024:0590005K:BTS maintenance:school seats=Some(30) x0.8 x(1-0.20 Outcomes("school 0590005K 2022")) = 19.2 grads, enter 2026
-        supply affelnet:2024:0801234G:Bac pro maintenance:school seats=Some(24) x0.8 x(1-0.45 LevelDefault(4)) = 10.56 grads, enter 2026
-        supply affelnet:2024:0592345D:BTS cybersécurité:school seats=None x0.8 x(1-0.35 LevelDefault(5)) = 0 grads, enter 2026
-        supply affelnet:2024:0590101P:BTS services informatiques:school seats=Some(20) x0.8 x(1-0.35 LevelDefault(5)) = 10.4 grads, enter 2026
-        need adt-1 vol=Some("25") covered=25 gap=0 status=covered rome=["I1310"] [affelnet:2024:0590005K:BTS maintenance:school=19.2 (77%, score 0.825), affelnet:2024:0801234G:Bac pro maintenance:school=5.8 (23%, score 0.700)]
-        need bmo-1 vol=Some("12") covered=1.76 gap=10.24 status=supply-exhausted rome=["I1304"] [affelnet:2024:0801234G:Bac pro maintenance:school=1.76 (15%, score 0.850)]
-        need mn-1 vol=Some("8") covered=8 gap=0 status=covered rome=["M1844"] [affelnet:2024:0590101P:BTS services informatiques:school=8 (100%, score 0.542)]
-        need bmo-2 vol=None covered=0 gap=0 status=masked rome=["M1810"] []
-        need aae-1 vol=Some("6") covered=0 gap=6 status=no-candidate rome=["N2205"] []
-        need bitd-1 vol=Some("3") covered=3 gap=0 status=covered SMALL rome=["I1304"] [affelnet:2024:0801234G:Bac pro maintenance:school=3 (100%, score 0.743)]
-        rome:I1304 needs=2 masked=0 vol=15 covered=4.76 gap=10.24
-        rome:I1310 needs=1 masked=0 vol=25 covered=25 gap=0
-        rome:M1810 needs=0 masked=1 vol=0 covered=0 gap=0
-        rome:M1844 needs=1 masked=0 vol=8 covered=8 gap=0
-        rome:N2205 needs=1 masked=0 vol=6 covered=0 gap=6
-        departement:59 needs=2 masked=1 vol=33 covered=33 gap=0
-        departement:60 needs=2 masked=0 vol=9 covered=3 gap=6
-        departement:80 needs=1 masked=0 vol=12 covered=1.76 gap=10.24
-        bassin:(none) needs=2 masked=0 vol=9 covered=3 gap=6
-        bassin:3211 needs=1 masked=0 vol=25 covered=25 gap=0
-        bassin:3215 needs=1 masked=1 vol=8 covered=8 gap=0
-        bassin:3222 needs=1 masked=0 vol=12 covered=1.76 gap=10.24
-        level:(none) needs=1 masked=1 vol=12 covered=1.76 gap=10.24
-        level:4 needs=2 masked=0 vol=31 covered=25 gap=6
-        level:5 needs=2 masked=0 vol=11 covered=11 gap=0
-        buyer:armee-air-espace needs=1 masked=0 vol=6 covered=0 gap=6
-        buyer:armee-de-terre needs=1 masked=0 vol=25 covered=25 gap=0
-        buyer:bitd:Naval Group needs=1 masked=0 vol=3 covered=3 gap=0 SMALL
-        buyer:bmo needs=1 masked=1 vol=12 covered=1.76 gap=10.24
-        buyer:marine-nationale needs=1 masked=0 vol=8 covered=8 gap=0
-        tag:(none) needs=1 masked=1 vol=12 covered=1.76 gap=10.24
-        tag:cyber needs=1 masked=0 vol=8 covered=8 gap=0
-        tag:drones needs=1 masked=0 vol=6 covered=0 gap=6
-        tag:maintenance needs=2 masked=0 vol=28 covered=28 gap=0
-        competence 101 Some("Diagnostiquer une panne") needs=3 demand=40 graduates=29.76 untaught=0
-        competence 102 Some("Remplacer une pièce") needs=1 demand=25 graduates=29.76 untaught=0
-        competence 103 Some("Rédiger un rapport") needs=2 demand=15 graduates=29.76 untaught=0
-        competence 104 Some("Analyser un incident de sécurité") needs=1 demand=8 graduates=0 untaught=0
-        competence 105 Some("Configurer un poste") needs=1 demand=8 graduates=10.4 untaught=0
-        competence 106 Some("Piloter un aéronef télépiloté") needs=1 demand=6 graduates=0 untaught=6
-    "#]],
+            supply affelnet:2024:0590005K:BTS maintenance:school seats=Some(30) x0.8 x(1-0.20 Outcomes("school 0590005K 2022")) = 19.2 grads, enter 2026
+            supply affelnet:2024:0801234G:Bac pro maintenance:school seats=Some(24) x0.8 x(1-0.45 LevelDefault(4)) = 10.56 grads, enter 2026
+            supply affelnet:2024:0592345D:BTS cybersécurité:school seats=None x0.8 x(1-0.35 LevelDefault(5)) = 0 grads, enter 2026
+            supply affelnet:2024:0590101P:BTS services informatiques:school seats=Some(20) x0.8 x(1-0.35 LevelDefault(5)) = 10.4 grads, enter 2026
+            need adt-1 demand=Some("25") direct=19.2 adjacent=0 gap=5.8 status=supply-exhausted rome=["I1310"] [affelnet:2024:0590005K:BTS maintenance:school=19.2 (direct, score 0.660)]
+            need bmo-1 demand=Some("12") direct=10.56 adjacent=0 gap=1.44 status=supply-exhausted rome=["I1304"] [affelnet:2024:0801234G:Bac pro maintenance:school=10.56 (direct, score 0.740)]
+            need mn-1 demand=Some("8") direct=0 adjacent=8 gap=8 status=capacity-unknown rome=["M1844"] [affelnet:2024:0590101P:BTS services informatiques:school=8 (adjacent, score 0.367)]
+            need bmo-2 demand=None direct=0 adjacent=0 gap=0 status=masked rome=["M1810"] []
+            need aae-1 demand=Some("6") direct=0 adjacent=0 gap=6 status=no-candidate rome=["N2205"] []
+            need bitd-1 demand=Some("3") direct=0 adjacent=0 gap=3 status=supply-exhausted SMALL rome=["I1304"] []
+            rome:I1304 needs=2 masked=0 demand=15 direct=10.56 adjacent=0 gap=4.44 seasonal=0 tension=None
+            rome:I1310 needs=1 masked=0 demand=25 direct=19.2 adjacent=0 gap=5.8 seasonal=0 tension=None
+            rome:M1810 needs=0 masked=1 demand=0 direct=0 adjacent=0 gap=0 seasonal=0 tension=None
+            rome:M1844 needs=1 masked=0 demand=8 direct=0 adjacent=8 gap=8 seasonal=0 tension=None
+            rome:N2205 needs=1 masked=0 demand=6 direct=0 adjacent=0 gap=6 seasonal=0 tension=None
+            departement:59 needs=2 masked=1 demand=33 direct=19.2 adjacent=8 gap=13.8 seasonal=0 tension=None
+            departement:60 needs=2 masked=0 demand=9 direct=0 adjacent=0 gap=9 seasonal=0 tension=None
+            departement:80 needs=1 masked=0 demand=12 direct=10.56 adjacent=0 gap=1.44 seasonal=0 tension=None
+            bassin:(none) needs=2 masked=0 demand=9 direct=0 adjacent=0 gap=9 seasonal=0 tension=None
+            bassin:3211 needs=1 masked=0 demand=25 direct=19.2 adjacent=0 gap=5.8 seasonal=0 tension=None
+            bassin:3215 needs=1 masked=1 demand=8 direct=0 adjacent=8 gap=8 seasonal=0 tension=None
+            bassin:3222 needs=1 masked=0 demand=12 direct=10.56 adjacent=0 gap=1.44 seasonal=0 tension=None
+            level:(none) needs=1 masked=1 demand=12 direct=10.56 adjacent=0 gap=1.44 seasonal=0 tension=None
+            level:4 needs=2 masked=0 demand=31 direct=19.2 adjacent=0 gap=11.8 seasonal=0 tension=None
+            level:5 needs=2 masked=0 demand=11 direct=0 adjacent=8 gap=11 seasonal=0 tension=None
+            buyer:armee-air-espace needs=1 masked=0 demand=6 direct=0 adjacent=0 gap=6 seasonal=0 tension=None
+            buyer:armee-de-terre needs=1 masked=0 demand=25 direct=19.2 adjacent=0 gap=5.8 seasonal=0 tension=None
+            buyer:bitd:Naval Group needs=1 masked=0 demand=3 direct=0 adjacent=0 gap=3 seasonal=0 tension=None SMALL
+            buyer:bmo needs=1 masked=1 demand=12 direct=10.56 adjacent=0 gap=1.44 seasonal=0 tension=None
+            buyer:marine-nationale needs=1 masked=0 demand=8 direct=0 adjacent=8 gap=8 seasonal=0 tension=None
+            tag:(none) needs=1 masked=1 demand=12 direct=10.56 adjacent=0 gap=1.44 seasonal=0 tension=None
+            tag:cyber needs=1 masked=0 demand=8 direct=0 adjacent=8 gap=8 seasonal=0 tension=None
+            tag:drones needs=1 masked=0 demand=6 direct=0 adjacent=0 gap=6 seasonal=0 tension=None
+            tag:maintenance needs=2 masked=0 demand=28 direct=19.2 adjacent=0 gap=8.8 seasonal=0 tension=None
+            competence 101 Some("Diagnostiquer une panne") needs=3 demand=40 graduates=29.76 untaught=0
+            competence 102 Some("Remplacer une pièce") needs=1 demand=25 graduates=29.76 untaught=0
+            competence 103 Some("Rédiger un rapport") needs=2 demand=15 graduates=29.76 untaught=0
+            competence 104 Some("Analyser un incident de sécurité") needs=1 demand=8 graduates=0 untaught=0
+            competence 105 Some("Configurer un poste") needs=1 demand=8 graduates=10.4 untaught=0
+            competence 106 Some("Piloter un aéronef télépiloté") needs=1 demand=6 graduates=0 untaught=6
+        "#]],
     );
 }
 
@@ -696,66 +716,66 @@ fn gap_table_with_proportional_policy() {
     check(
         Case::Gaps(config),
         expect![[r#"
-        supply affelnet:2024:0590005K:BTS maintenance:school seats=Some(30) x0.8 x(1-0.20 Outcomes("school 0590005K 2022")) = 19.2 grads, enter 2026
-        supply affelnet:2024:0801234G:Bac pro maintenance:school seats=Some(24) x0.8 x(1-0.45 LevelDefault(4)) = 10.56 grads, enter 2026
-        supply affelnet:2024:0592345D:BTS cybersécurité:school seats=None x0.8 x(1-0.35 LevelDefault(5)) = 0 grads, enter 2026
-        supply affelnet:2024:0590101P:BTS services informatiques:school seats=Some(20) x0.8 x(1-0.35 LevelDefault(5)) = 10.4 grads, enter 2026
-        need adt-1 vol=Some("25") covered=19.573 gap=5.427 status=supply-exhausted rome=["I1310"] [affelnet:2024:0590005K:BTS maintenance:school=12.973 (52%, score 0.825), affelnet:2024:0801234G:Bac pro maintenance:school=6.6 (26%, score 0.700)]
-        need bmo-1 vol=Some("12") covered=9.395 gap=2.605 status=supply-exhausted rome=["I1304"] [affelnet:2024:0590005K:BTS maintenance:school=6.227 (52%, score 0.725), affelnet:2024:0801234G:Bac pro maintenance:school=3.168 (26%, score 0.850)]
-        need mn-1 vol=Some("8") covered=8 gap=0 status=covered rome=["M1844"] [affelnet:2024:0590101P:BTS services informatiques:school=8 (100%, score 0.542)]
-        need bmo-2 vol=None covered=0 gap=0 status=masked rome=["M1810"] []
-        need aae-1 vol=Some("6") covered=0 gap=6 status=no-candidate rome=["N2205"] []
-        need bitd-1 vol=Some("3") covered=0.792 gap=2.208 status=supply-exhausted SMALL rome=["I1304"] [affelnet:2024:0801234G:Bac pro maintenance:school=0.792 (26%, score 0.743)]
-        rome:I1304 needs=2 masked=0 vol=15 covered=10.187 gap=4.813
-        rome:I1310 needs=1 masked=0 vol=25 covered=19.573 gap=5.427
-        rome:M1810 needs=0 masked=1 vol=0 covered=0 gap=0
-        rome:M1844 needs=1 masked=0 vol=8 covered=8 gap=0
-        rome:N2205 needs=1 masked=0 vol=6 covered=0 gap=6
-        departement:59 needs=2 masked=1 vol=33 covered=27.573 gap=5.427
-        departement:60 needs=2 masked=0 vol=9 covered=0.792 gap=8.208
-        departement:80 needs=1 masked=0 vol=12 covered=9.395 gap=2.605
-        bassin:(none) needs=2 masked=0 vol=9 covered=0.792 gap=8.208
-        bassin:3211 needs=1 masked=0 vol=25 covered=19.573 gap=5.427
-        bassin:3215 needs=1 masked=1 vol=8 covered=8 gap=0
-        bassin:3222 needs=1 masked=0 vol=12 covered=9.395 gap=2.605
-        level:(none) needs=1 masked=1 vol=12 covered=9.395 gap=2.605
-        level:4 needs=2 masked=0 vol=31 covered=19.573 gap=11.427
-        level:5 needs=2 masked=0 vol=11 covered=8.792 gap=2.208
-        buyer:armee-air-espace needs=1 masked=0 vol=6 covered=0 gap=6
-        buyer:armee-de-terre needs=1 masked=0 vol=25 covered=19.573 gap=5.427
-        buyer:bitd:Naval Group needs=1 masked=0 vol=3 covered=0.792 gap=2.208 SMALL
-        buyer:bmo needs=1 masked=1 vol=12 covered=9.395 gap=2.605
-        buyer:marine-nationale needs=1 masked=0 vol=8 covered=8 gap=0
-        tag:(none) needs=1 masked=1 vol=12 covered=9.395 gap=2.605
-        tag:cyber needs=1 masked=0 vol=8 covered=8 gap=0
-        tag:drones needs=1 masked=0 vol=6 covered=0 gap=6
-        tag:maintenance needs=2 masked=0 vol=28 covered=20.365 gap=7.635
-        competence 101 Some("Diagnostiquer une panne") needs=3 demand=40 graduates=29.76 untaught=0
-        competence 102 Some("Remplacer une pièce") needs=1 demand=25 graduates=29.76 untaught=0
-        competence 103 Some("Rédiger un rapport") needs=2 demand=15 graduates=29.76 untaught=0
-        competence 104 Some("Analyser un incident de sécurité") needs=1 demand=8 graduates=0 untaught=0
-        competence 105 Some("Configurer un poste") needs=1 demand=8 graduates=10.4 untaught=0
-        competence 106 Some("Piloter un aéronef télépiloté") needs=1 demand=6 graduates=0 untaught=6
-    "#]],
+            supply affelnet:2024:0590005K:BTS maintenance:school seats=Some(30) x0.8 x(1-0.20 Outcomes("school 0590005K 2022")) = 19.2 grads, enter 2026
+            supply affelnet:2024:0801234G:Bac pro maintenance:school seats=Some(24) x0.8 x(1-0.45 LevelDefault(4)) = 10.56 grads, enter 2026
+            supply affelnet:2024:0592345D:BTS cybersécurité:school seats=None x0.8 x(1-0.35 LevelDefault(5)) = 0 grads, enter 2026
+            supply affelnet:2024:0590101P:BTS services informatiques:school seats=Some(20) x0.8 x(1-0.35 LevelDefault(5)) = 10.4 grads, enter 2026
+            need adt-1 demand=Some("25") direct=19.573 adjacent=0 gap=5.427 status=supply-exhausted rome=["I1310"] [affelnet:2024:0590005K:BTS maintenance:school=12.973 (direct, score 0.660), affelnet:2024:0801234G:Bac pro maintenance:school=6.6 (direct, score 0.054)]
+            need bmo-1 demand=Some("12") direct=9.395 adjacent=0 gap=2.605 status=supply-exhausted rome=["I1304"] [affelnet:2024:0590005K:BTS maintenance:school=6.227 (direct, score 0.049), affelnet:2024:0801234G:Bac pro maintenance:school=3.168 (direct, score 0.740)]
+            need mn-1 demand=Some("8") direct=0 adjacent=8 gap=8 status=capacity-unknown rome=["M1844"] [affelnet:2024:0590101P:BTS services informatiques:school=8 (adjacent, score 0.367)]
+            need bmo-2 demand=None direct=0 adjacent=0 gap=0 status=masked rome=["M1810"] []
+            need aae-1 demand=Some("6") direct=0 adjacent=0 gap=6 status=no-candidate rome=["N2205"] []
+            need bitd-1 demand=Some("3") direct=0.792 adjacent=0 gap=2.208 status=supply-exhausted SMALL rome=["I1304"] [affelnet:2024:0801234G:Bac pro maintenance:school=0.792 (direct, score 0.178)]
+            rome:I1304 needs=2 masked=0 demand=15 direct=10.187 adjacent=0 gap=4.813 seasonal=0 tension=None
+            rome:I1310 needs=1 masked=0 demand=25 direct=19.573 adjacent=0 gap=5.427 seasonal=0 tension=None
+            rome:M1810 needs=0 masked=1 demand=0 direct=0 adjacent=0 gap=0 seasonal=0 tension=None
+            rome:M1844 needs=1 masked=0 demand=8 direct=0 adjacent=8 gap=8 seasonal=0 tension=None
+            rome:N2205 needs=1 masked=0 demand=6 direct=0 adjacent=0 gap=6 seasonal=0 tension=None
+            departement:59 needs=2 masked=1 demand=33 direct=19.573 adjacent=8 gap=13.427 seasonal=0 tension=None
+            departement:60 needs=2 masked=0 demand=9 direct=0.792 adjacent=0 gap=8.208 seasonal=0 tension=None
+            departement:80 needs=1 masked=0 demand=12 direct=9.395 adjacent=0 gap=2.605 seasonal=0 tension=None
+            bassin:(none) needs=2 masked=0 demand=9 direct=0.792 adjacent=0 gap=8.208 seasonal=0 tension=None
+            bassin:3211 needs=1 masked=0 demand=25 direct=19.573 adjacent=0 gap=5.427 seasonal=0 tension=None
+            bassin:3215 needs=1 masked=1 demand=8 direct=0 adjacent=8 gap=8 seasonal=0 tension=None
+            bassin:3222 needs=1 masked=0 demand=12 direct=9.395 adjacent=0 gap=2.605 seasonal=0 tension=None
+            level:(none) needs=1 masked=1 demand=12 direct=9.395 adjacent=0 gap=2.605 seasonal=0 tension=None
+            level:4 needs=2 masked=0 demand=31 direct=19.573 adjacent=0 gap=11.427 seasonal=0 tension=None
+            level:5 needs=2 masked=0 demand=11 direct=0.792 adjacent=8 gap=10.208 seasonal=0 tension=None
+            buyer:armee-air-espace needs=1 masked=0 demand=6 direct=0 adjacent=0 gap=6 seasonal=0 tension=None
+            buyer:armee-de-terre needs=1 masked=0 demand=25 direct=19.573 adjacent=0 gap=5.427 seasonal=0 tension=None
+            buyer:bitd:Naval Group needs=1 masked=0 demand=3 direct=0.792 adjacent=0 gap=2.208 seasonal=0 tension=None SMALL
+            buyer:bmo needs=1 masked=1 demand=12 direct=9.395 adjacent=0 gap=2.605 seasonal=0 tension=None
+            buyer:marine-nationale needs=1 masked=0 demand=8 direct=0 adjacent=8 gap=8 seasonal=0 tension=None
+            tag:(none) needs=1 masked=1 demand=12 direct=9.395 adjacent=0 gap=2.605 seasonal=0 tension=None
+            tag:cyber needs=1 masked=0 demand=8 direct=0 adjacent=8 gap=8 seasonal=0 tension=None
+            tag:drones needs=1 masked=0 demand=6 direct=0 adjacent=0 gap=6 seasonal=0 tension=None
+            tag:maintenance needs=2 masked=0 demand=28 direct=20.365 adjacent=0 gap=7.635 seasonal=0 tension=None
+            competence 101 Some("Diagnostiquer une panne") needs=3 demand=40 graduates=29.76 untaught=0
+            competence 102 Some("Remplacer une pièce") needs=1 demand=25 graduates=29.76 untaught=0
+            competence 103 Some("Rédiger un rapport") needs=2 demand=15 graduates=29.76 untaught=0
+            competence 104 Some("Analyser un incident de sécurité") needs=1 demand=8 graduates=0 untaught=0
+            competence 105 Some("Configurer un poste") needs=1 demand=8 graduates=10.4 untaught=0
+            competence 106 Some("Piloter un aéronef télépiloté") needs=1 demand=6 graduates=0 untaught=6
+        "#]],
     );
 }
 
 #[test]
-fn a_high_threshold_leaves_needs_below_it_or_with_unknown_capacity() {
+fn a_high_subject_threshold_keeps_only_strong_links() {
     let config = MatchConfig {
-        min_edge_score: 0.75,
+        min_subject_score: 0.75,
         ..MatchConfig::default()
     };
     check(
         Case::Statuses(config),
         expect![[r#"
-        adt-1 covered=19.2 gap=5.8 status=SupplyExhausted candidates=2 over=1 capacity_unknown=0
-        bmo-1 covered=10.56 gap=1.44 status=SupplyExhausted candidates=2 over=1 capacity_unknown=0
-        mn-1 covered=0 gap=8 status=CapacityUnknown candidates=2 over=1 capacity_unknown=1
-        bmo-2 covered=0 gap=0 status=Masked candidates=2 over=1 capacity_unknown=0
-        aae-1 covered=0 gap=6 status=NoCandidate candidates=0 over=0 capacity_unknown=0
-        bitd-1 covered=0 gap=3 status=BelowThreshold(Points(0.743)) candidates=1 over=0 capacity_unknown=0
-    "#]],
+            adt-1 covered=19.2 adjacent=0 gap=5.8 status=SupplyExhausted links=2 direct=2
+            bmo-1 covered=10.56 adjacent=0 gap=1.44 status=SupplyExhausted links=2 direct=2
+            mn-1 covered=0 adjacent=0 gap=8 status=CapacityUnknown links=1 direct=1
+            bmo-2 covered=0 adjacent=0 gap=0 status=Masked links=1 direct=1
+            aae-1 covered=0 adjacent=0 gap=6 status=NoCandidate links=0 direct=0
+            bitd-1 covered=0 adjacent=0 gap=3 status=SupplyExhausted links=1 direct=1
+        "#]],
     );
 }
 
@@ -764,21 +784,19 @@ fn explain_a_need_served_by_two_offers() {
     check(
         Case::Explain("adt-1"),
         expect![[r#"
-        need adt-1 status=covered resolved=false resolutions=[]
-        untaught=[]
-          affelnet:2024:0590005K:BTS maintenance:school score=0.825 over=true capacity=Known to_this=19.2 offer_allocated=19.2 remaining=0
-            occupation=0.280 (0.35x0.80: same parent sheet I1310~I1304)
-            competences=0.200 (0.20x1.00: 2/2 competences)
-            text=0.075 (0.15x0.50: relevance 0.50)
-            level=0.120 (0.15x0.80: level 5 for 4)
-            distance=0.150 (0.15x1.00: 0.0 km)
-          affelnet:2024:0801234G:Bac pro maintenance:school score=0.700 over=true capacity=Known to_this=5.8 offer_allocated=10.56 remaining=0
-            occupation=0.280 (0.35x0.80: same parent sheet I1310~I1304)
-            competences=0.200 (0.20x1.00: 2/2 competences)
-            text=0.060 (0.15x0.40: relevance 0.40)
-            level=0.150 (0.15x1.00: level 4 for 4)
-            distance=0.010 (0.15x0.07: 98.0 km)
-    "#]],
+            need adt-1 status=supply-exhausted resolved=false resolutions=[]
+            untaught=[]
+              affelnet:2024:0590005K:BTS maintenance:school direct score=0.660 subject=0.825 capacity=Known to_this=19.2 offer_allocated=19.2 remaining=0
+                occupation=0.400 (0.50x0.80: same parent sheet I1310~I1304)
+                competences=0.350 (0.35x1.00: 2/2 competences)
+                text=0.075 (0.15x0.50: relevance 0.50)
+                level x0.80 (level 5 for 4), distance x1.00 (0.0 km)
+              affelnet:2024:0801234G:Bac pro maintenance:school direct score=0.054 subject=0.825 capacity=Known to_this=0 offer_allocated=10.56 remaining=0
+                occupation=0.400 (0.50x0.80: same parent sheet I1310~I1304)
+                competences=0.350 (0.35x1.00: 2/2 competences)
+                text=0.075 (0.15x0.50: relevance 0.50)
+                level x1.00 (level 4 for 4), distance x0.07 (98.0 km)
+        "#]],
     );
 }
 
@@ -787,21 +805,19 @@ fn explain_a_need_whose_best_offer_has_no_capacity() {
     check(
         Case::Explain("mn-1"),
         expect![[r#"
-        need mn-1 status=covered resolved=false resolutions=[]
-        untaught=[]
-          affelnet:2024:0592345D:BTS cybersécurité:school score=0.762 over=true capacity=Placeholder to_this=0 offer_allocated=0 remaining=0
-            occupation=0.350 (0.35x1.00: same sheet M1844~M1844)
-            competences=0.200 (0.20x1.00: 2/2 competences)
-            text=0.000 (0.15x0.00: relevance 0.00)
-            level=0.150 (0.15x1.00: level 5 for 5)
-            distance=0.062 (0.15x0.42: 52.0 km)
-          affelnet:2024:0590101P:BTS services informatiques:school score=0.542 over=true capacity=Known to_this=8 offer_allocated=8 remaining=2.4
-            occupation=0.175 (0.35x0.50: same domain M1844~M1810)
-            competences=0.067 (0.20x0.33: 1/2 competences)
-            text=0.000 (0.15x0.00: relevance 0.00)
-            level=0.150 (0.15x1.00: level 5 for 5)
-            distance=0.150 (0.15x1.00: 0.0 km)
-    "#]],
+            need mn-1 status=capacity-unknown resolved=false resolutions=[]
+            untaught=[]
+              affelnet:2024:0592345D:BTS cybersécurité:school direct score=0.353 subject=0.850 capacity=Placeholder to_this=0 offer_allocated=0 remaining=0
+                occupation=0.500 (0.50x1.00: same sheet M1844~M1844)
+                competences=0.350 (0.35x1.00: 2/2 competences)
+                text=0.000 (0.15x0.00: relevance 0.00)
+                level x1.00 (level 5 for 5), distance x0.42 (52.0 km)
+              affelnet:2024:0590101P:BTS services informatiques:school adjacent score=0.367 subject=0.367 capacity=Known to_this=8 offer_allocated=8 remaining=2.4
+                occupation=0.250 (0.50x0.50: same domain M1844~M1810)
+                competences=0.117 (0.35x0.33: 1/2 competences)
+                text=0.000 (0.15x0.00: relevance 0.00)
+                level x1.00 (level 5 for 5), distance x1.00 (0.0 km)
+        "#]],
     );
 }
 
@@ -843,22 +859,32 @@ fn scenario_opens_extends_and_closes() {
     check(
         Case::Scenario(scenario),
         expect![[r#"
-        total gap 16.24 -> 8.8
-        need bmo-1 gap 10.24 -> 0 (-10240)
-        need mn-1 gap 0 -> 2.8 (+2800)
-        rome:I1304 gap 10.24 -> 0 (-10240)
-        rome:M1844 gap 0 -> 2.8 (+2800)
-        departement:59 gap 0 -> 2.8 (+2800)
-        departement:80 gap 10.24 -> 0 (-10240)
-        bassin:3215 gap 0 -> 2.8 (+2800)
-        bassin:3222 gap 10.24 -> 0 (-10240)
-        level:(none) gap 10.24 -> 0 (-10240)
-        level:5 gap 0 -> 2.8 (+2800)
-        buyer:bmo gap 10.24 -> 0 (-10240)
-        buyer:marine-nationale gap 0 -> 2.8 (+2800)
-        tag:(none) gap 10.24 -> 0 (-10240)
-        tag:cyber gap 0 -> 2.8 (+2800)
-    "#]],
+            total gap 24.24 -> 8.8
+            need adt-1 gap 5.8 -> 0 (-5800)
+            need bmo-1 gap 1.44 -> 0 (-1440)
+            need mn-1 gap 8 -> 2.8 (-5200)
+            need bitd-1 gap 3 -> 0 (-3000)
+            rome:I1304 gap 4.44 -> 0 (-4440)
+            rome:I1310 gap 5.8 -> 0 (-5800)
+            rome:M1844 gap 8 -> 2.8 (-5200)
+            departement:59 gap 13.8 -> 2.8 (-11000)
+            departement:60 gap 9 -> 6 (-3000)
+            departement:80 gap 1.44 -> 0 (-1440)
+            bassin:(none) gap 9 -> 6 (-3000)
+            bassin:3211 gap 5.8 -> 0 (-5800)
+            bassin:3215 gap 8 -> 2.8 (-5200)
+            bassin:3222 gap 1.44 -> 0 (-1440)
+            level:(none) gap 1.44 -> 0 (-1440)
+            level:4 gap 11.8 -> 6 (-5800)
+            level:5 gap 11 -> 2.8 (-8200)
+            buyer:armee-de-terre gap 5.8 -> 0 (-5800)
+            buyer:bitd:Naval Group gap 3 -> 0 (-3000)
+            buyer:bmo gap 1.44 -> 0 (-1440)
+            buyer:marine-nationale gap 8 -> 2.8 (-5200)
+            tag:(none) gap 1.44 -> 0 (-1440)
+            tag:cyber gap 8 -> 2.8 (-5200)
+            tag:maintenance gap 8.8 -> 0 (-8800)
+        "#]],
     );
 }
 
@@ -995,9 +1021,9 @@ fn objective(outcome: &MatchOutcome, config: &MatchConfig) -> i128 {
                 BuyerClass::DefenceIndustry => defence_industry,
                 BuyerClass::Civil => civil,
             };
-            // Same integer gain as the allocation (see `allocate::gain`).
+            // Same integer gain as the allocation (see `allocate::gain`), over the direct phase.
             let w = (w * 100.0).round() as i128;
-            n.allocations.iter().map(move |a| {
+            n.allocations.iter().filter(|a| a.kind == crate::LinkKind::Direct).map(move |a| {
                 (i128::from(a.score.0 / 1000) * w * 16 + 1) * i128::from(a.volume.milli())
             })
         })
@@ -1016,13 +1042,14 @@ proptest! {
         let mut per_offer = vec![0u64; f.offers.len()];
         for n in &outcome.needs {
             let sum: Volume = n.allocations.iter().map(|a| a.volume).sum();
-            prop_assert_eq!(sum, n.covered);
-            prop_assert!(n.covered <= n.known_volume());
+            prop_assert_eq!(sum, n.covered_direct + n.covered_adjacent);
+            prop_assert_eq!(n.covered, n.covered_direct);
+            prop_assert!(sum <= n.known_volume());
             prop_assert_eq!(n.covered + n.gap, n.known_volume());
             for a in &n.allocations {
                 per_offer[a.offer_index] += a.volume.milli();
-                let c = n.candidates.iter().find(|c| c.offer_index == a.offer_index);
-                prop_assert!(c.is_some_and(|c| c.above_threshold));
+                let link = outcome.links_of(n).iter().find(|l| l.offer as usize == a.offer_index);
+                prop_assert!(link.is_some_and(|l| l.kind == a.kind && l.score == a.score));
             }
         }
         for (i, s) in outcome.supplies.iter().enumerate() {
@@ -1067,5 +1094,64 @@ proptest! {
         let a = one.install(|| outcome_of(&f, &f.offers, &config));
         let b = four.install(|| outcome_of(&f, &f.offers, &config));
         prop_assert_eq!(a, b);
+    }
+
+    /// Level and distance only modulate: with every level factor above zero and a reach that
+    /// holds the whole map, moving every offer next to the needs and dropping every level gives
+    /// exactly the same links, of the same kinds.
+    #[test]
+    fn level_and_distance_never_make_a_link((offers, needs) in random_map()) {
+        let mut config = MatchConfig { reach_km: 10_000.0, ..MatchConfig::default() };
+        config.level_fit.far_below = 0.1;
+        let f = fixture_with(offers, needs);
+        let links = |f: &Fixture| -> Vec<(String, usize, crate::LinkKind)> {
+            let outcome = outcome_of(f, &f.offers, &config);
+            let mut all: Vec<_> = outcome.needs.iter().flat_map(|n| {
+                outcome.links_of(n).iter().map(|l| (n.id.to_string(), l.offer as usize, l.kind)).collect::<Vec<_>>()
+            }).collect();
+            all.sort();
+            all
+        };
+        let mut near = fixture_with(f.offers.clone(), f.needs.clone());
+        let here = near.territory.communes[&code("59350")].clone();
+        for o in &mut near.offers {
+            o.level = None;
+            o.location.point = here.point;
+            o.location.commune = Some(here.code);
+        }
+        for n in &mut near.needs {
+            n.min_level = None;
+            n.location = NeedLocation::Commune(here.code);
+        }
+        prop_assert_eq!(links(&f), links(&near));
+    }
+
+    /// The join misses nothing: every offer that passes the subject gates, lies within reach and
+    /// has a level factor above zero is a link of the need, whatever its identifier.
+    #[test]
+    fn every_subject_link_within_reach_is_a_candidate((offers, needs) in random_map(), reach in 20.0f64..200.0) {
+        let config = MatchConfig { reach_km: reach, ..MatchConfig::default() };
+        let f = fixture_with(offers, needs);
+        let outcome = outcome_of(&f, &f.offers, &config);
+        let map = crate::join::CompiledMap::new(&f.referential, &f.offers);
+        let scoring = crate::score::Scoring::new(&config);
+        let places = crate::geo::Places::new(&f.territory);
+        for n in &outcome.needs {
+            let subject = map.subject(&n.sheets, &[]);
+            let mut expected: Vec<usize> = (0..f.offers.len()).filter(|&i| {
+                let Some(set) = map.codeset_of(i) else { return false };
+                let facts = map.facts(&subject, set);
+                let subject_points = scoring.subject(&facts);
+                let o = &f.offers[i];
+                let within = places.distance_km(&n.location, &o.location).is_none_or(|d| d <= reach);
+                scoring.link(&facts, subject_points).is_some()
+                    && within
+                    && scoring.level_factor(n.level, o.level) > 0.0
+            }).collect();
+            expected.sort_unstable();
+            let mut actual: Vec<usize> = outcome.links_of(n).iter().map(|l| l.offer as usize).collect();
+            actual.sort_unstable();
+            prop_assert_eq!(expected, actual, "need {}", n.id);
+        }
     }
 }

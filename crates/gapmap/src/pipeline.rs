@@ -6,9 +6,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, bail};
 use gapmap_index::GapmapIndex;
 use gapmap_ingest::{DataDir, ImportOptions, ImportReport, OfferFilter, Store, read_needs_file};
-use gapmap_match::{
-    Change, MatchConfig, MatchInput, MatchOutcome, OpenSeats, Place, Scenario, run as run_matcher,
-};
+use gapmap_match::{Change, MatchConfig, MatchOutcome, Matcher, OpenSeats, Place, Scenario};
 use gapmap_model::{Dataset, Need, OfferId, TrainingMode};
 
 use crate::cli::{MatchArgs, SourceArgs};
@@ -101,18 +99,6 @@ pub fn index(loaded: &Loaded, progress: &Progress) -> anyhow::Result<GapmapIndex
     Ok(index)
 }
 
-/// An in-memory index of offers changed by a scenario: the stored index cannot know the new
-/// offers, and they must be found by text and competences like any other.
-pub fn scenario_index(
-    loaded: &Loaded,
-    offers: &[gapmap_model::Offer],
-    progress: &Progress,
-) -> anyhow::Result<GapmapIndex> {
-    Ok(progress.step("index the scenario's offers", || {
-        GapmapIndex::build_in_ram(offers, &loaded.dataset.referential)
-    })?)
-}
-
 /// Reads the matching configuration (`[match]` table of a TOML file), or the defaults.
 pub fn match_config(path: Option<&Path>) -> anyhow::Result<(MatchConfig, String)> {
     #[derive(serde::Deserialize)]
@@ -131,7 +117,11 @@ pub fn match_config(path: Option<&Path>) -> anyhow::Result<(MatchConfig, String)
         std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
     let file: File = toml::from_str(&text)
         .with_context(|| format!("{}: invalid configuration", path.display()))?;
-    Ok((file.matching.unwrap_or_default(), text))
+    let config = file.matching.unwrap_or_default();
+    config
+        .validate()
+        .with_context(|| format!("{}: invalid configuration in [match]", path.display()))?;
+    Ok((config, text))
 }
 
 /// The needs a command matches: the needs files (default: the project's Ministry plan) plus, with
@@ -242,22 +232,81 @@ pub fn scenario(path: &Path) -> anyhow::Result<Scenario> {
     Ok(Scenario { name, changes })
 }
 
-/// Runs the matcher on the loaded data, with `offers` (possibly changed by a scenario).
-pub fn run_match(
-    loaded: &Loaded,
-    offers: &[gapmap_model::Offer],
-    needs: &[Need],
-    index: &GapmapIndex,
-    config: &MatchConfig,
+/// Everything a matching command works on: the data, its index, the needs, the configuration
+/// and the scenario's offers, if any.
+pub struct Prepared {
+    /// The loaded data.
+    pub loaded: Loaded,
+    /// Its index (text relevance and resolution).
+    pub index: GapmapIndex,
+    /// The needs to match.
+    pub needs: Vec<Need>,
+    /// The matching configuration.
+    pub config: MatchConfig,
+    /// The configuration as given, for reports.
+    pub config_text: String,
+    /// The scenario with the offers it gives.
+    pub scenario: Option<(Scenario, Vec<gapmap_model::Offer>)>,
+}
+
+/// Loads the data, its index, the needs, the configuration and the scenario.
+pub fn prepare(
+    source: &SourceArgs,
+    matching: &MatchArgs,
     progress: &Progress,
-) -> MatchOutcome {
-    let input = MatchInput {
-        referential: &loaded.dataset.referential,
-        territory: &loaded.dataset.territory,
-        offers,
-        needs,
+) -> anyhow::Result<Prepared> {
+    let loaded = load(source, progress)?;
+    let (config, config_text) = match_config(matching.config.as_deref())?;
+    let (needs, needs_report) = self::needs(matching, &loaded)?;
+    for r in &needs_report.rejects {
+        eprintln!("gapmap: warning: {r}");
+    }
+    let scenario = match &matching.scenario {
+        Some(path) => {
+            let scenario = self::scenario(path)?;
+            let d = &loaded.dataset;
+            let offers = gapmap_match::apply(&scenario, &d.offers, &d.referential, &d.territory)
+                .with_context(|| format!("applying scenario {}", path.display()))?;
+            Some((scenario, offers))
+        }
+        None => None,
     };
-    progress.step("match", || run_matcher(&input, index, config))
+    let index = self::index(&loaded, progress)?;
+    Ok(Prepared {
+        loaded,
+        index,
+        needs,
+        config,
+        config_text,
+        scenario,
+    })
+}
+
+impl Prepared {
+    /// A matcher over `offers` (the loaded ones, or a scenario's).
+    pub fn matcher<'a>(
+        &'a self,
+        offers: &'a [gapmap_model::Offer],
+        progress: &Progress,
+    ) -> Matcher<'a> {
+        let d = &self.loaded.dataset;
+        progress.step("compile the training map", || {
+            Matcher::new(&d.referential, &d.territory, offers, &self.index, &self.config)
+        })
+    }
+
+    /// The offers the command matches: the scenario's when there is one, else the loaded ones.
+    pub fn offers(&self) -> &[gapmap_model::Offer] {
+        match &self.scenario {
+            Some((_, offers)) => offers,
+            None => &self.loaded.dataset.offers,
+        }
+    }
+
+    /// Matches the needs with `matcher`.
+    pub fn run(&self, matcher: &Matcher<'_>, progress: &Progress) -> MatchOutcome {
+        progress.step("match", || matcher.run(&self.needs))
+    }
 }
 
 #[cfg(test)]
@@ -270,26 +319,35 @@ mod tests {
         let path = dir.path().join("gapmap.toml");
         std::fs::write(
             &path,
-            "[match]\nmin_edge_score = 0.6\ncommute_radius_km = 40.0\n",
+            "[match]\nmin_subject_score = 0.6\ncommute_radius_km = 40.0\n",
         )?;
         let (config, text) = match_config(Some(&path))?;
-        assert_eq!(config.min_edge_score, 0.6);
+        assert_eq!(config.min_subject_score, 0.6);
         assert_eq!(config.commute_radius_km, 40.0);
         assert_eq!(
             config.completion_factor,
             MatchConfig::default().completion_factor
         );
         assert!(
-            text.contains("min_edge_score"),
+            text.contains("min_subject_score"),
             "the report records the file as given"
         );
-        std::fs::write(&path, "[match]\nmin_edge_scor = 0.6\n")?;
+        std::fs::write(&path, "[match]\nmin_subject_scor = 0.6\n")?;
         let err = match_config(Some(&path))
             .err()
             .map(|e| format!("{e:#}"))
             .unwrap_or_default();
         assert!(
-            err.contains("invalid configuration") && err.contains("min_edge_scor"),
+            err.contains("invalid configuration") && err.contains("min_subject_scor"),
+            "{err}"
+        );
+        std::fs::write(&path, "[match]\ncompletion_factor = 1.5\n")?;
+        let err = match_config(Some(&path))
+            .err()
+            .map(|e| format!("{e:#}"))
+            .unwrap_or_default();
+        assert!(
+            err.ends_with("`completion_factor` = 1.5: expected a number in [0, 1]"),
             "{err}"
         );
         Ok(())

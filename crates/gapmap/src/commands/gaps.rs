@@ -1,24 +1,25 @@
 //! `gapmap gaps` and `gapmap explain`.
 //!
-//! JSON of `gaps` (stable, `format_version` 1): `{format_version, by, source, total: Row, rows:
-//! [Row]}` with `Row = {key, label, needs, masked_needs, demand, covered, gap, coverage, small}`
-//! (volumes in people per year, three decimals; `coverage` in [0, 1] or null).
+//! JSON of `gaps` (stable, `format_version` 2): `{format_version, by, source, coverage_rule, total:
+//! Row, rows: [Row]}` with `Row = {key, label, needs, masked_needs, demand, covered, covered_direct,
+//! covered_adjacent, gap, coverage, seasonal_excluded, seasonal_masked, tension, small}` (volumes in
+//! people per year; `covered` is the headline: direct supply, plus adjacent supply when the
+//! configuration counts it, and `gap = demand - covered`; `coverage` and `tension` (share of
+//! projects employers judge difficult, BMO lines only) in [0, 1] or null when unknown).
 
-use std::collections::BTreeMap;
 use std::io::Write;
 
-use anyhow::Context;
-use gapmap_match::{Axis, MatchOutcome, NeedStatus};
-use gapmap_model::{Dataset, NeedId, Volume};
+use gapmap_match::{Axis, Explanation, LinkKind, MatchOutcome, NeedStatus};
+use gapmap_model::{Dataset, NeedId, Offer, Volume};
 use serde::Serialize;
 
-use crate::cli::{ByAxis, ExplainArgs, Format, GapsArgs, MatchArgs, SourceArgs};
+use crate::cli::{ByAxis, ExplainArgs, Format, GapsArgs};
 use crate::commands::search::cut;
-use crate::pipeline::{self, Loaded};
+use crate::pipeline;
 use crate::progress::Progress;
 
 /// Output format version.
-pub const FORMAT_VERSION: u32 = 1;
+pub const FORMAT_VERSION: u32 = 2;
 
 /// One row of a gap table as the app prints and exports it.
 #[derive(Clone, Debug, Serialize, PartialEq)]
@@ -33,14 +34,45 @@ pub struct TableRow {
     pub masked_needs: usize,
     /// Demand (people per year).
     pub demand: f64,
-    /// Covered.
+    /// Covered in the headline (direct, plus adjacent when configured).
     pub covered: f64,
-    /// Gap.
+    /// Covered by direct supply: graduates of trainings that teach the job.
+    pub covered_direct: f64,
+    /// Covered by adjacent supply: graduates who would need retraining.
+    pub covered_adjacent: f64,
+    /// Demand less the headline coverage.
     pub gap: f64,
-    /// Covered share.
+    /// Headline covered share.
     pub coverage: Option<f64>,
+    /// Seasonal projects left out of the demand.
+    pub seasonal_excluded: f64,
+    /// Needs whose seasonal share is masked by the publisher.
+    pub seasonal_masked: usize,
+    /// Share of projects judged difficult to recruit (BMO); `None` when unknown.
+    pub tension: Option<f64>,
     /// Below the small-count threshold.
     pub small: bool,
+}
+
+impl TableRow {
+    fn of(r: gapmap_match::GapRow, label: String) -> TableRow {
+        TableRow {
+            label,
+            coverage: r.coverage(),
+            tension: r.tension(),
+            needs: r.needs,
+            masked_needs: r.masked_needs,
+            demand: people(r.volume),
+            covered: people(r.covered),
+            covered_direct: people(r.covered_direct),
+            covered_adjacent: people(r.covered_adjacent),
+            gap: people(r.gap),
+            seasonal_excluded: people(r.seasonal_excluded),
+            seasonal_masked: r.seasonal_masked,
+            small: r.small,
+            key: r.key,
+        }
+    }
 }
 
 fn people(v: Volume) -> f64 {
@@ -98,16 +130,9 @@ pub fn table(outcome: &MatchOutcome, dataset: &Dataset, by: ByAxis) -> Vec<Table
         (_, Some(axis)) => outcome
             .aggregate(axis)
             .into_iter()
-            .map(|r| TableRow {
-                label: label_of(dataset, axis, &r.key),
-                coverage: r.coverage(),
-                key: r.key,
-                needs: r.needs,
-                masked_needs: r.masked_needs,
-                demand: people(r.volume),
-                covered: people(r.covered),
-                gap: people(r.gap),
-                small: r.small,
+            .map(|r| {
+                let label = label_of(dataset, axis, &r.key);
+                TableRow::of(r, label)
             })
             .collect(),
         (ByAxis::Competence, None) => outcome
@@ -123,8 +148,13 @@ pub fn table(outcome: &MatchOutcome, dataset: &Dataset, by: ByAxis) -> Vec<Table
                     masked_needs: 0,
                     demand,
                     covered,
+                    covered_direct: covered,
+                    covered_adjacent: 0.0,
                     gap: demand - covered,
                     coverage: (demand > 0.0).then(|| covered / demand),
+                    seasonal_excluded: 0.0,
+                    seasonal_masked: 0,
+                    tension: None,
                     small: demand < small,
                 }
             })
@@ -132,16 +162,14 @@ pub fn table(outcome: &MatchOutcome, dataset: &Dataset, by: ByAxis) -> Vec<Table
         _ => outcome
             .needs
             .iter()
-            .map(|n| TableRow {
-                key: n.id.to_string(),
-                label: n.specialty.clone(),
-                needs: usize::from(n.volume.known().is_some()),
-                masked_needs: usize::from(n.volume.known().is_none()),
-                demand: people(n.known_volume()),
-                covered: people(n.covered),
-                gap: people(n.gap),
-                coverage: n.coverage(),
-                small: n.small,
+            .map(|n| {
+                let mut row = gapmap_match::GapRow {
+                    key: n.id.to_string(),
+                    ..Default::default()
+                };
+                row.add(n);
+                row.small = n.small;
+                TableRow::of(row, n.specialty.clone())
             })
             .collect(),
     };
@@ -151,64 +179,24 @@ pub fn table(outcome: &MatchOutcome, dataset: &Dataset, by: ByAxis) -> Vec<Table
 
 /// The total row of an outcome.
 pub fn total(outcome: &MatchOutcome) -> TableRow {
-    let t = outcome.total();
-    TableRow {
-        key: "total".into(),
-        label: "Total".into(),
-        needs: t.needs,
-        masked_needs: t.masked_needs,
-        demand: people(t.volume),
-        covered: people(t.covered),
-        gap: people(t.gap),
-        coverage: t.coverage(),
-        small: t.small,
-    }
+    TableRow::of(outcome.total(), "Total".into())
 }
 
-/// Loads, matches (applying the scenario if any) and returns the data and the outcome.
-pub fn compute(
-    source: &SourceArgs,
-    matching: &MatchArgs,
-    progress: &Progress,
-) -> anyhow::Result<(Loaded, MatchOutcome)> {
-    let loaded = pipeline::load(source, progress)?;
-    let (config, _) = pipeline::match_config(matching.config.as_deref())?;
-    let (needs, needs_report) = pipeline::needs(matching, &loaded)?;
-    warn_rejects(&needs_report);
-    let outcome = match &matching.scenario {
-        Some(path) => {
-            let scenario = pipeline::scenario(path)?;
-            let d = &loaded.dataset;
-            let offers = gapmap_match::apply(&scenario, &d.offers, &d.referential, &d.territory)
-                .with_context(|| format!("applying scenario {}", path.display()))?;
-            let index = pipeline::scenario_index(&loaded, &offers, progress)?;
-            pipeline::run_match(&loaded, &offers, &needs, &index, &config, progress)
-        }
-        None => {
-            let index = pipeline::index(&loaded, progress)?;
-            pipeline::run_match(
-                &loaded,
-                &loaded.dataset.offers,
-                &needs,
-                &index,
-                &config,
-                progress,
-            )
-        }
-    };
-    Ok((loaded, outcome))
-}
-
-/// Prints the rejected rows of needs files on standard error: never lost, never fatal.
-pub fn warn_rejects(report: &gapmap_ingest::ImportReport) {
-    for r in &report.rejects {
-        eprintln!("gapmap: warning: {r}");
+/// In words, what the headline coverage counts.
+pub fn coverage_rule(outcome: &MatchOutcome) -> &'static str {
+    if outcome.count_adjacent {
+        "direct-and-adjacent"
+    } else {
+        "direct"
     }
 }
 
 /// Runs `gapmap gaps`.
 pub fn run(args: &GapsArgs, progress: &Progress, out: &mut dyn Write) -> anyhow::Result<()> {
-    let (loaded, outcome) = compute(&args.source, &args.matching, progress)?;
+    let prepared = pipeline::prepare(&args.source, &args.matching, progress)?;
+    let matcher = prepared.matcher(prepared.offers(), progress);
+    let outcome = prepared.run(&matcher, progress);
+    let loaded = &prepared.loaded;
     let rows = table(&outcome, &loaded.dataset, args.by);
     let total = total(&outcome);
     match args.format {
@@ -218,6 +206,7 @@ pub fn run(args: &GapsArgs, progress: &Progress, out: &mut dyn Write) -> anyhow:
                 format_version: u32,
                 by: String,
                 source: &'a str,
+                coverage_rule: &'a str,
                 total: &'a TableRow,
                 rows: &'a [TableRow],
             }
@@ -226,6 +215,7 @@ pub fn run(args: &GapsArgs, progress: &Progress, out: &mut dyn Write) -> anyhow:
                 format_version: FORMAT_VERSION,
                 by,
                 source: &loaded.source_label,
+                coverage_rule: coverage_rule(&outcome),
                 total: &total,
                 rows: &rows,
             };
@@ -252,24 +242,30 @@ pub fn run(args: &GapsArgs, progress: &Progress, out: &mut dyn Write) -> anyhow:
             };
             writeln!(
                 out,
-                "{:<28} {:<50} {:>9} {:>9} {:>9} {:>6}",
-                "key", "label", "demand", "covered", "gap", "cover"
+                "{:<28} {:<44} {:>9} {:>9} {:>9} {:>9} {:>6} {:>7}",
+                "key", "label", "demand", "direct", "adjacent", "gap", "cover", "tension"
             )?;
             for r in rows.iter().take(limit).chain(std::iter::once(&total)) {
                 let cover = r
                     .coverage
                     .map(|c| format!("{:.0}%", c * 100.0))
                     .unwrap_or_else(|| "-".into());
+                let tension = r
+                    .tension
+                    .map(|c| format!("{:.0}%", c * 100.0))
+                    .unwrap_or_else(|| "-".into());
                 let flag = if r.small { " (small)" } else { "" };
                 writeln!(
                     out,
-                    "{:<28} {:<50} {:>9.1} {:>9.1} {:>9.1} {:>6}{flag}",
+                    "{:<28} {:<44} {:>9.1} {:>9.1} {:>9.1} {:>9.1} {:>6} {:>7}{flag}",
                     cut(&r.key, 28),
-                    cut(&r.label, 50),
+                    cut(&r.label, 44),
                     r.demand,
-                    r.covered,
+                    r.covered_direct,
+                    r.covered_adjacent,
                     r.gap,
-                    cover
+                    cover,
+                    tension
                 )?;
             }
             if rows.len() > limit {
@@ -279,6 +275,23 @@ pub fn run(args: &GapsArgs, progress: &Progress, out: &mut dyn Write) -> anyhow:
                     rows.len() - limit
                 )?;
             }
+            writeln!(
+                out,
+                "covered = {}; adjacent = graduates of related trainings who would need retraining{}",
+                if outcome.count_adjacent {
+                    "direct + adjacent supply"
+                } else {
+                    "direct supply only (adjacent supply is part of the gap)"
+                },
+                if total.seasonal_excluded > 0.0 {
+                    format!(
+                        "; {:.0} seasonal projects left out of the demand",
+                        total.seasonal_excluded
+                    )
+                } else {
+                    String::new()
+                }
+            )?;
             if total.masked_needs > 0 {
                 writeln!(
                     out,
@@ -301,8 +314,13 @@ pub fn csv_header() -> Vec<String> {
         "masked_needs",
         "demand",
         "covered",
+        "covered_direct",
+        "covered_adjacent",
         "gap",
         "coverage",
+        "seasonal_excluded",
+        "seasonal_masked",
+        "tension",
         "small",
     ]
     .map(String::from)
@@ -317,17 +335,24 @@ fn csv_record(r: &TableRow) -> Vec<String> {
         r.masked_needs.to_string(),
         format!("{:.3}", r.demand),
         format!("{:.3}", r.covered),
+        format!("{:.3}", r.covered_direct),
+        format!("{:.3}", r.covered_adjacent),
         format!("{:.3}", r.gap),
         r.coverage.map(|c| format!("{c:.4}")).unwrap_or_default(),
+        format!("{:.3}", r.seasonal_excluded),
+        r.seasonal_masked.to_string(),
+        r.tension.map(|c| format!("{c:.4}")).unwrap_or_default(),
         r.small.to_string(),
     ]
 }
 
 /// Runs `gapmap explain`.
 pub fn explain(args: &ExplainArgs, progress: &Progress, out: &mut dyn Write) -> anyhow::Result<()> {
-    let (loaded, outcome) = compute(&args.source, &args.matching, progress)?;
+    let prepared = pipeline::prepare(&args.source, &args.matching, progress)?;
+    let matcher = prepared.matcher(prepared.offers(), progress);
+    let outcome = prepared.run(&matcher, progress);
     let id = NeedId(args.need_id.clone());
-    let Some(ex) = outcome.explain(&id) else {
+    let Some(ex) = matcher.explain(&outcome, &id) else {
         let known: Vec<&str> = outcome
             .needs
             .iter()
@@ -340,50 +365,16 @@ pub fn explain(args: &ExplainArgs, progress: &Progress, out: &mut dyn Write) -> 
             known.join(", ")
         );
     };
-    let offers: BTreeMap<_, _> = loaded.dataset.offers.iter().map(|o| (&o.id, o)).collect();
-    let n = ex.need;
+    let offers = matcher.offers();
+    let d = &prepared.loaded.dataset;
     if args.json {
-        let candidates: Vec<_> = ex
-            .candidates
-            .iter()
-            .map(|c| {
-                serde_json::json!({
-                    "offer": c.candidate.offer.as_str(),
-                    "label": c.candidate.label,
-                    "school": offers.get(&c.candidate.offer).and_then(|o| o.school_name.clone()),
-                    "score": c.candidate.score.total.as_f64(),
-                    "components": c.candidate.score.components.iter().map(|k| serde_json::json!({
-                        "kind": k.kind.key(), "weight": k.weight, "sub_score": k.sub_score,
-                        "points": k.points.as_f64(), "note": k.note,
-                    })).collect::<Vec<_>>(),
-                    "distance_km": c.candidate.score.distance_km,
-                    "above_threshold": c.candidate.above_threshold,
-                    "capacity": format!("{:?}", c.supply.capacity),
-                    "graduates": people(c.supply.graduates),
-                    "to_this_need": people(c.to_this_need),
-                    "offer_allocated": people(c.offer_allocated),
-                    "offer_remaining": people(c.offer_remaining),
-                })
-            })
-            .collect();
-        let doc = serde_json::json!({
-            "format_version": FORMAT_VERSION,
-            "need": n.id.as_str(), "buyer": n.buyer.key(), "specialty": n.specialty,
-            "volume": n.volume.known().map(people), "covered": people(n.covered), "gap": people(n.gap),
-            "status": n.status.key(),
-            "rome": n.rome.iter().map(|r| r.to_string()).collect::<Vec<_>>(),
-            "resolved": n.resolved,
-            "resolutions": n.resolutions.iter().map(|r| serde_json::json!({"rome": r.rome.to_string(), "label": r.label, "confidence": r.confidence})).collect::<Vec<_>>(),
-            "untaught_competences": n.untaught_competences.iter().map(|c| c.get()).collect::<Vec<_>>(),
-            "candidates": candidates,
-        });
-        serde_json::to_writer_pretty(&mut *out, &doc)?;
+        serde_json::to_writer_pretty(&mut *out, &explain_json(&ex, offers))?;
         writeln!(out)?;
         return Ok(());
     }
+    let n = ex.need;
     let volume = n
-        .volume
-        .known()
+        .demand
         .map_or_else(|| "masked".to_owned(), |v| v.to_string());
     writeln!(
         out,
@@ -394,20 +385,26 @@ pub fn explain(args: &ExplainArgs, progress: &Progress, out: &mut dyn Write) -> 
     )?;
     writeln!(
         out,
-        "volume {volume}/yr, covered {}, gap {} ({})",
-        n.covered,
+        "demand {volume}/yr: direct {}, adjacent {}, gap {} ({})",
+        n.covered_direct,
+        n.covered_adjacent,
         n.gap,
         status_text(n.status)
     )?;
+    if !n.seasonal_excluded.is_zero() {
+        writeln!(
+            out,
+            "{} seasonal projects left out of the demand",
+            n.seasonal_excluded
+        )?;
+    }
     let rome: Vec<String> = n
-        .rome
-        .iter()
+        .rome()
         .map(|r| {
-            let label = loaded
-                .dataset
+            let label = d
                 .referential
                 .metiers
-                .get(r)
+                .get(&r)
                 .map(|m| m.label.as_str())
                 .unwrap_or("");
             format!("{r} {label}")
@@ -436,9 +433,7 @@ pub fn explain(args: &ExplainArgs, progress: &Progress, out: &mut dyn Write) -> 
             .iter()
             .take(8)
             .map(|c| {
-                loaded
-                    .dataset
-                    .referential
+                d.referential
                     .competences
                     .get(c)
                     .map_or_else(|| c.to_string(), |k| k.label.clone())
@@ -451,30 +446,46 @@ pub fn explain(args: &ExplainArgs, progress: &Progress, out: &mut dyn Write) -> 
             names.join("; ")
         )?;
     }
-    writeln!(out, "\ncandidates ({}):", ex.candidates.len())?;
+    let direct = ex
+        .candidates
+        .iter()
+        .filter(|c| c.link.kind == LinkKind::Direct)
+        .count();
+    writeln!(
+        out,
+        "\ncandidates within reach: {direct} direct, {} adjacent",
+        ex.candidates.len() - direct
+    )?;
     for c in ex.candidates.iter().take(15) {
-        let o = offers.get(&c.candidate.offer);
-        let school = o.and_then(|o| o.school_name.clone()).unwrap_or_default();
+        let o = &offers[c.offer_index];
+        let school = o.school_name.clone().unwrap_or_else(|| o.uai.to_string());
         writeln!(
             out,
-            "  {} {}{} — {}",
-            c.candidate.score.total,
-            cut(&c.candidate.label, 60),
-            if c.candidate.above_threshold {
-                ""
-            } else {
-                " [below threshold]"
-            },
+            "  {} {} {} — {}",
+            c.score.total,
+            c.link.kind.key(),
+            cut(&o.label, 60),
             cut(&school, 40)
         )?;
         let parts: Vec<String> = c
-            .candidate
             .score
             .components
             .iter()
             .map(|k| format!("{} {} ({})", k.kind.key(), k.points, k.note))
             .collect();
-        writeln!(out, "      {}", parts.join(" + "))?;
+        let factors: Vec<String> = c
+            .score
+            .factors
+            .iter()
+            .map(|f| format!("{} x{:.2} ({})", f.kind.key(), f.value, f.note))
+            .collect();
+        writeln!(
+            out,
+            "      subject {} = {}; {}",
+            c.score.subject,
+            parts.join(" + "),
+            factors.join(", ")
+        )?;
         writeln!(
             out,
             "      supply {}/yr ({:?}); to this need {}; to all needs {}; left {}",
@@ -485,7 +496,61 @@ pub fn explain(args: &ExplainArgs, progress: &Progress, out: &mut dyn Write) -> 
             c.offer_remaining
         )?;
     }
+    if ex.candidates.len() > 15 {
+        writeln!(out, "  ({} more: --json lists all)", ex.candidates.len() - 15)?;
+    }
     Ok(())
+}
+
+/// The JSON of `gapmap explain --json` (`format_version` 2).
+pub fn explain_json(ex: &Explanation<'_>, offers: &[Offer]) -> serde_json::Value {
+    let n = ex.need;
+    let candidates: Vec<_> = ex
+        .candidates
+        .iter()
+        .map(|c| {
+            let o = &offers[c.offer_index];
+            serde_json::json!({
+                "offer": o.id.as_str(),
+                "label": o.label,
+                "school": o.school_name,
+                "link": c.link.kind.key(),
+                "score": c.score.total.as_f64(),
+                "subject": c.score.subject.as_f64(),
+                "components": c.score.components.iter().map(|k| serde_json::json!({
+                    "kind": k.kind.key(), "weight": k.weight, "sub_score": k.sub_score,
+                    "points": k.points.as_f64(), "note": k.note,
+                })).collect::<Vec<_>>(),
+                "factors": c.score.factors.iter().map(|f| serde_json::json!({
+                    "kind": f.kind.key(), "value": f.value, "note": f.note,
+                })).collect::<Vec<_>>(),
+                "matched_terms": c.matched_terms,
+                "distance_km": c.score.distance_km,
+                "capacity": format!("{:?}", c.supply.capacity),
+                "graduates": people(c.supply.graduates),
+                "to_this_need": people(c.to_this_need),
+                "offer_allocated": people(c.offer_allocated),
+                "offer_remaining": people(c.offer_remaining),
+            })
+        })
+        .collect();
+    serde_json::json!({
+        "format_version": FORMAT_VERSION,
+        "need": n.id.as_str(), "buyer": n.buyer.key(), "specialty": n.specialty,
+        "volume": n.volume.known().map(people),
+        "seasonal_excluded": people(n.seasonal_excluded),
+        "demand": n.demand.map(people),
+        "covered_direct": people(n.covered_direct),
+        "covered_adjacent": people(n.covered_adjacent),
+        "covered": people(n.covered),
+        "gap": people(n.gap),
+        "status": n.status.key(),
+        "rome": n.rome().map(|r| r.to_string()).collect::<Vec<_>>(),
+        "resolved": n.resolved,
+        "resolutions": n.resolutions.iter().map(|r| serde_json::json!({"rome": r.rome.to_string(), "label": r.label, "confidence": r.confidence})).collect::<Vec<_>>(),
+        "untaught_competences": n.untaught_competences.iter().map(|c| c.get()).collect::<Vec<_>>(),
+        "candidates": candidates,
+    })
 }
 
 /// Why a need is not (fully) covered, in words.
@@ -494,11 +559,13 @@ pub fn status_text(status: NeedStatus) -> String {
         NeedStatus::Covered => "fully covered".into(),
         NeedStatus::Masked => "volume masked by the publisher".into(),
         NeedStatus::NoVolume => "no volume".into(),
-        NeedStatus::NoCandidate => "no training offer in reach leads to this job".into(),
-        NeedStatus::BelowThreshold(p) => {
-            format!("closest offers score below the threshold (best {p})")
+        NeedStatus::NoCandidate => "no training offer in reach teaches this job".into(),
+        NeedStatus::AdjacentOnly => {
+            "only related trainings are in reach (graduates would need retraining)".into()
         }
-        NeedStatus::CapacityUnknown => "the matching offers publish no capacity".into(),
-        NeedStatus::SupplyExhausted => "the matching offers' graduates are all allocated".into(),
+        NeedStatus::CapacityUnknown => "the trainings that teach the job publish no capacity".into(),
+        NeedStatus::SupplyExhausted => {
+            "the graduates of the trainings that teach the job are all allocated".into()
+        }
     }
 }

@@ -4,9 +4,8 @@ use std::collections::{BTreeMap, HashMap};
 use std::io::Write;
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use anyhow::Context;
-use gapmap_match::{Axis, MatchOutcome, NeedResult};
-use gapmap_model::{Dataset, GeoPoint, Need, NeedId, NeedLocation, Offer, RegionCode};
+use gapmap_match::{Axis, LinkKind, MatchOutcome, Matcher, NeedResult};
+use gapmap_model::{Dataset, GeoPoint, NeedLocation, Offer, RegionCode};
 
 use crate::cli::{ByAxis, LangArg, ReportArgs};
 use crate::commands::gaps::{self, TableRow};
@@ -22,33 +21,19 @@ const BIG_GAPS: usize = 10;
 
 /// Runs `gapmap report`.
 pub fn run(args: &ReportArgs, progress: &Progress, out: &mut dyn Write) -> anyhow::Result<()> {
-    let loaded = pipeline::load(&args.source, progress)?;
+    let prepared = pipeline::prepare(&args.source, &args.matching, progress)?;
+    let loaded = &prepared.loaded;
     if loaded.is_demo && !progress.is_quiet() {
         eprintln!(
             "gapmap: no --data or --store given: running on the project's illustrative demo data (datasets/demo)"
         );
     }
-    let (config, config_text) = pipeline::match_config(args.matching.config.as_deref())?;
-    let (needs, needs_report) = pipeline::needs(&args.matching, &loaded)?;
-    gaps::warn_rejects(&needs_report);
-    let index = pipeline::index(&loaded, progress)?;
-    let outcome = pipeline::run_match(
-        &loaded,
-        &loaded.dataset.offers,
-        &needs,
-        &index,
-        &config,
-        progress,
-    );
-    let scenario = match &args.matching.scenario {
-        Some(path) => {
-            let scenario = pipeline::scenario(path)?;
-            let d = &loaded.dataset;
-            let offers = gapmap_match::apply(&scenario, &d.offers, &d.referential, &d.territory)
-                .with_context(|| format!("applying scenario {}", path.display()))?;
-            let after_index = pipeline::scenario_index(&loaded, &offers, progress)?;
-            let after =
-                pipeline::run_match(&loaded, &offers, &needs, &after_index, &config, progress);
+    let matcher = prepared.matcher(&loaded.dataset.offers, progress);
+    let outcome = prepared.run(&matcher, progress);
+    let scenario = match &prepared.scenario {
+        Some((scenario, offers)) => {
+            let after_matcher = prepared.matcher(offers, progress);
+            let after = prepared.run(&after_matcher, progress);
             Some(scenario_delta(
                 &scenario.name,
                 &outcome,
@@ -62,7 +47,14 @@ pub fn run(args: &ReportArgs, progress: &Progress, out: &mut dyn Write) -> anyho
         LangArg::Fr => Lang::Fr,
         LangArg::En => Lang::En,
     };
-    let input = report_input(&loaded, &needs, &outcome, lang, config_text, scenario);
+    let input = report_input(
+        &matcher,
+        loaded,
+        &outcome,
+        lang,
+        prepared.config_text.clone(),
+        scenario,
+    );
     let delimiter = match args.csv_separator.as_str() {
         ";" => CsvDelimiter::Semicolon,
         "," => CsvDelimiter::Comma,
@@ -98,16 +90,19 @@ fn to_report_row(r: &TableRow) -> GapRow {
         label: r.label.clone(),
         demand: r.demand,
         covered: r.covered,
+        covered_adjacent: r.covered_adjacent,
         gap: r.gap,
         coverage: r.coverage.unwrap_or(f64::NAN),
+        seasonal_excluded: r.seasonal_excluded,
+        tension: r.tension.unwrap_or(f64::NAN),
         small_count: r.small,
     }
 }
 
 /// Fills the report's input model from the matcher's outcome.
 pub fn report_input(
+    matcher: &Matcher<'_>,
     loaded: &pipeline::Loaded,
-    needs: &[Need],
     outcome: &MatchOutcome,
     lang: Lang,
     config_toml: String,
@@ -161,17 +156,18 @@ pub fn report_input(
     let totals = Totals {
         demand: total.demand,
         covered: total.covered,
+        covered_adjacent: total.covered_adjacent,
         gap: total.gap,
+        seasonal_excluded: total.seasonal_excluded,
+        count_adjacent: outcome.count_adjacent,
     };
     let sites = sites(&d.offers);
-    let places: HashMap<&NeedId, &NeedLocation> =
-        needs.iter().map(|n| (&n.id, &n.location)).collect();
     let uncovered = outcome
         .needs
         .iter()
         .filter(|n| !n.gap.is_zero())
         .filter_map(|n| {
-            let p = place_point(d, places.get(&n.id)?)?;
+            let p = place_point(d, &n.location)?;
             Some(DemandPoint {
                 label: n.specialty.clone(),
                 lat: p.lat,
@@ -189,13 +185,12 @@ pub fn report_input(
             .collect(),
         None => Vec::new(),
     };
-    let offers: HashMap<_, &Offer> = d.offers.iter().map(|o| (&o.id, o)).collect();
     let mut by_gap: Vec<&NeedResult> = outcome.needs.iter().filter(|n| !n.gap.is_zero()).collect();
     by_gap.sort_by(|a, b| b.gap.cmp(&a.gap).then_with(|| a.id.cmp(&b.id)));
     let big_gaps = by_gap
         .into_iter()
         .take(BIG_GAPS)
-        .map(|n| big_gap(n, d, &offers))
+        .filter_map(|n| big_gap(matcher, outcome, n, d))
         .collect();
     ReportInput {
         title,
@@ -290,50 +285,62 @@ fn sites(offers: &[Offer]) -> Vec<Site> {
 }
 
 fn big_gap(
+    matcher: &Matcher<'_>,
+    outcome: &MatchOutcome,
     n: &NeedResult,
     d: &Dataset,
-    offers: &HashMap<&gapmap_model::OfferId, &Offer>,
-) -> BigGap {
+) -> Option<BigGap> {
     let untaught: Vec<String> = n
         .untaught_competences
         .iter()
         .take(3)
         .filter_map(|c| d.referential.competences.get(c).map(|k| k.label.clone()))
         .collect();
-    let closest_offers = n
+    let explanation = matcher.explain(outcome, &n.id)?;
+    let offers = matcher.offers();
+    let closest_offers = explanation
         .candidates
         .iter()
         .take(3)
         .map(|c| {
-            let o = offers.get(&c.offer);
-            let mut lacks: Vec<String> = c
-                .score
-                .components
-                .iter()
-                .filter(|k| k.sub_score < 0.999)
-                .map(|k| format!("{}: {}", k.kind.key(), k.note))
-                .collect();
+            let o = &offers[c.offer_index];
+            let mut lacks: Vec<String> = Vec::new();
+            if c.link.kind == LinkKind::Adjacent {
+                lacks.push("formation voisine: reconversion nécessaire".to_owned());
+            }
+            lacks.extend(
+                c.score
+                    .components
+                    .iter()
+                    .filter(|k| k.sub_score < 0.999)
+                    .map(|k| format!("{}: {}", k.kind.key(), k.note)),
+            );
+            lacks.extend(
+                c.score
+                    .factors
+                    .iter()
+                    .filter(|f| f.value < 0.999)
+                    .map(|f| format!("{}: {}", f.kind.key(), f.note)),
+            );
             lacks.extend(
                 untaught
                     .iter()
                     .map(|u| format!("compétence non enseignée: {u}")),
             );
             ClosestOffer {
-                label: c.label.clone(),
-                school: o
-                    .and_then(|o| o.school_name.clone())
-                    .unwrap_or_else(|| o.map(|o| o.uai.to_string()).unwrap_or_default()),
+                label: o.label.clone(),
+                school: o.school_name.clone().unwrap_or_else(|| o.uai.to_string()),
                 distance_km: c.score.distance_km,
                 score: c.score.total.as_f64(),
                 lacks,
             }
         })
         .collect();
-    BigGap {
+    Some(BigGap {
         need_label: format!("{} — {}", n.specialty, n.buyer.label_fr()),
         gap: n.gap.as_f64(),
         closest_offers,
-    }
+    })
 }
 
 fn scenario_delta(

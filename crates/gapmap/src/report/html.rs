@@ -244,6 +244,12 @@ fn summary(page: &mut String, input: &ReportInput) -> anyhow::Result<()> {
     let cards = [
         ("demand", Msg::Demand, totals.demand, ""),
         ("covered", Msg::Covered, totals.covered, " covered"),
+        (
+            "covered_adjacent",
+            Msg::Adjacent,
+            totals.covered_adjacent,
+            " adjacent",
+        ),
         ("gap", Msg::Gap, totals.gap, " gap"),
     ];
     for (field, msg, value, class) in cards {
@@ -270,6 +276,12 @@ fn summary(page: &mut String, input: &ReportInput) -> anyhow::Result<()> {
         lang.text(Msg::Covered).to_lowercase(),
     )?;
 
+    let rule = if totals.count_adjacent {
+        Msg::CoverageRuleAll
+    } else {
+        Msg::CoverageRuleDirect
+    };
+    write!(page, "<p class=\"note\">{}</p>", escape(lang.text(rule)))?;
     write!(
         page,
         "<table class=\"figures\"><thead><tr><th>{}</th><th class=\"num\">{}</th>\
@@ -381,13 +393,16 @@ fn gap_table(page: &mut String, rows: &[&GapRow], lang: Lang) -> anyhow::Result<
     write!(
         page,
         "<table class=\"figures\"><thead><tr><th>{}</th><th>{}</th><th class=\"num\">{}</th>\
-         <th class=\"num\">{}</th><th class=\"num\">{}</th><th class=\"num\">{}</th></tr></thead><tbody>",
+         <th class=\"num\">{}</th><th class=\"num\">{}</th><th class=\"num\">{}</th>\
+         <th class=\"num\">{}</th><th class=\"num\">{}</th></tr></thead><tbody>",
         lang.text(Msg::Code),
         lang.text(Msg::Label),
         lang.text(Msg::Demand),
         lang.text(Msg::Covered),
+        lang.text(Msg::Adjacent),
         lang.text(Msg::Gap),
         lang.text(Msg::Coverage),
+        lang.text(Msg::Tension),
     )?;
     for row in rows {
         let flag = if row.small_count {
@@ -403,8 +418,15 @@ fn gap_table(page: &mut String, rows: &[&GapRow], lang: Lang) -> anyhow::Result<
         )?;
         number_cell(page, "demand", row.demand, &lang.people(row.demand))?;
         number_cell(page, "covered", row.covered, &lang.people(row.covered))?;
+        number_cell(
+            page,
+            "covered_adjacent",
+            row.covered_adjacent,
+            &lang.people(row.covered_adjacent),
+        )?;
         number_cell(page, "gap", row.gap, &lang.people(row.gap))?;
         coverage_cell(page, lang, Some(row.coverage))?;
+        coverage_cell(page, lang, row.tension.is_finite().then_some(row.tension))?;
         page.push_str("</tr>");
     }
     page.push_str("</tbody></table>\n");

@@ -96,6 +96,16 @@ pub(crate) enum Msg {
     Demand,
     /// Covered demand column.
     Covered,
+    /// Adjacent supply column.
+    Adjacent,
+    /// Seasonal projects column.
+    Seasonal,
+    /// Recruitment difficulty column.
+    Tension,
+    /// What "covered" counts, when only direct supply counts.
+    CoverageRuleDirect,
+    /// What "covered" counts, when adjacent supply counts too.
+    CoverageRuleAll,
     /// Gap column.
     Gap,
     /// Coverage column.
@@ -225,6 +235,17 @@ impl Msg {
             Msg::Contents => ("Sommaire", "Contents"),
             Msg::Demand => ("Demande", "Demand"),
             Msg::Covered => ("Couverte", "Covered"),
+            Msg::Adjacent => ("Voisine", "Adjacent"),
+            Msg::Seasonal => ("Saisonniers exclus", "Seasonal excluded"),
+            Msg::Tension => ("Difficulté", "Difficulty"),
+            Msg::CoverageRuleDirect => (
+                "« Couverte » compte les diplômés de formations qui enseignent le métier (même fiche ROME ou fiche parente, ou la plupart de ses compétences). « Voisine » : diplômés de formations proches (même domaine, compétences en partie) qu'il faudrait reconvertir ; ils restent dans l'écart. « Difficulté » : part des projets jugés difficiles par les employeurs (BMO). Les projets saisonniers du BMO sont exclus de la demande.",
+                "\"Covered\" counts graduates of trainings that teach the job (same ROME sheet or parent sheet, or most of its competences). \"Adjacent\": graduates of related trainings (same domain, part of the competences) who would need retraining; they stay in the gap. \"Difficulty\": share of projects employers judge difficult (BMO). Seasonal BMO projects are left out of the demand.",
+            ),
+            Msg::CoverageRuleAll => (
+                "« Couverte » compte les diplômés de formations qui enseignent le métier et, selon la configuration, ceux de formations voisines qu'il faudrait reconvertir (colonne « Voisine »). « Difficulté » : part des projets jugés difficiles par les employeurs (BMO).",
+                "\"Covered\" counts graduates of trainings that teach the job and, as configured, those of related trainings who would need retraining (column \"Adjacent\"). \"Difficulty\": share of projects employers judge difficult (BMO).",
+            ),
             Msg::Gap => ("Écart", "Gap"),
             Msg::Coverage => ("Couverture", "Coverage"),
             Msg::People => ("personnes", "people"),

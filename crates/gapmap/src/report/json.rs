@@ -10,7 +10,7 @@ use serde::Serialize;
 use super::model::{Axis, GapRow, ReportInput};
 
 /// Version of the `gaps.json` shape; raised whenever a field changes meaning or disappears.
-pub const FORMAT_VERSION: u32 = 1;
+pub const FORMAT_VERSION: u32 = 2;
 
 /// The schema of `gaps.json`, format version 1, as printed in the documentation.
 pub const SCHEMA: &str = r#"gaps.json, format_version 1. Numbers are people unless said otherwise;
@@ -118,8 +118,11 @@ struct Source<'a> {
 struct Totals {
     demand: f64,
     covered: f64,
+    covered_adjacent: f64,
     gap: f64,
     coverage: Option<f64>,
+    seasonal_excluded: f64,
+    coverage_rule: &'static str,
 }
 
 #[derive(Debug, Serialize)]
@@ -137,8 +140,11 @@ struct Row<'a> {
     label: &'a str,
     demand: f64,
     covered: f64,
+    covered_adjacent: f64,
     gap: f64,
     coverage: f64,
+    seasonal_excluded: f64,
+    tension: f64,
     small_count: bool,
 }
 
@@ -194,8 +200,11 @@ fn row(row: &GapRow) -> Row<'_> {
         label: &row.label,
         demand: row.demand,
         covered: row.covered,
+        covered_adjacent: row.covered_adjacent,
         gap: row.gap,
         coverage: row.coverage,
+        seasonal_excluded: row.seasonal_excluded,
+        tension: row.tension,
         small_count: row.small_count,
     }
 }
@@ -222,8 +231,15 @@ pub fn to_json(input: &ReportInput) -> anyhow::Result<String> {
         totals: Totals {
             demand: input.totals.demand,
             covered: input.totals.covered,
+            covered_adjacent: input.totals.covered_adjacent,
             gap: input.totals.gap,
             coverage: input.totals.coverage(),
+            seasonal_excluded: input.totals.seasonal_excluded,
+            coverage_rule: if input.totals.count_adjacent {
+                "direct-and-adjacent"
+            } else {
+                "direct"
+            },
         },
         summary: input
             .summary

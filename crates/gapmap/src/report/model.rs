@@ -79,10 +79,16 @@ impl BuyerRow {
 pub struct Totals {
     /// Total demand.
     pub demand: f64,
-    /// Total covered demand.
+    /// Total covered demand (headline).
     pub covered: f64,
+    /// Demand adjacent supply could fill after retraining.
+    pub covered_adjacent: f64,
     /// Total gap.
     pub gap: f64,
+    /// Seasonal projects left out of the demand.
+    pub seasonal_excluded: f64,
+    /// Whether the headline coverage counts adjacent supply.
+    pub count_adjacent: bool,
 }
 
 impl Totals {
@@ -156,12 +162,18 @@ pub struct GapRow {
     pub label: String,
     /// Demand, in people.
     pub demand: f64,
-    /// Covered demand, in people.
+    /// Covered demand in the headline (direct supply, plus adjacent when configured), in people.
     pub covered: f64,
-    /// Gap, in people.
+    /// Demand that graduates of related trainings could fill after retraining, in people.
+    pub covered_adjacent: f64,
+    /// Gap (demand less the headline coverage), in people.
     pub gap: f64,
     /// Covered demand as a fraction of demand (0 to 1), as computed by the caller.
     pub coverage: f64,
+    /// Seasonal projects left out of the demand, in people.
+    pub seasonal_excluded: f64,
+    /// Share of projects employers judge difficult to recruit (0 to 1); NaN when unknown.
+    pub tension: f64,
     /// The figures rest on small or masked counts and are fragile.
     pub small_count: bool,
 }

@@ -48,25 +48,31 @@ impl CsvDelimiter {
 }
 
 /// Column names of the Parquet tables and of the JSON rows (stable, English, snake_case).
-pub const COLUMNS: [&str; 7] = [
+pub const COLUMNS: [&str; 10] = [
     "key",
     "label",
     "demand",
     "covered",
+    "covered_adjacent",
     "gap",
     "coverage",
+    "seasonal_excluded",
+    "tension",
     "small_count",
 ];
 
 /// The CSV header in the report's language, in the order of [`COLUMNS`].
-pub fn csv_header(lang: Lang) -> [String; 7] {
+pub fn csv_header(lang: Lang) -> [String; 10] {
     [
         Msg::Code,
         Msg::Label,
         Msg::Demand,
         Msg::Covered,
+        Msg::Adjacent,
         Msg::Gap,
         Msg::Coverage,
+        Msg::Seasonal,
+        Msg::Tension,
         Msg::SmallCount,
     ]
     .map(|msg| lang.text(msg).to_lowercase())
@@ -93,8 +99,11 @@ pub fn write_csv(
             text_cell(&row.label),
             number_cell(row.demand, delimiter),
             number_cell(row.covered, delimiter),
+            number_cell(row.covered_adjacent, delimiter),
             number_cell(row.gap, delimiter),
             number_cell(row.coverage, delimiter),
+            number_cell(row.seasonal_excluded, delimiter),
+            number_cell(row.tension, delimiter),
             lang.text(if row.small_count { Msg::Yes } else { Msg::No })
                 .to_owned(),
         ])?;
@@ -146,9 +155,12 @@ pub fn data_frame(rows: &[GapRow]) -> anyhow::Result<DataFrame> {
         text(COLUMNS[1], |row| row.label.as_str()),
         number(COLUMNS[2], |row| row.demand),
         number(COLUMNS[3], |row| row.covered),
-        number(COLUMNS[4], |row| row.gap),
-        number(COLUMNS[5], |row| row.coverage),
-        Series::new(PlSmallStr::from(COLUMNS[6]), flags).into(),
+        number(COLUMNS[4], |row| row.covered_adjacent),
+        number(COLUMNS[5], |row| row.gap),
+        number(COLUMNS[6], |row| row.coverage),
+        number(COLUMNS[7], |row| row.seasonal_excluded),
+        number(COLUMNS[8], |row| row.tension),
+        Series::new(PlSmallStr::from(COLUMNS[9]), flags).into(),
     ];
     Ok(DataFrame::new(rows.len(), columns)?)
 }

@@ -23,6 +23,9 @@ fn gap_row(key: &str, label: &str, demand: f64, covered: f64, small_count: bool)
         covered,
         gap: demand - covered,
         coverage: if demand > 0.0 { covered / demand } else { 0.0 },
+        covered_adjacent: 0.0,
+        seasonal_excluded: 0.0,
+        tension: f64::NAN,
         small_count,
     }
 }
@@ -125,6 +128,9 @@ fn sample_input() -> ReportInput {
             demand: 420.0,
             covered: 290.5,
             gap: 129.5,
+            covered_adjacent: 0.0,
+            seasonal_excluded: 0.0,
+            count_adjacent: false,
         },
         gaps_by,
         sites: vec![
@@ -348,6 +354,7 @@ fn html_shows_rounded_french_figures() -> TestResult {
         expect![[r#"
             420
             290,5
+            0
             129,5
             69 %"#]],
     );
@@ -465,18 +472,23 @@ fn csv_opens_with_the_csv_crate_and_its_totals_match_the_json() -> TestResult {
         let mut reader = csv::ReaderBuilder::new().delimiter(b';').from_path(path)?;
         let header: Vec<String> = reader.headers()?.iter().map(str::to_owned).collect();
         assert_eq!(header, csv_header(Lang::Fr).to_vec(), "{axis:?}");
-        for (column, field) in [(2, "demand"), (3, "covered"), (4, "gap")] {
+        for (column, field) in [
+            (2, "demand"),
+            (3, "covered"),
+            (4, "covered_adjacent"),
+            (5, "gap"),
+        ] {
             let csv_sum = csv_column_sum(path, column)?;
             let json_sum = json_column_sum(&json, axis.slug(), field);
             assert!((csv_sum - json_sum).abs() < 1e-9, "{axis:?} {field}");
         }
     }
     // The buyer table adds up to the totals the caller gave.
-    let buyer_gap = csv_column_sum(&files.csv[&Axis::Buyer], 4)?;
+    let buyer_gap = csv_column_sum(&files.csv[&Axis::Buyer], 5)?;
     assert_eq!(Some(buyer_gap), json["totals"]["gap"].as_f64());
     assert_eq!(
         csv_header(Lang::Fr).join(";"),
-        "code;libellé;demande;couverte;écart;couverture;effectif_faible"
+        "code;libellé;demande;couverte;voisine;écart;couverture;saisonniers exclus;difficulté;effectif_faible"
     );
     Ok(())
 }
@@ -496,11 +508,11 @@ fn csv_labels_round_trip_neutralised_against_formulas() -> TestResult {
     // Labels come back whole (`;`, quotes, newline, accents); those that a spreadsheet would run
     // start with an apostrophe; the negative gap of N1103 stays a number.
     expect![[r#"
-        ["M1805", "Études et développement informatique; \"full-stack\"\nen alternance", "60", "20,5", "39,5", "0,3416666666666667", "non"]
-        ["I1304", "'=HYPERLINK(\"http://evil.example\")", "40", "30", "10", "0,75", "non"]
-        ["K2204", "'-20 % de charges", "12", "2", "10", "0,16666666666666666", "oui"]
-        ["N1103", "<script>alert('x')</script> & Cie", "30", "33,5", "-3,5", "1,1166666666666667", "non"]
-        ["H2913", "'@SUM(A1) Œuvre à façon — ÉÇÀ", "8", "0", "8", "0", "oui"]"#]]
+        ["M1805", "Études et développement informatique; \"full-stack\"\nen alternance", "60", "20,5", "0", "39,5", "0,3416666666666667", "0", "", "non"]
+        ["I1304", "'=HYPERLINK(\"http://evil.example\")", "40", "30", "0", "10", "0,75", "0", "", "non"]
+        ["K2204", "'-20 % de charges", "12", "2", "0", "10", "0,16666666666666666", "0", "", "oui"]
+        ["N1103", "<script>alert('x')</script> & Cie", "30", "33,5", "0", "-3,5", "1,1166666666666667", "0", "", "non"]
+        ["H2913", "'@SUM(A1) Œuvre à façon — ÉÇÀ", "8", "0", "0", "8", "0", "0", "", "oui"]"#]]
     .assert_eq(&lines.join("\n"));
     Ok(())
 }
@@ -560,8 +572,11 @@ fn comma_delimited_csv_uses_decimal_points() -> TestResult {
             "Ministère des Armées",
             "120",
             "80.5",
+            "0",
             "39.5",
             "0.6708333333333333",
+            "0",
+            "",
             "non"
         ]
     );

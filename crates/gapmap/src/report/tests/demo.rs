@@ -63,6 +63,9 @@ fn row(key: &str, label: &str, demand: f64, covered: f64) -> GapRow {
         covered,
         gap: demand - covered,
         coverage: if demand > 0.0 { covered / demand } else { 0.0 },
+        covered_adjacent: 0.0,
+        seasonal_excluded: 0.0,
+        tension: f64::NAN,
         small_count: demand < 15.0,
     }
 }
@@ -271,6 +274,9 @@ pub fn demo_input(outline_points: Vec<GeoPoint>) -> ReportInput {
             demand: 1072.0,
             covered: 596.0,
             gap: 476.0,
+            covered_adjacent: 0.0,
+            seasonal_excluded: 0.0,
+            count_adjacent: false,
         },
         gaps_by,
         sites,

@@ -1,0 +1,177 @@
+//! One geography for the matcher: how far an offer is from a need's place.
+//!
+//! A need sits at a commune (its point), or covers an area (employment area, département,
+//! region). The distance from an offer to an area is 0 km when the offer lies in it, otherwise the
+//! distance to the nearest commune point of the area.
+
+use std::collections::BTreeMap;
+
+use gapmap_model::{BassinCode, Departement, GeoPoint, Location, NeedLocation, RegionCode, Territory};
+
+/// Where an offer stands from a need's place.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub(crate) enum Reach {
+    /// Within reach, at this distance (km).
+    Within(f64),
+    /// Farther than the reach.
+    Far,
+    /// The offer or the need has no usable point: the distance is unknown.
+    Unknown,
+}
+
+/// Commune points by area, for distances to a need's place.
+pub struct Places<'a> {
+    territory: &'a Territory,
+    bassins: BTreeMap<BassinCode, Area>,
+    departements: BTreeMap<Departement, Area>,
+    regions: BTreeMap<RegionCode, Area>,
+}
+
+/// The commune points of an area with their bounding box, to skip far offers cheaply.
+#[derive(Default)]
+struct Area {
+    points: Vec<GeoPoint>,
+    min_lat: f64,
+    max_lat: f64,
+    min_lon: f64,
+    max_lon: f64,
+}
+
+impl Area {
+    fn push(&mut self, p: GeoPoint) {
+        if self.points.is_empty() {
+            (self.min_lat, self.max_lat, self.min_lon, self.max_lon) = (p.lat, p.lat, p.lon, p.lon);
+        }
+        self.min_lat = self.min_lat.min(p.lat);
+        self.max_lat = self.max_lat.max(p.lat);
+        self.min_lon = self.min_lon.min(p.lon);
+        self.max_lon = self.max_lon.max(p.lon);
+        self.points.push(p);
+    }
+
+    /// The distance to the nearest point, or `None` when the bounding box is already farther
+    /// than `reach_km` (or the area has no point). With `good_enough_km`, the search stops at the
+    /// first point that close (the caller only needs to know the offer is that close).
+    fn nearest_km(&self, p: GeoPoint, reach_km: f64, good_enough_km: f64) -> Option<f64> {
+        if self.points.is_empty() {
+            return None;
+        }
+        let clamped = GeoPoint {
+            lat: p.lat.clamp(self.min_lat, self.max_lat),
+            lon: p.lon.clamp(self.min_lon, self.max_lon),
+        };
+        // The clamped point lies in the box; any area point is at least about that far. A margin
+        // covers the curvature of meridians and parallels over a région-sized box.
+        if p.distance_km(clamped) > reach_km * 1.05 + 5.0 {
+            return None;
+        }
+        let mut best = f64::INFINITY;
+        for &q in &self.points {
+            let d = p.distance_km(q);
+            if d < best {
+                best = d;
+                if best <= good_enough_km {
+                    break;
+                }
+            }
+        }
+        Some(best)
+    }
+}
+
+impl<'a> Places<'a> {
+    /// Groups the territory's commune points by area.
+    pub fn new(territory: &'a Territory) -> Places<'a> {
+        let mut bassins: BTreeMap<BassinCode, Area> = BTreeMap::new();
+        let mut departements: BTreeMap<Departement, Area> = BTreeMap::new();
+        let mut regions: BTreeMap<RegionCode, Area> = BTreeMap::new();
+        for c in territory.communes.values() {
+            let Some(p) = c.point else { continue };
+            if let Some(b) = c.bassin {
+                bassins.entry(b).or_default().push(p);
+            }
+            departements
+                .entry(c.departement.clone())
+                .or_default()
+                .push(p);
+            if let Some(r) = c.region {
+                regions.entry(r).or_default().push(p);
+            }
+        }
+        Places {
+            territory,
+            bassins,
+            departements,
+            regions,
+        }
+    }
+
+    /// The territory the places come from.
+    pub fn territory(&self) -> &'a Territory {
+        self.territory
+    }
+
+    /// Exact distance in km from an offer's location to the need's place, if both are located.
+    pub fn distance_km(&self, need: &NeedLocation, offer: &Location) -> Option<f64> {
+        match self.reach(need, offer, f64::INFINITY, 0.0) {
+            Reach::Within(d) => Some(d),
+            Reach::Far | Reach::Unknown => None,
+        }
+    }
+
+    /// Whether the offer is within `reach_km` of the need's place. The search may stop at the
+    /// first commune point of an area closer than `good_enough_km`, so the distance is exact only
+    /// above that distance.
+    pub(crate) fn reach(
+        &self,
+        need: &NeedLocation,
+        offer: &Location,
+        reach_km: f64,
+        good_enough_km: f64,
+    ) -> Reach {
+        let Some(point) = offer.point else {
+            return Reach::Unknown;
+        };
+        let (area, inside) = match need {
+            NeedLocation::Commune(code) => {
+                let Some(p) = self.territory.commune(code).and_then(|c| c.point) else {
+                    return Reach::Unknown;
+                };
+                let d = point.distance_km(p);
+                return if d <= reach_km { Reach::Within(d) } else { Reach::Far };
+            }
+            NeedLocation::Bassin(b) => (self.bassins.get(b), offer.bassin == Some(*b)),
+            NeedLocation::Departement(d) => (self.departements.get(d), &offer.departement == d),
+            NeedLocation::Region(r) => {
+                let region = offer
+                    .region
+                    .or_else(|| self.territory.region_of(&offer.departement));
+                (self.regions.get(r), region == Some(*r))
+            }
+        };
+        if inside {
+            return Reach::Within(0.0);
+        }
+        let Some(area) = area else {
+            return Reach::Unknown;
+        };
+        match area.nearest_km(point, reach_km, good_enough_km) {
+            Some(d) if d <= reach_km => Reach::Within(d),
+            _ => Reach::Far,
+        }
+    }
+
+    /// Whether the need's place can be located at all (a known commune with a point, or an area
+    /// with commune points).
+    pub fn is_located(&self, need: &NeedLocation) -> bool {
+        match need {
+            NeedLocation::Commune(code) => self
+                .territory
+                .commune(code)
+                .is_some_and(|c| c.point.is_some()),
+            NeedLocation::Bassin(b) => self.bassins.contains_key(b),
+            NeedLocation::Departement(d) => self.departements.contains_key(d),
+            NeedLocation::Region(r) => self.regions.contains_key(r),
+        }
+    }
+}
