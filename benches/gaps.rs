@@ -14,7 +14,7 @@ use std::time::Instant;
 
 use gapmap_index::GapmapIndex;
 use gapmap_ingest::{DataDir, ImportOptions, ImportReport, OfferFilter, import, read_needs_file};
-use gapmap_match::{MatchConfig, MatchInput, run};
+use gapmap_match::{MatchConfig, Matcher};
 use gapmap_model::RegionCode;
 
 fn root() -> PathBuf {
@@ -65,25 +65,30 @@ fn phase(
     let index = GapmapIndex::build_in_ram(&d.offers, &d.referential)?;
     let t_index = t.elapsed();
     let config = MatchConfig::default();
-    let input = MatchInput {
-        referential: &d.referential,
-        territory: &d.territory,
-        offers: &d.offers,
-        needs: &needs,
-    };
     let t = Instant::now();
-    let outcome = run(&input, &index, &config);
+    let matcher = Matcher::new(&d.referential, &d.territory, &d.offers, &index, &config);
+    let t_compile = t.elapsed();
+    let t = Instant::now();
+    let (outcome, steps) = matcher.run_timed(&needs);
     let t_match = t.elapsed();
     let total = outcome.total();
     println!(
-        "{name:<16} import {:>6.1} s  index {:>6.1} s  match {:>6.1} s  | {} offers, {} needs, demand {:.0}, covered {:.0}, gap {:.0} | peak RSS {:.0} MB",
+        "{name:<16} import {:>5.1} s  index {:>5.1} s  compile {:>5.2} s  match {:>5.2} s \
+         (text {:.2} s, join {:.2} s, allocation {:.2} s) | {} offers, {} needs, {} links | \
+         demand {:.0}, direct {:.0}, adjacent {:.0}, gap {:.0} | peak RSS {:.0} MB",
         t_import.as_secs_f64(),
         t_index.as_secs_f64(),
+        t_compile.as_secs_f64(),
         t_match.as_secs_f64(),
+        steps.resolve_and_text.as_secs_f64(),
+        steps.join.as_secs_f64(),
+        steps.allocation.as_secs_f64(),
         d.offers.len(),
         needs.len(),
+        outcome.link_count(),
         total.volume.as_f64(),
-        total.covered.as_f64(),
+        total.covered_direct.as_f64(),
+        total.covered_adjacent.as_f64(),
         total.gap.as_f64(),
         peak_rss_mb().unwrap_or(f64::NAN),
     );

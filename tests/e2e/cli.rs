@@ -334,6 +334,72 @@ fn real_gaps_of_the_ministry_plan_in_hauts_de_france() -> Result<(), Box<dyn std
     Ok(())
 }
 
+/// Coverage on the real map means graduates of trainings that teach the job: an aircraft-mechanics
+/// need at Méaulte (80523) has the region's aeronautics courses as direct candidates, the same
+/// diploma nearest first; a drone-pilot need of the plan gets no direct supply (no course in the
+/// region leads to ROME N2206), whatever the nearby courses of the right level.
+#[test]
+fn real_direct_links_of_aircraft_mechanics_and_drone_pilots() -> Result<(), Box<dyn std::error::Error>>
+{
+    let Some(data) = real_data() else {
+        return Ok(());
+    };
+    let tmp = tempfile::tempdir()?;
+    let data = data.to_str().ok_or("path")?;
+    let needs = tmp.path().join("meaulte.csv");
+    std::fs::write(
+        &needs,
+        "id;acheteur;specialite;rome;competences;niveau_min;lieu;volume;annee;tags;commentaire\n\
+         meaulte-aero;bitd:Aérostructures;Mécanicien aéronautique;I1602;;4;commune:80523;20;2026;aero;\n",
+    )?;
+    let needs = needs.to_str().ok_or("path")?;
+    let explain = |id: &str, file: &str| -> Result<serde_json::Value, Box<dyn std::error::Error>> {
+        let json = gapmap_ok(
+            tmp.path(),
+            &[
+                "explain", id, "--data", data, "--region", "32", "--needs", file, "--json",
+                "--quiet",
+            ],
+        );
+        Ok(serde_json::from_str(&json)?)
+    };
+    let doc = explain("meaulte-aero", needs)?;
+    let candidates = doc["candidates"].as_array().ok_or("candidates")?;
+    let direct: Vec<&serde_json::Value> = candidates
+        .iter()
+        .filter(|c| c["link"] == "direct")
+        .collect();
+    let label = |c: &serde_json::Value| c["label"].as_str().unwrap_or("").to_uppercase();
+    assert!(
+        direct.iter().any(|c| label(c).contains("AERONAUTIQUE") && label(c).contains("BAC PRO")),
+        "{direct:#?}"
+    );
+    assert!(
+        direct.iter().any(|c| label(c).contains("AERONAUTIQUE") && label(c).starts_with("BTS")),
+        "{direct:#?}"
+    );
+    // Same diploma, same subject and level: the nearer offer ranks first.
+    for pair in direct.windows(2) {
+        if pair[0]["label"] == pair[1]["label"] && pair[0]["subject"] == pair[1]["subject"] {
+            let (a, b) = (&pair[0]["distance_km"], &pair[1]["distance_km"]);
+            if let (Some(a), Some(b)) = (a.as_f64(), b.as_f64()) {
+                assert!(a <= b + 1e-9, "{pair:#?}");
+            }
+        }
+    }
+    assert!(doc["covered_direct"].as_f64().ok_or("direct")? > 0.0);
+
+    let plan = plan();
+    let drones = explain("adt-drone-pilote", &plan)?;
+    assert_eq!(drones["covered_direct"].as_f64(), Some(0.0), "{drones:#}");
+    let candidates = drones["candidates"].as_array().ok_or("candidates")?;
+    assert!(
+        candidates.iter().all(|c| c["link"] != "direct"),
+        "{candidates:#?}"
+    );
+    Ok(())
+}
+
 /// The example scenario on the demo: of its openings, only the 24 CAP cuisine seats at Arras reach an
 /// uncovered need of the plan (military cooks); they add 24 x 0.8 (completion) x (1 - 0.35, the CAP
 /// further-study default) = 12.48 graduates a year, all of them taken by the cooks' gap. The report

@@ -1,8 +1,9 @@
 //! Capacity-aware allocation of graduates to needs.
 //!
 //! The (offer, need) edges whose score reaches the threshold form a bipartite graph; it falls apart
-//! into independent connected components (occupation families, territories), each solved as a
-//! transportation problem by [`crate::flow::solve`] in parallel with rayon. Components are ordered
+//! into independent connected components (occupation families, territories), each solved exactly
+//! as a transportation problem by the network simplex ([`crate::simplex::solve`]) in parallel with
+//! rayon. Components are ordered
 //! by their first edge and results written back by edge index, so the outcome does not depend on
 //! the number of threads.
 //!
@@ -16,7 +17,8 @@
 use rayon::prelude::*;
 
 use crate::config::{BuyerClass, BuyerPolicy};
-use crate::flow::{TransportEdge, solve};
+use crate::flow::TransportEdge;
+use crate::simplex::solve;
 use crate::score::{LinkKind, Points};
 
 /// One edge of the allocation graph.
@@ -247,8 +249,7 @@ fn solve_component(
 /// Gain per thousandth of a graduate on an edge: the score in thousandths (the precision scores
 /// are shown with) x the class weight, scaled by 16 plus one, so that among allocations of equal
 /// score-weighted total the one covering more volume wins (the bonus is worth a sixteenth of a
-/// score thousandth per thousandth of a graduate). Coarse scores keep the number of distinct path
-/// costs, hence of shortest-path rounds in [`crate::flow::solve`], small.
+/// score thousandth per thousandth of a graduate).
 fn gain(score: Points, weight: i64) -> i64 {
     i64::from(score.0 / 1000) * weight * 16 + 1
 }

@@ -1,4 +1,7 @@
-//! A min-cost flow for the transportation problem, in safe Rust with integer quantities.
+//! A min-cost flow for the transportation problem by successive shortest paths, in safe Rust with
+//! integer quantities: the reference solver, kept as the oracle of the network simplex
+//! ([`crate::simplex`]) that the allocation uses. Its rounds grow with the range of path costs,
+//! which makes it slow on large components with fine-grained gains.
 //!
 //! Sources (offers) with supplies, sinks (needs) with demands, and edges with a positive integer
 //! gain per unit. [`solve`] finds flows on the edges that maximise `sum(gain x flow)` without

@@ -52,6 +52,7 @@ mod join;
 mod matcher;
 pub mod scenario;
 pub mod score;
+pub mod simplex;
 pub mod supply;
 mod text;
 mod word_overlap;
@@ -65,7 +66,7 @@ pub use config::{
 pub use gaps::{Axis, GapRow};
 pub use matcher::{
     Allocation, CandidateExplanation, CompetenceGap, Explanation, Link, MatchInput, MatchOutcome,
-    Matcher, NeedResult, NeedStatus, OfferUse, run,
+    Matcher, NeedResult, NeedStatus, OfferUse, Timings, run,
 };
 pub use scenario::{Change, Comparison, OpenSeats, Place, Scenario, ScenarioError, apply, compare};
 pub use score::{Component, ComponentKind, Factor, FactorKind, LinkKind, Points, Score};

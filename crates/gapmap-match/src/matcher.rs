@@ -5,6 +5,7 @@
 //! demand (results keep only integers per link).
 
 use std::collections::{BTreeMap, HashMap};
+use std::time::{Duration, Instant};
 
 use gapmap_model::{
     BassinCode, Buyer, Count, Departement, EuropeanLevel, Need, NeedId, NeedLocation, Offer,
@@ -229,6 +230,17 @@ impl MatchOutcome {
     }
 }
 
+/// How long the steps of a run took (wall clock).
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct Timings {
+    /// Resolving needs without sheets and the text relevance of each distinct specialty.
+    pub resolve_and_text: Duration,
+    /// The candidate join and the scores of every link.
+    pub join: Duration,
+    /// The allocation and the results per need and per competence.
+    pub allocation: Duration,
+}
+
 /// Matches needs against a compiled training map.
 pub struct Matcher<'a> {
     referential: &'a Referential,
@@ -306,6 +318,12 @@ impl<'a> Matcher<'a> {
 
     /// Matches `needs`.
     pub fn run(&self, needs: &[Need]) -> MatchOutcome {
+        self.run_timed(needs).0
+    }
+
+    /// Matches `needs` and says how long each step took.
+    pub fn run_timed(&self, needs: &[Need]) -> (MatchOutcome, Timings) {
+        let clock = Instant::now();
         let sheets = self.settle_sheets(needs);
         let specialties = Interner::of(needs.iter().map(|n| n.specialty.as_str()));
         let text: Vec<HashMap<u32, f32>> = specialties
@@ -327,6 +345,8 @@ impl<'a> Matcher<'a> {
             );
             need_profile.push(profiles.intern(key));
         }
+        let text_time = clock.elapsed();
+        let clock = Instant::now();
         let subject_links: Vec<Vec<SubjectLink>> = subjects
             .values
             .par_iter()
@@ -342,6 +362,8 @@ impl<'a> Matcher<'a> {
                 self.need_result(need, sheets, resolutions, subject, profile as usize, &untaught)
             })
             .collect();
+        let join_time = clock.elapsed();
+        let clock = Instant::now();
         let (allocated, flows) = self.allocate(&results, &links);
         for (need, allocations) in results.iter_mut().zip(flows) {
             self.settle(need, allocations, &links[need.profile]);
@@ -357,7 +379,7 @@ impl<'a> Matcher<'a> {
             })
             .collect();
         let competences = self.competence_gaps(&results);
-        MatchOutcome {
+        let outcome = MatchOutcome {
             supplies: self.supplies.clone(),
             offer_use,
             needs: results,
@@ -365,7 +387,13 @@ impl<'a> Matcher<'a> {
             competences,
             small_count_threshold: self.config.small_count_threshold,
             count_adjacent: self.config.count_adjacent,
-        }
+        };
+        let timings = Timings {
+            resolve_and_text: text_time,
+            join: join_time,
+            allocation: clock.elapsed(),
+        };
+        (outcome, timings)
     }
 
     /// Each need's sheets with confidence, and the resolutions asked for when it gave none
