@@ -54,19 +54,19 @@ pub fn allocate(problem: &AllocationProblem, policy: &BuyerPolicy) -> Vec<u64> {
     let mut supplies = problem.supplies.clone();
     let mut volumes = problem.volumes.clone();
     for kind in [LinkKind::Direct, LinkKind::Adjacent] {
+        // Edges of this phase whose offer and need still have something to give and take.
         let picked: Vec<usize> = (0..problem.edges.len())
-            .filter(|&k| problem.edges[k].kind == kind)
+            .filter(|&k| {
+                let e = &problem.edges[k];
+                e.kind == kind
+                    && supplies.get(e.offer).is_some_and(|&s| s > 0)
+                    && volumes.get(e.need).is_some_and(|&v| v > 0)
+            })
             .collect();
         if picked.is_empty() {
             continue;
         }
-        let phase = AllocationProblem {
-            supplies: supplies.clone(),
-            volumes: volumes.clone(),
-            classes: problem.classes.clone(),
-            edges: picked.iter().map(|&k| problem.edges[k]).collect(),
-        };
-        for (&k, flow) in picked.iter().zip(allocate_phase(&phase, policy)) {
+        for (k, flow) in allocate_phase(problem, &supplies, &volumes, &picked, policy) {
             let e = problem.edges[k];
             flows[k] = flow;
             supplies[e.offer] = supplies[e.offer].saturating_sub(flow);
@@ -76,21 +76,34 @@ pub fn allocate(problem: &AllocationProblem, policy: &BuyerPolicy) -> Vec<u64> {
     flows
 }
 
-fn allocate_phase(problem: &AllocationProblem, policy: &BuyerPolicy) -> Vec<u64> {
-    let components = components(problem);
-    let solved: Vec<Vec<(usize, u64)>> = components
+/// The flows of one phase over the edges `picked` (indices into `problem.edges`), with what is
+/// left of supplies and volumes.
+fn allocate_phase(
+    problem: &AllocationProblem,
+    supplies: &[u64],
+    volumes: &[u64],
+    picked: &[usize],
+    policy: &BuyerPolicy,
+) -> Vec<(usize, u64)> {
+    let left = Left { supplies, volumes };
+    components(problem, picked)
         .par_iter()
-        .map(|edges| solve_component(problem, edges, policy))
-        .collect();
-    let mut flows = vec![0u64; problem.edges.len()];
-    for (edge, flow) in solved.into_iter().flatten() {
-        flows[edge] = flow;
-    }
-    flows
+        .map(|edges| solve_component(problem, &left, edges, policy))
+        .collect::<Vec<_>>()
+        .into_iter()
+        .flatten()
+        .collect()
 }
 
-/// Edge indices of each connected component, ordered by their first edge.
-fn components(problem: &AllocationProblem) -> Vec<Vec<usize>> {
+/// What is left of supplies and volumes at the start of a phase.
+struct Left<'a> {
+    supplies: &'a [u64],
+    volumes: &'a [u64],
+}
+
+/// Edge indices (into `problem.edges`) of each connected component of the `picked` edges,
+/// ordered by their first edge.
+fn components(problem: &AllocationProblem, picked: &[usize]) -> Vec<Vec<usize>> {
     let m = problem.supplies.len();
     let mut parent: Vec<usize> = (0..m + problem.volumes.len()).collect();
     fn find(parent: &mut [usize], mut x: usize) -> usize {
@@ -101,7 +114,7 @@ fn components(problem: &AllocationProblem) -> Vec<Vec<usize>> {
         x
     }
     let valid = |e: &AllocationEdge| e.offer < m && e.need < problem.volumes.len();
-    for e in problem.edges.iter().filter(|e| valid(e)) {
+    for e in picked.iter().map(|&k| &problem.edges[k]).filter(|e| valid(e)) {
         let a = find(&mut parent, e.offer);
         let b = find(&mut parent, m + e.need);
         if a != b {
@@ -110,7 +123,11 @@ fn components(problem: &AllocationProblem) -> Vec<Vec<usize>> {
     }
     let mut slot_of_root: Vec<Option<usize>> = vec![None; parent.len()];
     let mut groups: Vec<Vec<usize>> = Vec::new();
-    for (i, e) in problem.edges.iter().enumerate().filter(|(_, e)| valid(e)) {
+    for (i, e) in picked
+        .iter()
+        .map(|&k| (k, &problem.edges[k]))
+        .filter(|(_, e)| valid(e))
+    {
         let root = find(&mut parent, e.offer);
         let slot = *slot_of_root[root].get_or_insert_with(|| {
             groups.push(Vec::new());
@@ -146,6 +163,7 @@ fn class_weight(policy: &BuyerPolicy, class: BuyerClass) -> i64 {
 
 fn solve_component(
     problem: &AllocationProblem,
+    left: &Left<'_>,
     edges: &[usize],
     policy: &BuyerPolicy,
 ) -> Vec<(usize, u64)> {
@@ -165,23 +183,25 @@ fn solve_component(
             needs.push(e.need);
             needs.len() - 1
         });
-        local_edges.push((o, n, e));
+        local_edges.push((o, n));
     }
     let to_i64 = |v: u64| i64::try_from(v).unwrap_or(i64::MAX / 8).min(i64::MAX / 8);
-    let volumes: Vec<i64> = needs.iter().map(|&n| to_i64(problem.volumes[n])).collect();
+    let volumes: Vec<i64> = needs.iter().map(|&n| to_i64(left.volumes[n])).collect();
+    let edge = |k: usize| problem.edges[edges[k]];
 
     match policy {
         BuyerPolicy::Priority { .. } => {
-            let supplies: Vec<i64> = offers
-                .iter()
-                .map(|&o| to_i64(problem.supplies[o]))
-                .collect();
+            let supplies: Vec<i64> = offers.iter().map(|&o| to_i64(left.supplies[o])).collect();
             let transport: Vec<TransportEdge> = local_edges
                 .iter()
-                .map(|&(o, n, e)| TransportEdge {
-                    from: o,
-                    to: n,
-                    gain: gain(e.score, class_weight(policy, problem.classes[e.need])),
+                .enumerate()
+                .map(|(k, &(o, n))| {
+                    let e = edge(k);
+                    TransportEdge {
+                        from: o,
+                        to: n,
+                        gain: gain(e.score, class_weight(policy, problem.classes[e.need])),
+                    }
                 })
                 .collect();
             let flows = solve(&supplies, &volumes, &transport);
@@ -195,17 +215,18 @@ fn solve_component(
             // Each offer's supply is shared between classes by the volume each class asks of it.
             let mut asked = vec![[0u64; 3]; offers.len()];
             let mut seen = std::collections::HashSet::new();
-            for &(o, n, e) in &local_edges {
+            for (k, &(o, n)) in local_edges.iter().enumerate() {
                 if seen.insert((o, n)) {
+                    let e = edge(k);
                     let c = class_index(problem.classes[e.need]);
-                    asked[o][c] = asked[o][c].saturating_add(problem.volumes[e.need]);
+                    asked[o][c] = asked[o][c].saturating_add(left.volumes[e.need]);
                 }
             }
             let shares: Vec<Vec<u64>> = offers
                 .iter()
                 .zip(&asked)
                 .map(|(&o, weights)| {
-                    gapmap_model::Volume::from_milli(problem.supplies[o])
+                    gapmap_model::Volume::from_milli(left.supplies[o])
                         .apportion(weights)
                         .into_iter()
                         .map(|v| v.milli())
@@ -216,7 +237,7 @@ fn solve_component(
             for class in BuyerClass::ALL {
                 let c = class_index(class);
                 let picked: Vec<usize> = (0..local_edges.len())
-                    .filter(|&k| problem.classes[local_edges[k].2.need] == class)
+                    .filter(|&k| problem.classes[edge(k).need] == class)
                     .collect();
                 if picked.is_empty() {
                     continue;
@@ -225,11 +246,11 @@ fn solve_component(
                 let transport: Vec<TransportEdge> = picked
                     .iter()
                     .map(|&k| {
-                        let (o, n, e) = local_edges[k];
+                        let (o, n) = local_edges[k];
                         TransportEdge {
                             from: o,
                             to: n,
-                            gain: gain(e.score, 1),
+                            gain: gain(edge(k).score, 1),
                         }
                     })
                     .collect();
