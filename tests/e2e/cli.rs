@@ -339,8 +339,8 @@ fn real_gaps_of_the_ministry_plan_in_hauts_de_france() -> Result<(), Box<dyn std
 /// diploma nearest first; a drone-pilot need of the plan gets no direct supply (no course in the
 /// region leads to ROME N2206), whatever the nearby courses of the right level.
 #[test]
-fn real_direct_links_of_aircraft_mechanics_and_drone_pilots() -> Result<(), Box<dyn std::error::Error>>
-{
+fn real_direct_links_of_aircraft_mechanics_and_drone_pilots()
+-> Result<(), Box<dyn std::error::Error>> {
     let Some(data) = real_data() else {
         return Ok(());
     };
@@ -371,11 +371,15 @@ fn real_direct_links_of_aircraft_mechanics_and_drone_pilots() -> Result<(), Box<
         .collect();
     let label = |c: &serde_json::Value| c["label"].as_str().unwrap_or("").to_uppercase();
     assert!(
-        direct.iter().any(|c| label(c).contains("AERONAUTIQUE") && label(c).contains("BAC PRO")),
+        direct
+            .iter()
+            .any(|c| label(c).contains("AERONAUTIQUE") && label(c).contains("BAC PRO")),
         "{direct:#?}"
     );
     assert!(
-        direct.iter().any(|c| label(c).contains("AERONAUTIQUE") && label(c).starts_with("BTS")),
+        direct
+            .iter()
+            .any(|c| label(c).contains("AERONAUTIQUE") && label(c).starts_with("BTS")),
         "{direct:#?}"
     );
     // Same diploma, same subject and level: the nearer offer ranks first.

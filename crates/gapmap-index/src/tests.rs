@@ -522,16 +522,24 @@ fn text_relevance_is_comparable_across_specialties() -> TestResult {
             parcoursup-bts:2024:0750001U:00000000:school 1.00 [cybersécurité]
         "#]],
     );
-    check_relevance(&index, "cybersécurité", expect![[r#"
+    check_relevance(
+        &index,
+        "cybersécurité",
+        expect![[r#"
         parcoursup-bts:2024:0590001F:32032612:school 1.00 [cybersécurité]
         parcoursup-bts:2024:0590002G:32032612:apprenticeship 1.00 [cybersécurité]
         parcoursup-bts:2024:0750001U:00000000:school 1.00 [cybersécurité]
-    "#]]);
-    check_relevance(&index, "réseaux sécurité", expect![[r#"
+    "#]],
+    );
+    check_relevance(
+        &index,
+        "réseaux sécurité",
+        expect![[r#"
         parcoursup-bts:2024:0590001F:32032612:school 0.28 [sécurité]
         parcoursup-bts:2024:0590002G:32032612:apprenticeship 0.28 [sécurité]
         parcoursup-bts:2024:0750001U:00000000:school 1.00 [réseaux,sécurité]
-    "#]]);
+    "#]],
+    );
     check_relevance(&index, "!!!", expect![[r#""#]]);
     let label = index.label_relevance("Analyste cybersécurité", "BTS Cybersécurité");
     assert_eq!(label, 1.0);

@@ -18,8 +18,8 @@ use rayon::prelude::*;
 
 use crate::config::{BuyerClass, BuyerPolicy};
 use crate::flow::TransportEdge;
-use crate::simplex::solve;
 use crate::score::{LinkKind, Points};
+use crate::simplex::solve;
 
 /// One edge of the allocation graph.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -114,7 +114,11 @@ fn components(problem: &AllocationProblem, picked: &[usize]) -> Vec<Vec<usize>> 
         x
     }
     let valid = |e: &AllocationEdge| e.offer < m && e.need < problem.volumes.len();
-    for e in picked.iter().map(|&k| &problem.edges[k]).filter(|e| valid(e)) {
+    for e in picked
+        .iter()
+        .map(|&k| &problem.edges[k])
+        .filter(|e| valid(e))
+    {
         let a = find(&mut parent, e.offer);
         let b = find(&mut parent, m + e.need);
         if a != b {

@@ -133,11 +133,31 @@ impl MatchConfig {
         let w = &self.weights;
         let f = &self.level_fit;
         let mut checks: Vec<(String, f64, &'static str, bool)> = vec![
-            ("weights.occupation".into(), w.occupation, WEIGHT, w.occupation >= 0.0),
-            ("weights.competences".into(), w.competences, WEIGHT, w.competences >= 0.0),
+            (
+                "weights.occupation".into(),
+                w.occupation,
+                WEIGHT,
+                w.occupation >= 0.0,
+            ),
+            (
+                "weights.competences".into(),
+                w.competences,
+                WEIGHT,
+                w.competences >= 0.0,
+            ),
             ("weights.text".into(), w.text, WEIGHT, w.text >= 0.0),
-            ("commute_radius_km".into(), self.commute_radius_km, KM, self.commute_radius_km >= 0.0),
-            ("distance_decay_km".into(), self.distance_decay_km, POSITIVE_KM, self.distance_decay_km > 0.0),
+            (
+                "commute_radius_km".into(),
+                self.commute_radius_km,
+                KM,
+                self.commute_radius_km >= 0.0,
+            ),
+            (
+                "distance_decay_km".into(),
+                self.distance_decay_km,
+                POSITIVE_KM,
+                self.distance_decay_km > 0.0,
+            ),
             ("reach_km".into(), self.reach_km, KM, self.reach_km >= 0.0),
         ];
         for (name, value) in [

@@ -213,4 +213,3 @@ fn keys_of(need: &NeedResult, axis: Axis) -> Vec<String> {
         }
     }
 }
-

@@ -6,7 +6,9 @@
 
 use std::collections::BTreeMap;
 
-use gapmap_model::{BassinCode, Departement, GeoPoint, Location, NeedLocation, RegionCode, Territory};
+use gapmap_model::{
+    BassinCode, Departement, GeoPoint, Location, NeedLocation, RegionCode, Territory,
+};
 
 /// Where an offer stands from a need's place.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -138,7 +140,11 @@ impl<'a> Places<'a> {
                     return Reach::Unknown;
                 };
                 let d = point.distance_km(p);
-                return if d <= reach_km { Reach::Within(d) } else { Reach::Far };
+                return if d <= reach_km {
+                    Reach::Within(d)
+                } else {
+                    Reach::Far
+                };
             }
             NeedLocation::Bassin(b) => (self.bassins.get(b), offer.bassin == Some(*b)),
             NeedLocation::Departement(d) => (self.departements.get(d), &offer.departement == d),

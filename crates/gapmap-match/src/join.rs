@@ -170,8 +170,8 @@ impl<'a> CompiledMap<'a> {
     fn compile_set(&self, codes: &[RomeCode]) -> CodeSet {
         let mut competences = Bitset::with_capacity(self.competence_id.len());
         for &code in codes.iter().filter(|c| !c.is_domain_level()) {
-            let sheets =
-                std::iter::once(code).chain(self.children.get(&code).into_iter().flatten().copied());
+            let sheets = std::iter::once(code)
+                .chain(self.children.get(&code).into_iter().flatten().copied());
             for sheet in sheets {
                 for (c, _) in self.sheet_competences.get(&sheet).into_iter().flatten() {
                     if let Some(&bit) = self.competence_id.get(c) {
@@ -240,7 +240,11 @@ impl<'a> CompiledMap<'a> {
         let mut rome: Vec<(RomeCode, u32)> = rome
             .iter()
             .map(|&(code, c)| {
-                let c = if c.is_finite() { c.clamp(0.0, 1.0) } else { 0.0 };
+                let c = if c.is_finite() {
+                    c.clamp(0.0, 1.0)
+                } else {
+                    0.0
+                };
                 (code, (c * 1_000_000.0).round() as u32)
             })
             .collect();

@@ -258,7 +258,14 @@ pub struct Matcher<'a> {
 
 /// Runs the matcher once: [`Matcher::new`] then [`Matcher::run`].
 pub fn run(input: &MatchInput<'_>, text: &dyn TextSource, config: &MatchConfig) -> MatchOutcome {
-    Matcher::new(input.referential, input.territory, input.offers, text, config).run(input.needs)
+    Matcher::new(
+        input.referential,
+        input.territory,
+        input.offers,
+        text,
+        config,
+    )
+    .run(input.needs)
 }
 
 /// The distances of one need place to the offers, computed as needed.
@@ -352,14 +359,22 @@ impl<'a> Matcher<'a> {
             .par_iter()
             .map(|s| self.map.subject_links(s, &self.scoring))
             .collect();
-        let (links, untaught) = self.profile_links(&profiles.values, &subject_links, &subjects, &text);
+        let (links, untaught) =
+            self.profile_links(&profiles.values, &subject_links, &subjects, &text);
         let mut results: Vec<NeedResult> = needs
             .iter()
             .zip(sheets)
             .zip(&need_profile)
             .map(|((need, (sheets, resolutions)), &profile)| {
                 let subject = &subjects.values[profiles.values[profile as usize].0 as usize];
-                self.need_result(need, sheets, resolutions, subject, profile as usize, &untaught)
+                self.need_result(
+                    need,
+                    sheets,
+                    resolutions,
+                    subject,
+                    profile as usize,
+                    &untaught,
+                )
             })
             .collect();
         let join_time = clock.elapsed();
@@ -527,8 +542,11 @@ impl<'a> Matcher<'a> {
                     continue;
                 };
                 let distance = (km >= 0.0).then_some(f64::from(km));
-                let score =
-                    Scoring::total(subject, level_factor, self.scoring.distance_factor(distance));
+                let score = Scoring::total(
+                    subject,
+                    level_factor,
+                    self.scoring.distance_factor(distance),
+                );
                 links.push(Link {
                     offer: o,
                     score,
@@ -551,7 +569,10 @@ impl<'a> Matcher<'a> {
         if slot.is_nan() {
             let location = &self.offers[offer as usize].location;
             let radius = self.config.commute_radius_km;
-            *slot = match self.places.reach(place, location, self.config.reach_km, radius) {
+            *slot = match self
+                .places
+                .reach(place, location, self.config.reach_km, radius)
+            {
                 Reach::Within(d) => d as f32,
                 Reach::Far => ReachCache::FAR,
                 Reach::Unknown => ReachCache::UNKNOWN,
@@ -625,7 +646,11 @@ impl<'a> Matcher<'a> {
     }
 
     /// The allocation: graduates allocated per offer, and the allocations of each need.
-    fn allocate(&self, needs: &[NeedResult], links: &[Vec<Link>]) -> (Vec<u64>, Vec<Vec<Allocation>>) {
+    fn allocate(
+        &self,
+        needs: &[NeedResult],
+        links: &[Vec<Link>],
+    ) -> (Vec<u64>, Vec<Vec<Allocation>>) {
         let mut problem = AllocationProblem {
             supplies: self.supplies.iter().map(|s| s.graduates.milli()).collect(),
             volumes: needs.iter().map(|n| n.known_volume().milli()).collect(),
@@ -726,7 +751,11 @@ impl<'a> Matcher<'a> {
             for &(c, _) in &need.competences {
                 let row = rows.entry(c).or_insert_with(|| CompetenceGap {
                     competence: c,
-                    label: self.referential.competences.get(&c).map(|k| k.label.clone()),
+                    label: self
+                        .referential
+                        .competences
+                        .get(&c)
+                        .map(|k| k.label.clone()),
                     needs: 0,
                     demand: Volume::ZERO,
                     graduates: Volume::ZERO,
@@ -773,7 +802,9 @@ impl<'a> Matcher<'a> {
                 Some(CandidateExplanation {
                     offer_index: i,
                     link: *link,
-                    score: self.scoring.details(&facts, need.level, offer.level, distance),
+                    score: self
+                        .scoring
+                        .details(&facts, need.level, offer.level, distance),
                     matched_terms: self.text.matched_terms(&need.specialty, &offer.id),
                     supply: outcome.supplies[i].clone(),
                     to_this_need: need
@@ -920,4 +951,3 @@ fn bassin_of(location: &NeedLocation, territory: &Territory) -> Option<BassinCod
         NeedLocation::Departement(_) | NeedLocation::Region(_) => None,
     }
 }
-

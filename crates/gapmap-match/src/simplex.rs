@@ -315,7 +315,11 @@ impl Tree {
             cap: Vec::new(),
             cost: Vec::new(),
             flow: Vec::new(),
-            potential: balance.iter().map(|&b| if b <= 0 { big } else { -big }).chain([0]).collect(),
+            potential: balance
+                .iter()
+                .map(|&b| if b <= 0 { big } else { -big })
+                .chain([0])
+                .collect(),
             parent: (0..nodes).map(|_| root).chain([NONE]).collect(),
             parent_edge: Vec::new(),
             size: std::iter::repeat_n(1, nodes).chain([nodes + 1]).collect(),
@@ -401,7 +405,11 @@ impl Tree {
         let (delta, at) = leave;
         let j = edges[at];
         let s0 = nodes[at];
-        let t0 = if self.tail[j] == s0 { self.head[j] } else { self.tail[j] };
+        let t0 = if self.tail[j] == s0 {
+            self.head[j]
+        } else {
+            self.tail[j]
+        };
         for (&e, &v) in edges.iter().zip(nodes.iter()) {
             if self.tail[e] == v {
                 self.flow[e] += delta;
@@ -412,7 +420,11 @@ impl Tree {
         if i == j {
             return;
         }
-        let (s, t) = if self.parent[t0] == s0 { (s0, t0) } else { (t0, s0) };
+        let (s, t) = if self.parent[t0] == s0 {
+            (s0, t0)
+        } else {
+            (t0, s0)
+        };
         let pos_i = edges.iter().position(|&e| e == i).unwrap_or(0);
         let (p, q) = if pos_i > at { (q, p) } else { (p, q) };
         self.remove(s, t);
@@ -428,7 +440,11 @@ mod tests {
     use crate::flow::{brute_force, total_gain};
     use proptest::prelude::*;
 
-    fn case(max_nodes: usize, max_edges: usize, max_quantity: i64) -> impl Strategy<Value = (Vec<i64>, Vec<i64>, Vec<TransportEdge>)> {
+    fn case(
+        max_nodes: usize,
+        max_edges: usize,
+        max_quantity: i64,
+    ) -> impl Strategy<Value = (Vec<i64>, Vec<i64>, Vec<TransportEdge>)> {
         (1..=max_nodes, 1..=max_nodes).prop_flat_map(move |(m, n)| {
             (
                 prop::collection::vec(0i64..=max_quantity, m),
@@ -445,13 +461,28 @@ mod tests {
         })
     }
 
-    fn check_feasible(supplies: &[i64], demands: &[i64], edges: &[TransportEdge], flows: &[i64]) -> Result<(), TestCaseError> {
+    fn check_feasible(
+        supplies: &[i64],
+        demands: &[i64],
+        edges: &[TransportEdge],
+        flows: &[i64],
+    ) -> Result<(), TestCaseError> {
         for (i, &s) in supplies.iter().enumerate() {
-            let out: i64 = edges.iter().zip(flows).filter(|(e, _)| e.from == i).map(|(_, f)| f).sum();
+            let out: i64 = edges
+                .iter()
+                .zip(flows)
+                .filter(|(e, _)| e.from == i)
+                .map(|(_, f)| f)
+                .sum();
             prop_assert!(out <= s.max(0));
         }
         for (j, &d) in demands.iter().enumerate() {
-            let inflow: i64 = edges.iter().zip(flows).filter(|(e, _)| e.to == j).map(|(_, f)| f).sum();
+            let inflow: i64 = edges
+                .iter()
+                .zip(flows)
+                .filter(|(e, _)| e.to == j)
+                .map(|(_, f)| f)
+                .sum();
             prop_assert!(inflow <= d.max(0));
         }
         prop_assert!(flows.iter().all(|&f| f >= 0));

@@ -1023,9 +1023,12 @@ fn objective(outcome: &MatchOutcome, config: &MatchConfig) -> i128 {
             };
             // Same integer gain as the allocation (see `allocate::gain`), over the direct phase.
             let w = (w * 100.0).round() as i128;
-            n.allocations.iter().filter(|a| a.kind == crate::LinkKind::Direct).map(move |a| {
-                (i128::from(a.score.0 / 1000) * w * 16 + 1) * i128::from(a.volume.milli())
-            })
+            n.allocations
+                .iter()
+                .filter(|a| a.kind == crate::LinkKind::Direct)
+                .map(move |a| {
+                    (i128::from(a.score.0 / 1000) * w * 16 + 1) * i128::from(a.volume.milli())
+                })
         })
         .sum()
 }

@@ -52,7 +52,10 @@ impl TextSource for WordOverlap {
         self.offers
             .iter()
             .filter_map(|(id, label)| {
-                let shared = query.iter().filter(|w| label.binary_search(w).is_ok()).count();
+                let shared = query
+                    .iter()
+                    .filter(|w| label.binary_search(w).is_ok())
+                    .count();
                 (shared > 0).then(|| TextHit {
                     offer: id.clone(),
                     relevance: shared as f64 / query.len() as f64,
@@ -64,7 +67,10 @@ impl TextSource for WordOverlap {
     fn label_relevance(&self, specialty: &str, label: &str) -> f64 {
         let query = words(specialty);
         let label = words(label);
-        let shared = query.iter().filter(|w| label.binary_search(w).is_ok()).count();
+        let shared = query
+            .iter()
+            .filter(|w| label.binary_search(w).is_ok())
+            .count();
         if query.is_empty() {
             0.0
         } else {

@@ -291,7 +291,13 @@ impl Prepared {
     ) -> Matcher<'a> {
         let d = &self.loaded.dataset;
         progress.step("compile the training map", || {
-            Matcher::new(&d.referential, &d.territory, offers, &self.index, &self.config)
+            Matcher::new(
+                &d.referential,
+                &d.territory,
+                offers,
+                &self.index,
+                &self.config,
+            )
         })
     }
 
@@ -350,6 +356,16 @@ mod tests {
             err.ends_with("`completion_factor` = 1.5: expected a number in [0, 1]"),
             "{err}"
         );
+        Ok(())
+    }
+
+    /// The documented configuration file holds exactly the defaults, so the documentation cannot
+    /// drift from the code.
+    #[test]
+    fn documented_configuration_is_the_default() -> anyhow::Result<()> {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../datasets/config/gapmap.toml");
+        let (config, _) = match_config(Some(&path))?;
+        assert_eq!(config, MatchConfig::default());
         Ok(())
     }
 

@@ -497,7 +497,11 @@ pub fn explain(args: &ExplainArgs, progress: &Progress, out: &mut dyn Write) -> 
         )?;
     }
     if ex.candidates.len() > 15 {
-        writeln!(out, "  ({} more: --json lists all)", ex.candidates.len() - 15)?;
+        writeln!(
+            out,
+            "  ({} more: --json lists all)",
+            ex.candidates.len() - 15
+        )?;
     }
     Ok(())
 }
@@ -563,7 +567,9 @@ pub fn status_text(status: NeedStatus) -> String {
         NeedStatus::AdjacentOnly => {
             "only related trainings are in reach (graduates would need retraining)".into()
         }
-        NeedStatus::CapacityUnknown => "the trainings that teach the job publish no capacity".into(),
+        NeedStatus::CapacityUnknown => {
+            "the trainings that teach the job publish no capacity".into()
+        }
         NeedStatus::SupplyExhausted => {
             "the graduates of the trainings that teach the job are all allocated".into()
         }
