@@ -162,12 +162,16 @@ pub fn report_input(
         count_adjacent: outcome.count_adjacent,
     };
     let sites = sites(&d.offers);
+    // Many needs share a place: each place's point is computed once.
+    let mut points: HashMap<&NeedLocation, Option<GeoPoint>> = HashMap::new();
     let uncovered = outcome
         .needs
         .iter()
         .filter(|n| !n.gap.is_zero())
         .filter_map(|n| {
-            let p = place_point(d, &n.location)?;
+            let p = (*points
+                .entry(&n.location)
+                .or_insert_with(|| place_point(d, &n.location)))?;
             Some(DemandPoint {
                 label: n.specialty.clone(),
                 lat: p.lat,
