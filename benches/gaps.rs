@@ -2,10 +2,13 @@
 //!
 //! 1. Hauts-de-France: the project's Ministry plan + the BMO demand of region 32 against the
 //!    region's offers;
-//! 2. national: the BMO demand of the whole country against every national offer.
+//! 2. scaling: the Hauts-de-France demand repeated 1, 2, 5 and 10 times (time and memory against
+//!    the number of need-offer edges of the allocation);
+//! 3. national: the BMO demand of the whole country against every national offer.
 //!
 //! Each phase: import, index build (in memory), matching; wall time and the process's peak resident
-//! memory after the phase (VmHWM, monotonic: the national figure includes the regional run).
+//! memory after the phase (VmHWM, monotonic: later figures include the earlier runs).
+//!
 //! `cargo bench -p gapmap-index --bench gaps` (reads `$GAPMAP_DATA`, else `../shared/datasets`);
 //! without `--bench` (as `cargo test --benches` runs it) only the regional phase runs.
 
@@ -39,6 +42,7 @@ fn phase(
     name: &str,
     region: Option<RegionCode>,
     with_plan: bool,
+    scaling: &[usize],
 ) -> Result<(), Box<dyn std::error::Error>> {
     let data = DataDir::open(data_dir())?;
     let t = Instant::now();
@@ -92,14 +96,51 @@ fn phase(
         total.gap.as_f64(),
         peak_rss_mb().unwrap_or(f64::NAN),
     );
+    // Demand k times larger: every need repeated k times (same places and jobs, so the join is
+    // the same and the allocation graph has k times the edges).
+    for &k in scaling {
+        let many: Vec<_> = (0..k)
+            .flat_map(|r| {
+                needs.iter().map(move |n| {
+                    let mut n = n.clone();
+                    n.id.0 = format!("{}#{r}", n.id);
+                    n
+                })
+            })
+            .collect();
+        let t = Instant::now();
+        let (outcome, steps) = matcher.run_timed(&many);
+        let edges: usize = outcome
+            .needs
+            .iter()
+            .filter(|n| !n.known_volume().is_zero())
+            .map(|n| outcome.links_of(n).len())
+            .sum();
+        println!(
+            "{name:<16} demand x{k:<3} {} needs, {edges} need-offer edges: match {:>6.2} s \
+             (join {:.2} s, allocation {:.2} s), {:.0} ns per edge | peak RSS {:.0} MB",
+            many.len(),
+            t.elapsed().as_secs_f64(),
+            steps.join.as_secs_f64(),
+            steps.allocation.as_secs_f64(),
+            t.elapsed().as_secs_f64() * 1e9 / edges.max(1) as f64,
+            peak_rss_mb().unwrap_or(f64::NAN),
+        );
+    }
     Ok(())
 }
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let full = std::env::args().any(|a| a == "--bench");
-    phase("Hauts-de-France", Some(RegionCode::HAUTS_DE_FRANCE), true)?;
+    let scaling: &[usize] = if full { &[1, 2, 5, 10] } else { &[] };
+    phase(
+        "Hauts-de-France",
+        Some(RegionCode::HAUTS_DE_FRANCE),
+        true,
+        scaling,
+    )?;
     if full {
-        phase("national", None, false)?;
+        phase("national", None, false, &[])?;
     }
     Ok(())
 }

@@ -331,6 +331,17 @@ fn real_gaps_of_the_ministry_plan_in_hauts_de_france() -> Result<(), Box<dyn std
         covered > 0.0,
         "the real training map covers part of the plan"
     );
+    // The headline counts direct supply only; adjacent supply is part of the gap. Figures measured
+    // with matcher v2 (README, "What it says"); a change in them must be explained.
+    assert_eq!(doc["coverage_rule"], "direct");
+    let direct = total["covered_direct"].as_f64().ok_or("direct")?;
+    let adjacent = total["covered_adjacent"].as_f64().ok_or("adjacent")?;
+    assert!((direct - covered).abs() < 1e-9);
+    assert!((direct - 786.3).abs() < 0.1, "{direct}");
+    assert!((adjacent - 429.6).abs() < 0.1, "{adjacent}");
+    assert!(adjacent <= gap + 1e-9);
+    // The plan's lines publish no difficulty: tension is unknown, never zero.
+    assert!(total["tension"].is_null(), "{total}");
     Ok(())
 }
 

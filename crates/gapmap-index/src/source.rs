@@ -21,7 +21,10 @@ use crate::{GapmapIndex, IndexError, analysis};
 
 /// The words of a specialty with their analysed terms and weight.
 struct WeightedWords {
+    /// Each word as typed, its analysed terms and its weight.
     words: Vec<(String, Vec<String>, f64)>,
+    /// Per word, per segment, the documents whose names hold it.
+    postings: Vec<Vec<Vec<u32>>>,
     total: f64,
 }
 
@@ -90,7 +93,7 @@ impl GapmapIndex {
         &self,
         searcher: &Searcher,
         specialty: &str,
-    ) -> Result<(WeightedWords, Vec<Vec<Vec<u32>>>), IndexError> {
+    ) -> Result<WeightedWords, IndexError> {
         let n = searcher.num_docs() as f64;
         let mut words = Vec::new();
         let mut postings = Vec::new();
@@ -111,19 +114,23 @@ impl GapmapIndex {
             postings.push(docs);
         }
         let total = words.iter().map(|(_, _, w)| w).sum();
-        Ok((WeightedWords { words, total }, postings))
+        Ok(WeightedWords {
+            words,
+            postings,
+            total,
+        })
     }
 
     /// Text relevance of every offer matching part of `specialty` (see the module docs).
     pub fn text_relevance_of(&self, specialty: &str) -> Result<Vec<TextHit>, IndexError> {
         let searcher = self.offers.searcher();
-        let (weighted, postings) = self.weighted_words(&searcher, specialty)?;
+        let weighted = self.weighted_words(&searcher, specialty)?;
         if weighted.total <= 0.0 {
             return Ok(Vec::new());
         }
         let ids = self.ids(&searcher)?;
         let mut sums: HashMap<(usize, u32), f64> = HashMap::new();
-        for ((_, _, weight), docs) in weighted.words.iter().zip(&postings) {
+        for ((_, _, weight), docs) in weighted.words.iter().zip(&weighted.postings) {
             for (segment, list) in docs.iter().enumerate() {
                 for &doc in list {
                     *sums.entry((segment, doc)).or_default() += weight;
@@ -147,7 +154,7 @@ impl GapmapIndex {
     /// Relevance of a label that is not indexed, with the index's word weights.
     pub fn label_relevance_of(&self, specialty: &str, label: &str) -> Result<f64, IndexError> {
         let searcher = self.offers.searcher();
-        let (weighted, _) = self.weighted_words(&searcher, specialty)?;
+        let weighted = self.weighted_words(&searcher, specialty)?;
         if weighted.total <= 0.0 {
             return Ok(0.0);
         }

@@ -268,6 +268,16 @@ pub fn run(input: &MatchInput<'_>, text: &dyn TextSource, config: &MatchConfig) 
     .run(input.needs)
 }
 
+/// A need's sheets with the confidence in each, and the resolutions asked for.
+type Settled = (Vec<(RomeCode, f64)>, Vec<Resolution>);
+
+/// The links of one need profile and the demanded competences none of them teaches.
+struct ProfileLinks {
+    profile: usize,
+    links: Vec<Link>,
+    untaught: Vec<OgrCode>,
+}
+
 /// The distances of one need place to the offers, computed as needed.
 struct ReachCache {
     /// Per offer: NaN not computed, -1 far, -2 unknown, else km.
@@ -413,7 +423,7 @@ impl<'a> Matcher<'a> {
 
     /// Each need's sheets with confidence, and the resolutions asked for when it gave none
     /// (once per distinct specialty).
-    fn settle_sheets(&self, needs: &[Need]) -> Vec<(Vec<(RomeCode, f64)>, Vec<Resolution>)> {
+    fn settle_sheets(&self, needs: &[Need]) -> Vec<Settled> {
         let unresolved = Interner::of(
             needs
                 .iter()
@@ -482,7 +492,7 @@ impl<'a> Matcher<'a> {
             by_place.entry(&key.2).or_default().push(p);
         }
         let groups: Vec<(&NeedLocation, Vec<usize>)> = by_place.into_iter().collect();
-        let solved: Vec<Vec<(usize, Vec<Link>, Vec<OgrCode>)>> = groups
+        let solved: Vec<Vec<ProfileLinks>> = groups
             .par_iter()
             .map(|(place, members)| {
                 let mut cache = ReachCache {
@@ -500,16 +510,20 @@ impl<'a> Matcher<'a> {
                             &mut cache,
                         );
                         let untaught = self.untaught(&subjects.values[*subject as usize], &links);
-                        (p, links, untaught)
+                        ProfileLinks {
+                            profile: p,
+                            links,
+                            untaught,
+                        }
                     })
                     .collect()
             })
             .collect();
         let mut links = vec![Vec::new(); profiles.len()];
         let mut untaught = vec![Vec::new(); profiles.len()];
-        for (p, l, u) in solved.into_iter().flatten() {
-            links[p] = l;
-            untaught[p] = u;
+        for solved in solved.into_iter().flatten() {
+            links[solved.profile] = solved.links;
+            untaught[solved.profile] = solved.untaught;
         }
         (links, untaught)
     }
