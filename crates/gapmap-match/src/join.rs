@@ -65,6 +65,22 @@ pub(crate) struct Subject {
 }
 
 impl Subject {
+    /// A subject from its sheets (confidence in [0, 1]) and its weighted competences.
+    pub fn new(rome: &[(RomeCode, f64)], competences: Vec<(OgrCode, u32)>) -> Subject {
+        let mut rome: Vec<(RomeCode, u32)> = rome
+            .iter()
+            .map(|&(code, c)| {
+                let c = if c.is_finite() { c.clamp(0.0, 1.0) } else { 0.0 };
+                (code, (c * 1_000_000.0).round() as u32)
+            })
+            .collect();
+        rome.sort();
+        rome.dedup_by_key(|(code, _)| *code);
+        let mut competences = competences;
+        competences.sort();
+        Subject { rome, competences }
+    }
+
     /// The sheets with their confidence as a float.
     pub fn sheets(&self) -> impl Iterator<Item = (RomeCode, f64)> + '_ {
         self.rome
@@ -221,39 +237,21 @@ impl<'a> CompiledMap<'a> {
     }
 
     /// The subject of a need whose sheets are `rome` (with confidence in [0, 1]) and whose
-    /// explicit competences are `explicit` (empty: those of its sheets).
+    /// buyer names the competences `explicit`: the sheets' competences (core 2, others 1) plus the
+    /// named ones (weight 2). Naming a competence stresses it; it does not replace the job.
     pub fn subject(&self, rome: &[(RomeCode, f64)], explicit: &[OgrCode]) -> Subject {
         let mut competences: BTreeMap<OgrCode, u32> = BTreeMap::new();
-        if explicit.is_empty() {
-            for &(sheet, _) in rome {
-                for (c, core) in self.competences_of_sheet(sheet) {
-                    let w = if core { 2 } else { 1 };
-                    let e = competences.entry(c).or_insert(w);
-                    *e = (*e).max(w);
-                }
-            }
-        } else {
-            for &c in explicit {
-                competences.insert(c, 1);
+        for &(sheet, _) in rome {
+            for (c, core) in self.competences_of_sheet(sheet) {
+                let w = if core { 2 } else { 1 };
+                let e = competences.entry(c).or_insert(w);
+                *e = (*e).max(w);
             }
         }
-        let mut rome: Vec<(RomeCode, u32)> = rome
-            .iter()
-            .map(|&(code, c)| {
-                let c = if c.is_finite() {
-                    c.clamp(0.0, 1.0)
-                } else {
-                    0.0
-                };
-                (code, (c * 1_000_000.0).round() as u32)
-            })
-            .collect();
-        rome.sort();
-        rome.dedup_by_key(|(code, _)| *code);
-        Subject {
-            rome,
-            competences: competences.into_iter().collect(),
+        for &c in explicit {
+            competences.insert(c, 2);
         }
+        Subject::new(rome, competences.into_iter().collect())
     }
 
     /// The facts of the link between a subject and a code set (text left at 0).

@@ -129,7 +129,7 @@ pub struct NeedResult {
     pub bassin: Option<BassinCode>,
     /// Tags.
     pub tags: Vec<String>,
-    /// Competences demanded with their weight (2 = core).
+    /// Competences demanded with their weight (2 = core or named by the buyer).
     pub competences: Vec<(OgrCode, u32)>,
     /// Demanded competences that no candidate offer teaches.
     pub untaught_competences: Vec<OgrCode>,
@@ -802,7 +802,7 @@ impl<'a> Matcher<'a> {
     /// allocation, and the state of each linked offer's supply.
     pub fn explain<'o>(&self, outcome: &'o MatchOutcome, id: &NeedId) -> Option<Explanation<'o>> {
         let need = outcome.needs.iter().find(|n| &n.id == id)?;
-        let subject = self.map.subject(&need.sheets, &explicit_competences(need));
+        let subject = Subject::new(&need.sheets, need.competences.clone());
         let table = self.text_table(&need.specialty);
         let candidates = outcome
             .links_of(need)
@@ -833,16 +833,6 @@ impl<'a> Matcher<'a> {
             })
             .collect();
         Some(Explanation { need, candidates })
-    }
-}
-
-/// The need's explicit competences when it gave them (weights 1), else none (its sheets' are
-/// derived again).
-fn explicit_competences(need: &NeedResult) -> Vec<OgrCode> {
-    if need.competences.iter().all(|&(_, w)| w == 1) && need.sheets.is_empty() {
-        need.competences.iter().map(|&(c, _)| c).collect()
-    } else {
-        Vec::new()
     }
 }
 

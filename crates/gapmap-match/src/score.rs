@@ -8,8 +8,8 @@
 //!   whole domain, like `H2100`) `0.5`, none `0`; multiplied by the resolution confidence when the
 //!   need's sheets were resolved from its text;
 //! - **competences**: the weighted share of the need's competences that the offer's sheets (and
-//!   their child sheets) teach: the need's explicit OGR codes (weight 1 each), else its sheets'
-//!   competences (core 2, others 1);
+//!   their child sheets) teach: the competences of the need's sheets (core 2, others 1) and the
+//!   OGR codes its buyer names (weight 2);
 //! - **text**: how much of the need's specialty text the offer's labels match, comparable across
 //!   needs (see [`TextSource`](crate::TextSource)).
 //!

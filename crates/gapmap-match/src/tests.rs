@@ -832,6 +832,43 @@ fn explain_a_resolved_need_without_offer() {
     );
 }
 
+/// A competence the buyer names stresses the job; it does not replace it: an analyst need (M1844)
+/// that also names "Diagnostiquer une panne" is not supplied by the maintenance course that teaches
+/// that one competence (2 of its 5 weighted competences, no shared domain: subject 0.14, under
+/// 0.3). Were the named competence the whole profile, the course would cover all of it, directly.
+#[test]
+fn a_named_competence_stresses_the_job_without_replacing_it() {
+    let mut f = fixture();
+    f.needs = vec![Need {
+        competences: vec![code("101")],
+        ..need(
+            "mn-cyber",
+            Buyer::MarineNationale,
+            "Analyste",
+            &["M1844"],
+            Some(5),
+            NeedLocation::Commune(code("59350")),
+            Count::Known(Volume::whole(4)),
+            &[],
+        )
+    }];
+    let outcome = outcome_of(&f, &f.offers, &MatchConfig::default());
+    let n = &outcome.needs[0];
+    assert_eq!(n.competences.len(), 3, "{:?}", n.competences);
+    let kinds: Vec<(String, crate::LinkKind)> = outcome
+        .links_of(n)
+        .iter()
+        .map(|l| (f.offers[l.offer as usize].label.clone(), l.kind))
+        .collect();
+    assert_eq!(
+        kinds,
+        [
+            ("BTS cybersécurité".to_owned(), crate::LinkKind::Direct),
+            ("BTS services informatiques".to_owned(), crate::LinkKind::Adjacent),
+        ]
+    );
+}
+
 #[test]
 fn scenario_opens_extends_and_closes() {
     let scenario = Scenario {
@@ -1140,7 +1177,7 @@ proptest! {
         let scoring = crate::score::Scoring::new(&config);
         let places = crate::geo::Places::new(&f.territory);
         for n in &outcome.needs {
-            let subject = map.subject(&n.sheets, &[]);
+            let subject = crate::join::Subject::new(&n.sheets, n.competences.clone());
             let mut expected: Vec<usize> = (0..f.offers.len()).filter(|&i| {
                 let Some(set) = map.codeset_of(i) else { return false };
                 let facts = map.facts(&subject, set);
