@@ -337,8 +337,8 @@ fn real_gaps_of_the_ministry_plan_in_hauts_de_france() -> Result<(), Box<dyn std
     let direct = total["covered_direct"].as_f64().ok_or("direct")?;
     let adjacent = total["covered_adjacent"].as_f64().ok_or("adjacent")?;
     assert!((direct - covered).abs() < 1e-9);
-    assert!((direct - 786.3).abs() < 0.1, "{direct}");
-    assert!((adjacent - 429.6).abs() < 0.1, "{adjacent}");
+    assert!((direct - 753.252).abs() < 1e-6, "{direct}");
+    assert!((adjacent - 462.584).abs() < 1e-6, "{adjacent}");
     assert!(adjacent <= gap + 1e-9);
     // The plan's lines publish no difficulty: tension is unknown, never zero.
     assert!(total["tension"].is_null(), "{total}");

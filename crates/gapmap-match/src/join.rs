@@ -70,7 +70,11 @@ impl Subject {
         let mut rome: Vec<(RomeCode, u32)> = rome
             .iter()
             .map(|&(code, c)| {
-                let c = if c.is_finite() { c.clamp(0.0, 1.0) } else { 0.0 };
+                let c = if c.is_finite() {
+                    c.clamp(0.0, 1.0)
+                } else {
+                    0.0
+                };
                 (code, (c * 1_000_000.0).round() as u32)
             })
             .collect();

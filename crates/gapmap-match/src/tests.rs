@@ -864,7 +864,10 @@ fn a_named_competence_stresses_the_job_without_replacing_it() {
         kinds,
         [
             ("BTS cybersécurité".to_owned(), crate::LinkKind::Direct),
-            ("BTS services informatiques".to_owned(), crate::LinkKind::Adjacent),
+            (
+                "BTS services informatiques".to_owned(),
+                crate::LinkKind::Adjacent
+            ),
         ]
     );
 }
