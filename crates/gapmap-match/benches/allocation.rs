@@ -51,8 +51,8 @@ fn synthetic(
                 picked.push(offer);
                 let score = Points(450_000 + rng.below(550_000) as u32);
                 edges.push(AllocationEdge {
-                    offer,
-                    need,
+                    offer: offer as u32,
+                    need: need as u32,
                     score,
                     kind: LinkKind::Direct,
                 });

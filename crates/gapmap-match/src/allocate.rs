@@ -25,9 +25,9 @@ use crate::simplex::solve;
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct AllocationEdge {
     /// Offer index.
-    pub offer: usize,
+    pub offer: u32,
     /// Need index.
-    pub need: usize,
+    pub need: u32,
     /// Score of the pair.
     pub score: Points,
     /// Direct or adjacent.
@@ -55,12 +55,13 @@ pub fn allocate(problem: &AllocationProblem, policy: &BuyerPolicy) -> Vec<u64> {
     let mut volumes = problem.volumes.clone();
     for kind in [LinkKind::Direct, LinkKind::Adjacent] {
         // Edges of this phase whose offer and need still have something to give and take.
-        let picked: Vec<usize> = (0..problem.edges.len())
+        let picked: Vec<u32> = (0..problem.edges.len() as u32)
             .filter(|&k| {
+                let k = k as usize;
                 let e = &problem.edges[k];
                 e.kind == kind
-                    && supplies.get(e.offer).is_some_and(|&s| s > 0)
-                    && volumes.get(e.need).is_some_and(|&v| v > 0)
+                    && supplies.get(e.offer as usize).is_some_and(|&s| s > 0)
+                    && volumes.get(e.need as usize).is_some_and(|&v| v > 0)
             })
             .collect();
         if picked.is_empty() {
@@ -69,8 +70,8 @@ pub fn allocate(problem: &AllocationProblem, policy: &BuyerPolicy) -> Vec<u64> {
         for (k, flow) in allocate_phase(problem, &supplies, &volumes, &picked, policy) {
             let e = problem.edges[k];
             flows[k] = flow;
-            supplies[e.offer] = supplies[e.offer].saturating_sub(flow);
-            volumes[e.need] = volumes[e.need].saturating_sub(flow);
+            supplies[e.offer as usize] = supplies[e.offer as usize].saturating_sub(flow);
+            volumes[e.need as usize] = volumes[e.need as usize].saturating_sub(flow);
         }
     }
     flows
@@ -82,7 +83,7 @@ fn allocate_phase(
     problem: &AllocationProblem,
     supplies: &[u64],
     volumes: &[u64],
-    picked: &[usize],
+    picked: &[u32],
     policy: &BuyerPolicy,
 ) -> Vec<(usize, u64)> {
     let left = Left { supplies, volumes };
@@ -103,7 +104,7 @@ struct Left<'a> {
 
 /// Edge indices (into `problem.edges`) of each connected component of the `picked` edges,
 /// ordered by their first edge.
-fn components(problem: &AllocationProblem, picked: &[usize]) -> Vec<Vec<usize>> {
+fn components(problem: &AllocationProblem, picked: &[u32]) -> Vec<Vec<u32>> {
     let m = problem.supplies.len();
     let mut parent: Vec<usize> = (0..m + problem.volumes.len()).collect();
     fn find(parent: &mut [usize], mut x: usize) -> usize {
@@ -113,26 +114,27 @@ fn components(problem: &AllocationProblem, picked: &[usize]) -> Vec<Vec<usize>> 
         }
         x
     }
-    let valid = |e: &AllocationEdge| e.offer < m && e.need < problem.volumes.len();
+    let valid =
+        |e: &AllocationEdge| (e.offer as usize) < m && (e.need as usize) < problem.volumes.len();
     for e in picked
         .iter()
-        .map(|&k| &problem.edges[k])
+        .map(|&k| &problem.edges[k as usize])
         .filter(|e| valid(e))
     {
-        let a = find(&mut parent, e.offer);
-        let b = find(&mut parent, m + e.need);
+        let a = find(&mut parent, e.offer as usize);
+        let b = find(&mut parent, m + (e.need as usize));
         if a != b {
             parent[a.max(b)] = a.min(b);
         }
     }
     let mut slot_of_root: Vec<Option<usize>> = vec![None; parent.len()];
-    let mut groups: Vec<Vec<usize>> = Vec::new();
+    let mut groups: Vec<Vec<u32>> = Vec::new();
     for (i, e) in picked
         .iter()
-        .map(|&k| (k, &problem.edges[k]))
+        .map(|&k| (k, &problem.edges[k as usize]))
         .filter(|(_, e)| valid(e))
     {
-        let root = find(&mut parent, e.offer);
+        let root = find(&mut parent, e.offer as usize);
         let slot = *slot_of_root[root].get_or_insert_with(|| {
             groups.push(Vec::new());
             groups.len() - 1
@@ -168,7 +170,7 @@ fn class_weight(policy: &BuyerPolicy, class: BuyerClass) -> i64 {
 fn solve_component(
     problem: &AllocationProblem,
     left: &Left<'_>,
-    edges: &[usize],
+    edges: &[u32],
     policy: &BuyerPolicy,
 ) -> Vec<(usize, u64)> {
     // Local numbering in order of first appearance keeps the solver's tie-breaking stable.
@@ -178,20 +180,20 @@ fn solve_component(
     let mut local_need = std::collections::HashMap::new();
     let mut local_edges = Vec::with_capacity(edges.len());
     for &i in edges {
-        let e = problem.edges[i];
-        let o = *local_offer.entry(e.offer).or_insert_with(|| {
-            offers.push(e.offer);
+        let e = problem.edges[i as usize];
+        let o = *local_offer.entry(e.offer as usize).or_insert_with(|| {
+            offers.push(e.offer as usize);
             offers.len() - 1
         });
-        let n = *local_need.entry(e.need).or_insert_with(|| {
-            needs.push(e.need);
+        let n = *local_need.entry(e.need as usize).or_insert_with(|| {
+            needs.push(e.need as usize);
             needs.len() - 1
         });
         local_edges.push((o, n));
     }
     let to_i64 = |v: u64| i64::try_from(v).unwrap_or(i64::MAX / 8).min(i64::MAX / 8);
     let volumes: Vec<i64> = needs.iter().map(|&n| to_i64(left.volumes[n])).collect();
-    let edge = |k: usize| problem.edges[edges[k]];
+    let edge = |k: usize| problem.edges[edges[k] as usize];
 
     match policy {
         BuyerPolicy::Priority { .. } => {
@@ -204,7 +206,10 @@ fn solve_component(
                     TransportEdge {
                         from: o,
                         to: n,
-                        gain: gain(e.score, class_weight(policy, problem.classes[e.need])),
+                        gain: gain(
+                            e.score,
+                            class_weight(policy, problem.classes[e.need as usize]),
+                        ),
                     }
                 })
                 .collect();
@@ -212,7 +217,7 @@ fn solve_component(
             edges
                 .iter()
                 .zip(flows)
-                .map(|(&i, f)| (i, f.max(0) as u64))
+                .map(|(&i, f)| (i as usize, f.max(0) as u64))
                 .collect()
         }
         BuyerPolicy::Proportional => {
@@ -222,8 +227,8 @@ fn solve_component(
             for (k, &(o, n)) in local_edges.iter().enumerate() {
                 if seen.insert((o, n)) {
                     let e = edge(k);
-                    let c = class_index(problem.classes[e.need]);
-                    asked[o][c] = asked[o][c].saturating_add(left.volumes[e.need]);
+                    let c = class_index(problem.classes[e.need as usize]);
+                    asked[o][c] = asked[o][c].saturating_add(left.volumes[e.need as usize]);
                 }
             }
             let shares: Vec<Vec<u64>> = offers
@@ -241,7 +246,7 @@ fn solve_component(
             for class in BuyerClass::ALL {
                 let c = class_index(class);
                 let picked: Vec<usize> = (0..local_edges.len())
-                    .filter(|&k| problem.classes[edge(k).need] == class)
+                    .filter(|&k| problem.classes[edge(k).need as usize] == class)
                     .collect();
                 if picked.is_empty() {
                     continue;
@@ -263,7 +268,7 @@ fn solve_component(
                     picked
                         .iter()
                         .zip(flows)
-                        .map(|(&k, f)| (edges[k], f.max(0) as u64)),
+                        .map(|(&k, f)| (edges[k] as usize, f.max(0) as u64)),
                 );
             }
             result
@@ -308,8 +313,8 @@ mod tests {
                     edges: edges
                         .into_iter()
                         .map(|((offer, need), s)| AllocationEdge {
-                            offer,
-                            need,
+                            offer: offer as u32,
+                            need: need as u32,
                             score: Points(s),
                             kind: LinkKind::Direct,
                         })
@@ -329,9 +334,9 @@ mod tests {
                 .edges
                 .iter()
                 .map(|e| TransportEdge {
-                    from: e.offer,
-                    to: e.need,
-                    gain: gain(e.score, class_weight(&policy, problem.classes[e.need])),
+                    from: e.offer as usize,
+                    to: e.need as usize,
+                    gain: gain(e.score, class_weight(&policy, problem.classes[e.need as usize])),
                 })
                 .collect();
             let supplies: Vec<i64> = problem.supplies.iter().map(|&s| s as i64).collect();
@@ -347,9 +352,9 @@ mod tests {
             for (o, &supply) in problem.supplies.iter().enumerate() {
                 let mut asked = [0u64; 3];
                 let mut taken = [0u64; 3];
-                for (e, &f) in problem.edges.iter().zip(&flows).filter(|(e, _)| e.offer == o) {
-                    let c = class_index(problem.classes[e.need]);
-                    asked[c] += problem.volumes[e.need];
+                for (e, &f) in problem.edges.iter().zip(&flows).filter(|(e, _)| (e.offer as usize) == o) {
+                    let c = class_index(problem.classes[e.need as usize]);
+                    asked[c] += problem.volumes[e.need as usize];
                     taken[c] += f;
                 }
                 let shares = gapmap_model::Volume::from_milli(supply).apportion(&asked);
@@ -359,7 +364,7 @@ mod tests {
                 prop_assert_eq!(shares.len(), 3);
             }
             for (j, &v) in problem.volumes.iter().enumerate() {
-                let inflow: u64 = problem.edges.iter().zip(&flows).filter(|(e, _)| e.need == j).map(|(_, f)| f).sum();
+                let inflow: u64 = problem.edges.iter().zip(&flows).filter(|(e, _)| (e.need as usize) == j).map(|(_, f)| f).sum();
                 prop_assert!(inflow <= v);
             }
         }

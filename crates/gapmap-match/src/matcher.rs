@@ -678,8 +678,8 @@ impl<'a> Matcher<'a> {
             for l in &links[need.profile] {
                 if problem.supplies[l.offer as usize] > 0 {
                     problem.edges.push(AllocationEdge {
-                        offer: l.offer as usize,
-                        need: j,
+                        offer: l.offer,
+                        need: j as u32,
                         score: l.score,
                         kind: l.kind,
                     });
@@ -693,9 +693,9 @@ impl<'a> Matcher<'a> {
             if f == 0 {
                 continue;
             }
-            allocated[e.offer] += f;
-            per_need[e.need].push(Allocation {
-                offer_index: e.offer,
+            allocated[e.offer as usize] += f;
+            per_need[e.need as usize].push(Allocation {
+                offer_index: e.offer as usize,
                 volume: Volume::from_milli(f),
                 kind: e.kind,
                 score: e.score,
