@@ -832,6 +832,103 @@ fn explain_a_resolved_need_without_offer() {
     );
 }
 
+/// Seasonal BMO projects are left out of the demand and shown apart (a masked seasonal count cannot
+/// be subtracted: it is counted, never read as zero); the difficult share is the tension; with
+/// `include_seasonal` the whole volume is demand.
+#[test]
+fn seasonal_projects_apart_and_recruitment_tension() {
+    let mut f = fixture();
+    let known = |n| Count::Known(Volume::whole(n));
+    f.needs = vec![
+        Need {
+            seasonal: Some(known(4)),
+            difficult: Some(known(6)),
+            ..need(
+                "bmo-a",
+                Buyer::BmoSurvey,
+                "Techniciens de maintenance",
+                &["I1304"],
+                None,
+                NeedLocation::Bassin(code("3222")),
+                known(12),
+                &[],
+            )
+        },
+        Need {
+            seasonal: Some(Count::Masked),
+            difficult: Some(known(1)),
+            ..need(
+                "bmo-b",
+                Buyer::BmoSurvey,
+                "Techniciens de maintenance",
+                &["I1304"],
+                None,
+                NeedLocation::Bassin(code("3211")),
+                known(8),
+                &[],
+            )
+        },
+        need(
+            "adt-1",
+            Buyer::ArmeeDeTerre,
+            "Mécanicien maintenance",
+            &["I1310"],
+            Some(4),
+            NeedLocation::Commune(code("59350")),
+            known(5),
+            &[],
+        ),
+    ];
+    let render = |config: &MatchConfig| {
+        let outcome = outcome_of(&f, &f.offers, config);
+        let mut out = String::new();
+        for n in &outcome.needs {
+            let _ = writeln!(
+                out,
+                "{} volume={:?} seasonal_excluded={} demand={:?}",
+                n.id,
+                n.volume.known().map(|v| v.to_string()),
+                n.seasonal_excluded,
+                n.demand.map(|v| v.to_string())
+            );
+        }
+        for r in outcome.aggregate(crate::Axis::Buyer) {
+            let _ = writeln!(
+                out,
+                "{} demand={} seasonal_excluded={} seasonal_masked={} difficult={}/{} tension={:?}",
+                r.key,
+                r.volume,
+                r.seasonal_excluded,
+                r.seasonal_masked,
+                r.difficult,
+                r.difficult_base,
+                r.tension().map(|t| format!("{t:.3}"))
+            );
+        }
+        out
+    };
+    expect![[r#"
+        bmo-a volume=Some("12") seasonal_excluded=4 demand=Some("8")
+        bmo-b volume=Some("8") seasonal_excluded=0 demand=Some("8")
+        adt-1 volume=Some("5") seasonal_excluded=0 demand=Some("5")
+        armee-de-terre demand=5 seasonal_excluded=0 seasonal_masked=0 difficult=0/0 tension=None
+        bmo demand=16 seasonal_excluded=4 seasonal_masked=1 difficult=7/20 tension=Some("0.350")
+    "#]]
+    .assert_eq(&render(&MatchConfig::default()));
+    let all = MatchConfig {
+        include_seasonal: true,
+        ..MatchConfig::default()
+    };
+    expect![[r#"
+        bmo-a volume=Some("12") seasonal_excluded=0 demand=Some("12")
+        bmo-b volume=Some("8") seasonal_excluded=0 demand=Some("8")
+        adt-1 volume=Some("5") seasonal_excluded=0 demand=Some("5")
+        armee-de-terre demand=5 seasonal_excluded=0 seasonal_masked=0 difficult=0/0 tension=None
+        bmo demand=20 seasonal_excluded=0 seasonal_masked=1 difficult=7/20 tension=Some("0.350")
+    "#]]
+    .assert_eq(&render(&all));
+}
+
 /// A competence the buyer names stresses the job; it does not replace it: an analyst need (M1844)
 /// that also names "Diagnostiquer une panne" is not supplied by the maintenance course that teaches
 /// that one competence (2 of its 5 weighted competences, no shared domain: subject 0.14, under
