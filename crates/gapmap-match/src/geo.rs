@@ -29,14 +29,33 @@ pub struct Places<'a> {
     regions: BTreeMap<RegionCode, Area>,
 }
 
-/// The commune points of an area with their bounding box, to skip far offers cheaply.
+/// The commune points of an area with their bounding box, to skip far offers cheaply. Points are
+/// kept as unit vectors: the nearest point is the one at the shortest chord, and only that chord
+/// becomes a great-circle distance.
 #[derive(Default)]
 struct Area {
-    points: Vec<GeoPoint>,
+    points: Vec<[f64; 3]>,
     min_lat: f64,
     max_lat: f64,
     min_lon: f64,
     max_lon: f64,
+}
+
+/// The unit vector of a point.
+fn unit_vector(p: GeoPoint) -> [f64; 3] {
+    let (lat, lon) = (p.lat.to_radians(), p.lon.to_radians());
+    [lat.cos() * lon.cos(), lat.cos() * lon.sin(), lat.sin()]
+}
+
+/// The great-circle distance (km) of a chord between two unit vectors.
+fn chord_to_km(chord: f64) -> f64 {
+    2.0 * GeoPoint::EARTH_RADIUS_KM * (chord / 2.0).clamp(0.0, 1.0).asin()
+}
+
+/// The chord between two unit vectors at a great-circle distance of `km`.
+fn km_to_chord(km: f64) -> f64 {
+    let angle = (km / GeoPoint::EARTH_RADIUS_KM).min(std::f64::consts::PI);
+    2.0 * (angle / 2.0).sin()
 }
 
 impl Area {
@@ -48,7 +67,7 @@ impl Area {
         self.max_lat = self.max_lat.max(p.lat);
         self.min_lon = self.min_lon.min(p.lon);
         self.max_lon = self.max_lon.max(p.lon);
-        self.points.push(p);
+        self.points.push(unit_vector(p));
     }
 
     /// The distance to the nearest point, or `None` when the bounding box is already farther
@@ -67,17 +86,20 @@ impl Area {
         if p.distance_km(clamped) > reach_km * 1.05 + 5.0 {
             return None;
         }
+        let v = unit_vector(p);
+        let good_enough = km_to_chord(good_enough_km.max(0.0));
+        let good_enough_sq = good_enough * good_enough;
         let mut best = f64::INFINITY;
-        for &q in &self.points {
-            let d = p.distance_km(q);
+        for q in &self.points {
+            let d = (v[0] - q[0]).powi(2) + (v[1] - q[1]).powi(2) + (v[2] - q[2]).powi(2);
             if d < best {
                 best = d;
-                if best <= good_enough_km {
+                if best <= good_enough_sq {
                     break;
                 }
             }
         }
-        Some(best)
+        Some(chord_to_km(best.sqrt()))
     }
 }
 

@@ -278,6 +278,17 @@ struct ProfileLinks {
     untaught: Vec<OgrCode>,
 }
 
+/// The text relevance of the offers to one specialty, sorted by offer index (offers absent: 0).
+struct TextTable(Vec<(u32, f32)>);
+
+impl TextTable {
+    fn get(&self, offer: u32) -> f64 {
+        self.0
+            .binary_search_by_key(&offer, |&(i, _)| i)
+            .map_or(0.0, |k| f64::from(self.0[k].1))
+    }
+}
+
 /// The distances of one need place to the offers, computed as needed.
 struct ReachCache {
     /// Per offer: NaN not computed, -1 far, -2 unknown, else km.
@@ -343,7 +354,7 @@ impl<'a> Matcher<'a> {
         let clock = Instant::now();
         let sheets = self.settle_sheets(needs);
         let specialties = Interner::of(needs.iter().map(|n| n.specialty.as_str()));
-        let text: Vec<HashMap<u32, f32>> = specialties
+        let text: Vec<TextTable> = specialties
             .values
             .par_iter()
             .map(|s| self.text_table(s))
@@ -458,7 +469,7 @@ impl<'a> Matcher<'a> {
 
     /// Text relevance of every offer to a specialty, by offer index. Scenario offers, which an
     /// index built before the scenario cannot know, are scored from their label.
-    fn text_table(&self, specialty: &str) -> HashMap<u32, f32> {
+    fn text_table(&self, specialty: &str) -> TextTable {
         let mut table: HashMap<u32, f32> = self
             .text
             .text_relevance(specialty)
@@ -476,7 +487,9 @@ impl<'a> Matcher<'a> {
                 }
             }
         }
-        table
+        let mut sorted: Vec<(u32, f32)> = table.into_iter().collect();
+        sorted.sort_unstable_by_key(|&(i, _)| i);
+        TextTable(sorted)
     }
 
     /// The links of every profile, and the demanded competences no link teaches.
@@ -485,7 +498,7 @@ impl<'a> Matcher<'a> {
         profiles: &[(u32, Option<u8>, NeedLocation, u32)],
         subject_links: &[Vec<SubjectLink>],
         subjects: &Interner<Subject>,
-        text: &[HashMap<u32, f32>],
+        text: &[TextTable],
     ) -> (Vec<Vec<Link>>, Vec<Vec<OgrCode>>) {
         let mut by_place: BTreeMap<&NeedLocation, Vec<usize>> = BTreeMap::new();
         for (p, key) in profiles.iter().enumerate() {
@@ -534,7 +547,7 @@ impl<'a> Matcher<'a> {
         place: &NeedLocation,
         subject_links: &[SubjectLink],
         level: Option<EuropeanLevel>,
-        text: &HashMap<u32, f32>,
+        text: &TextTable,
         cache: &mut ReachCache,
     ) -> Vec<Link> {
         let mut links = Vec::new();
@@ -550,7 +563,7 @@ impl<'a> Matcher<'a> {
                     continue;
                 }
                 let mut facts = sl.facts;
-                facts.text = text.get(&o).copied().map_or(0.0, f64::from);
+                facts.text = text.get(o);
                 let subject = self.scoring.subject(&facts);
                 let Some(kind) = self.scoring.link(&facts, subject) else {
                     continue;
@@ -811,7 +824,7 @@ impl<'a> Matcher<'a> {
                 let i = link.offer as usize;
                 let offer = &self.offers[i];
                 let mut facts = self.map.facts(&subject, self.map.codeset_of(i)?);
-                facts.text = table.get(&link.offer).copied().map_or(0.0, f64::from);
+                facts.text = table.get(link.offer);
                 let distance = self.places.distance_km(&need.location, &offer.location);
                 Some(CandidateExplanation {
                     offer_index: i,
