@@ -349,8 +349,8 @@ impl Msg {
             ),
             Msg::ReadmeSelf => ("README.txt : ce fichier.", "README.txt: this file."),
             Msg::ReadmeColumns => (
-                "Colonnes des tables : code ; libellé ; demande, couverte et écart en personnes ; couverture (part de la demande couverte, de 0 à 1) ; effectif_faible (chiffre fragile).",
-                "Table columns: key; label; demand, covered and gap in people; coverage (share of demand covered, 0 to 1); small_count (fragile figure).",
+                "Colonnes des tables : code ; libellé ; demande, couverte (diplômés de formations qui enseignent le métier), voisine (diplômés de formations proches qu'il faudrait reconvertir, comptés dans l'écart) et écart, en personnes ; couverture (part de la demande couverte, de 0 à 1) ; saisonniers exclus (projets saisonniers du BMO laissés hors de la demande) ; difficulté (part des projets jugés difficiles par les employeurs, vide si inconnue) ; effectif_faible (chiffre fragile).",
+                "Table columns: key; label; demand, covered (graduates of trainings that teach the job), adjacent (graduates of related trainings who would need retraining, counted in the gap) and gap, in people; coverage (share of demand covered, 0 to 1); seasonal excluded (seasonal BMO projects left out of the demand); difficulty (share of projects employers judge difficult, empty when unknown); small_count (fragile figure).",
             ),
             Msg::ReadmeCsvCells => (
                 "Dans les CSV, les nombres restent des nombres (un écart négatif s'écrit -3,5) ; un texte qui commence par = + - @, une tabulation ou un retour chariot est précédé d'une apostrophe pour qu'un tableur ne l'exécute pas comme une formule.",
