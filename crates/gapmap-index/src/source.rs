@@ -189,17 +189,17 @@ impl GapmapIndex {
             }
             let address = tantivy::DocAddress::new(segment_ord as u32, doc);
             for (word, terms) in typed_words(specialty) {
-                let mut found = false;
-                for term in &terms {
+                if matched.contains(&word) {
+                    continue;
+                }
+                'search: for term in &terms {
                     for field in self.name_fields() {
                         let t = Term::from_field_text(field, term);
                         if crate::offers::OffersIndex::has_term(&searcher, address, &t)? {
-                            found = true;
+                            matched.push(word.clone());
+                            break 'search;
                         }
                     }
-                }
-                if found && !matched.contains(&word) {
-                    matched.push(word);
                 }
             }
         }

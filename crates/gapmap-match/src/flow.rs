@@ -214,6 +214,38 @@ pub(crate) fn brute_force(supplies: &[i64], demands: &[i64], edges: &[TransportE
     go(0, edges, &mut supplies.to_vec(), &mut demands.to_vec(), 0)
 }
 
+#[cfg(test)]
+/// Checks that `flows` is a feasible transportation flow: within supplies and demands (negative
+/// ones read as zero), non-negative, and never on an edge without gain.
+pub(crate) fn check_feasible(
+    supplies: &[i64],
+    demands: &[i64],
+    edges: &[TransportEdge],
+    flows: &[i64],
+) -> Result<(), proptest::test_runner::TestCaseError> {
+    for (i, &s) in supplies.iter().enumerate() {
+        let out: i64 = edges
+            .iter()
+            .zip(flows)
+            .filter(|(e, _)| e.from == i)
+            .map(|(_, f)| f)
+            .sum();
+        proptest::prop_assert!(out <= s.max(0));
+    }
+    for (j, &d) in demands.iter().enumerate() {
+        let inflow: i64 = edges
+            .iter()
+            .zip(flows)
+            .filter(|(e, _)| e.to == j)
+            .map(|(_, f)| f)
+            .sum();
+        proptest::prop_assert!(inflow <= d.max(0));
+    }
+    proptest::prop_assert!(flows.iter().all(|&f| f >= 0));
+    proptest::prop_assert!(edges.iter().zip(flows).all(|(e, &f)| e.gain > 0 || f == 0));
+    Ok(())
+}
+
 /// Pushes flow along shortest paths (arcs of zero reduced cost) until none is left, with
 /// depth-first searches that remember exhausted arcs (as in Dinic's algorithm).
 fn augment_shortest_paths(
@@ -318,16 +350,7 @@ mod tests {
         #[test]
         fn matches_brute_force_optimum((supplies, demands, edges) in tiny_case()) {
             let flows = solve(&supplies, &demands, &edges);
-            for (i, &s) in supplies.iter().enumerate() {
-                let out: i64 = edges.iter().zip(&flows).filter(|(e, _)| e.from == i).map(|(_, f)| f).sum();
-                prop_assert!(out <= s);
-            }
-            for (j, &d) in demands.iter().enumerate() {
-                let inflow: i64 = edges.iter().zip(&flows).filter(|(e, _)| e.to == j).map(|(_, f)| f).sum();
-                prop_assert!(inflow <= d);
-            }
-            prop_assert!(flows.iter().all(|&f| f >= 0));
-            prop_assert!(edges.iter().zip(&flows).all(|(e, &f)| e.gain > 0 || f == 0));
+            check_feasible(&supplies, &demands, &edges, &flows)?;
             prop_assert_eq!(total_gain(&edges, &flows), brute_force(&supplies, &demands, &edges));
         }
     }

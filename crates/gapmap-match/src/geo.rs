@@ -130,11 +130,6 @@ impl<'a> Places<'a> {
         }
     }
 
-    /// The territory the places come from.
-    pub fn territory(&self) -> &'a Territory {
-        self.territory
-    }
-
     /// Exact distance in km from an offer's location to the need's place, if both are located.
     pub fn distance_km(&self, need: &NeedLocation, offer: &Location) -> Option<f64> {
         match self.reach(need, offer, f64::INFINITY, 0.0) {
@@ -186,20 +181,6 @@ impl<'a> Places<'a> {
         match area.nearest_km(point, reach_km, good_enough_km) {
             Some(d) if d <= reach_km => Reach::Within(d),
             _ => Reach::Far,
-        }
-    }
-
-    /// Whether the need's place can be located at all (a known commune with a point, or an area
-    /// with commune points).
-    pub fn is_located(&self, need: &NeedLocation) -> bool {
-        match need {
-            NeedLocation::Commune(code) => self
-                .territory
-                .commune(code)
-                .is_some_and(|c| c.point.is_some()),
-            NeedLocation::Bassin(b) => self.bassins.contains_key(b),
-            NeedLocation::Departement(d) => self.departements.contains_key(d),
-            NeedLocation::Region(r) => self.regions.contains_key(r),
         }
     }
 }

@@ -260,12 +260,26 @@ impl<'a> CompiledMap<'a> {
 
     /// The facts of the link between a subject and a code set (text left at 0).
     pub fn facts(&self, subject: &Subject, codeset: u32) -> SubjectFacts {
-        let set = &self.codesets[codeset as usize];
-        let need_keys: Vec<(CodeKey, f64)> = subject
+        self.facts_with(subject, &self.keys_of(subject), codeset)
+    }
+
+    /// The subject's sheets with their domain and parent looked up, and their confidence.
+    fn keys_of(&self, subject: &Subject) -> Vec<(CodeKey, f64)> {
+        subject
             .sheets()
             .map(|(code, c)| (CodeKey::new(self.referential, code), c))
-            .collect();
-        let (link, confidence, pair) = best_link(&need_keys, &set.keys);
+            .collect()
+    }
+
+    /// [`CompiledMap::facts`] with the subject's keys already looked up.
+    fn facts_with(
+        &self,
+        subject: &Subject,
+        need_keys: &[(CodeKey, f64)],
+        codeset: u32,
+    ) -> SubjectFacts {
+        let set = &self.codesets[codeset as usize];
+        let (link, confidence, pair) = best_link(need_keys, &set.keys);
         let mut facts = SubjectFacts {
             link,
             confidence,
@@ -292,12 +306,9 @@ impl<'a> CompiledMap<'a> {
 
     /// Every code set that passes the link gates for `subject`, in code-set order.
     pub fn subject_links(&self, subject: &Subject, scoring: &Scoring) -> Vec<SubjectLink> {
+        let need_keys = self.keys_of(subject);
         let mut seen: Vec<u32> = Vec::new();
-        let mut domains: Vec<[u8; 3]> = subject
-            .rome
-            .iter()
-            .map(|&(c, _)| CodeKey::new(self.referential, c).domain())
-            .collect();
+        let mut domains: Vec<[u8; 3]> = need_keys.iter().map(|(k, _)| k.domain()).collect();
         domains.sort_unstable();
         domains.dedup();
         for d in &domains {
@@ -324,7 +335,7 @@ impl<'a> CompiledMap<'a> {
         seen.dedup();
         seen.into_iter()
             .filter_map(|codeset| {
-                let facts = self.facts(subject, codeset);
+                let facts = self.facts_with(subject, &need_keys, codeset);
                 scoring.gate(&facts)?;
                 Some(SubjectLink { codeset, facts })
             })

@@ -253,6 +253,8 @@ pub struct Matcher<'a> {
     places: Places<'a>,
     supplies: Vec<Supply>,
     offer_index: HashMap<&'a gapmap_model::OfferId, u32>,
+    /// Offers opened by a scenario: the text source has not indexed them.
+    scenario_offers: Vec<u32>,
     bassin_departements: BTreeMap<BassinCode, Departement>,
 }
 
@@ -325,6 +327,12 @@ impl<'a> Matcher<'a> {
                 .enumerate()
                 .map(|(i, o)| (&o.id, i as u32))
                 .collect(),
+            scenario_offers: offers
+                .iter()
+                .enumerate()
+                .filter(|(_, o)| o.source == OfferSource::Scenario)
+                .map(|(i, _)| i as u32)
+                .collect(),
             bassin_departements: bassin_departements(territory),
         }
     }
@@ -332,16 +340,6 @@ impl<'a> Matcher<'a> {
     /// The offers matched against.
     pub fn offers(&self) -> &'a [Offer] {
         self.offers
-    }
-
-    /// The configuration in use.
-    pub fn config(&self) -> &MatchConfig {
-        &self.config
-    }
-
-    /// The geography used for distances.
-    pub fn places(&self) -> &Places<'a> {
-        &self.places
     }
 
     /// Matches `needs`.
@@ -479,12 +477,12 @@ impl<'a> Matcher<'a> {
                 Some((i, hit.relevance as f32))
             })
             .collect();
-        for (i, offer) in self.offers.iter().enumerate() {
-            if offer.source == OfferSource::Scenario {
-                let r = self.text.label_relevance(specialty, &offer.label);
-                if r > 0.0 {
-                    table.insert(i as u32, r as f32);
-                }
+        for &i in &self.scenario_offers {
+            let r = self
+                .text
+                .label_relevance(specialty, &self.offers[i as usize].label);
+            if r > 0.0 {
+                table.insert(i, r as f32);
             }
         }
         let mut sorted: Vec<(u32, f32)> = table.into_iter().collect();

@@ -437,7 +437,7 @@ impl Tree {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::flow::{brute_force, total_gain};
+    use crate::flow::{brute_force, check_feasible, total_gain};
     use proptest::prelude::*;
 
     fn case(
@@ -459,35 +459,6 @@ mod tests {
                     (s, d, edges)
                 })
         })
-    }
-
-    fn check_feasible(
-        supplies: &[i64],
-        demands: &[i64],
-        edges: &[TransportEdge],
-        flows: &[i64],
-    ) -> Result<(), TestCaseError> {
-        for (i, &s) in supplies.iter().enumerate() {
-            let out: i64 = edges
-                .iter()
-                .zip(flows)
-                .filter(|(e, _)| e.from == i)
-                .map(|(_, f)| f)
-                .sum();
-            prop_assert!(out <= s.max(0));
-        }
-        for (j, &d) in demands.iter().enumerate() {
-            let inflow: i64 = edges
-                .iter()
-                .zip(flows)
-                .filter(|(e, _)| e.to == j)
-                .map(|(_, f)| f)
-                .sum();
-            prop_assert!(inflow <= d.max(0));
-        }
-        prop_assert!(flows.iter().all(|&f| f >= 0));
-        prop_assert!(edges.iter().zip(flows).all(|(e, &f)| e.gain > 0 || f == 0));
-        Ok(())
     }
 
     proptest! {
