@@ -292,6 +292,13 @@ pub fn run(args: &GapsArgs, progress: &Progress, out: &mut dyn Write) -> anyhow:
                     String::new()
                 }
             )?;
+            if total.seasonal_masked > 0 {
+                writeln!(
+                    out,
+                    "{} needs publish a masked seasonal count: their demand may still hold seasonal projects",
+                    total.seasonal_masked
+                )?;
+            }
             if total.masked_needs > 0 {
                 writeln!(
                     out,
