@@ -12,10 +12,12 @@
 //! - feminine job-title suffixes are folded to the masculine ("conductrice" -> "conducteur"), on
 //!   both sides, so either form of "Conducteur / Conductrice" matches.
 
+use std::collections::HashMap;
+
 use tantivy::Index;
 use tantivy::tokenizer::{
-    AsciiFoldingFilter, Language, LowerCaser, RemoveLongFilter, SimpleTokenizer, Stemmer,
-    StopWordFilter, TextAnalyzer, Token, TokenFilter, TokenStream, Tokenizer,
+    AsciiFoldingFilter, Language, LowerCaser, RawTokenizer, RemoveLongFilter, SimpleTokenizer,
+    Stemmer, StopWordFilter, TextAnalyzer, Token, TokenFilter, TokenStream, Tokenizer,
 };
 
 /// Name under which the French analyser is registered in every index of this crate.
@@ -76,7 +78,7 @@ fn build_analyzer(stem: bool) -> TextAnalyzer {
         .filter(CompoundSplit)
         .filter(GenderFold);
     if stem {
-        builder.filter(Stemmer::new(Language::French)).build()
+        builder.filter(CachedFrenchStemmer).build()
     } else {
         builder.build()
     }
@@ -127,6 +129,90 @@ fn fold_gender(word: &mut String) {
             word.push_str(masculine);
             return;
         }
+    }
+}
+
+/// Stems remembered per analyser at most; past that the memory starts again empty.
+const MAX_CACHED_STEMS: usize = 200_000;
+
+/// Token filter stemming with tantivy's French Snowball stemmer and remembering each stem: the
+/// labels of the training map repeat a few thousand words, and stemming is the costliest step of
+/// indexing. Each clone of the analyser (one per indexing thread) has its own memory.
+#[derive(Clone)]
+struct CachedFrenchStemmer;
+
+impl TokenFilter for CachedFrenchStemmer {
+    type Tokenizer<T: Tokenizer> = CachedStemmerFilter<T>;
+
+    fn transform<T: Tokenizer>(self, tokenizer: T) -> CachedStemmerFilter<T> {
+        CachedStemmerFilter {
+            inner: tokenizer,
+            stems: HashMap::new(),
+            stemmer: TextAnalyzer::builder(RawTokenizer::default())
+                .filter(Stemmer::new(Language::French))
+                .build(),
+        }
+    }
+}
+
+#[derive(Clone)]
+struct CachedStemmerFilter<T> {
+    inner: T,
+    stems: HashMap<String, String>,
+    /// The stemmer over one whole word.
+    stemmer: TextAnalyzer,
+}
+
+impl<T: Tokenizer> Tokenizer for CachedStemmerFilter<T> {
+    type TokenStream<'a> = CachedStemmerStream<'a, T::TokenStream<'a>>;
+
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> Self::TokenStream<'a> {
+        CachedStemmerStream {
+            tail: self.inner.token_stream(text),
+            stems: &mut self.stems,
+            stemmer: &mut self.stemmer,
+        }
+    }
+}
+
+struct CachedStemmerStream<'a, T> {
+    tail: T,
+    stems: &'a mut HashMap<String, String>,
+    stemmer: &'a mut TextAnalyzer,
+}
+
+impl<T: TokenStream> TokenStream for CachedStemmerStream<'_, T> {
+    fn advance(&mut self) -> bool {
+        if !self.tail.advance() {
+            return false;
+        }
+        let word = &mut self.tail.token_mut().text;
+        if let Some(stem) = self.stems.get(word.as_str()) {
+            word.clone_from(stem);
+            return true;
+        }
+        let stem = {
+            let mut stream = self.stemmer.token_stream(word);
+            if stream.advance() {
+                stream.token().text.clone()
+            } else {
+                word.clone()
+            }
+        };
+        if self.stems.len() >= MAX_CACHED_STEMS {
+            self.stems.clear();
+        }
+        self.stems
+            .insert(std::mem::replace(word, stem.clone()), stem);
+        true
+    }
+
+    fn token(&self) -> &Token {
+        self.tail.token()
+    }
+
+    fn token_mut(&mut self) -> &mut Token {
+        self.tail.token_mut()
     }
 }
 

@@ -328,8 +328,10 @@ impl OffersIndex {
         sorted.sort_by(|a, b| a.id.cmp(&b.id));
         let threads = std::thread::available_parallelism().map_or(1, |n| n.get().clamp(1, 4));
         let mut writer = index.writer_with_num_threads(threads, 60_000_000 * threads)?;
+        let mut rome_terms = HashMap::new();
         for (rank, offer) in sorted.iter().enumerate() {
-            writer.add_document(document(&fields, &lookups, offer, rank as u64))?;
+            let doc = document(&fields, &lookups, offer, rank as u64, &mut rome_terms);
+            writer.add_document(doc)?;
         }
         writer.commit()?;
         writer.wait_merging_threads()?;
@@ -675,7 +677,93 @@ fn bounding_box(center: GeoPoint, radius_km: f64, fields: &Fields) -> [(Field, f
     ]
 }
 
-fn document(fields: &Fields, lookups: &Lookups<'_>, offer: &Offer, rank: u64) -> TantivyDocument {
+/// The ROME part of an offer's document, the same for every offer with the same sheets (so it is
+/// computed once per set of sheets).
+struct RomeTerms<'a> {
+    /// The offer's sheets and their parents.
+    rome: Vec<String>,
+    /// Domains of the family (the sheets, their parents and the parents' children).
+    domains: Vec<String>,
+    /// Labels of the family's sheets.
+    labels: Vec<&'a str>,
+    /// Core competences of the offer's own sheets, as text.
+    competence_texts: Vec<&'a str>,
+    /// Every competence of the family, as codes.
+    competences: Vec<String>,
+}
+
+impl<'a> RomeTerms<'a> {
+    fn new(lookups: &Lookups<'a>, codes: &[RomeCode]) -> RomeTerms<'a> {
+        let referential = lookups.referential;
+        // ROME: the offer's sheets, their parents, and the family (children of those parents).
+        let direct: BTreeSet<RomeCode> = codes.iter().copied().collect();
+        let parents: BTreeSet<RomeCode> =
+            direct.iter().map(|&c| referential.parent_of(c)).collect();
+        let mut family: BTreeSet<RomeCode> = direct.union(&parents).copied().collect();
+        for parent in &parents {
+            family.extend(lookups.children.get(parent).into_iter().flatten().copied());
+        }
+        let rome = direct
+            .union(&parents)
+            .map(|c| c.as_str().to_owned())
+            .collect();
+        let domains: BTreeSet<String> = family.iter().map(|c| c.domain().to_owned()).collect();
+        let mut labels = Vec::new();
+        let mut competences: BTreeSet<OgrCode> = BTreeSet::new();
+        let mut core_texts: BTreeSet<OgrCode> = BTreeSet::new();
+        let mut competence_texts = Vec::new();
+        for code in &family {
+            if let Some(metier) = referential.metiers.get(code) {
+                labels.push(metier.label.as_str());
+            }
+            // Core competences of the offer's own sheets as text; all of the family as codes.
+            let own = direct.contains(code) || parents.contains(code);
+            for &(ogr, core) in lookups.competences.get(code).into_iter().flatten() {
+                competences.insert(ogr);
+                if own
+                    && core
+                    && core_texts.insert(ogr)
+                    && let Some(c) = referential.competences.get(&ogr)
+                {
+                    competence_texts.push(c.label.as_str());
+                }
+            }
+        }
+        RomeTerms {
+            rome,
+            domains: domains.into_iter().collect(),
+            labels,
+            competence_texts,
+            competences: competences.iter().map(OgrCode::to_string).collect(),
+        }
+    }
+
+    fn add_to(&self, doc: &mut TantivyDocument, fields: &Fields) {
+        for code in &self.rome {
+            doc.add_text(fields.rome, code);
+        }
+        for domain in &self.domains {
+            doc.add_text(fields.rome_domain, domain);
+        }
+        for label in &self.labels {
+            doc.add_text(fields.rome_label, label);
+        }
+        for text in &self.competence_texts {
+            doc.add_text(fields.competence_text, text);
+        }
+        for code in &self.competences {
+            doc.add_text(fields.competence, code);
+        }
+    }
+}
+
+fn document<'a>(
+    fields: &Fields,
+    lookups: &Lookups<'a>,
+    offer: &Offer,
+    rank: u64,
+    rome_terms: &mut HashMap<Vec<RomeCode>, RomeTerms<'a>>,
+) -> TantivyDocument {
     let referential = lookups.referential;
     let mut doc = TantivyDocument::default();
     doc.add_text(fields.id, offer.id.as_str());
@@ -707,42 +795,13 @@ fn document(fields: &Fields, lookups: &Lookups<'_>, offer: &Offer, rank: u64) ->
             doc.add_text(fields.skill_block, &block.label);
         }
     }
-    // ROME: the offer's sheets, their parents, and the family (children of those parents).
-    let direct: BTreeSet<RomeCode> = offer.rome.iter().copied().collect();
-    let parents: BTreeSet<RomeCode> = direct.iter().map(|&c| referential.parent_of(c)).collect();
-    let mut family: BTreeSet<RomeCode> = direct.union(&parents).copied().collect();
-    for parent in &parents {
-        family.extend(lookups.children.get(parent).into_iter().flatten().copied());
-    }
-    for code in direct.union(&parents) {
-        doc.add_text(fields.rome, code.as_str());
-    }
-    let domains: BTreeSet<&str> = family.iter().map(|c| c.domain()).collect();
-    for domain in domains {
-        doc.add_text(fields.rome_domain, domain);
-    }
-    let mut competences: BTreeSet<OgrCode> = BTreeSet::new();
-    let mut core_texts: BTreeSet<OgrCode> = BTreeSet::new();
-    for code in &family {
-        if let Some(metier) = referential.metiers.get(code) {
-            doc.add_text(fields.rome_label, &metier.label);
-        }
-        // Core competences of the offer's own sheets as text; all of the family as codes.
-        let own = direct.contains(code) || parents.contains(code);
-        for &(ogr, core) in lookups.competences.get(code).into_iter().flatten() {
-            competences.insert(ogr);
-            if own
-                && core
-                && core_texts.insert(ogr)
-                && let Some(c) = referential.competences.get(&ogr)
-            {
-                doc.add_text(fields.competence_text, &c.label);
-            }
-        }
-    }
-    for ogr in &competences {
-        doc.add_text(fields.competence, ogr.to_string());
-    }
+    let mut codes = offer.rome.clone();
+    codes.sort_unstable();
+    codes.dedup();
+    let terms = rome_terms
+        .entry(codes)
+        .or_insert_with_key(|codes| RomeTerms::new(lookups, codes));
+    terms.add_to(&mut doc, fields);
     if let Some(cfd) = offer.cfd {
         doc.add_text(fields.cfd, cfd.as_str());
     }

@@ -59,6 +59,7 @@ pub fn allocate(problem: &AllocationProblem, policy: &BuyerPolicy) -> Vec<u64> {
             .filter(|&k| {
                 let k = k as usize;
                 let e = &problem.edges[k];
+                // (`get` also drops edges whose ends are out of range.)
                 e.kind == kind
                     && supplies.get(e.offer as usize).is_some_and(|&s| s > 0)
                     && volumes.get(e.need as usize).is_some_and(|&v| v > 0)
@@ -67,7 +68,9 @@ pub fn allocate(problem: &AllocationProblem, policy: &BuyerPolicy) -> Vec<u64> {
         if picked.is_empty() {
             continue;
         }
-        for (k, flow) in allocate_phase(problem, &supplies, &volumes, &picked, policy) {
+        let phase = allocate_phase(problem, &supplies, &volumes, &picked, policy);
+        for (&k, flow) in picked.iter().zip(phase) {
+            let k = k as usize;
             let e = problem.edges[k];
             flows[k] = flow;
             supplies[e.offer as usize] = supplies[e.offer as usize].saturating_sub(flow);
@@ -77,23 +80,29 @@ pub fn allocate(problem: &AllocationProblem, policy: &BuyerPolicy) -> Vec<u64> {
     flows
 }
 
-/// The flows of one phase over the edges `picked` (indices into `problem.edges`), with what is
-/// left of supplies and volumes.
+/// The flows of one phase on the edges `picked` (indices into `problem.edges`, in that order),
+/// with what is left of supplies and volumes.
 fn allocate_phase(
     problem: &AllocationProblem,
     supplies: &[u64],
     volumes: &[u64],
     picked: &[u32],
     policy: &BuyerPolicy,
-) -> Vec<(usize, u64)> {
+) -> Vec<u64> {
     let left = Left { supplies, volumes };
-    components(problem, picked)
+    let split = Components::of(problem, picked);
+    let solved: Vec<Vec<u64>> = split
+        .groups
         .par_iter()
-        .map(|edges| solve_component(problem, &left, edges, policy))
-        .collect::<Vec<_>>()
-        .into_iter()
-        .flatten()
-        .collect()
+        .map(|group| solve_component(problem, &left, &split, group, policy))
+        .collect();
+    let mut flows = vec![0u64; picked.len()];
+    for (group, group_flows) in split.groups.iter().zip(solved) {
+        for (&slot, flow) in group.edges.iter().zip(group_flows) {
+            flows[slot as usize] = flow;
+        }
+    }
+    flows
 }
 
 /// What is left of supplies and volumes at the start of a phase.
@@ -102,46 +111,92 @@ struct Left<'a> {
     volumes: &'a [u64],
 }
 
-/// Edge indices (into `problem.edges`) of each connected component of the `picked` edges,
-/// ordered by their first edge.
-fn components(problem: &AllocationProblem, picked: &[u32]) -> Vec<Vec<u32>> {
-    let m = problem.supplies.len();
-    let mut parent: Vec<usize> = (0..m + problem.volumes.len()).collect();
-    fn find(parent: &mut [usize], mut x: usize) -> usize {
-        while parent[x] != x {
-            parent[x] = parent[parent[x]];
-            x = parent[x];
+/// The connected components of a phase's edges, ordered by their first edge. Nodes are numbered
+/// locally in each component in order of first appearance (which keeps the solver's
+/// tie-breaking stable); each node is in one component, so one array holds every local number.
+struct Components<'p> {
+    picked: &'p [u32],
+    groups: Vec<Component>,
+    /// Local number of each node: offers `0..m`, then needs.
+    local: Vec<u32>,
+    /// Number of offers (the first node of the needs).
+    offers: usize,
+}
+
+/// One connected component.
+struct Component {
+    /// Positions in `picked` of its edges, in order.
+    edges: Vec<u32>,
+    /// Local offer number -> offer index.
+    offers: Vec<u32>,
+    /// Local need number -> need index.
+    needs: Vec<u32>,
+}
+
+impl<'p> Components<'p> {
+    fn of(problem: &AllocationProblem, picked: &'p [u32]) -> Components<'p> {
+        let m = problem.supplies.len();
+        let nodes = m + problem.volumes.len();
+        let ends = |k: u32| {
+            let e = &problem.edges[k as usize];
+            (e.offer as usize, m + e.need as usize)
+        };
+        let mut parent: Vec<u32> = (0..nodes as u32).collect();
+        fn find(parent: &mut [u32], mut x: usize) -> usize {
+            while parent[x] as usize != x {
+                parent[x] = parent[parent[x] as usize];
+                x = parent[x] as usize;
+            }
+            x
         }
-        x
-    }
-    let valid =
-        |e: &AllocationEdge| (e.offer as usize) < m && (e.need as usize) < problem.volumes.len();
-    for e in picked
-        .iter()
-        .map(|&k| &problem.edges[k as usize])
-        .filter(|e| valid(e))
-    {
-        let a = find(&mut parent, e.offer as usize);
-        let b = find(&mut parent, m + (e.need as usize));
-        if a != b {
-            parent[a.max(b)] = a.min(b);
+        for &k in picked {
+            let (o, n) = ends(k);
+            let (a, b) = (find(&mut parent, o), find(&mut parent, n));
+            if a != b {
+                parent[a.max(b)] = a.min(b) as u32;
+            }
+        }
+        const UNSEEN: u32 = u32::MAX;
+        let mut local = vec![UNSEEN; nodes];
+        let mut slot_of_root = vec![UNSEEN; nodes];
+        let mut groups: Vec<Component> = Vec::new();
+        for (slot, &k) in picked.iter().enumerate() {
+            let (o, n) = ends(k);
+            let root = find(&mut parent, o);
+            if slot_of_root[root] == UNSEEN {
+                slot_of_root[root] = groups.len() as u32;
+                groups.push(Component {
+                    edges: Vec::new(),
+                    offers: Vec::new(),
+                    needs: Vec::new(),
+                });
+            }
+            let group = &mut groups[slot_of_root[root] as usize];
+            if local[o] == UNSEEN {
+                local[o] = group.offers.len() as u32;
+                group.offers.push(o as u32);
+            }
+            if local[n] == UNSEEN {
+                local[n] = group.needs.len() as u32;
+                group.needs.push((n - m) as u32);
+            }
+            group.edges.push(slot as u32);
+        }
+        Components {
+            picked,
+            groups,
+            local,
+            offers: m,
         }
     }
-    let mut slot_of_root: Vec<Option<usize>> = vec![None; parent.len()];
-    let mut groups: Vec<Vec<u32>> = Vec::new();
-    for (i, e) in picked
-        .iter()
-        .map(|&k| (k, &problem.edges[k as usize]))
-        .filter(|(_, e)| valid(e))
-    {
-        let root = find(&mut parent, e.offer as usize);
-        let slot = *slot_of_root[root].get_or_insert_with(|| {
-            groups.push(Vec::new());
-            groups.len() - 1
-        });
-        groups[slot].push(i);
+
+    /// The edge at position `slot` of `picked`, with its local offer and need numbers.
+    fn edge(&self, problem: &AllocationProblem, slot: u32) -> (AllocationEdge, usize, usize) {
+        let e = problem.edges[self.picked[slot as usize] as usize];
+        let o = self.local[e.offer as usize] as usize;
+        let n = self.local[self.offers + e.need as usize] as usize;
+        (e, o, n)
     }
-    groups
 }
 
 fn class_weight(policy: &BuyerPolicy, class: BuyerClass) -> i64 {
@@ -167,111 +222,95 @@ fn class_weight(policy: &BuyerPolicy, class: BuyerClass) -> i64 {
     }
 }
 
+/// The flows of one component's edges, in the component's edge order.
 fn solve_component(
     problem: &AllocationProblem,
     left: &Left<'_>,
-    edges: &[u32],
+    split: &Components<'_>,
+    component: &Component,
     policy: &BuyerPolicy,
-) -> Vec<(usize, u64)> {
-    // Local numbering in order of first appearance keeps the solver's tie-breaking stable.
-    let mut offers: Vec<usize> = Vec::new();
-    let mut needs: Vec<usize> = Vec::new();
-    let mut local_offer = std::collections::HashMap::new();
-    let mut local_need = std::collections::HashMap::new();
-    let mut local_edges = Vec::with_capacity(edges.len());
-    for &i in edges {
-        let e = problem.edges[i as usize];
-        let o = *local_offer.entry(e.offer as usize).or_insert_with(|| {
-            offers.push(e.offer as usize);
-            offers.len() - 1
-        });
-        let n = *local_need.entry(e.need as usize).or_insert_with(|| {
-            needs.push(e.need as usize);
-            needs.len() - 1
-        });
-        local_edges.push((o, n));
-    }
+) -> Vec<u64> {
     let to_i64 = |v: u64| i64::try_from(v).unwrap_or(i64::MAX / 8).min(i64::MAX / 8);
-    let volumes: Vec<i64> = needs.iter().map(|&n| to_i64(left.volumes[n])).collect();
-    let edge = |k: usize| problem.edges[edges[k] as usize];
-
+    let volumes: Vec<i64> = component
+        .needs
+        .iter()
+        .map(|&n| to_i64(left.volumes[n as usize]))
+        .collect();
+    let transport = |keep: &dyn Fn(&AllocationEdge) -> bool, weight: &dyn Fn(BuyerClass) -> i64| {
+        component
+            .edges
+            .iter()
+            .map(|&slot| split.edge(problem, slot))
+            .filter(|(e, _, _)| keep(e))
+            .map(|(e, o, n)| TransportEdge {
+                from: o,
+                to: n,
+                gain: gain(e.score, weight(problem.classes[e.need as usize])),
+            })
+            .collect::<Vec<_>>()
+    };
+    let to_u64 = |f: i64| f.max(0) as u64;
     match policy {
         BuyerPolicy::Priority { .. } => {
-            let supplies: Vec<i64> = offers.iter().map(|&o| to_i64(left.supplies[o])).collect();
-            let transport: Vec<TransportEdge> = local_edges
+            let supplies: Vec<i64> = component
+                .offers
                 .iter()
-                .enumerate()
-                .map(|(k, &(o, n))| {
-                    let e = edge(k);
-                    TransportEdge {
-                        from: o,
-                        to: n,
-                        gain: gain(
-                            e.score,
-                            class_weight(policy, problem.classes[e.need as usize]),
-                        ),
-                    }
-                })
+                .map(|&o| to_i64(left.supplies[o as usize]))
                 .collect();
-            let flows = solve(&supplies, &volumes, &transport);
-            edges
-                .iter()
-                .zip(flows)
-                .map(|(&i, f)| (i as usize, f.max(0) as u64))
+            let edges = transport(&|_| true, &|class| class_weight(policy, class));
+            solve(&supplies, &volumes, &edges)
+                .into_iter()
+                .map(to_u64)
                 .collect()
         }
         BuyerPolicy::Proportional => {
             // Each offer's supply is shared between classes by the volume each class asks of it.
-            let mut asked = vec![[0u64; 3]; offers.len()];
-            let mut seen = std::collections::HashSet::new();
-            for (k, &(o, n)) in local_edges.iter().enumerate() {
-                if seen.insert((o, n)) {
-                    let e = edge(k);
-                    let c = class_index(problem.classes[e.need as usize]);
-                    asked[o][c] = asked[o][c].saturating_add(left.volumes[e.need as usize]);
-                }
+            let mut pairs: Vec<(usize, usize)> = component
+                .edges
+                .iter()
+                .map(|&slot| {
+                    let (_, o, n) = split.edge(problem, slot);
+                    (o, n)
+                })
+                .collect();
+            // Each (offer, need) pair once, whatever its parallel edges.
+            pairs.sort_unstable();
+            pairs.dedup();
+            let mut asked = vec![[0u64; 3]; component.offers.len()];
+            for (o, n) in pairs {
+                let need = component.needs[n] as usize;
+                let c = class_index(problem.classes[need]);
+                asked[o][c] = asked[o][c].saturating_add(left.volumes[need]);
             }
-            let shares: Vec<Vec<u64>> = offers
+            let shares: Vec<Vec<u64>> = component
+                .offers
                 .iter()
                 .zip(&asked)
                 .map(|(&o, weights)| {
-                    gapmap_model::Volume::from_milli(left.supplies[o])
+                    gapmap_model::Volume::from_milli(left.supplies[o as usize])
                         .apportion(weights)
                         .into_iter()
                         .map(|v| v.milli())
                         .collect()
                 })
                 .collect();
-            let mut result = Vec::with_capacity(edges.len());
+            let mut flows = vec![0u64; component.edges.len()];
             for class in BuyerClass::ALL {
                 let c = class_index(class);
-                let picked: Vec<usize> = (0..local_edges.len())
-                    .filter(|&k| problem.classes[edge(k).need as usize] == class)
-                    .collect();
-                if picked.is_empty() {
+                let of_class = |e: &AllocationEdge| problem.classes[e.need as usize] == class;
+                let edges = transport(&of_class, &|_| 1);
+                if edges.is_empty() {
                     continue;
                 }
                 let supplies: Vec<i64> = shares.iter().map(|s| to_i64(s[c])).collect();
-                let transport: Vec<TransportEdge> = picked
-                    .iter()
-                    .map(|&k| {
-                        let (o, n) = local_edges[k];
-                        TransportEdge {
-                            from: o,
-                            to: n,
-                            gain: gain(edge(k).score, 1),
-                        }
-                    })
-                    .collect();
-                let flows = solve(&supplies, &volumes, &transport);
-                result.extend(
-                    picked
-                        .iter()
-                        .zip(flows)
-                        .map(|(&k, f)| (edges[k] as usize, f.max(0) as u64)),
-                );
+                let mut solved = solve(&supplies, &volumes, &edges).into_iter();
+                for (k, &slot) in component.edges.iter().enumerate() {
+                    if of_class(&split.edge(problem, slot).0) {
+                        flows[k] = solved.next().map_or(0, to_u64);
+                    }
+                }
             }
-            result
+            flows
         }
     }
 }

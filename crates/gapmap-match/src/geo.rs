@@ -3,11 +3,16 @@
 //! A need sits at a commune (its point), or covers an area (employment area, département,
 //! region). The distance from an offer to an area is 0 km when the offer lies in it, otherwise the
 //! distance to the nearest commune point of the area.
+//!
+//! Offers are grouped in [`Cells`] (one per département, one for offers without a point) with the
+//! bounding box of their points, so that the join skips at once every cell that no offer within
+//! reach of a place can be in ([`Places::near_cells`]); the test is conservative, and offers of the
+//! remaining cells are then measured one by one.
 
 use std::collections::BTreeMap;
 
 use gapmap_model::{
-    BassinCode, Departement, GeoPoint, Location, NeedLocation, RegionCode, Territory,
+    BassinCode, Departement, GeoPoint, Location, NeedLocation, Offer, RegionCode, Territory,
 };
 
 /// Where an offer stands from a need's place.
@@ -58,6 +63,112 @@ fn km_to_chord(km: f64) -> f64 {
     2.0 * (angle / 2.0).sin()
 }
 
+/// A latitude-longitude box around points.
+#[derive(Clone, Copy, Debug, PartialEq)]
+struct BoundingBox {
+    min_lat: f64,
+    max_lat: f64,
+    min_lon: f64,
+    max_lon: f64,
+}
+
+impl BoundingBox {
+    fn of_point(p: GeoPoint) -> BoundingBox {
+        BoundingBox {
+            min_lat: p.lat,
+            max_lat: p.lat,
+            min_lon: p.lon,
+            max_lon: p.lon,
+        }
+    }
+
+    fn extend(&mut self, p: GeoPoint) {
+        self.min_lat = self.min_lat.min(p.lat);
+        self.max_lat = self.max_lat.max(p.lat);
+        self.min_lon = self.min_lon.min(p.lon);
+        self.max_lon = self.max_lon.max(p.lon);
+    }
+
+    /// A lower bound of the great-circle distance (km) between any point of `self` and any point
+    /// of `other`: the haversine formula with the smallest latitude and longitude gaps and the
+    /// cosine of the latitude nearest a pole (each term only shrinks), less 1 km for rounding.
+    fn min_km_to(&self, other: &BoundingBox) -> f64 {
+        let dlat = (self.min_lat - other.max_lat)
+            .max(other.min_lat - self.max_lat)
+            .max(0.0);
+        let dlon = (self.min_lon - other.max_lon)
+            .max(other.min_lon - self.max_lon)
+            .max(0.0);
+        let dlon = dlon.min(360.0 - dlon).clamp(0.0, 180.0);
+        let polar = [self.min_lat, self.max_lat, other.min_lat, other.max_lat]
+            .iter()
+            .fold(0.0f64, |m, l| m.max(l.abs()))
+            .min(90.0);
+        let a = (dlat.to_radians() / 2.0).sin().powi(2)
+            + polar.to_radians().cos().powi(2) * (dlon.to_radians() / 2.0).sin().powi(2);
+        2.0 * GeoPoint::EARTH_RADIUS_KM * a.clamp(0.0, 1.0).sqrt().asin() - 1.0
+    }
+}
+
+/// Offers grouped by département, with the bounding box of their points, the regions and the
+/// employment areas they lie in; offers without a point form a cell of their own.
+pub(crate) struct Cells {
+    of_offer: Vec<u32>,
+    cells: Vec<Cell>,
+}
+
+struct Cell {
+    departement: Option<Departement>,
+    bounds: Option<BoundingBox>,
+    regions: Vec<RegionCode>,
+    bassins: Vec<BassinCode>,
+}
+
+impl Cells {
+    /// The cells of `offers`; the regions of offers without one come from `territory`.
+    pub fn new(offers: &[Offer], territory: &Territory) -> Cells {
+        let mut index: BTreeMap<Option<&Departement>, u32> = BTreeMap::new();
+        let mut cells: Vec<Cell> = Vec::new();
+        let mut of_offer = Vec::with_capacity(offers.len());
+        for offer in offers {
+            let location = &offer.location;
+            let key = location.point.map(|_| &location.departement);
+            let id = *index.entry(key).or_insert_with(|| {
+                cells.push(Cell {
+                    departement: key.cloned(),
+                    bounds: None,
+                    regions: Vec::new(),
+                    bassins: Vec::new(),
+                });
+                cells.len() as u32 - 1
+            });
+            let cell = &mut cells[id as usize];
+            if let Some(p) = location.point {
+                match &mut cell.bounds {
+                    Some(b) => b.extend(p),
+                    None => cell.bounds = Some(BoundingBox::of_point(p)),
+                }
+            }
+            let region = location
+                .region
+                .or_else(|| territory.region_of(&location.departement));
+            if let Some(r) = region.filter(|r| !cell.regions.contains(r)) {
+                cell.regions.push(r);
+            }
+            if let Some(b) = location.bassin.filter(|b| !cell.bassins.contains(b)) {
+                cell.bassins.push(b);
+            }
+            of_offer.push(id);
+        }
+        Cells { of_offer, cells }
+    }
+
+    /// The cell of each offer, by offer index.
+    pub fn of_offer(&self) -> &[u32] {
+        &self.of_offer
+    }
+}
+
 impl Area {
     fn push(&mut self, p: GeoPoint) {
         if self.points.is_empty() {
@@ -68,6 +179,15 @@ impl Area {
         self.min_lon = self.min_lon.min(p.lon);
         self.max_lon = self.max_lon.max(p.lon);
         self.points.push(unit_vector(p));
+    }
+
+    fn bounds(&self) -> Option<BoundingBox> {
+        (!self.points.is_empty()).then_some(BoundingBox {
+            min_lat: self.min_lat,
+            max_lat: self.max_lat,
+            min_lon: self.min_lon,
+            max_lon: self.max_lon,
+        })
     }
 
     /// The distance to the nearest point, or `None` when the bounding box is already farther
@@ -136,6 +256,43 @@ impl<'a> Places<'a> {
             Reach::Within(d) => Some(d),
             Reach::Far | Reach::Unknown => None,
         }
+    }
+
+    /// For each cell of `cells`, whether an offer of it may be within `reach_km` of the need's
+    /// place (or at an unknown distance): `false` only when no offer of the cell can be.
+    pub(crate) fn near_cells(
+        &self,
+        need: &NeedLocation,
+        cells: &Cells,
+        reach_km: f64,
+    ) -> Vec<bool> {
+        let place = match need {
+            NeedLocation::Commune(code) => self
+                .territory
+                .commune(code)
+                .and_then(|c| c.point)
+                .map(BoundingBox::of_point),
+            NeedLocation::Bassin(b) => self.bassins.get(b).and_then(Area::bounds),
+            NeedLocation::Departement(d) => self.departements.get(d).and_then(Area::bounds),
+            NeedLocation::Region(r) => self.regions.get(r).and_then(Area::bounds),
+        };
+        cells
+            .cells
+            .iter()
+            .map(|cell| {
+                let (Some(place), Some(bounds)) = (place, cell.bounds) else {
+                    // Unknown distances stay candidates.
+                    return true;
+                };
+                let inside = match need {
+                    NeedLocation::Commune(_) => false,
+                    NeedLocation::Bassin(b) => cell.bassins.contains(b),
+                    NeedLocation::Departement(d) => cell.departement.as_ref() == Some(d),
+                    NeedLocation::Region(r) => cell.regions.contains(r),
+                };
+                inside || place.min_km_to(&bounds) <= reach_km
+            })
+            .collect()
     }
 
     /// Whether the offer is within `reach_km` of the need's place. The search may stop at the

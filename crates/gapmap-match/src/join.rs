@@ -4,12 +4,14 @@
 //! Built once from the referential and the offers ([`CompiledMap::new`]):
 //! - offers are grouped by their set of ROME codes (a *code set*: thousands of offers share a few
 //!   thousand sets); each set has the competences it teaches as a bitset;
-//! - posting lists: ROME domain -> code sets, competence -> code sets, code set -> offers.
+//! - posting lists: ROME domain -> code sets, competence -> code sets, code set -> offers (grouped
+//!   by geographic cell, see [`crate::geo::Cells`]).
 //!
 //! For a need's *subject* (its sheets with their confidence and its competences) the join lists
 //! every code set that shares a domain with it or teaches enough of its competences
 //! ([`CompiledMap::subject_links`]); then every offer of those sets within reach of the need's
-//! place is a candidate — there is no cap and no cut by identifier.
+//! place is a candidate — there is no cap and no cut by identifier; only cells that no offer
+//! within reach can lie in are skipped ([`CompiledMap::offers_near`]).
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -35,9 +37,14 @@ impl Bitset {
 
     fn iter(&self) -> impl Iterator<Item = u32> + '_ {
         self.0.iter().enumerate().flat_map(|(k, &word)| {
-            (0..64u32)
-                .filter(move |b| word & (1 << b) != 0)
-                .map(move |b| k as u32 * 64 + b)
+            let mut rest = word;
+            std::iter::from_fn(move || {
+                (rest != 0).then(|| {
+                    let b = rest.trailing_zeros();
+                    rest &= rest - 1;
+                    k as u32 * 64 + b
+                })
+            })
         })
     }
 
@@ -108,7 +115,10 @@ pub(crate) struct CompiledMap<'a> {
     codesets: Vec<CodeSet>,
     /// Code set of each offer (`None` when the offer has no ROME code).
     offer_codeset: Vec<Option<u32>>,
+    /// Offers of each code set, sorted by (cell, offer).
     codeset_offers: Vec<Vec<u32>>,
+    /// Runs of `codeset_offers` by cell: (cell, end of the run).
+    codeset_cells: Vec<Vec<(u32, u32)>>,
     domain_codesets: HashMap<[u8; 3], Vec<u32>>,
     competence_codesets: Vec<Vec<u32>>,
     competence_id: HashMap<OgrCode, u32>,
@@ -117,8 +127,8 @@ pub(crate) struct CompiledMap<'a> {
 }
 
 impl<'a> CompiledMap<'a> {
-    /// Compiles the lookups of `offers`.
-    pub fn new(referential: &'a Referential, offers: &[Offer]) -> CompiledMap<'a> {
+    /// Compiles the lookups of `offers`, whose cells are `cell_of` (by offer index).
+    pub fn new(referential: &'a Referential, offers: &[Offer], cell_of: &[u32]) -> CompiledMap<'a> {
         let mut children: HashMap<RomeCode, Vec<RomeCode>> = HashMap::new();
         for m in referential.metiers.values() {
             if m.parent != m.code {
@@ -156,6 +166,7 @@ impl<'a> CompiledMap<'a> {
             codesets: Vec::with_capacity(by_id.len()),
             offer_codeset,
             codeset_offers: vec![Vec::new(); by_id.len()],
+            codeset_cells: Vec::new(),
             domain_codesets: HashMap::new(),
             competence_codesets: vec![Vec::new(); competence_id.len()],
             competence_id,
@@ -184,6 +195,24 @@ impl<'a> CompiledMap<'a> {
                 map.codeset_offers[*s as usize].push(i as u32);
             }
         }
+        let cell = |o: u32| cell_of.get(o as usize).copied().unwrap_or(0);
+        for offers in &mut map.codeset_offers {
+            offers.sort_by_key(|&o| (cell(o), o));
+        }
+        map.codeset_cells = map
+            .codeset_offers
+            .iter()
+            .map(|offers| {
+                let mut runs: Vec<(u32, u32)> = Vec::new();
+                for (k, &o) in offers.iter().enumerate() {
+                    match runs.last_mut() {
+                        Some((c, end)) if *c == cell(o) => *end = k as u32 + 1,
+                        _ => runs.push((cell(o), k as u32 + 1)),
+                    }
+                }
+                runs
+            })
+            .collect();
         map
     }
 
@@ -214,16 +243,41 @@ impl<'a> CompiledMap<'a> {
         self.offer_codeset.get(offer).copied().flatten()
     }
 
-    /// The offers of a code set.
-    pub fn offers_of(&self, codeset: u32) -> &[u32] {
-        &self.codeset_offers[codeset as usize]
+    /// The offers of a code set in the cells marked in `near` (by cell index; a cell beyond
+    /// `near` counts as near).
+    pub fn offers_near<'s>(
+        &'s self,
+        codeset: u32,
+        near: &'s [bool],
+    ) -> impl Iterator<Item = u32> + 's {
+        let offers = &self.codeset_offers[codeset as usize];
+        let mut start = 0usize;
+        self.codeset_cells[codeset as usize]
+            .iter()
+            .filter_map(move |&(cell, end)| {
+                let run = start..end as usize;
+                start = end as usize;
+                near.get(cell as usize)
+                    .copied()
+                    .unwrap_or(true)
+                    .then_some(run)
+            })
+            .flat_map(move |run| offers[run].iter().copied())
     }
 
-    /// Whether a code set teaches a competence.
-    pub fn teaches(&self, codeset: u32, competence: OgrCode) -> bool {
-        self.competence_id
-            .get(&competence)
-            .is_some_and(|&bit| self.codesets[codeset as usize].competences.contains(bit))
+    /// The bit of a competence in the code sets' bitsets (`None`: no sheet has it).
+    pub fn competence_bit(&self, competence: OgrCode) -> Option<u32> {
+        self.competence_id.get(&competence).copied()
+    }
+
+    /// The bits of the competences a code set teaches (see [`CompiledMap::competence_bit`]).
+    pub fn taught_bits(&self, codeset: u32) -> impl Iterator<Item = u32> + '_ {
+        self.codesets[codeset as usize].competences.iter()
+    }
+
+    /// Whether a code set teaches the competence of bit `bit`.
+    pub fn teaches_bit(&self, codeset: u32, bit: u32) -> bool {
+        self.codesets[codeset as usize].competences.contains(bit)
     }
 
     /// The competences of a sheet, falling back to its child sheets' when it has none of its own.

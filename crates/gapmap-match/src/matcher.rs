@@ -15,7 +15,7 @@ use rayon::prelude::*;
 
 use crate::allocate::{AllocationEdge, AllocationProblem, allocate};
 use crate::config::{BuyerClass, MatchConfig};
-use crate::geo::{Places, Reach};
+use crate::geo::{Cells, Places, Reach};
 use crate::join::{CompiledMap, Subject, SubjectLink};
 use crate::score::{LinkKind, Points, Score, Scoring};
 use crate::supply::{CapacityStatus, Supply, supply_of};
@@ -251,6 +251,7 @@ pub struct Matcher<'a> {
     scoring: Scoring,
     map: CompiledMap<'a>,
     places: Places<'a>,
+    cells: Cells,
     supplies: Vec<Supply>,
     offer_index: HashMap<&'a gapmap_model::OfferId, u32>,
     /// Offers opened by a scenario: the text source has not indexed them.
@@ -280,14 +281,45 @@ struct ProfileLinks {
     untaught: Vec<OgrCode>,
 }
 
-/// The text relevance of the offers to one specialty, sorted by offer index (offers absent: 0).
-struct TextTable(Vec<(u32, f32)>);
+/// The text relevance of the offers to one specialty (offers absent: 0), looked up in constant
+/// time: a bit per offer with a relevance, the count of hits before each 64-bit word, and the
+/// relevances in offer order.
+struct TextTable {
+    bits: Vec<u64>,
+    before: Vec<u32>,
+    values: Vec<f32>,
+}
 
 impl TextTable {
+    /// The table of `(offer, relevance)` pairs sorted by offer, each offer once.
+    fn from_sorted(hits: &[(u32, f32)]) -> TextTable {
+        let words = hits.last().map_or(0, |&(o, _)| o as usize / 64 + 1);
+        let mut bits = vec![0u64; words];
+        for &(o, _) in hits {
+            bits[o as usize / 64] |= 1 << (o % 64);
+        }
+        let mut before = Vec::with_capacity(words);
+        let mut count = 0u32;
+        for w in &bits {
+            before.push(count);
+            count += w.count_ones();
+        }
+        TextTable {
+            bits,
+            before,
+            values: hits.iter().map(|&(_, r)| r).collect(),
+        }
+    }
+
     fn get(&self, offer: u32) -> f64 {
-        self.0
-            .binary_search_by_key(&offer, |&(i, _)| i)
-            .map_or(0.0, |k| f64::from(self.0[k].1))
+        let (w, b) = (offer as usize / 64, offer % 64);
+        match self.bits.get(w) {
+            Some(&word) if word >> b & 1 == 1 => {
+                let rank = self.before[w] + (word & ((1u64 << b) - 1)).count_ones();
+                f64::from(self.values[rank as usize])
+            }
+            _ => 0.0,
+        }
     }
 }
 
@@ -295,6 +327,8 @@ impl TextTable {
 struct ReachCache {
     /// Per offer: NaN not computed, -1 far, -2 unknown, else km.
     km: Vec<f32>,
+    /// Per cell: whether an offer of it may be within reach.
+    near: Vec<bool>,
 }
 
 impl ReachCache {
@@ -312,6 +346,7 @@ impl<'a> Matcher<'a> {
         config: &MatchConfig,
     ) -> Matcher<'a> {
         let supplies = offers.par_iter().map(|o| supply_of(o, config)).collect();
+        let cells = Cells::new(offers, territory);
         Matcher {
             referential,
             territory,
@@ -319,8 +354,9 @@ impl<'a> Matcher<'a> {
             text,
             config: config.clone(),
             scoring: Scoring::new(config),
-            map: CompiledMap::new(referential, offers),
+            map: CompiledMap::new(referential, offers, cells.of_offer()),
             places: Places::new(territory),
+            cells,
             supplies,
             offer_index: offers
                 .iter()
@@ -402,6 +438,7 @@ impl<'a> Matcher<'a> {
         for (need, allocations) in results.iter_mut().zip(flows) {
             self.settle(need, allocations, &links[need.profile]);
         }
+
         let offer_use = self
             .supplies
             .iter()
@@ -412,7 +449,8 @@ impl<'a> Matcher<'a> {
                 remaining: s.graduates.saturating_sub(Volume::from_milli(a)),
             })
             .collect();
-        let competences = self.competence_gaps(&results);
+        let profile_subject: Vec<u32> = profiles.values.iter().map(|p| p.0).collect();
+        let competences = self.competence_gaps(&results, &profile_subject, &subjects.values);
         let outcome = MatchOutcome {
             supplies: self.supplies.clone(),
             offer_use,
@@ -487,7 +525,7 @@ impl<'a> Matcher<'a> {
         }
         let mut sorted: Vec<(u32, f32)> = table.into_iter().collect();
         sorted.sort_unstable_by_key(|&(i, _)| i);
-        TextTable(sorted)
+        TextTable::from_sorted(&sorted)
     }
 
     /// The links of every profile, and the demanded competences no link teaches.
@@ -508,6 +546,9 @@ impl<'a> Matcher<'a> {
             .map(|(place, members)| {
                 let mut cache = ReachCache {
                     km: vec![f32::NAN; self.offers.len()],
+                    near: self
+                        .places
+                        .near_cells(place, &self.cells, self.config.reach_km),
                 };
                 members
                     .iter()
@@ -550,8 +591,8 @@ impl<'a> Matcher<'a> {
     ) -> Vec<Link> {
         let mut links = Vec::new();
         for sl in subject_links {
-            for &o in self.map.offers_of(sl.codeset) {
-                let km = self.reach(place, o, cache);
+            for o in self.map.offers_near(sl.codeset, &cache.near) {
+                let km = self.reach(place, o, &mut cache.km);
                 if km == ReachCache::FAR {
                     continue;
                 }
@@ -589,8 +630,8 @@ impl<'a> Matcher<'a> {
     }
 
     /// Distance from the place to an offer (km), [`ReachCache::FAR`] or [`ReachCache::UNKNOWN`].
-    fn reach(&self, place: &NeedLocation, offer: u32, cache: &mut ReachCache) -> f32 {
-        let slot = &mut cache.km[offer as usize];
+    fn reach(&self, place: &NeedLocation, offer: u32, km: &mut [f32]) -> f32 {
+        let slot = &mut km[offer as usize];
         if slot.is_nan() {
             let location = &self.offers[offer as usize].location;
             let radius = self.config.commute_radius_km;
@@ -617,7 +658,11 @@ impl<'a> Matcher<'a> {
             .competences
             .iter()
             .map(|&(c, _)| c)
-            .filter(|&c| !sets.iter().any(|&s| self.map.teaches(s, c)))
+            .filter(|&c| {
+                self.map
+                    .competence_bit(c)
+                    .is_none_or(|bit| !sets.iter().any(|&s| self.map.teaches_bit(s, bit)))
+            })
             .collect()
     }
 
@@ -770,10 +815,35 @@ impl<'a> Matcher<'a> {
         NeedStatus::SupplyExhausted
     }
 
-    fn competence_gaps(&self, needs: &[NeedResult]) -> Vec<CompetenceGap> {
+    /// The gap rows per demanded competence. Needs of one subject share their competences, and
+    /// needs of one profile their untaught ones: demand is summed per subject and per profile
+    /// first, then spread over the competences.
+    fn competence_gaps(
+        &self,
+        needs: &[NeedResult],
+        profile_subject: &[u32],
+        subjects: &[Subject],
+    ) -> Vec<CompetenceGap> {
+        let mut per_subject: Vec<(usize, Volume)> = vec![(0, Volume::ZERO); subjects.len()];
+        let mut per_profile: Vec<(Volume, Option<usize>)> =
+            vec![(Volume::ZERO, None); profile_subject.len()];
+        for (i, need) in needs.iter().enumerate().filter(|(_, n)| n.demand.is_some()) {
+            let Some(&subject) = profile_subject.get(need.profile) else {
+                continue;
+            };
+            let s = &mut per_subject[subject as usize];
+            s.0 += 1;
+            s.1 += need.known_volume();
+            let p = &mut per_profile[need.profile];
+            p.0 += need.known_volume();
+            p.1.get_or_insert(i);
+        }
         let mut rows: BTreeMap<OgrCode, CompetenceGap> = BTreeMap::new();
-        for need in needs.iter().filter(|n| n.demand.is_some()) {
-            for &(c, _) in &need.competences {
+        for (subject, &(count, volume)) in subjects.iter().zip(&per_subject) {
+            if count == 0 {
+                continue;
+            }
+            for &(c, _) in &subject.competences {
                 let row = rows.entry(c).or_insert_with(|| CompetenceGap {
                     competence: c,
                     label: self
@@ -786,25 +856,48 @@ impl<'a> Matcher<'a> {
                     graduates: Volume::ZERO,
                     untaught_demand: Volume::ZERO,
                 });
-                row.needs += 1;
-                row.demand += need.known_volume();
-                if need.untaught_competences.binary_search(&c).is_ok() {
-                    row.untaught_demand += need.known_volume();
+                row.needs += count;
+                row.demand += volume;
+            }
+        }
+        // Profiles often share their untaught competences: sum per distinct list first.
+        let mut per_untaught: HashMap<&[OgrCode], Volume> = HashMap::new();
+        for &(volume, first) in &per_profile {
+            if let Some(need) = first.map(|i| &needs[i]) {
+                *per_untaught
+                    .entry(&need.untaught_competences)
+                    .or_insert(Volume::ZERO) += volume;
+            }
+        }
+        for (untaught, volume) in per_untaught {
+            for c in untaught {
+                if let Some(row) = rows.get_mut(c) {
+                    row.untaught_demand += volume;
                 }
             }
         }
-        let mut per_set: BTreeMap<u32, Volume> = BTreeMap::new();
+        // Graduates of every offer teaching each competence (by competence bit).
+        let mut per_bit: Vec<Volume> = Vec::new();
         for (i, s) in self.supplies.iter().enumerate() {
-            if let Some(set) = self.map.codeset_of(i) {
-                *per_set.entry(set).or_default() += s.graduates;
+            let Some(set) = self.map.codeset_of(i) else {
+                continue;
+            };
+            for bit in self.map.taught_bits(set) {
+                let bit = bit as usize;
+                if per_bit.len() <= bit {
+                    per_bit.resize(bit + 1, Volume::ZERO);
+                }
+                per_bit[bit] += s.graduates;
             }
         }
         for row in rows.values_mut() {
-            row.graduates = per_set
-                .iter()
-                .filter(|&(&set, _)| self.map.teaches(set, row.competence))
-                .map(|(_, &v)| v)
-                .sum();
+            if let Some(&v) = self
+                .map
+                .competence_bit(row.competence)
+                .and_then(|bit| per_bit.get(bit as usize))
+            {
+                row.graduates = v;
+            }
         }
         rows.into_values().collect()
     }

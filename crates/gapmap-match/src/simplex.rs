@@ -6,27 +6,41 @@
 //! path costs, the simplex's work grows with the number of pivots, which stays near a few times
 //! the number of edges whatever the gains.
 //!
-//! The problem is written as a min-cost flow with balanced node demands: sources (offers) send
-//! their supply, sinks (needs) receive their demand, real edges cost `-gain`, and a slack node
-//! takes unused supply and gives unmet demand at cost 0. The initial spanning tree joins every
-//! node to an artificial root by an edge of prohibitive cost (a strongly feasible tree); pivots
+//! The problem is written as a min-cost flow: sources (offers) send their supply, sinks (needs)
+//! receive their demand, real edges cost `-gain`, and a slack node, the root of the spanning
+//! tree, takes unused supply and gives unmet demand at cost 0. The starting tree is the slack
+//! solution itself (nothing moves), a strongly feasible basis without artificial edges; pivots
 //! use block search (Dantzig's rule within blocks of `sqrt(edges)`, Bland's rule between blocks)
-//! and the leaving-arc rule that keeps the tree strongly feasible, so the method cannot cycle.
+//! and the leaving-edge rule that keeps the tree strongly feasible, so the method cannot cycle.
 //! The tree is kept as parent pointers, subtree sizes and a depth-first thread.
+//!
+//! Every edge is uncapacitated (its capacity exceeds any possible flow), so an edge out of the
+//! tree always carries no flow and its reduced cost alone says whether it may enter.
 
 use crate::flow::TransportEdge;
 
 /// No node (the root's parent).
 const NONE: usize = usize::MAX;
 
-/// The spanning-tree state over the real nodes plus the root (the last node). Edges: one
-/// artificial edge per real node (indices `0..nodes`), then the slack and real edges as added.
+/// Edges of each sink in the first basis (its best gains).
+const FIRST_PER_SINK: usize = 8;
+
+/// Edges of each sink added at each round of column generation (its most negative reduced costs).
+const ADDED_PER_SINK: usize = 64;
+
+/// One edge of the tree's graph, packed for the pricing loop.
+#[derive(Clone, Copy)]
+struct Arc {
+    tail: u32,
+    head: u32,
+    cost: i64,
+}
+
+/// The spanning-tree state over the offers (`0..m`), the sinks (`m..m + n`) and the slack node
+/// (`m + n`, the root). Edges: the slack edge of each offer and sink (indices `0..m + n`), then
+/// real edges as they are added.
 struct Tree {
-    /// Edge tails and heads (real edges, then one artificial edge per node).
-    tail: Vec<usize>,
-    head: Vec<usize>,
-    cap: Vec<i64>,
-    cost: Vec<i64>,
+    arcs: Vec<Arc>,
     flow: Vec<i64>,
     potential: Vec<i64>,
     parent: Vec<usize>,
@@ -35,20 +49,33 @@ struct Tree {
     next: Vec<usize>,
     prev: Vec<usize>,
     last: Vec<usize>,
-    /// Capacity of real edges: more than any flow can be.
+    /// Capacity of every edge: more than any flow can be.
     uncapped: i64,
+    /// Scratch space of a pivot: the cycle's nodes and edges, and a path to the root.
+    cycle_nodes: Vec<usize>,
+    cycle_edges: Vec<usize>,
+    path: Vec<usize>,
 }
 
 impl Tree {
+    fn tail(&self, e: usize) -> usize {
+        self.arcs[e].tail as usize
+    }
+
+    fn head(&self, e: usize) -> usize {
+        self.arcs[e].head as usize
+    }
+
+    /// Reduced cost of edge `e` (0 for tree edges; an edge out of the tree carries no flow).
     fn reduced_cost(&self, e: usize) -> i64 {
-        let c = self.cost[e] - self.potential[self.tail[e]] + self.potential[self.head[e]];
-        if self.flow[e] == 0 { c } else { -c }
+        let a = self.arcs[e];
+        a.cost - self.potential[a.tail as usize] + self.potential[a.head as usize]
     }
 
     /// Residual capacity of edge `e` in the direction leaving node `p`.
     fn residual(&self, e: usize, p: usize) -> i64 {
-        if self.tail[e] == p {
-            self.cap[e] - self.flow[e]
+        if self.tail(e) == p {
+            self.uncapped - self.flow[e]
         } else {
             self.flow[e]
         }
@@ -78,36 +105,35 @@ impl Tree {
         }
     }
 
-    /// Nodes and edges from `p` up to its ancestor `w`.
-    fn path_up(&self, mut p: usize, w: usize, nodes: &mut Vec<usize>, edges: &mut Vec<usize>) {
-        nodes.push(p);
-        while p != w {
-            edges.push(self.parent_edge[p]);
-            p = self.parent[p];
-            nodes.push(p);
-        }
-    }
-
-    /// The cycle closed by entering edge `i = (p, q)`, oriented from `p` to `q`: `nodes[k]` is
-    /// the node edge `edges[k]` leaves in that orientation.
-    fn cycle(&self, i: usize, p: usize, q: usize, nodes: &mut Vec<usize>, edges: &mut Vec<usize>) {
+    /// The cycle closed by entering edge `i = (p, q)`, oriented from `p` to `q`, into
+    /// `cycle_nodes` and `cycle_edges`: `cycle_nodes[k]` is the node `cycle_edges[k]` leaves in
+    /// that orientation.
+    fn cycle(&mut self, i: usize, p: usize, q: usize) {
+        let w = self.apex(p, q);
+        let (nodes, edges) = (&mut self.cycle_nodes, &mut self.cycle_edges);
         nodes.clear();
         edges.clear();
-        let w = self.apex(p, q);
-        self.path_up(p, w, nodes, edges);
+        // From the apex down to p, then i, then from q up to the apex.
+        let mut v = p;
+        while v != w {
+            nodes.push(v);
+            edges.push(self.parent_edge[v]);
+            v = self.parent[v];
+        }
+        nodes.push(w);
         nodes.reverse();
         edges.reverse();
+        // nodes = [w, .., p]; the edge leaving nodes[k] towards p is edges[k].
         if edges.as_slice() != [i] {
             edges.push(i);
         }
-        let mut up_nodes = Vec::new();
-        let mut up_edges = Vec::new();
-        self.path_up(q, w, &mut up_nodes, &mut up_edges);
-        up_nodes.pop();
-        nodes.extend(up_nodes);
-        edges.extend(up_edges);
+        let mut v = q;
+        while v != w {
+            nodes.push(v);
+            edges.push(self.parent_edge[v]);
+            v = self.parent[v];
+        }
     }
-
     /// Removes tree edge `(s, t)` where `parent[t] == s`.
     fn remove(&mut self, mut s: usize, t: usize) {
         let size_t = self.size[t];
@@ -131,7 +157,8 @@ impl Tree {
 
     /// Makes `q` the root of the subtree that holds it.
     fn reroot(&mut self, q: usize) {
-        let mut ancestors = Vec::new();
+        let mut ancestors = std::mem::take(&mut self.path);
+        ancestors.clear();
         let mut a = q;
         while a != NONE {
             ancestors.push(a);
@@ -165,6 +192,7 @@ impl Tree {
             self.prev[q] = last_p;
             self.last[q] = last_p;
         }
+        self.path = ancestors;
     }
 
     /// Hangs the subtree rooted at `q` under `p` by edge `i`.
@@ -191,10 +219,11 @@ impl Tree {
     /// Shifts the potentials of the subtree rooted at `q` (joined to `p` by edge `i`) so that
     /// edge `i` has a zero reduced cost.
     fn update_potentials(&mut self, i: usize, p: usize, q: usize) {
-        let d = if q == self.head[i] {
-            self.potential[p] - self.cost[i] - self.potential[q]
+        let cost = self.arcs[i].cost;
+        let d = if q == self.head(i) {
+            self.potential[p] - cost - self.potential[q]
         } else {
-            self.potential[p] + self.cost[i] - self.potential[q]
+            self.potential[p] + cost - self.potential[q]
         };
         let end = self.last[q];
         let mut v = q;
@@ -218,7 +247,7 @@ impl Tree {
 /// reduced cost under the tree's dual prices is most negative, and pivots on from the same tree,
 /// until no edge has a negative reduced cost: the result is optimal on the full graph.
 pub fn solve(supplies: &[i64], demands: &[i64], edges: &[TransportEdge]) -> Vec<i64> {
-    solve_with(supplies, demands, edges, 4)
+    solve_with(supplies, demands, edges, FIRST_PER_SINK)
 }
 
 /// [`solve`] starting from `first_per_sink` edges of each sink (`usize::MAX`: all of them).
@@ -228,49 +257,69 @@ pub(crate) fn solve_with(
     edges: &[TransportEdge],
     first_per_sink: usize,
 ) -> Vec<i64> {
-    const ADDED_PER_SINK: usize = 4;
     let (m, n) = (supplies.len(), demands.len());
-    let valid = |e: &TransportEdge| e.from < m && e.to < n && e.gain > 0;
-    let mut by_sink: Vec<Vec<usize>> = vec![Vec::new(); n];
-    for (k, e) in edges.iter().enumerate().filter(|(_, e)| valid(e)) {
-        by_sink[e.to].push(k);
-    }
     let supply: Vec<i64> = supplies.iter().map(|&s| s.max(0)).collect();
     let demand: Vec<i64> = demands.iter().map(|&d| d.max(0)).collect();
-    let (total_supply, total_demand) = (supply.iter().sum::<i64>(), demand.iter().sum::<i64>());
+    // Edges from an offer without supply or to a sink without demand can carry nothing (and
+    // leaving them out keeps the starting tree strongly feasible).
+    let valid = |e: &TransportEdge| {
+        e.from < m && e.to < n && e.gain > 0 && supply[e.from] > 0 && demand[e.to] > 0
+    };
+    // The valid edges of each sink (compressed rows, edge indices as `u32`), best gain first.
+    let mut start = vec![0u32; n + 1];
+    for e in edges.iter().filter(|e| valid(e)) {
+        start[e.to + 1] += 1;
+    }
+    for j in 0..n {
+        start[j + 1] += start[j];
+    }
+    let mut by_sink = vec![0u32; start[n] as usize];
+    let mut fill = start.clone();
+    for (k, e) in edges.iter().enumerate().filter(|(_, e)| valid(e)) {
+        by_sink[fill[e.to] as usize] = k as u32;
+        fill[e.to] += 1;
+    }
+    drop(fill);
     let mut flows = vec![0i64; edges.len()];
-    if total_supply == 0 || total_demand == 0 || by_sink.iter().all(Vec::is_empty) {
-        // Nothing can move (and a zero capacity would make an entering edge leave at once).
+    if by_sink.is_empty() {
         return flows;
     }
-    let mut active = vec![false; edges.len()];
+    let sinks = || (0..n).map(|j| start[j] as usize..start[j + 1] as usize);
     let mut first = Vec::new();
-    for list in &mut by_sink {
-        list.sort_by(|&a, &b| edges[b].gain.cmp(&edges[a].gain).then(a.cmp(&b)));
+    let mut active = vec![false; edges.len()];
+    for range in sinks() {
+        let list = &mut by_sink[range];
+        list.sort_by(|&a, &b| {
+            let (a, b) = (a as usize, b as usize);
+            edges[b].gain.cmp(&edges[a].gain).then(a.cmp(&b))
+        });
         for &k in list.iter().take(first_per_sink) {
-            active[k] = true;
-            first.push(k);
+            active[k as usize] = true;
+            first.push(k as usize);
         }
     }
     first.sort_unstable();
-    let abs_costs: i64 = edges.iter().filter(|e| valid(e)).map(|e| e.gain).sum();
-    let mut tree = Tree::new(&supply, &demand, abs_costs);
+    let mut tree = Tree::new(&supply, &demand);
     // Tree edge index of each original edge placed in the tree.
     let mut placed: Vec<(usize, usize)> = Vec::new();
-    // The slack edges follow the artificial ones (one per node: m + n + 1).
-    let artificial = m + n + 1;
-    let mut priced: Vec<usize> = (artificial..artificial + m + n).collect();
+    let mut place = |tree: &mut Tree, k: usize| {
+        let e = &edges[k];
+        placed.push((k, tree.push_edge(e.from, m + e.to, -e.gain)));
+    };
     for k in first {
-        priced.push(tree.push_edge(edges[k].from, m + edges[k].to, -edges[k].gain));
-        placed.push((k, priced.len() - 1));
+        place(&mut tree, k);
     }
     let mut candidates: Vec<(i64, usize)> = Vec::new();
     loop {
-        tree.pivot_until_optimal(&priced);
+        tree.pivot_until_optimal();
         let mut added = 0usize;
-        for list in &by_sink {
+        for range in sinks() {
             candidates.clear();
-            for &k in list.iter().filter(|&&k| !active[k]) {
+            for k in by_sink[range]
+                .iter()
+                .map(|&k| k as usize)
+                .filter(|&k| !active[k])
+            {
                 let e = &edges[k];
                 let reduced = -e.gain - tree.potential[e.from] + tree.potential[m + e.to];
                 if reduced < 0 {
@@ -280,8 +329,7 @@ pub(crate) fn solve_with(
             candidates.sort_unstable();
             for &(_, k) in candidates.iter().take(ADDED_PER_SINK) {
                 active[k] = true;
-                priced.push(tree.push_edge(edges[k].from, m + edges[k].to, -edges[k].gain));
-                placed.push((k, priced.len() - 1));
+                place(&mut tree, k);
                 added += 1;
             }
         }
@@ -290,87 +338,74 @@ pub(crate) fn solve_with(
         }
     }
     for (k, slot) in placed {
-        flows[k] = tree.flow[priced[slot]];
+        flows[k] = tree.flow[slot];
     }
     flows
 }
 
 impl Tree {
-    /// The strongly feasible starting tree over the offers (`supply`), the sinks (`demand`) and
-    /// the slack node, with their slack edges (edges `0..m + n`); artificial edges join every node
-    /// to the root at a prohibitive cost above `abs_costs`.
-    fn new(supply: &[i64], demand: &[i64], abs_costs: i64) -> Tree {
+    /// The starting tree: the slack node is the root and every offer and sink hangs under it by
+    /// its slack edge (edges `0..m + n`), offers sending their whole supply to the slack, the
+    /// slack giving every sink its whole demand. All potentials are 0. The tree is strongly
+    /// feasible: the only zero-flow tree edges are those of offers without supply (pointing to the
+    /// root, but such leaves have no other edge, so they are on no cycle) and of sinks without
+    /// demand (pointing away from the root).
+    fn new(supply: &[i64], demand: &[i64]) -> Tree {
         let (m, n) = (supply.len(), demand.len());
-        let slack = m + n;
+        let root = m + n;
         let nodes = m + n + 1;
-        let root = nodes;
-        let (total_supply, total_demand) = (supply.iter().sum::<i64>(), demand.iter().sum::<i64>());
-        let mut balance: Vec<i64> = supply.iter().map(|&s| -s).collect();
-        balance.extend(demand);
-        balance.push(total_supply - total_demand);
-        let big = 3 * (total_supply + total_demand).max(abs_costs).max(1);
+        let total: i64 = supply.iter().chain(demand).sum();
         let mut tree = Tree {
-            tail: Vec::new(),
-            head: Vec::new(),
-            cap: Vec::new(),
-            cost: Vec::new(),
-            flow: Vec::new(),
-            potential: balance
-                .iter()
-                .map(|&b| if b <= 0 { big } else { -big })
-                .chain([0])
-                .collect(),
-            parent: (0..nodes).map(|_| root).chain([NONE]).collect(),
-            parent_edge: Vec::new(),
-            size: std::iter::repeat_n(1, nodes).chain([nodes + 1]).collect(),
-            next: (1..nodes).chain([root, 0]).collect(),
-            prev: std::iter::once(root).chain(0..nodes).collect(),
-            last: (0..nodes).chain([nodes - 1]).collect(),
-            uncapped: total_supply.max(total_demand),
+            arcs: Vec::with_capacity(nodes),
+            flow: Vec::with_capacity(nodes),
+            potential: vec![0; nodes],
+            parent: (0..root).map(|_| root).chain([NONE]).collect(),
+            parent_edge: (0..root).chain([NONE]).collect(),
+            size: std::iter::repeat_n(1, root).chain([nodes]).collect(),
+            next: (1..=root).chain([0]).collect(),
+            prev: std::iter::once(root).chain(0..root).collect(),
+            last: (0..root).chain([root.saturating_sub(1)]).collect(),
+            uncapped: total.saturating_add(1),
+            cycle_nodes: Vec::new(),
+            cycle_edges: Vec::new(),
+            path: Vec::new(),
         };
-        // Artificial edges first (their indices are the tree's starting parent edges).
-        for (v, &b) in balance.iter().enumerate() {
-            let (t, h) = if b > 0 { (root, v) } else { (v, root) };
-            tree.tail.push(t);
-            tree.head.push(h);
-            tree.cost.push(big);
-            tree.cap.push(big);
-            tree.flow.push(b.abs());
+        for (i, &s) in supply.iter().enumerate() {
+            let e = tree.push_edge(i, root, 0);
+            tree.flow[e] = s;
         }
-        tree.parent_edge = (0..nodes).chain([NONE]).collect();
-        for i in 0..m {
-            tree.push_edge(i, slack, 0);
-        }
-        for j in 0..n {
-            tree.push_edge(slack, m + j, 0);
+        for (j, &d) in demand.iter().enumerate() {
+            let e = tree.push_edge(root, m + j, 0);
+            tree.flow[e] = d;
         }
         tree
     }
 
     /// Adds a non-tree edge at zero flow; returns its index.
     fn push_edge(&mut self, tail: usize, head: usize, cost: i64) -> usize {
-        self.tail.push(tail);
-        self.head.push(head);
-        self.cost.push(cost);
-        self.cap.push(self.uncapped);
+        // Node counts come from slices of `u32`-indexed problems (see `allocate`).
+        self.arcs.push(Arc {
+            tail: tail as u32,
+            head: head as u32,
+            cost,
+        });
         self.flow.push(0);
-        self.tail.len() - 1
+        self.arcs.len() - 1
     }
 
-    /// Pivots until no edge of `priced` has a negative reduced cost.
-    fn pivot_until_optimal(&mut self, priced: &[usize]) {
-        let count = priced.len();
-        if count == 0 {
-            return;
-        }
+    /// Pivots until no edge has a negative reduced cost.
+    fn pivot_until_optimal(&mut self) {
+        let count = self.arcs.len();
         let block = (count as f64).sqrt().ceil() as usize;
         let blocks = count.div_ceil(block);
         let (mut idle, mut first) = (0usize, 0usize);
-        let (mut nodes, mut edges) = (Vec::new(), Vec::new());
         while idle < blocks {
             let mut best = (0i64, usize::MAX);
             for step in 0..block {
-                let e = priced[(first + step) % count];
+                let mut e = first + step;
+                if e >= count {
+                    e -= count;
+                }
                 let c = self.reduced_cost(e);
                 if c < best.0 {
                     best = (c, e);
@@ -382,36 +417,34 @@ impl Tree {
                 continue;
             }
             idle = 0;
-            self.pivot(best.1, &mut nodes, &mut edges);
+            self.pivot(best.1);
         }
     }
 
     /// Brings edge `i` into the tree: flow around its cycle, and the leaving edge out.
-    fn pivot(&mut self, i: usize, nodes: &mut Vec<usize>, edges: &mut Vec<usize>) {
-        let (p, q) = if self.flow[i] == 0 {
-            (self.tail[i], self.head[i])
-        } else {
-            (self.head[i], self.tail[i])
-        };
-        self.cycle(i, p, q, nodes, edges);
+    fn pivot(&mut self, i: usize) {
+        // An entering edge carries no flow: the cycle runs along it.
+        let (p, q) = (self.tail(i), self.head(i));
+        self.cycle(i, p, q);
         // Leaving edge: the last edge of minimum residual capacity along the cycle.
         let mut leave = (i64::MAX, 0usize);
-        for k in (0..edges.len()).rev() {
-            let r = self.residual(edges[k], nodes[k]);
+        for k in (0..self.cycle_edges.len()).rev() {
+            let r = self.residual(self.cycle_edges[k], self.cycle_nodes[k]);
             if r < leave.0 {
                 leave = (r, k);
             }
         }
         let (delta, at) = leave;
-        let j = edges[at];
-        let s0 = nodes[at];
-        let t0 = if self.tail[j] == s0 {
-            self.head[j]
+        let j = self.cycle_edges[at];
+        let s0 = self.cycle_nodes[at];
+        let t0 = if self.tail(j) == s0 {
+            self.head(j)
         } else {
-            self.tail[j]
+            self.tail(j)
         };
-        for (&e, &v) in edges.iter().zip(nodes.iter()) {
-            if self.tail[e] == v {
+        for k in 0..self.cycle_edges.len() {
+            let (e, v) = (self.cycle_edges[k], self.cycle_nodes[k]);
+            if self.tail(e) == v {
                 self.flow[e] += delta;
             } else {
                 self.flow[e] -= delta;
@@ -425,7 +458,7 @@ impl Tree {
         } else {
             (t0, s0)
         };
-        let pos_i = edges.iter().position(|&e| e == i).unwrap_or(0);
+        let pos_i = self.cycle_edges.iter().position(|&e| e == i).unwrap_or(0);
         let (p, q) = if pos_i > at { (q, p) } else { (p, q) };
         self.remove(s, t);
         self.reroot(q);

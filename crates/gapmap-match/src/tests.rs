@@ -1273,7 +1273,8 @@ proptest! {
         let config = MatchConfig { reach_km: reach, ..MatchConfig::default() };
         let f = fixture_with(offers, needs);
         let outcome = outcome_of(&f, &f.offers, &config);
-        let map = crate::join::CompiledMap::new(&f.referential, &f.offers);
+        let cells = crate::geo::Cells::new(&f.offers, &f.territory);
+        let map = crate::join::CompiledMap::new(&f.referential, &f.offers, cells.of_offer());
         let scoring = crate::score::Scoring::new(&config);
         let places = crate::geo::Places::new(&f.territory);
         for n in &outcome.needs {
@@ -1292,6 +1293,74 @@ proptest! {
             let mut actual: Vec<usize> = outcome.links_of(n).iter().map(|l| l.offer as usize).collect();
             actual.sort_unstable();
             prop_assert_eq!(expected, actual, "need {}", n.id);
+        }
+    }
+
+    /// The cell filter is conservative: an offer within reach of a place, or at an unknown
+    /// distance, always lies in a cell marked near — whatever the place (commune, employment
+    /// area, département, region), the spread of the cells and the reach.
+    #[test]
+    fn near_cells_keep_every_offer_within_reach(
+        centres in prop::collection::vec((-25.0f64..60.0, -179.0f64..179.0), 5),
+        communes in prop::collection::vec((0usize..5, -1.5f64..1.5, -1.5f64..1.5, 0usize..3, any::<bool>()), 2..24),
+        reach in 1.0f64..600.0,
+    ) {
+        const DEPARTEMENTS: [(&str, &str); 5] =
+            [("59", "32"), ("62", "32"), ("80", "32"), ("13", "93"), ("974", "04")];
+        let mut t = Territory::default();
+        for (d, r) in DEPARTEMENTS {
+            let d: Departement = code(d);
+            t.departements.insert(d.clone(), DepartementInfo {
+                code: d,
+                name: String::new(),
+                region: Some(code(r)),
+                academie: None,
+            });
+        }
+        let mut offers = Vec::new();
+        for (k, &(d, dlat, dlon, bassin, located)) in communes.iter().enumerate() {
+            let (dep, region) = DEPARTEMENTS[d];
+            let insee: gapmap_model::InseeCommune = code(&format!("{dep}{k:0width$}", width = 5 - dep.len()));
+            let (lat, lon) = centres[d];
+            let point = GeoPoint::new((lat + dlat).clamp(-89.0, 89.0), lon + dlon);
+            let bassin: gapmap_model::BassinCode = code(&format!("{region}{bassin:02}"));
+            t.communes.insert(insee, Commune {
+                code: insee,
+                name: String::new(),
+                departement: code(dep),
+                region: Some(code(region)),
+                postcodes: Vec::new(),
+                population: None,
+                point,
+                bassin: Some(bassin),
+            });
+            let mut o = offer("0590005K", "59350", "offre", &["H2913"], 4, Capacity::Unknown);
+            o.location = Location {
+                commune: Some(insee),
+                departement: code(dep),
+                region: Some(code(region)),
+                bassin: Some(bassin),
+                point: if located { point } else { None },
+                precision: LocationPrecision::Commune,
+            };
+            offers.push(o);
+        }
+        let places = crate::geo::Places::new(&t);
+        let cells = crate::geo::Cells::new(&offers, &t);
+        let mut needs: Vec<NeedLocation> = Vec::new();
+        for c in t.communes.values() {
+            needs.push(NeedLocation::Commune(c.code));
+            needs.extend(c.bassin.map(NeedLocation::Bassin));
+            needs.push(NeedLocation::Departement(c.departement.clone()));
+            needs.extend(c.region.map(NeedLocation::Region));
+        }
+        for place in &needs {
+            let near = places.near_cells(place, &cells, reach);
+            for (o, &cell) in offers.iter().zip(cells.of_offer()) {
+                if places.reach(place, &o.location, reach, 0.0) != crate::geo::Reach::Far {
+                    prop_assert!(near[cell as usize], "{place} misses an offer of cell {cell}");
+                }
+            }
         }
     }
 }
