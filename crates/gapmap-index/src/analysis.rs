@@ -354,6 +354,51 @@ mod tests {
         expect.assert_eq(&format!("{}\n{}", terms.join(" "), words.join(" ")));
     }
 
+    /// The remembered stems are the stemmer's: the same terms as the plain Snowball filter, on
+    /// first sight and from memory, and after the memory starts again.
+    #[test]
+    fn remembered_stems_are_the_stemmers() {
+        let plain = |text: &str| {
+            let mut analyzer = TextAnalyzer::builder(SimpleTokenizer::default())
+                .filter(RemoveLongFilter::limit(40))
+                .filter(LowerCaser)
+                .filter(
+                    StopWordFilter::new(Language::French)
+                        .unwrap_or_else(|| StopWordFilter::remove(Vec::<String>::new())),
+                )
+                .filter(StopWordFilter::remove(
+                    GENDER_FRAGMENTS.iter().map(|s| (*s).to_owned()),
+                ))
+                .filter(AsciiFoldingFilter)
+                .filter(CompoundSplit)
+                .filter(GenderFold)
+                .filter(Stemmer::new(Language::French))
+                .build();
+            run(&mut analyzer, text)
+        };
+        let texts = [
+            "Mécanicien / Mécanicienne aéronautique",
+            "Conduite d'engins de travaux publics",
+            "Pilote de drones et de systèmes télé-opérés",
+            "Opérateur / Opératrice en cybersécurité des installations",
+            "mécaniciens aéronautiques, pilotes, opérations",
+        ];
+        let mut cached = french_analyzer();
+        for round in 0..3 {
+            for text in texts {
+                assert_eq!(run(&mut cached, text), plain(text), "round {round}: {text}");
+            }
+        }
+        // Past the bound, the memory starts again and stems stay right.
+        let many: String = (0..MAX_CACHED_STEMS + 10)
+            .map(|i| format!("mot{i} "))
+            .collect();
+        assert_eq!(run(&mut cached, &many).len(), MAX_CACHED_STEMS + 10);
+        for text in texts {
+            assert_eq!(run(&mut cached, text), plain(text), "{text}");
+        }
+    }
+
     #[test]
     fn analysis() {
         check(

@@ -101,11 +101,21 @@ pub struct GapmapIndex {
 }
 
 impl GapmapIndex {
-    /// Builds both indexes in memory (tests, one-off runs). No stamp, no folder.
+    /// Builds both indexes in memory (tests, one-off runs), at the same time. No stamp, no
+    /// folder.
     pub fn build_in_ram(offers: &[Offer], referential: &Referential) -> Result<Self, IndexError> {
+        let (offers, referential) = std::thread::scope(|scope| {
+            let sheets = scope.spawn(|| ReferentialIndex::build(None, referential));
+            let offers = OffersIndex::build(None, offers, referential);
+            // A panic of the other thread is a bug: it goes on as a panic here.
+            let sheets = sheets
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+            (offers, sheets)
+        });
         Ok(GapmapIndex {
-            offers: OffersIndex::build(None, offers, referential)?,
-            referential: ReferentialIndex::build(None, referential)?,
+            offers: offers?,
+            referential: referential?,
             stamp: None,
             folder: None,
             offer_ids: std::sync::OnceLock::new(),

@@ -174,15 +174,20 @@ impl GapmapIndex {
             let path = building.join(part);
             fs::create_dir(&path).map_err(io(&path))?;
         }
-        drop(OffersIndex::build(
-            Some(&building.join("offers")),
-            offers,
-            referential,
-        )?);
-        drop(ReferentialIndex::build(
-            Some(&building.join("referential")),
-            referential,
-        )?);
+        // Both parts at the same time; a panic of the other thread goes on as a panic here.
+        let (offers_index, sheets) = std::thread::scope(|scope| {
+            let sheets = scope.spawn(|| {
+                ReferentialIndex::build(Some(&building.join("referential")), referential)
+            });
+            let offers_index =
+                OffersIndex::build(Some(&building.join("offers")), offers, referential);
+            let sheets = sheets
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+            (offers_index, sheets)
+        });
+        drop(offers_index?);
+        drop(sheets?);
         write_json(&building.join(PLACES), &Places::from_offers(offers))?;
         // The stamp is written last: a generation without it is incomplete.
         write_json(&building.join(STAMP), &IndexStamp::new(content_hash))?;
