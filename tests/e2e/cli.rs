@@ -421,6 +421,68 @@ fn real_direct_links_of_aircraft_mechanics_and_drone_pilots()
     Ok(())
 }
 
+/// One line of the plan checked by hand from the raw files: the defence industry's 15 boilermakers
+/// a year at Méaulte (`bitd-aero-chaudronnier`, ROME H2902) are covered directly by the three
+/// nearest Bac pro courses that lead to H2902, nearest first, until the 15 are reached:
+/// - Métallerie at Lycée de l'Acheuléen, Amiens (0800013E, MEF 23820025406, 28 km): Affelnet 2022
+///   capacity 15; InserJeunes region 32, 2022-2023, MEF 23830025406: 41 % go on studying, so
+///   15 x 0.8 x (1 - 0.41) = 7.08 graduates, all of them to this need;
+/// - Technicien en chaudronnerie industrielle at Lycée Jean Racine, Montdidier (0801853E, MEF
+///   23820025411, 37 km): capacity 18; 56 % go on studying (MEF 23830025411): 18 x 0.8 x 0.44 =
+///   6.336 graduates, all to this need;
+/// - Métallerie at Lycée Jean-Charles Peltier, Ham (0801252B, 38 km): capacity 15, 7.08
+///   graduates, of which the 15 - 7.08 - 6.336 = 1.584 still missing.
+#[test]
+fn real_boilermakers_of_meaulte_checked_by_hand() -> Result<(), Box<dyn std::error::Error>> {
+    let Some(data) = real_data() else {
+        return Ok(());
+    };
+    let tmp = tempfile::tempdir()?;
+    let data = data.to_str().ok_or("path")?;
+    let json = gapmap_ok(
+        tmp.path(),
+        &[
+            "explain",
+            "bitd-aero-chaudronnier",
+            "--data",
+            data,
+            "--region",
+            "32",
+            "--json",
+            "--quiet",
+        ],
+    );
+    let doc: serde_json::Value = serde_json::from_str(&json)?;
+    assert_eq!(doc["demand"].as_f64(), Some(15.0), "{doc:#}");
+    assert_eq!(doc["covered_direct"].as_f64(), Some(15.0), "{doc:#}");
+    assert_eq!(doc["covered_adjacent"].as_f64(), Some(0.0), "{doc:#}");
+    let candidates = doc["candidates"].as_array().ok_or("candidates")?;
+    let by_id = |id: &str| candidates.iter().find(|c| c["offer"] == id);
+    for (offer, graduates, to_this_need) in [
+        ("affelnet:2022:0800013E:23820025406:school", 7.08, 7.08),
+        ("affelnet:2022:0801853E:23820025411:school", 6.336, 6.336),
+        ("affelnet:2022:0801252B:23820025406:school", 7.08, 1.584),
+    ] {
+        let c = by_id(offer).ok_or(offer)?;
+        assert_eq!(c["link"], "direct", "{c:#}");
+        assert!(
+            (c["graduates"].as_f64().ok_or("graduates")? - graduates).abs() < 1e-9,
+            "{c:#}"
+        );
+        assert!(
+            (c["to_this_need"].as_f64().ok_or("to")? - to_this_need).abs() < 1e-9,
+            "{c:#}"
+        );
+    }
+    // Nothing else supplies it.
+    let others: f64 = candidates
+        .iter()
+        .filter_map(|c| c["to_this_need"].as_f64())
+        .sum();
+    assert!((others - 15.0).abs() < 1e-9, "{others}");
+    Ok(())
+}
+
 /// The example scenario on the demo: of its openings, only the 24 CAP cuisine seats at Arras reach an
 /// uncovered need of the plan (military cooks); they add 24 x 0.8 (completion) x (1 - 0.35, the CAP
 /// further-study default) = 12.48 graduates a year, all of them taken by the cooks' gap. The report

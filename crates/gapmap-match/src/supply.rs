@@ -90,7 +90,9 @@ pub fn supply_of(offer: &Offer, config: &MatchConfig) -> Supply {
     let graduates = match seats {
         Some(n) => {
             let milli = f64::from(n) * 1000.0 * completion_factor * (1.0 - further_study_rate);
-            Volume::from_milli(milli.floor().max(0.0) as u64)
+            // Rounded down to the thousandth, past the float error of an exact product
+            // (18 x 0.8 x (1 - 0.56) is 6.336, not 6.335).
+            Volume::from_milli((milli + 1e-6).floor().max(0.0) as u64)
         }
         None => Volume::ZERO,
     };

@@ -385,6 +385,35 @@ fn fixture() -> Fixture {
     }
 }
 
+/// Supply is rounded down to the thousandth of a graduate, but an exact product is not lost to
+/// float error: 18 seats x 0.8 completion x (1 - 0.56 further study) = 6.336 graduates (the Bac pro
+/// Technicien en chaudronnerie industrielle of Lycée Jean Racine, Montdidier, on the real data),
+/// and 15 x 0.8 x (1 - 0.41) = 7.08.
+#[test]
+fn supply_of_exact_products() {
+    for (seats, rate, expected) in [(18, 0.56, 6_336), (15, 0.41, 7_080), (7, 1.0 / 3.0, 3_733)] {
+        let mut o = offer(
+            "0801853E",
+            "80021",
+            "Bac pro",
+            &["H2902"],
+            4,
+            Capacity::Seats(seats),
+        );
+        o.outcomes = Some(Outcomes {
+            employment_rate_6m: None,
+            further_study_rate: Some(rate),
+            scope: "region 32".to_owned(),
+        });
+        let s = crate::supply::supply_of(&o, &MatchConfig::default());
+        assert_eq!(
+            s.graduates,
+            Volume::from_milli(expected),
+            "{seats} x 0.8 x (1 - {rate})"
+        );
+    }
+}
+
 fn outcome_of(f: &Fixture, offers: &[Offer], config: &MatchConfig) -> MatchOutcome {
     let source = WordOverlap::new(&f.referential, offers);
     let input = MatchInput {
