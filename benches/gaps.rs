@@ -97,13 +97,7 @@ fn phase(
         peak_rss_mb().unwrap_or(f64::NAN),
     );
     if with_plan {
-        what_if(
-            &d,
-            &needs,
-            &index,
-            &config,
-            outcome.total().covered_direct.as_f64(),
-        )?;
+        what_if(&d, &needs, &index, &config, &outcome)?;
     }
     // Demand k times larger: every need repeated k times (same places and jobs, so the join is
     // the same and the allocation graph has k times the edges).
@@ -147,7 +141,7 @@ fn what_if(
     needs: &[gapmap_model::Need],
     index: &GapmapIndex,
     config: &MatchConfig,
-    before: f64,
+    base: &gapmap_match::MatchOutcome,
 ) -> Result<(), Box<dyn std::error::Error>> {
     let open = |cfd: &str,
                 uai: &str,
@@ -175,18 +169,33 @@ fn what_if(
     let t = Instant::now();
     let offers = gapmap_match::apply(&scenario, &d.offers, &d.referential, &d.territory)?;
     let matcher = Matcher::new(&d.referential, &d.territory, &offers, index, config);
-    let (outcome, steps) = matcher.run_timed(needs);
+    let (full, steps) = matcher.run_timed(needs);
+    let t_full = t.elapsed();
+    let t = Instant::now();
+    let offers = gapmap_match::apply(&scenario, &d.offers, &d.referential, &d.territory)?;
+    let matcher = Matcher::new(&d.referential, &d.territory, &offers, index, config);
+    let rerun = matcher.rerun(needs, base, &d.offers);
+    let t_rerun = t.elapsed();
     println!(
-        "{:<16} what-if (4 openings): apply + compile + match {:>5.2} s (text {:.2} s, join {:.2} s, \
-         allocation {:.2} s) | direct {:.0} -> {:.0}",
+        "{:<16} what-if (4 openings): apply + compile + rerun {:>5.2} s; with a full match \
+         instead {:.2} s (text {:.2} s, join {:.2} s, allocation {:.2} s) | direct {:.0} -> {:.0}{}",
         "Hauts-de-France",
-        t.elapsed().as_secs_f64(),
+        t_rerun.as_secs_f64(),
+        t_full.as_secs_f64(),
         steps.resolve_and_text.as_secs_f64(),
         steps.join.as_secs_f64(),
         steps.allocation.as_secs_f64(),
-        before,
-        outcome.total().covered_direct.as_f64(),
+        base.total().covered_direct.as_f64(),
+        rerun.total().covered_direct.as_f64(),
+        if rerun == full {
+            ""
+        } else {
+            " | RERUN DIFFERS FROM THE FULL MATCH"
+        },
     );
+    if rerun != full {
+        return Err("the rerun differs from the full match".into());
+    }
     Ok(())
 }
 

@@ -281,6 +281,36 @@ struct ProfileLinks {
     untaught: Vec<OgrCode>,
 }
 
+/// A need profile: its subject, minimum level, place and specialty (ids into [`Profiles`]).
+type ProfileKey = (u32, Option<u8>, NeedLocation, u32);
+
+/// The needs of a run grouped: needs of one profile share their links.
+struct Profiles<'n> {
+    sheets: Vec<Settled>,
+    specialties: Interner<&'n str>,
+    subjects: Interner<Subject>,
+    keys: Interner<ProfileKey>,
+    need_profile: Vec<u32>,
+}
+
+/// What a rerun keeps of its base (see [`Matcher::rerun`]).
+struct Reuse {
+    /// Index here of each base offer (`None`: closed by the scenario).
+    new_index: Vec<Option<u32>>,
+    /// Offers opened by the scenario, by code set.
+    opened: HashMap<u32, Vec<u32>>,
+}
+
+/// Links in the order results show them: direct first, best score first, then offer.
+fn sort_links(links: &mut [Link]) {
+    links.sort_by(|a, b| {
+        a.kind
+            .cmp(&b.kind)
+            .then(b.score.cmp(&a.score))
+            .then(a.offer.cmp(&b.offer))
+    });
+}
+
 /// The text relevance of the offers to one specialty (offers absent: 0), looked up in constant
 /// time: a bit per offer with a relevance, the count of hits before each 64-bit word, and the
 /// relevances in offer order.
@@ -386,15 +416,179 @@ impl<'a> Matcher<'a> {
     /// Matches `needs` and says how long each step took.
     pub fn run_timed(&self, needs: &[Need]) -> (MatchOutcome, Timings) {
         let clock = Instant::now();
-        let sheets = self.settle_sheets(needs);
-        let specialties = Interner::of(needs.iter().map(|n| n.specialty.as_str()));
-        let text: Vec<TextTable> = specialties
+        let mut profiles = self.profiles(needs, self.settle_sheets(needs));
+        let text: Vec<TextTable> = profiles
+            .specialties
             .values
             .par_iter()
             .map(|s| self.text_table(s))
             .collect();
+        let text_time = clock.elapsed();
+        let clock = Instant::now();
+        let subject_links = self.subject_links(&profiles.subjects);
+        let (links, untaught) = self.profile_links(
+            &profiles.keys.values,
+            &subject_links,
+            &profiles.subjects,
+            &text,
+        );
+        let results = self.need_results(needs, &mut profiles, &untaught);
+        let join_time = clock.elapsed();
+        let clock = Instant::now();
+        let outcome = self.finish(results, links, &profiles);
+        let timings = Timings {
+            resolve_and_text: text_time,
+            join: join_time,
+            allocation: clock.elapsed(),
+        };
+        (outcome, timings)
+    }
+
+    /// Matches `needs` again over this matcher's offers, reusing `base`: the outcome of the same
+    /// needs, with the same configuration and text source, over `base_offers` (a what-if's
+    /// starting point; this matcher's offers are the scenario's). A link depends only on the need
+    /// and the offer, and a scenario changes seats, not what an offer teaches or where: links to
+    /// offers present in both are taken from `base`, links to opened offers are computed, links
+    /// to closed offers dropped, the sheets resolved from text are kept; the allocation is solved
+    /// again. The outcome is the one [`Matcher::run`] gives (property-tested); when `base` does
+    /// not fit (other needs, an offer changed otherwise than in seats), this is `run(needs)`.
+    pub fn rerun(
+        &self,
+        needs: &[Need],
+        base: &MatchOutcome,
+        base_offers: &[Offer],
+    ) -> MatchOutcome {
+        let Some(reuse) = self.reusable(needs, base, base_offers) else {
+            return self.run(needs);
+        };
+        let sheets = base
+            .needs
+            .iter()
+            .map(|n| (n.sheets.clone(), n.resolutions.clone()))
+            .collect();
+        let mut profiles = self.profiles(needs, sheets);
+        let same_profiles = profiles.keys.values.len() == base.links.len()
+            && (profiles.need_profile.iter())
+                .zip(&base.needs)
+                .all(|(&p, n)| p as usize == n.profile);
+        if !same_profiles {
+            return self.run(needs);
+        }
+        let subject_links = self.subject_links(&profiles.subjects);
+        // Text relevance of each opened offer to each specialty, as in a full run's text table:
+        // kept as `f32`, 0 when not positive.
+        let opened: Vec<u32> = reuse.opened.values().flatten().copied().collect();
+        let text: Vec<HashMap<u32, f64>> = profiles
+            .specialties
+            .values
+            .par_iter()
+            .map(|specialty| {
+                opened
+                    .iter()
+                    .map(|&o| {
+                        let r = self
+                            .text
+                            .label_relevance(specialty, &self.offers[o as usize].label);
+                        (o, if r > 0.0 { f64::from(r as f32) } else { 0.0 })
+                    })
+                    .collect()
+            })
+            .collect();
+        let solved: Vec<(Vec<Link>, Vec<OgrCode>)> = profiles
+            .keys
+            .values
+            .par_iter()
+            .enumerate()
+            .map(|(p, (subject, level, place, specialty))| {
+                let mut kept: Vec<Link> = base
+                    .links
+                    .get(p)
+                    .into_iter()
+                    .flatten()
+                    .filter_map(|l| {
+                        let offer = reuse.new_index.get(l.offer as usize).copied().flatten()?;
+                        Some(Link { offer, ..*l })
+                    })
+                    .collect();
+                let level = level.and_then(EuropeanLevel::new);
+                for sl in &subject_links[*subject as usize] {
+                    for &o in reuse.opened.get(&sl.codeset).into_iter().flatten() {
+                        let km = match self.places.reach(
+                            place,
+                            &self.offers[o as usize].location,
+                            self.config.reach_km,
+                            self.config.commute_radius_km,
+                        ) {
+                            Reach::Within(d) => d as f32,
+                            Reach::Far => continue,
+                            Reach::Unknown => ReachCache::UNKNOWN,
+                        };
+                        let relevance = text[*specialty as usize].get(&o).copied().unwrap_or(0.0);
+                        kept.extend(self.link(sl, o, km, level, relevance));
+                    }
+                }
+                sort_links(&mut kept);
+                let untaught = self.untaught(&profiles.subjects.values[*subject as usize], &kept);
+                (kept, untaught)
+            })
+            .collect();
+        let (links, untaught): (Vec<Vec<Link>>, Vec<Vec<OgrCode>>) = solved.into_iter().unzip();
+        let results = self.need_results(needs, &mut profiles, &untaught);
+        self.finish(results, links, &profiles)
+    }
+
+    /// What of `base` a rerun can keep: each base offer's index here (`None`: closed), and the
+    /// opened offers by code set. `None` when `base` does not fit.
+    fn reusable(
+        &self,
+        needs: &[Need],
+        base: &MatchOutcome,
+        base_offers: &[Offer],
+    ) -> Option<Reuse> {
+        let same_needs = base.needs.len() == needs.len()
+            && base.needs.iter().zip(needs).all(|(r, n)| r.id == n.id)
+            && base.supplies.len() == base_offers.len();
+        if !same_needs {
+            return None;
+        }
+        let mut new_index = Vec::with_capacity(base_offers.len());
+        let mut seen = vec![false; self.offers.len()];
+        for old in base_offers {
+            let Some(&i) = self.offer_index.get(&old.id) else {
+                new_index.push(None);
+                continue;
+            };
+            let new = &self.offers[i as usize];
+            let same_subject = new.rome == old.rome
+                && new.level == old.level
+                && new.location == old.location
+                && new.label == old.label
+                && new.source == old.source;
+            if !same_subject {
+                return None;
+            }
+            seen[i as usize] = true;
+            new_index.push(Some(i));
+        }
+        let mut opened: HashMap<u32, Vec<u32>> = HashMap::new();
+        for (i, offer) in self.offers.iter().enumerate().filter(|(i, _)| !seen[*i]) {
+            // Only scenario offers are scored from their label; another new offer would need
+            // the index.
+            if offer.source != OfferSource::Scenario {
+                return None;
+            }
+            if let Some(set) = self.map.codeset_of(i) {
+                opened.entry(set).or_default().push(i as u32);
+            }
+        }
+        Some(Reuse { new_index, opened })
+    }
+
+    /// The sheets, specialties, subjects and profiles of `needs`.
+    fn profiles<'n>(&self, needs: &'n [Need], sheets: Vec<Settled>) -> Profiles<'n> {
+        let specialties = Interner::of(needs.iter().map(|n| n.specialty.as_str()));
         let mut subjects: Interner<Subject> = Interner::default();
-        let mut profiles: Interner<(u32, Option<u8>, NeedLocation, u32)> = Interner::default();
+        let mut keys: Interner<ProfileKey> = Interner::default();
         let mut need_profile = Vec::with_capacity(needs.len());
         for (need, (sheets, _)) in needs.iter().zip(&sheets) {
             let subject = subjects.intern(self.map.subject(sheets, &need.competences));
@@ -405,40 +599,63 @@ impl<'a> Matcher<'a> {
                 need.location.clone(),
                 specialty,
             );
-            need_profile.push(profiles.intern(key));
+            need_profile.push(keys.intern(key));
         }
-        let text_time = clock.elapsed();
-        let clock = Instant::now();
-        let subject_links: Vec<Vec<SubjectLink>> = subjects
+        Profiles {
+            sheets,
+            specialties,
+            subjects,
+            keys,
+            need_profile,
+        }
+    }
+
+    fn subject_links(&self, subjects: &Interner<Subject>) -> Vec<Vec<SubjectLink>> {
+        subjects
             .values
             .par_iter()
             .map(|s| self.map.subject_links(s, &self.scoring))
-            .collect();
-        let (links, untaught) =
-            self.profile_links(&profiles.values, &subject_links, &subjects, &text);
-        let mut results: Vec<NeedResult> = needs
+            .collect()
+    }
+
+    /// One result per need, before the allocation.
+    fn need_results(
+        &self,
+        needs: &[Need],
+        profiles: &mut Profiles<'_>,
+        untaught: &[Vec<OgrCode>],
+    ) -> Vec<NeedResult> {
+        let sheets = std::mem::take(&mut profiles.sheets);
+        needs
             .iter()
             .zip(sheets)
-            .zip(&need_profile)
+            .zip(&profiles.need_profile)
             .map(|((need, (sheets, resolutions)), &profile)| {
-                let subject = &subjects.values[profiles.values[profile as usize].0 as usize];
+                let key = &profiles.keys.values[profile as usize];
+                let subject = &profiles.subjects.values[key.0 as usize];
                 self.need_result(
                     need,
                     sheets,
                     resolutions,
                     subject,
                     profile as usize,
-                    &untaught,
+                    untaught,
                 )
             })
-            .collect();
-        let join_time = clock.elapsed();
-        let clock = Instant::now();
+            .collect()
+    }
+
+    /// The allocation, the results per need and per competence.
+    fn finish(
+        &self,
+        mut results: Vec<NeedResult>,
+        links: Vec<Vec<Link>>,
+        profiles: &Profiles<'_>,
+    ) -> MatchOutcome {
         let (allocated, flows) = self.allocate(&results, &links);
         for (need, allocations) in results.iter_mut().zip(flows) {
             self.settle(need, allocations, &links[need.profile]);
         }
-
         let offer_use = self
             .supplies
             .iter()
@@ -449,9 +666,10 @@ impl<'a> Matcher<'a> {
                 remaining: s.graduates.saturating_sub(Volume::from_milli(a)),
             })
             .collect();
-        let profile_subject: Vec<u32> = profiles.values.iter().map(|p| p.0).collect();
-        let competences = self.competence_gaps(&results, &profile_subject, &subjects.values);
-        let outcome = MatchOutcome {
+        let profile_subject: Vec<u32> = profiles.keys.values.iter().map(|p| p.0).collect();
+        let competences =
+            self.competence_gaps(&results, &profile_subject, &profiles.subjects.values);
+        MatchOutcome {
             supplies: self.supplies.clone(),
             offer_use,
             needs: results,
@@ -459,13 +677,7 @@ impl<'a> Matcher<'a> {
             competences,
             small_count_threshold: self.config.small_count_threshold,
             count_adjacent: self.config.count_adjacent,
-        };
-        let timings = Timings {
-            resolve_and_text: text_time,
-            join: join_time,
-            allocation: clock.elapsed(),
-        };
-        (outcome, timings)
+        }
     }
 
     /// Each need's sheets with confidence, and the resolutions asked for when it gave none
@@ -531,7 +743,7 @@ impl<'a> Matcher<'a> {
     /// The links of every profile, and the demanded competences no link teaches.
     fn profile_links(
         &self,
-        profiles: &[(u32, Option<u8>, NeedLocation, u32)],
+        profiles: &[ProfileKey],
         subject_links: &[Vec<SubjectLink>],
         subjects: &Interner<Subject>,
         text: &[TextTable],
@@ -596,37 +808,40 @@ impl<'a> Matcher<'a> {
                 if km == ReachCache::FAR {
                     continue;
                 }
-                let offer = &self.offers[o as usize];
-                let level_factor = self.scoring.level_factor(level, offer.level);
-                if level_factor <= 0.0 {
-                    continue;
-                }
-                let mut facts = sl.facts;
-                facts.text = text.get(o);
-                let subject = self.scoring.subject(&facts);
-                let Some(kind) = self.scoring.link(&facts, subject) else {
-                    continue;
-                };
-                let distance = (km >= 0.0).then_some(f64::from(km));
-                let score = Scoring::total(
-                    subject,
-                    level_factor,
-                    self.scoring.distance_factor(distance),
-                );
-                links.push(Link {
-                    offer: o,
-                    score,
-                    kind,
-                });
+                links.extend(self.link(sl, o, km, level, text.get(o)));
             }
         }
-        links.sort_by(|a, b| {
-            a.kind
-                .cmp(&b.kind)
-                .then(b.score.cmp(&a.score))
-                .then(a.offer.cmp(&b.offer))
-        });
+        sort_links(&mut links);
         links
+    }
+
+    /// The link of one offer of a linked code set at `km` from the need's place
+    /// ([`ReachCache::UNKNOWN`]: unknown), if it passes the gates and its level fits.
+    fn link(
+        &self,
+        sl: &SubjectLink,
+        offer: u32,
+        km: f32,
+        level: Option<EuropeanLevel>,
+        text: f64,
+    ) -> Option<Link> {
+        let level_factor = self
+            .scoring
+            .level_factor(level, self.offers[offer as usize].level);
+        if level_factor <= 0.0 {
+            return None;
+        }
+        let mut facts = sl.facts;
+        facts.text = text;
+        let subject = self.scoring.subject(&facts);
+        let kind = self.scoring.link(&facts, subject)?;
+        let distance = (km >= 0.0).then_some(f64::from(km));
+        let score = Scoring::total(
+            subject,
+            level_factor,
+            self.scoring.distance_factor(distance),
+        );
+        Some(Link { offer, score, kind })
     }
 
     /// Distance from the place to an offer (km), [`ReachCache::FAR`] or [`ReachCache::UNKNOWN`].

@@ -1392,4 +1392,46 @@ proptest! {
             }
         }
     }
+
+    /// A rerun after a scenario (openings, extensions, closures) reuses the base outcome and gives
+    /// exactly the outcome of a full run over the scenario's offers, with the same text source
+    /// (an index built before the scenario, as in real use).
+    #[test]
+    fn rerun_after_a_scenario_is_a_full_run(
+        (offers, needs) in random_map(),
+        changes in prop::collection::vec((0usize..3, 0usize..8, 0usize..4, 1u32..40, any::<bool>()), 0..5),
+    ) {
+        let f = fixture_with(offers, needs);
+        let config = MatchConfig::default();
+        let source = WordOverlap::new(&f.referential, &f.offers);
+        let base_matcher = Matcher::new(&f.referential, &f.territory, &f.offers, &source, &config);
+        let base = base_matcher.run(&f.needs);
+        let changes = changes
+            .into_iter()
+            .map(|(kind, k, commune, seats, apprentices)| {
+                let offer = f.offers[k % f.offers.len()].id.clone();
+                match kind {
+                    0 => Change::Open(OpenSeats {
+                        cfd: code("32020110"),
+                        place: Place::Commune(code(COMMUNES[commune])),
+                        seats,
+                        mode: if apprentices { TrainingMode::Apprenticeship } else { TrainingMode::School },
+                        year: None,
+                        label: None,
+                    }),
+                    1 => Change::Extend { offer, seats },
+                    _ => Change::Close { offer },
+                }
+            })
+            .collect();
+        let scenario = Scenario { name: "random".to_owned(), changes };
+        let applied = apply(&scenario, &f.offers, &f.referential, &f.territory);
+        // A scenario that names an offer it already closed does not apply: nothing to compare.
+        prop_assume!(applied.is_ok());
+        let after_offers = applied.unwrap_or_default();
+        let matcher = Matcher::new(&f.referential, &f.territory, &after_offers, &source, &config);
+        let full = matcher.run(&f.needs);
+        let rerun = matcher.rerun(&f.needs, &base, &f.offers);
+        prop_assert_eq!(rerun, full);
+    }
 }

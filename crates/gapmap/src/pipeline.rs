@@ -313,6 +313,19 @@ impl Prepared {
     pub fn run(&self, matcher: &Matcher<'_>, progress: &Progress) -> MatchOutcome {
         progress.step("match", || matcher.run(&self.needs))
     }
+
+    /// Matches the needs again with `matcher` (over the scenario's offers), reusing `base`, the
+    /// outcome over the loaded offers (see [`Matcher::rerun`]).
+    pub fn rerun(
+        &self,
+        matcher: &Matcher<'_>,
+        base: &MatchOutcome,
+        progress: &Progress,
+    ) -> MatchOutcome {
+        progress.step("match the scenario", || {
+            matcher.rerun(&self.needs, base, &self.loaded.dataset.offers)
+        })
+    }
 }
 
 #[cfg(test)]

@@ -33,7 +33,7 @@ pub fn run(args: &ReportArgs, progress: &Progress, out: &mut dyn Write) -> anyho
     let scenario = match &prepared.scenario {
         Some((scenario, offers)) => {
             let after_matcher = prepared.matcher(offers, progress);
-            let after = prepared.run(&after_matcher, progress);
+            let after = prepared.rerun(&after_matcher, &outcome, progress);
             Some(scenario_delta(
                 &scenario.name,
                 &outcome,
