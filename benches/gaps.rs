@@ -10,7 +10,9 @@
 //! memory after the phase (VmHWM, monotonic: later figures include the earlier runs).
 //!
 //! `cargo bench -p gapmap-index --bench gaps` (reads `$GAPMAP_DATA`, else `../shared/datasets`);
-//! without `--bench` (as `cargo test --benches` runs it) only the regional phase runs.
+//! without `--bench` (as `cargo test --benches` runs it) only the regional phase runs;
+//! `cargo bench -p gapmap-index --bench gaps -- --national-scaling` also repeats the national
+//! demand up to 10 times.
 
 use std::path::{Path, PathBuf};
 use std::time::Instant;
@@ -209,7 +211,15 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         scaling,
     )?;
     if full {
-        phase("national", None, false, &[])?;
+        // `--national-scaling`: the national demand x1, x2, x5, x10 too (about 10 GB and a few
+        // minutes more).
+        let national_scaling = std::env::args().any(|a| a == "--national-scaling");
+        let scaling: &[usize] = if national_scaling {
+            &[1, 2, 5, 10]
+        } else {
+            &[]
+        };
+        phase("national", None, false, scaling)?;
     }
     Ok(())
 }
