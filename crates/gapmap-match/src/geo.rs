@@ -99,7 +99,9 @@ impl BoundingBox {
         let dlon = (self.min_lon - other.max_lon)
             .max(other.min_lon - self.max_lon)
             .max(0.0);
-        let dlon = dlon.min(360.0 - dlon).clamp(0.0, 180.0);
+        // The other way round the globe, across the antimeridian: 360 less the span of both.
+        let span = self.max_lon.max(other.max_lon) - self.min_lon.min(other.min_lon);
+        let dlon = dlon.min((360.0 - span).max(0.0)).clamp(0.0, 180.0);
         let polar = [self.min_lat, self.max_lat, other.min_lat, other.max_lat]
             .iter()
             .fold(0.0f64, |m, l| m.max(l.abs()))

@@ -301,6 +301,25 @@ struct Reuse {
     opened: HashMap<u32, Vec<u32>>,
 }
 
+/// Whether `result` is the result of `need` in a run: same identity, text, level, place, volumes
+/// and, for a need with ROME codes, the same sheets.
+fn same_need(result: &NeedResult, need: &Need) -> bool {
+    result.id == need.id
+        && result.specialty == need.specialty
+        && result.level == need.min_level
+        && result.location == need.location
+        && result.volume == need.volume
+        && result.seasonal == need.seasonal
+        && result.difficult == need.difficult
+        && result.buyer == need.buyer
+        && (need.rome.is_empty()
+            || result
+                .sheets
+                .iter()
+                .map(|&(c, _)| c)
+                .eq(need.rome.iter().copied()))
+}
+
 /// Links in the order results show them: direct first, best score first, then offer.
 fn sort_links(links: &mut [Link]) {
     links.sort_by(|a, b| {
@@ -452,6 +471,8 @@ impl<'a> Matcher<'a> {
     /// to closed offers dropped, the sheets resolved from text are kept; the allocation is solved
     /// again. The outcome is the one [`Matcher::run`] gives (property-tested); when `base` does
     /// not fit (other needs, an offer changed otherwise than in seats), this is `run(needs)`.
+    /// The configuration and the text source must be those of `base`'s run (they are not
+    /// compared).
     pub fn rerun(
         &self,
         needs: &[Need],
@@ -471,7 +492,14 @@ impl<'a> Matcher<'a> {
             && (profiles.need_profile.iter())
                 .zip(&base.needs)
                 .all(|(&p, n)| p as usize == n.profile);
-        if !same_profiles {
+        // Same subjects too (a need's named competences are part of it).
+        let same_subjects = (profiles.need_profile.iter())
+            .zip(&base.needs)
+            .all(|(&p, n)| {
+                let subject = profiles.keys.values[p as usize].0 as usize;
+                profiles.subjects.values[subject].competences == n.competences
+            });
+        if !same_profiles || !same_subjects {
             return self.run(needs);
         }
         let subject_links = self.subject_links(&profiles.subjects);
@@ -546,7 +574,7 @@ impl<'a> Matcher<'a> {
         base_offers: &[Offer],
     ) -> Option<Reuse> {
         let same_needs = base.needs.len() == needs.len()
-            && base.needs.iter().zip(needs).all(|(r, n)| r.id == n.id)
+            && base.needs.iter().zip(needs).all(|(r, n)| same_need(r, n))
             && base.supplies.len() == base_offers.len();
         if !same_needs {
             return None;

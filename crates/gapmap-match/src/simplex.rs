@@ -346,10 +346,10 @@ pub(crate) fn solve_with(
 impl Tree {
     /// The starting tree: the slack node is the root and every offer and sink hangs under it by
     /// its slack edge (edges `0..m + n`), offers sending their whole supply to the slack, the
-    /// slack giving every sink its whole demand. All potentials are 0. The tree is strongly
-    /// feasible: the only zero-flow tree edges are those of offers without supply (pointing to the
-    /// root, but such leaves have no other edge, so they are on no cycle) and of sinks without
-    /// demand (pointing away from the root).
+    /// slack giving every sink its whole demand. All potentials are 0. Every tree edge carries
+    /// flow except those of offers without supply and sinks without demand; their other edges are
+    /// left out of the problem, so those leaves lie on no cycle and the tree is strongly feasible
+    /// for every pivot.
     fn new(supply: &[i64], demand: &[i64]) -> Tree {
         let (m, n) = (supply.len(), demand.len());
         let root = m + n;

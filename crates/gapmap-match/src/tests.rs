@@ -1330,7 +1330,7 @@ proptest! {
     /// area, département, region), the spread of the cells and the reach.
     #[test]
     fn near_cells_keep_every_offer_within_reach(
-        centres in prop::collection::vec((-25.0f64..60.0, -179.0f64..179.0), 5),
+        centres in prop::collection::vec((-25.0f64..60.0, prop_oneof![-179.0f64..179.0, -180.0f64..-178.5, 178.5f64..180.0]), 5),
         communes in prop::collection::vec((0usize..5, -1.5f64..1.5, -1.5f64..1.5, 0usize..3, any::<bool>()), 2..24),
         reach in 1.0f64..600.0,
     ) {
