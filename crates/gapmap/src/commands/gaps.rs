@@ -197,7 +197,7 @@ pub fn run(args: &GapsArgs, progress: &Progress, out: &mut dyn Write) -> anyhow:
     let matcher = prepared.matcher(prepared.offers(), progress);
     let outcome = prepared.run(&matcher, progress);
     let loaded = &prepared.loaded;
-    let rows = table(&outcome, &loaded.dataset, args.by);
+    let rows = table(&outcome, loaded.engine.dataset(), args.by);
     let total = total(&outcome);
     match args.format {
         Format::Json => {
@@ -373,7 +373,7 @@ pub fn explain(args: &ExplainArgs, progress: &Progress, out: &mut dyn Write) -> 
         );
     };
     let offers = matcher.offers();
-    let d = &prepared.loaded.dataset;
+    let d = prepared.loaded.engine.dataset();
     if args.json {
         serde_json::to_writer_pretty(&mut *out, &explain_json(&ex, offers))?;
         writeln!(out)?;

@@ -5,7 +5,7 @@ use std::io::Write;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use gapmap_match::{Axis, LinkKind, MatchOutcome, Matcher, NeedResult};
-use gapmap_model::{Dataset, GeoPoint, NeedLocation, Offer, RegionCode};
+use gapmap_model::{Dataset, GeoPoint, NeedLocation, Offer};
 
 use crate::cli::{ByAxis, LangArg, ReportArgs};
 use crate::commands::gaps::{self, TableRow};
@@ -28,7 +28,7 @@ pub fn run(args: &ReportArgs, progress: &Progress, out: &mut dyn Write) -> anyho
             "gapmap: no --data or --store given: running on the project's illustrative demo data (datasets/demo)"
         );
     }
-    let matcher = prepared.matcher(&loaded.dataset.offers, progress);
+    let matcher = prepared.matcher(&loaded.engine.dataset().offers, progress);
     let outcome = prepared.run(&matcher, progress);
     let scenario = match &prepared.scenario {
         Some((scenario, offers)) => {
@@ -38,7 +38,7 @@ pub fn run(args: &ReportArgs, progress: &Progress, out: &mut dyn Write) -> anyho
                 &scenario.name,
                 &outcome,
                 &after,
-                &loaded.dataset,
+                loaded.engine.dataset(),
             ))
         }
         None => None,
@@ -108,10 +108,8 @@ pub fn report_input(
     config_toml: String,
     scenario: Option<ScenarioDelta>,
 ) -> ReportInput {
-    let d = &loaded.dataset;
-    let region = loaded
-        .region
-        .and_then(|r| RegionCode::try_from(r.to_string()).ok());
+    let d = loaded.engine.dataset();
+    let region = loaded.engine.region();
     let region_name = region.and_then(|r| d.territory.regions.get(&r).cloned());
     let title = match (&region_name, lang) {
         (Some(name), Lang::Fr) => {
@@ -201,8 +199,9 @@ pub fn report_input(
         generated_at: now_utc(),
         lang,
         data_note: loaded
-            .data_note
-            .clone()
+            .engine
+            .note()
+            .map(str::to_owned)
             .filter(|_| loaded.is_demo)
             .or_else(|| {
                 loaded

@@ -55,7 +55,7 @@ fn mode(arg: &str) -> anyhow::Result<TrainingMode> {
 /// Runs `gapmap search`.
 pub fn search(args: &SearchArgs, progress: &Progress, out: &mut dyn Write) -> anyhow::Result<()> {
     let loaded = pipeline::load(&store_source(&args.store), progress)?;
-    let index = pipeline::index(&loaded, progress)?;
+    let index = loaded.engine.index();
     let mut query = OfferQuery {
         text: args.query.clone(),
         limit: args.limit,
@@ -78,7 +78,8 @@ pub fn search(args: &SearchArgs, progress: &Progress, out: &mut dyn Write) -> an
             .parse()
             .with_context(|| format!("--near-commune {commune:?}"))?;
         let point = loaded
-            .dataset
+            .engine
+            .dataset()
             .territory
             .communes
             .get(&code)
@@ -95,7 +96,13 @@ pub fn search(args: &SearchArgs, progress: &Progress, out: &mut dyn Write) -> an
         });
     }
     let hits = index.search_offers(&query)?;
-    let offers: HashMap<_, &Offer> = loaded.dataset.offers.iter().map(|o| (&o.id, o)).collect();
+    let offers: HashMap<_, &Offer> = loaded
+        .engine
+        .dataset()
+        .offers
+        .iter()
+        .map(|o| (&o.id, o))
+        .collect();
     if args.json {
         let rows: Vec<_> = hits
             .iter()
@@ -162,11 +169,12 @@ pub fn search(args: &SearchArgs, progress: &Progress, out: &mut dyn Write) -> an
 /// Runs `gapmap resolve`.
 pub fn resolve(args: &ResolveArgs, progress: &Progress, out: &mut dyn Write) -> anyhow::Result<()> {
     let loaded = pipeline::load(&store_source(&args.store), progress)?;
-    let index = pipeline::index(&loaded, progress)?;
+    let index = loaded.engine.index();
     let found = index.resolve(&args.text, args.limit)?;
     let sheet_label = |code| {
         loaded
-            .dataset
+            .engine
+            .dataset()
             .referential
             .metiers
             .get(&code)
@@ -210,7 +218,7 @@ pub fn competences(
     out: &mut dyn Write,
 ) -> anyhow::Result<()> {
     let loaded = pipeline::load(&store_source(&args.store), progress)?;
-    let index = pipeline::index(&loaded, progress)?;
+    let index = loaded.engine.index();
     let found = index.competences(&args.text, args.limit)?;
     if args.json {
         let rows: Vec<_> = found

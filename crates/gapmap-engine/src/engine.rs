@@ -1,0 +1,247 @@
+//! The engine: the data, its index, and the matching on them.
+
+use std::path::{Path, PathBuf};
+
+use gapmap_index::{CompetenceHit, GapmapIndex, OfferHit, OfferQuery};
+use gapmap_ingest::{DataDir, ImportOptions, ImportReport, Store, read_needs_file};
+use gapmap_match::{Explanation, MatchConfig, MatchOutcome, Matcher, Resolution, Scenario};
+use gapmap_model::{Dataset, Need, NeedId, Offer, RegionCode};
+
+use crate::EngineError;
+
+/// Where an engine's data came from.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Origin {
+    /// Imported from a data folder, with an index built in memory.
+    Data {
+        /// The folder.
+        dir: PathBuf,
+    },
+    /// Opened from a store, with the index kept beside it.
+    Store {
+        /// The store folder.
+        dir: PathBuf,
+        /// The store's content hash (the index is built for it).
+        content_hash: String,
+    },
+}
+
+/// Told of the long steps of an engine's work (importing, building the index), for a front end
+/// that shows progress; `()` runs them silently.
+pub trait Steps {
+    /// Runs `work`, the step called `label`.
+    fn step<T>(&self, label: &str, work: impl FnOnce() -> T) -> T;
+}
+
+impl Steps for () {
+    fn step<T>(&self, _label: &str, work: impl FnOnce() -> T) -> T {
+        work()
+    }
+}
+
+/// Needs read from a file, with the account of its rows.
+#[derive(Clone, Debug)]
+pub struct Needs {
+    /// The needs.
+    pub needs: Vec<Need>,
+    /// The rows read and refused (file, line, field, reason).
+    pub report: ImportReport,
+}
+
+/// A what-if scenario's training map and the needs matched against it.
+#[derive(Clone, Debug)]
+pub struct WhatIf {
+    /// The offers once the scenario is applied.
+    pub offers: Vec<Offer>,
+    /// The needs matched against them.
+    pub outcome: MatchOutcome,
+}
+
+/// The data, its index and where they came from (see the crate docs).
+pub struct Engine {
+    dataset: Dataset,
+    report: ImportReport,
+    index: GapmapIndex,
+    origin: Origin,
+    note: Option<String>,
+    region: Option<RegionCode>,
+}
+
+impl Engine {
+    /// Imports a data folder (the official files as published, or a folder with its own
+    /// `gapmap-data.toml`) and builds its index in memory.
+    pub fn import(data_dir: &Path, options: &ImportOptions) -> Result<Engine, EngineError> {
+        Engine::import_with(data_dir, options, &())
+    }
+
+    /// [`Engine::import`], telling `steps` of the import and the index build.
+    pub fn import_with(
+        data_dir: &Path,
+        options: &ImportOptions,
+        steps: &impl Steps,
+    ) -> Result<Engine, EngineError> {
+        let dir = DataDir::open(data_dir)?;
+        let imported = steps.step("import", || gapmap_ingest::import(&dir, options))?;
+        let d = &imported.dataset;
+        let index = steps.step("build index", || {
+            GapmapIndex::build_in_ram(&d.offers, &d.referential)
+        })?;
+        Ok(Engine {
+            dataset: imported.dataset,
+            report: imported.report,
+            index,
+            origin: Origin::Data {
+                dir: data_dir.to_owned(),
+            },
+            note: dir.description().map(str::to_owned),
+            region: options.region,
+        })
+    }
+
+    /// Opens a store (written by `gapmap import --store`) and its index: the index kept in the
+    /// store's `index/` folder while it was built for the store's content, rebuilt otherwise.
+    pub fn open(store: &Path) -> Result<Engine, EngineError> {
+        Engine::open_with(store, &())
+    }
+
+    /// [`Engine::open`], telling `steps` of opening the store and the index.
+    pub fn open_with(store: &Path, steps: &impl Steps) -> Result<Engine, EngineError> {
+        let store = steps.step("open store", || Store::open(store))?;
+        let d = &store.dataset;
+        let hash = store.manifest.content_hash.clone();
+        let index = steps.step("open index", || {
+            GapmapIndex::open_or_build(&store.dir.join("index"), &hash, &d.offers, &d.referential)
+                .map(|(index, _)| index)
+        })?;
+        Ok(Engine {
+            origin: Origin::Store {
+                dir: store.dir.clone(),
+                content_hash: hash,
+            },
+            note: store.manifest.data_description.clone(),
+            region: store
+                .manifest
+                .region
+                .and_then(|r| r.to_string().parse::<RegionCode>().ok()),
+            dataset: store.dataset,
+            report: store.report,
+            index,
+        })
+    }
+
+    /// The data: referential, territory, training offers, survey needs.
+    pub fn dataset(&self) -> &Dataset {
+        &self.dataset
+    }
+
+    /// What the import read and refused, file by file.
+    pub fn report(&self) -> &ImportReport {
+        &self.report
+    }
+
+    /// The search index of the offers and the ROME referential.
+    pub fn index(&self) -> &GapmapIndex {
+        &self.index
+    }
+
+    /// Where the data came from.
+    pub fn origin(&self) -> &Origin {
+        &self.origin
+    }
+
+    /// The data folder's own description (e.g. "illustrative demo data"), if it has one.
+    pub fn note(&self) -> Option<&str> {
+        self.note.as_deref()
+    }
+
+    /// The region the data was restricted to (`None`: the whole country).
+    pub fn region(&self) -> Option<RegionCode> {
+        self.region
+    }
+
+    /// Reads a needs file (CSV or XLSX, the format of `datasets/needs/`); refused rows are in
+    /// the returned report with their line and field.
+    pub fn needs_from_file(&self, path: &Path) -> Result<Needs, EngineError> {
+        let mut report = ImportReport::default();
+        let needs = read_needs_file(path, &mut report)?;
+        Ok(Needs { needs, report })
+    }
+
+    /// The needs of the recruitment survey (BMO) of the data, if it has one.
+    pub fn survey_needs(&self) -> &[Need] {
+        &self.dataset.needs
+    }
+
+    /// A matcher over the engine's offers: compiled once, it runs any needs.
+    pub fn matcher(&self, config: &MatchConfig) -> Matcher<'_> {
+        self.matcher_over(&self.dataset.offers, config)
+    }
+
+    /// A matcher over other offers (a scenario's), with the engine's referential, territory and
+    /// index.
+    pub fn matcher_over<'a>(&'a self, offers: &'a [Offer], config: &MatchConfig) -> Matcher<'a> {
+        let d = &self.dataset;
+        Matcher::new(&d.referential, &d.territory, offers, &self.index, config)
+    }
+
+    /// Matches `needs` against the engine's offers: coverage, gaps, allocation (see
+    /// [`MatchOutcome::aggregate`] for tables by axis).
+    pub fn gaps(&self, needs: &[Need], config: &MatchConfig) -> MatchOutcome {
+        self.matcher(config).run(needs)
+    }
+
+    /// Why a need of `outcome` (a result of [`Engine::gaps`] with the same configuration) is
+    /// covered or not: every candidate offer with its score breakdown and where its graduates
+    /// went. `None` when the outcome has no such need.
+    pub fn explain<'o>(
+        &self,
+        outcome: &'o MatchOutcome,
+        need: &NeedId,
+        config: &MatchConfig,
+    ) -> Option<Explanation<'o>> {
+        self.matcher(config).explain(outcome, need)
+    }
+
+    /// The engine's offers once `scenario` is applied.
+    pub fn apply(&self, scenario: &Scenario) -> Result<Vec<Offer>, EngineError> {
+        let d = &self.dataset;
+        gapmap_match::apply(scenario, &d.offers, &d.referential, &d.territory).map_err(|source| {
+            EngineError::ScenarioApply {
+                name: scenario.name.clone(),
+                source,
+            }
+        })
+    }
+
+    /// Matches `needs` against the training map changed by `scenario`, reusing `base` (the
+    /// result of [`Engine::gaps`] for the same needs and configuration): links to unchanged
+    /// offers are kept, links to opened ones computed, the allocation solved again.
+    pub fn what_if(
+        &self,
+        needs: &[Need],
+        config: &MatchConfig,
+        base: &MatchOutcome,
+        scenario: &Scenario,
+    ) -> Result<WhatIf, EngineError> {
+        let offers = self.apply(scenario)?;
+        let outcome = self
+            .matcher_over(&offers, config)
+            .rerun(needs, base, &self.dataset.offers);
+        Ok(WhatIf { offers, outcome })
+    }
+
+    /// Searches the offers: text and filters, ranked by text relevance then offer id.
+    pub fn search(&self, query: &OfferQuery) -> Result<Vec<OfferHit>, EngineError> {
+        Ok(self.index.search_offers(query)?)
+    }
+
+    /// The ROME sheets a job title most likely means, best first, at most `limit`.
+    pub fn resolve(&self, title: &str, limit: usize) -> Result<Vec<Resolution>, EngineError> {
+        Ok(self.index.resolve(title, limit)?)
+    }
+
+    /// The competences of the ROME referential that a text names, best first, at most `limit`.
+    pub fn competences(&self, text: &str, limit: usize) -> Result<Vec<CompetenceHit>, EngineError> {
+        Ok(self.index.competences(text, limit)?)
+    }
+}

@@ -1,0 +1,48 @@
+//! What can stop an engine.
+
+use std::path::PathBuf;
+
+/// Why an engine could not be made or a file could not be read. Messages name the file, and the
+/// line, change or field when there is one.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum EngineError {
+    /// Reading the data folder, the store or a needs file failed.
+    #[error(transparent)]
+    Ingest(#[from] gapmap_ingest::IngestError),
+    /// The search index could not be built or opened.
+    #[error(transparent)]
+    Index(#[from] gapmap_index::IndexError),
+    /// A file could not be read.
+    #[error("{}: cannot read: {source}", path.display())]
+    Io {
+        /// The file.
+        path: PathBuf,
+        /// The cause.
+        source: std::io::Error,
+    },
+    /// A scenario file is not valid.
+    #[error("{}: {message}", path.display())]
+    Scenario {
+        /// The file.
+        path: PathBuf,
+        /// What is wrong, and where (`change 2: ...`).
+        message: String,
+    },
+    /// A scenario cannot be applied to the data (an unknown offer, an unknown diploma).
+    #[error("scenario {name:?}: {source}")]
+    ScenarioApply {
+        /// The scenario's name.
+        name: String,
+        /// The cause.
+        source: gapmap_match::ScenarioError,
+    },
+    /// A configuration file is not valid.
+    #[error("{}: {message}", path.display())]
+    Config {
+        /// The file.
+        path: PathBuf,
+        /// What is wrong.
+        message: String,
+    },
+}

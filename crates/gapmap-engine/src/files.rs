@@ -1,0 +1,226 @@
+//! The scenario and configuration files, read with positioned errors.
+
+use std::path::Path;
+
+use gapmap_match::{Change, MatchConfig, OpenSeats, Place, Scenario};
+use gapmap_model::{OfferId, TrainingMode};
+
+use crate::EngineError;
+
+fn read(path: &Path) -> Result<String, EngineError> {
+    std::fs::read_to_string(path).map_err(|source| EngineError::Io {
+        path: path.to_owned(),
+        source,
+    })
+}
+
+/// Reads a matching configuration file (its `[match]` table; absent keys keep their defaults)
+/// and checks it; returns it with the file's text, for reports. `None`: the defaults.
+///
+/// ```
+/// let (config, text) = gapmap_engine::read_match_config(None)?;
+/// assert_eq!(config, gapmap_match::MatchConfig::default());
+/// assert!(text.contains("defaults"));
+/// # Ok::<(), gapmap_engine::EngineError>(())
+/// ```
+pub fn read_match_config(path: Option<&Path>) -> Result<(MatchConfig, String), EngineError> {
+    #[derive(serde::Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct File {
+        #[serde(default, rename = "match")]
+        matching: Option<MatchConfig>,
+    }
+    let Some(path) = path else {
+        return Ok((
+            MatchConfig::default(),
+            "# built-in defaults (see `gapmap-match` MatchConfig)\n".to_owned(),
+        ));
+    };
+    let text = read(path)?;
+    let invalid = |message: String| EngineError::Config {
+        path: path.to_owned(),
+        message,
+    };
+    let file: File = toml::from_str(&text).map_err(|e| {
+        invalid(format!(
+            "invalid configuration: {}",
+            e.to_string().trim_end()
+        ))
+    })?;
+    let config = file.matching.unwrap_or_default();
+    config
+        .validate()
+        .map_err(|e| invalid(format!("invalid configuration in [match]: {e}")))?;
+    Ok((config, text))
+}
+
+/// Reads a scenario file: TOML with an optional `name` and `[[change]]` tables of `kind` `open`
+/// (`cfd`, one of `uai` or `commune`, `seats`, optional `mode`, `year`, `label`), `extend`
+/// (`offer`, `seats`) or `close` (`offer`). Errors name the file and the change.
+pub fn read_scenario(path: &Path) -> Result<Scenario, EngineError> {
+    #[derive(serde::Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct File {
+        name: Option<String>,
+        #[serde(default, rename = "change")]
+        changes: Vec<RawChange>,
+    }
+    let text = read(path)?;
+    let invalid = |message: String| EngineError::Scenario {
+        path: path.to_owned(),
+        message,
+    };
+    let file: File = toml::from_str(&text)
+        .map_err(|e| invalid(format!("invalid scenario: {}", e.to_string().trim_end())))?;
+    let changes = file
+        .changes
+        .iter()
+        .enumerate()
+        .map(|(i, c)| {
+            c.change()
+                .map_err(|m| invalid(format!("change {}: {m}", i + 1)))
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    let name = file.name.unwrap_or_else(|| path.display().to_string());
+    Ok(Scenario { name, changes })
+}
+
+/// One `[[change]]` table as written.
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawChange {
+    kind: String,
+    cfd: Option<String>,
+    uai: Option<String>,
+    commune: Option<String>,
+    seats: Option<u32>,
+    mode: Option<String>,
+    year: Option<u16>,
+    label: Option<String>,
+    offer: Option<String>,
+}
+
+impl RawChange {
+    fn change(&self) -> Result<Change, String> {
+        let seats = || self.seats.ok_or("`seats` is required");
+        let offer = || self.offer.clone().map(OfferId).ok_or("`offer` is required");
+        Ok(match self.kind.as_str() {
+            "open" => Change::Open(self.open()?),
+            "extend" => Change::Extend {
+                offer: offer()?,
+                seats: seats()?,
+            },
+            "close" => Change::Close { offer: offer()? },
+            other => return Err(format!("kind {other:?}: expected open, extend or close")),
+        })
+    }
+
+    fn open(&self) -> Result<OpenSeats, String> {
+        let cfd = self.cfd.as_deref().ok_or("`cfd` is required")?;
+        let place = match (&self.uai, &self.commune) {
+            (Some(uai), None) => Place::School(uai.parse().map_err(|e| format!("{e}"))?),
+            (None, Some(commune)) => Place::Commune(commune.parse().map_err(|e| format!("{e}"))?),
+            _ => return Err("give exactly one of `uai` or `commune`".to_owned()),
+        };
+        let mode = match self.mode.as_deref() {
+            None | Some("school" | "scolaire") => TrainingMode::School,
+            Some("apprenticeship" | "apprentissage") => TrainingMode::Apprenticeship,
+            Some(other) => {
+                return Err(format!("mode {other:?}: expected school or apprenticeship"));
+            }
+        };
+        Ok(OpenSeats {
+            cfd: cfd.parse().map_err(|e| format!("{e}"))?,
+            place,
+            seats: self.seats.ok_or("`seats` is required")?,
+            mode,
+            year: self.year,
+            label: self.label.clone(),
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn configuration_file_overrides_defaults() -> Result<(), Box<dyn std::error::Error>> {
+        let dir = tempfile::tempdir()?;
+        let path = dir.path().join("gapmap.toml");
+        std::fs::write(
+            &path,
+            "[match]\nmin_subject_score = 0.6\ncommute_radius_km = 40.0\n",
+        )?;
+        let (config, text) = read_match_config(Some(&path))?;
+        assert_eq!(config.min_subject_score, 0.6);
+        assert_eq!(config.commute_radius_km, 40.0);
+        assert_eq!(
+            config.completion_factor,
+            MatchConfig::default().completion_factor
+        );
+        assert!(
+            text.contains("min_subject_score"),
+            "the report records the file as given"
+        );
+        std::fs::write(&path, "[match]\nmin_subject_scor = 0.6\n")?;
+        let err = read_match_config(Some(&path))
+            .err()
+            .map(|e| format!("{e:#}"))
+            .unwrap_or_default();
+        assert!(
+            err.contains("invalid configuration") && err.contains("min_subject_scor"),
+            "{err}"
+        );
+        std::fs::write(&path, "[match]\ncompletion_factor = 1.5\n")?;
+        let err = read_match_config(Some(&path))
+            .err()
+            .map(|e| format!("{e:#}"))
+            .unwrap_or_default();
+        assert!(
+            err.ends_with("`completion_factor` = 1.5: expected a number in [0, 1]"),
+            "{err}"
+        );
+        Ok(())
+    }
+
+    /// The documented configuration file holds exactly the defaults, so the documentation cannot
+    /// drift from the code.
+    #[test]
+    fn documented_configuration_is_the_default() -> Result<(), Box<dyn std::error::Error>> {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../datasets/config/gapmap.toml");
+        let (config, _) = read_match_config(Some(&path))?;
+        assert_eq!(config, MatchConfig::default());
+        Ok(())
+    }
+
+    #[test]
+    fn scenario_file_errors_name_the_change() -> Result<(), Box<dyn std::error::Error>> {
+        let dir = tempfile::tempdir()?;
+        let path = dir.path().join("s.toml");
+        std::fs::write(
+            &path,
+            "[[change]]\nkind = \"open\"\ncfd = \"50022139\"\nseats = 3\n",
+        )?;
+        let err = read_scenario(&path)
+            .err()
+            .map(|e| format!("{e:#}"))
+            .unwrap_or_default();
+        assert!(
+            err.ends_with("change 1: give exactly one of `uai` or `commune`"),
+            "{err}"
+        );
+        std::fs::write(
+            &path,
+            "[[change]]\nkind = \"close\"\noffer = \"affelnet:2022:0620257T:x:school\"\n",
+        )?;
+        let s = read_scenario(&path)?;
+        assert_eq!(
+            s.changes,
+            vec![Change::Close {
+                offer: OfferId("affelnet:2022:0620257T:x:school".into())
+            }]
+        );
+        Ok(())
+    }
+}

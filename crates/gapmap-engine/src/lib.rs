@@ -1,0 +1,38 @@
+//! gapmap as a library: [`Engine`] is the one entry point that every front end uses (the command
+//! line, the reports, the benchmarks, the examples).
+//!
+//! An engine holds the data (referential, territory, training offers, survey demand), its search
+//! index and where both came from. It owns the rules that tie them together: an index built in
+//! memory for an import, and for a store the index kept beside it, reused while the store's
+//! content hash is the one it was built for and rebuilt otherwise. On an engine: read needs files
+//! ([`Engine::needs_from_file`]), compute the gaps of needs ([`Engine::gaps`]), explain one need
+//! ([`Engine::explain`]), try a what-if scenario ([`Engine::what_if`]), search offers, resolve a job
+//! title to ROME sheets, find competences. [`read_scenario`] and [`read_match_config`] read the
+//! scenario and configuration files with positioned errors.
+//!
+//! ```
+//! use gapmap_engine::{Engine, ImportOptions};
+//! use gapmap_match::{Axis, MatchConfig};
+//!
+//! # fn main() -> Result<(), gapmap_engine::EngineError> {
+//! let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+//! let engine = Engine::import(&root.join("datasets/demo"), &ImportOptions::default())?;
+//! let plan = engine.needs_from_file(&root.join("datasets/needs/armees-hdf-2026.csv"))?;
+//! let config = MatchConfig::default();
+//! let outcome = engine.gaps(&plan.needs, &config);
+//! let total = outcome.total();
+//! assert!(total.covered <= total.volume);
+//! let by_buyer = outcome.aggregate(Axis::Buyer);
+//! assert!(by_buyer.iter().any(|row| row.key == "armee-de-terre"));
+//! # Ok(())
+//! # }
+//! ```
+
+mod engine;
+mod error;
+mod files;
+
+pub use engine::{Engine, Needs, Origin, Steps, WhatIf};
+pub use error::EngineError;
+pub use files::{read_match_config, read_scenario};
+pub use gapmap_ingest::ImportOptions;
