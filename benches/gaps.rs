@@ -9,17 +9,20 @@
 //! Each phase: import, index build (in memory), matching; wall time and the process's peak resident
 //! memory after the phase (VmHWM, monotonic: later figures include the earlier runs).
 //!
-//! `cargo bench -p gapmap-index --bench gaps` (reads `$GAPMAP_DATA`, else `../shared/datasets`);
+//! `cargo bench -p gapmap-engine --bench gaps` (reads `$GAPMAP_DATA`, else `../shared/datasets`);
 //! without `--bench` (as `cargo test --benches` runs it) only the regional phase runs;
-//! `cargo bench -p gapmap-index --bench gaps -- --national-scaling` also repeats the national
+//! `cargo bench -p gapmap-engine --bench gaps -- --national-scaling` also repeats the national
 //! demand up to 10 times.
 
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-use gapmap_index::GapmapIndex;
-use gapmap_ingest::{DataDir, ImportOptions, ImportReport, OfferFilter, import, read_needs_file};
-use gapmap_match::{Change, MatchConfig, Matcher, OpenSeats, Place, Scenario};
+use std::cell::RefCell;
+use std::time::Duration;
+
+use gapmap_engine::{Engine, ImportOptions, Steps};
+use gapmap_ingest::OfferFilter;
+use gapmap_match::{Change, MatchConfig, OpenSeats, Place, Scenario};
 use gapmap_model::{RegionCode, TrainingMode};
 
 fn root() -> PathBuf {
@@ -40,14 +43,36 @@ fn peak_rss_mb() -> Option<f64> {
     Some(kb / 1024.0)
 }
 
+/// The duration of each step of an engine's work.
+#[derive(Default)]
+struct Timed(RefCell<Vec<(String, Duration)>>);
+
+impl Steps for Timed {
+    fn step<T>(&self, label: &str, work: impl FnOnce() -> T) -> T {
+        let t = Instant::now();
+        let out = work();
+        self.0.borrow_mut().push((label.to_owned(), t.elapsed()));
+        out
+    }
+}
+
+impl Timed {
+    fn of(&self, label: &str) -> Duration {
+        let steps = self.0.borrow();
+        steps
+            .iter()
+            .filter(|(l, _)| l == label)
+            .map(|(_, d)| *d)
+            .sum()
+    }
+}
+
 fn phase(
     name: &str,
     region: Option<RegionCode>,
     with_plan: bool,
     scaling: &[usize],
 ) -> Result<(), Box<dyn std::error::Error>> {
-    let data = DataDir::open(data_dir())?;
-    let t = Instant::now();
     let options = ImportOptions {
         region,
         offers: OfferFilter {
@@ -56,23 +81,18 @@ fn phase(
         },
         skip_bmo: false,
     };
-    let imported = import(&data, &options)?;
-    let t_import = t.elapsed();
-    let d = imported.dataset;
-    let mut needs = d.needs.clone();
+    let timed = Timed::default();
+    let engine = Engine::import_with(&data_dir(), &options, &timed)?;
+    let (t_import, t_index) = (timed.of("import"), timed.of("build index"));
+    let d = engine.dataset();
+    let mut needs = engine.survey_needs().to_vec();
     if with_plan {
-        let mut report = ImportReport::default();
-        needs.extend(read_needs_file(
-            &root().join("datasets/needs/armees-hdf-2026.csv"),
-            &mut report,
-        )?);
+        let plan = engine.needs_from_file(&root().join("datasets/needs/armees-hdf-2026.csv"))?;
+        needs.extend(plan.needs);
     }
-    let t = Instant::now();
-    let index = GapmapIndex::build_in_ram(&d.offers, &d.referential)?;
-    let t_index = t.elapsed();
     let config = MatchConfig::default();
     let t = Instant::now();
-    let matcher = Matcher::new(&d.referential, &d.territory, &d.offers, &index, &config);
+    let matcher = engine.matcher(&config);
     let t_compile = t.elapsed();
     let t = Instant::now();
     let (outcome, steps) = matcher.run_timed(&needs);
@@ -99,7 +119,7 @@ fn phase(
         peak_rss_mb().unwrap_or(f64::NAN),
     );
     if with_plan {
-        what_if(&d, &needs, &index, &config, &outcome)?;
+        what_if(&engine, &needs, &config, &outcome)?;
     }
     // Demand k times larger: every need repeated k times (same places and jobs, so the join is
     // the same and the allocation graph has k times the edges).
@@ -139,9 +159,8 @@ fn phase(
 /// holds them): the openings of `datasets/scenarios/ouvertures-2026.toml` applied to the offers,
 /// then the training map compiled again and the needs matched again.
 fn what_if(
-    d: &gapmap_model::Dataset,
+    engine: &Engine,
     needs: &[gapmap_model::Need],
-    index: &GapmapIndex,
     config: &MatchConfig,
     base: &gapmap_match::MatchOutcome,
 ) -> Result<(), Box<dyn std::error::Error>> {
@@ -169,14 +188,11 @@ fn what_if(
         ],
     };
     let t = Instant::now();
-    let offers = gapmap_match::apply(&scenario, &d.offers, &d.referential, &d.territory)?;
-    let matcher = Matcher::new(&d.referential, &d.territory, &offers, index, config);
-    let (full, steps) = matcher.run_timed(needs);
+    let offers = engine.apply(&scenario)?;
+    let (full, steps) = engine.matcher_over(&offers, config).run_timed(needs);
     let t_full = t.elapsed();
     let t = Instant::now();
-    let offers = gapmap_match::apply(&scenario, &d.offers, &d.referential, &d.territory)?;
-    let matcher = Matcher::new(&d.referential, &d.territory, &offers, index, config);
-    let rerun = matcher.rerun(needs, base, &d.offers);
+    let rerun = engine.what_if(needs, config, base, &scenario)?.outcome;
     let t_rerun = t.elapsed();
     println!(
         "{:<16} what-if (4 openings): apply + compile + rerun {:>5.2} s; with a full match \

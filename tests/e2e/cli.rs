@@ -609,3 +609,43 @@ fn resolve_and_competences_on_the_demo_store() -> Result<(), Box<dyn std::error:
     );
     Ok(())
 }
+
+/// The command line and the library give the same numbers: `gapmap gaps --format json` on the demo
+/// and `Engine::gaps` on the same data, needs and defaults, row by row, to the thousandth.
+#[test]
+fn cli_and_engine_give_the_same_gaps() -> Result<(), Box<dyn std::error::Error>> {
+    use gapmap_engine::{Engine, ImportOptions};
+    use gapmap_match::{Axis, MatchConfig};
+
+    let root = project_root();
+    let json = gapmap_ok(
+        &root,
+        &["gaps", "--by", "buyer", "--format", "json", "--quiet"],
+    );
+    let doc: serde_json::Value = serde_json::from_str(&json)?;
+    let engine = Engine::import(&root.join("datasets/demo"), &ImportOptions::default())?;
+    let plan = engine.needs_from_file(&root.join("datasets/needs/armees-hdf-2026.csv"))?;
+    let outcome = engine.gaps(&plan.needs, &MatchConfig::default());
+    let rows = doc["rows"].as_array().ok_or("rows")?;
+    let library = outcome.aggregate(Axis::Buyer);
+    assert_eq!(rows.len(), library.len());
+    let same = |json: &serde_json::Value, field: &str, v: gapmap_model::Volume| {
+        let printed = json[field].as_f64().unwrap_or(f64::NAN);
+        assert!(
+            (printed - v.as_f64()).abs() < 1e-9,
+            "{field}: {printed} vs {v} in {json}"
+        );
+    };
+    for (json, row) in
+        std::iter::once((&doc["total"], outcome.total())).chain(library.into_iter().map(|r| {
+            let json = rows.iter().find(|j| j["key"] == r.key.as_str());
+            (json.unwrap_or(&serde_json::Value::Null), r)
+        }))
+    {
+        same(json, "demand", row.volume);
+        same(json, "covered_direct", row.covered_direct);
+        same(json, "covered_adjacent", row.covered_adjacent);
+        same(json, "gap", row.gap);
+    }
+    Ok(())
+}

@@ -4,9 +4,9 @@
 //! region). The distance from an offer to an area is 0 km when the offer lies in it, otherwise the
 //! distance to the nearest commune point of the area.
 //!
-//! Offers are grouped in [`Cells`] (one per département, one for offers without a point) with the
+//! Offers are grouped in `Cells` (one per département, one for offers without a point) with the
 //! bounding box of their points, so that the join skips at once every cell that no offer within
-//! reach of a place can be in ([`Places::near_cells`]); the test is conservative, and offers of the
+//! reach of a place can be in (`Places::near_cells`); the test is conservative, and offers of the
 //! remaining cells are then measured one by one.
 
 use std::collections::BTreeMap;
