@@ -4,8 +4,8 @@ use std::path::{Path, PathBuf};
 
 use gapmap_index::{CompetenceHit, GapmapIndex, OfferHit, OfferQuery};
 use gapmap_ingest::{DataDir, ImportOptions, ImportReport, Store, read_needs_file};
-use gapmap_match::{Explanation, MatchConfig, MatchOutcome, Matcher, Resolution, Scenario};
-use gapmap_model::{Dataset, Need, NeedId, Offer, RegionCode};
+use gapmap_match::{Axis, Explanation, MatchConfig, MatchOutcome, Matcher, Resolution, Scenario};
+use gapmap_model::{Buyer, Dataset, EuropeanLevel, Need, NeedId, Offer, RegionCode};
 
 use crate::EngineError;
 
@@ -228,6 +228,38 @@ impl Engine {
             .matcher_over(&offers, config)
             .rerun(needs, base, &self.dataset.offers);
         Ok(WhatIf { offers, outcome })
+    }
+
+    /// The label of a row key of a gap table along `axis`: the sheet's, département's or employment
+    /// area's name, the level with its typical diploma, the buyer's name; the key itself when the
+    /// data has no label for it (tags, unknown codes).
+    pub fn label(&self, axis: Axis, key: &str) -> String {
+        let (r, t) = (&self.dataset.referential, &self.dataset.territory);
+        let found = match axis {
+            Axis::Rome => key
+                .parse()
+                .ok()
+                .and_then(|c| r.metiers.get(&c))
+                .map(|m| m.label.clone()),
+            Axis::Departement => key
+                .parse()
+                .ok()
+                .and_then(|d| t.departements.get(&d))
+                .map(|d| d.name.clone()),
+            Axis::Bassin => key
+                .parse()
+                .ok()
+                .and_then(|b| t.bassins.get(&b))
+                .map(|b| b.name.clone()),
+            Axis::Level => key
+                .parse::<u8>()
+                .ok()
+                .and_then(EuropeanLevel::new)
+                .map(|l| format!("Niveau {l} ({})", l.typical_diploma())),
+            Axis::Buyer => key.parse::<Buyer>().ok().map(|b| b.label_fr()),
+            Axis::Tag => None,
+        };
+        found.unwrap_or_else(|| key.to_owned())
     }
 
     /// Searches the offers: text and filters, ranked by text relevance then offer id.

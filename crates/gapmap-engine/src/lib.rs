@@ -35,4 +35,4 @@ mod files;
 pub use engine::{Engine, Needs, Origin, Steps, WhatIf};
 pub use error::EngineError;
 pub use files::{read_match_config, read_scenario};
-pub use gapmap_ingest::ImportOptions;
+pub use gapmap_ingest::{ImportOptions, OfferFilter};

@@ -9,8 +9,9 @@
 
 use std::io::Write;
 
+use gapmap_engine::Engine;
 use gapmap_match::{Axis, Explanation, LinkKind, MatchOutcome, NeedStatus};
-use gapmap_model::{Dataset, NeedId, Offer, Volume};
+use gapmap_model::{NeedId, Offer, Volume};
 use serde::Serialize;
 
 use crate::cli::{ByAxis, ExplainArgs, Format, GapsArgs};
@@ -79,38 +80,6 @@ fn people(v: Volume) -> f64 {
     v.milli() as f64 / 1000.0
 }
 
-fn label_of(dataset: &Dataset, axis: Axis, key: &str) -> String {
-    let t = &dataset.territory;
-    let found = match axis {
-        Axis::Rome => key
-            .parse()
-            .ok()
-            .and_then(|c| dataset.referential.metiers.get(&c))
-            .map(|m| m.label.clone()),
-        Axis::Departement => key
-            .parse()
-            .ok()
-            .and_then(|d| t.departements.get(&d))
-            .map(|d| d.name.clone()),
-        Axis::Bassin => key
-            .parse()
-            .ok()
-            .and_then(|b| t.bassins.get(&b))
-            .map(|b| b.name.clone()),
-        Axis::Level => key
-            .parse::<u8>()
-            .ok()
-            .and_then(gapmap_model::EuropeanLevel::new)
-            .map(|l| format!("Niveau {l} ({})", l.typical_diploma())),
-        Axis::Buyer => key
-            .parse::<gapmap_model::Buyer>()
-            .ok()
-            .map(|b| b.label_fr()),
-        Axis::Tag => None,
-    };
-    found.unwrap_or_else(|| key.to_owned())
-}
-
 fn match_axis(by: ByAxis) -> Option<Axis> {
     match by {
         ByAxis::Rome => Some(Axis::Rome),
@@ -124,14 +93,14 @@ fn match_axis(by: ByAxis) -> Option<Axis> {
 }
 
 /// The gap table of `outcome` along `by`, biggest gap first (ties by key).
-pub fn table(outcome: &MatchOutcome, dataset: &Dataset, by: ByAxis) -> Vec<TableRow> {
+pub fn table(outcome: &MatchOutcome, engine: &Engine, by: ByAxis) -> Vec<TableRow> {
     let small = outcome.small_count_threshold as f64;
     let mut rows: Vec<TableRow> = match (by, match_axis(by)) {
         (_, Some(axis)) => outcome
             .aggregate(axis)
             .into_iter()
             .map(|r| {
-                let label = label_of(dataset, axis, &r.key);
+                let label = engine.label(axis, &r.key);
                 TableRow::of(r, label)
             })
             .collect(),
@@ -197,7 +166,7 @@ pub fn run(args: &GapsArgs, progress: &Progress, out: &mut dyn Write) -> anyhow:
     let matcher = prepared.matcher(prepared.offers(), progress);
     let outcome = prepared.run(&matcher, progress);
     let loaded = &prepared.loaded;
-    let rows = table(&outcome, loaded.engine.dataset(), args.by);
+    let rows = table(&outcome, &loaded.engine, args.by);
     let total = total(&outcome);
     match args.format {
         Format::Json => {

@@ -134,14 +134,14 @@ pub fn report_input(
         .map(|&(axis, by)| {
             (
                 axis,
-                gaps::table(outcome, d, by)
+                gaps::table(outcome, &loaded.engine, by)
                     .iter()
                     .map(to_report_row)
                     .collect(),
             )
         })
         .collect();
-    let summary = gaps::table(outcome, d, ByAxis::Buyer)
+    let summary = gaps::table(outcome, &loaded.engine, ByAxis::Buyer)
         .into_iter()
         .map(|r| BuyerRow {
             buyer: r.label,

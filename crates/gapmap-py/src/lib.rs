@@ -1,0 +1,301 @@
+//! The Python module `gapmap._gapmap`: [`gapmap_engine::Engine`] for Python, wrapped by the pure
+//! Python package `gapmap` (`python/gapmap`), which turns gap tables into polars (or pandas) data
+//! frames. Errors become `gapmap.GapmapError` with the engine's positioned messages.
+
+use std::path::PathBuf;
+
+use gapmap_engine::{Engine, ImportOptions, OfferFilter, read_match_config};
+use gapmap_index::OfferQuery;
+use gapmap_match::{Axis, GapRow, LinkKind, MatchConfig};
+use gapmap_model::{Need, NeedId, RegionCode, Volume};
+use pyo3::exceptions::{PyException, PyUserWarning};
+use pyo3::prelude::*;
+use pyo3::types::{PyDict, PyList};
+
+pyo3::create_exception!(
+    gapmap,
+    GapmapError,
+    PyException,
+    "An error of gapmap: a file that cannot be read, a bad line or field, a bad configuration."
+);
+
+fn error(e: impl std::fmt::Display) -> PyErr {
+    GapmapError::new_err(e.to_string())
+}
+
+/// The data, its index and the matching (see `gapmap_engine::Engine`).
+#[pyclass(name = "Engine", module = "gapmap._gapmap", frozen)]
+struct PyEngine {
+    engine: Engine,
+}
+
+/// The needs to match: the needs files, plus the survey's needs with `bmo`. Each refused row
+/// of a needs file is a Python `UserWarning` naming the file, line and field (as the command
+/// line's warnings).
+fn collect_needs(
+    py: Python<'_>,
+    engine: &Engine,
+    files: &[PathBuf],
+    bmo: bool,
+) -> PyResult<Vec<Need>> {
+    let mut needs = Vec::new();
+    for file in files {
+        let read = engine.needs_from_file(file).map_err(error)?;
+        for reject in &read.report.rejects {
+            let message = std::ffi::CString::new(reject.to_string()).map_err(error)?;
+            PyErr::warn(py, &py.get_type::<PyUserWarning>(), &message, 1)?;
+        }
+        needs.extend(read.needs);
+    }
+    if bmo {
+        needs.extend(engine.survey_needs().iter().cloned());
+    }
+    if needs.is_empty() {
+        return Err(error("no needs to match: give needs files or bmo=True"));
+    }
+    Ok(needs)
+}
+
+fn config(path: Option<PathBuf>) -> PyResult<MatchConfig> {
+    Ok(read_match_config(path.as_deref()).map_err(error)?.0)
+}
+
+fn axis(by: &str) -> PyResult<Option<Axis>> {
+    if by == "competence" {
+        return Ok(None);
+    }
+    Axis::ALL
+        .into_iter()
+        .find(|a| a.key() == by)
+        .map(Some)
+        .ok_or_else(|| {
+            error(format!(
+                "by={by:?}: expected rome, departement, bassin, level, buyer, tag or competence"
+            ))
+        })
+}
+
+fn people(v: Volume) -> f64 {
+    v.as_f64()
+}
+
+#[pymethods]
+impl PyEngine {
+    /// Opens a store written by `gapmap import --store` (the index beside it is reused, or
+    /// rebuilt when the store changed).
+    #[staticmethod]
+    fn open(store: PathBuf) -> PyResult<Self> {
+        Ok(PyEngine {
+            engine: Engine::open(&store).map_err(error)?,
+        })
+    }
+
+    /// Imports a data folder, keeping one region (e.g. 32) or the whole country (None).
+    #[staticmethod]
+    #[pyo3(signature = (data, region=None))]
+    fn import_data(data: PathBuf, region: Option<u8>) -> PyResult<Self> {
+        let region = region
+            .map(|r| r.to_string().parse::<RegionCode>())
+            .transpose()
+            .map_err(error)?;
+        let options = ImportOptions {
+            region,
+            offers: OfferFilter {
+                region,
+                all_years: false,
+            },
+            skip_bmo: false,
+        };
+        Ok(PyEngine {
+            engine: Engine::import(&data, &options).map_err(error)?,
+        })
+    }
+
+    /// The gap table along `by`, as columns (a dict of lists), one row per key.
+    #[pyo3(signature = (needs, by="rome", bmo=false, config_file=None))]
+    fn gap_columns<'py>(
+        &self,
+        py: Python<'py>,
+        needs: Vec<PathBuf>,
+        by: &str,
+        bmo: bool,
+        config_file: Option<PathBuf>,
+    ) -> PyResult<Bound<'py, PyDict>> {
+        let axis = axis(by)?;
+        let config = config(config_file)?;
+        let needs = collect_needs(py, &self.engine, &needs, bmo)?;
+        let outcome = self.engine.gaps(&needs, &config);
+        let columns = PyDict::new(py);
+        match axis {
+            Some(axis) => {
+                let rows = outcome.aggregate(axis);
+                let labels: Vec<String> = rows
+                    .iter()
+                    .map(|r| self.engine.label(axis, &r.key))
+                    .collect();
+                gap_rows(&columns, &rows, labels)?;
+            }
+            None => {
+                let rows = &outcome.competences;
+                columns.set_item(
+                    "key",
+                    rows.iter()
+                        .map(|c| c.competence.to_string())
+                        .collect::<Vec<_>>(),
+                )?;
+                columns.set_item(
+                    "label",
+                    rows.iter().map(|c| c.label.clone()).collect::<Vec<_>>(),
+                )?;
+                columns.set_item("needs", rows.iter().map(|c| c.needs).collect::<Vec<_>>())?;
+                columns.set_item(
+                    "demand",
+                    rows.iter().map(|c| people(c.demand)).collect::<Vec<_>>(),
+                )?;
+                columns.set_item(
+                    "graduates",
+                    rows.iter().map(|c| people(c.graduates)).collect::<Vec<_>>(),
+                )?;
+                columns.set_item(
+                    "untaught_demand",
+                    rows.iter()
+                        .map(|c| people(c.untaught_demand))
+                        .collect::<Vec<_>>(),
+                )?;
+            }
+        }
+        Ok(columns)
+    }
+
+    /// Why a need is covered or not: a dict with the need's figures and its candidates.
+    #[pyo3(signature = (need_id, needs, bmo=false, config_file=None))]
+    fn explain<'py>(
+        &self,
+        py: Python<'py>,
+        need_id: String,
+        needs: Vec<PathBuf>,
+        bmo: bool,
+        config_file: Option<PathBuf>,
+    ) -> PyResult<Bound<'py, PyDict>> {
+        let config = config(config_file)?;
+        let needs = collect_needs(py, &self.engine, &needs, bmo)?;
+        let outcome = self.engine.gaps(&needs, &config);
+        let id = NeedId(need_id);
+        let why = self
+            .engine
+            .explain(&outcome, &id, &config)
+            .ok_or_else(|| error(format!("no need {:?}", id.0)))?;
+        let n = why.need;
+        let doc = PyDict::new(py);
+        doc.set_item("need", &n.id.0)?;
+        doc.set_item("specialty", &n.specialty)?;
+        doc.set_item("demand", n.demand.map(people))?;
+        doc.set_item("covered_direct", people(n.covered_direct))?;
+        doc.set_item("covered_adjacent", people(n.covered_adjacent))?;
+        doc.set_item("gap", people(n.gap))?;
+        doc.set_item("status", n.status.key())?;
+        let offers = &self.engine.dataset().offers;
+        let candidates = PyList::empty(py);
+        for c in &why.candidates {
+            let offer = &offers[c.offer_index];
+            let row = PyDict::new(py);
+            row.set_item("offer", offer.id.as_str())?;
+            row.set_item("label", &offer.label)?;
+            row.set_item("school", offer.school_name.clone())?;
+            let link = match c.link.kind {
+                LinkKind::Direct => "direct",
+                LinkKind::Adjacent => "adjacent",
+            };
+            row.set_item("link", link)?;
+            row.set_item("score", c.score.total.as_f64())?;
+            row.set_item("subject", c.score.subject.as_f64())?;
+            row.set_item("distance_km", c.score.distance_km)?;
+            row.set_item("graduates", people(c.supply.graduates))?;
+            row.set_item("to_this_need", people(c.to_this_need))?;
+            row.set_item("matched_terms", c.matched_terms.clone())?;
+            candidates.append(row)?;
+        }
+        doc.set_item("candidates", candidates)?;
+        Ok(doc)
+    }
+
+    /// Training offers for a text, best first: a list of dicts.
+    #[pyo3(signature = (text, limit=20))]
+    fn search<'py>(
+        &self,
+        py: Python<'py>,
+        text: String,
+        limit: usize,
+    ) -> PyResult<Bound<'py, PyList>> {
+        let query = OfferQuery {
+            text,
+            limit,
+            ..OfferQuery::default()
+        };
+        let hits = self.engine.search(&query).map_err(error)?;
+        let list = PyList::empty(py);
+        for h in hits {
+            let row = PyDict::new(py);
+            row.set_item("offer", h.offer.as_str())?;
+            row.set_item("label", h.label)?;
+            row.set_item("score", h.score)?;
+            row.set_item("matched_terms", h.matched_terms)?;
+            list.append(row)?;
+        }
+        Ok(list)
+    }
+
+    /// ROME sheets for a job title, most likely first: a list of dicts.
+    #[pyo3(signature = (text, limit=5))]
+    fn resolve<'py>(
+        &self,
+        py: Python<'py>,
+        text: String,
+        limit: usize,
+    ) -> PyResult<Bound<'py, PyList>> {
+        let found = self.engine.resolve(&text, limit).map_err(error)?;
+        let list = PyList::empty(py);
+        for r in found {
+            let row = PyDict::new(py);
+            row.set_item("rome", r.rome.as_str())?;
+            row.set_item("label", r.label)?;
+            row.set_item("confidence", r.confidence)?;
+            list.append(row)?;
+        }
+        Ok(list)
+    }
+}
+
+/// Columns of gap rows.
+fn gap_rows(columns: &Bound<'_, PyDict>, rows: &[GapRow], labels: Vec<String>) -> PyResult<()> {
+    let volume = |f: fn(&GapRow) -> Volume| rows.iter().map(|r| people(f(r))).collect::<Vec<_>>();
+    columns.set_item(
+        "key",
+        rows.iter().map(|r| r.key.clone()).collect::<Vec<_>>(),
+    )?;
+    columns.set_item("label", labels)?;
+    columns.set_item("needs", rows.iter().map(|r| r.needs).collect::<Vec<_>>())?;
+    columns.set_item(
+        "masked_needs",
+        rows.iter().map(|r| r.masked_needs).collect::<Vec<_>>(),
+    )?;
+    columns.set_item("demand", volume(|r| r.volume))?;
+    columns.set_item("covered", volume(|r| r.covered))?;
+    columns.set_item("covered_direct", volume(|r| r.covered_direct))?;
+    columns.set_item("covered_adjacent", volume(|r| r.covered_adjacent))?;
+    columns.set_item("gap", volume(|r| r.gap))?;
+    columns.set_item("seasonal_excluded", volume(|r| r.seasonal_excluded))?;
+    columns.set_item(
+        "tension",
+        rows.iter().map(GapRow::tension).collect::<Vec<_>>(),
+    )?;
+    Ok(())
+}
+
+/// The module.
+#[pymodule]
+fn _gapmap(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add_class::<PyEngine>()?;
+    m.add("GapmapError", m.py().get_type::<GapmapError>())?;
+    Ok(())
+}
