@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 
 use gapmap_model::{Count, NeedId, Volume};
 
-use crate::matcher::{MatchOutcome, NeedResult, NeedStatus};
+use crate::matcher::{CompetenceGap, MatchOutcome, NeedResult, NeedStatus};
 
 /// An axis to aggregate needs along.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -210,6 +210,44 @@ fn keys_of(need: &NeedResult, axis: Axis) -> Vec<String> {
             tags.sort();
             tags.dedup();
             tags
+        }
+    }
+}
+
+impl CompetenceGap {
+    /// The competence as a gap row, in fixed point: the demand of the needs asking for it
+    /// against the graduates of every offer that teaches it (an upper bound of what could be
+    /// covered: these graduates are shared with the other competences and needs, there is no
+    /// allocation per competence), so `covered = min(demand, graduates)` and
+    /// `gap = demand - covered`. `small_threshold` is the small-count threshold in people.
+    ///
+    /// ```
+    /// use gapmap_match::CompetenceGap;
+    /// use gapmap_model::Volume;
+    ///
+    /// let c = CompetenceGap {
+    ///     competence: "101".parse()?,
+    ///     label: None,
+    ///     needs: 2,
+    ///     demand: Volume::from_milli(12_500),
+    ///     graduates: Volume::from_milli(4_200),
+    ///     untaught_demand: Volume::ZERO,
+    /// };
+    /// let row = c.row(5);
+    /// assert_eq!((row.covered, row.gap), (Volume::from_milli(4_200), Volume::from_milli(8_300)));
+    /// # Ok::<(), gapmap_model::CodeError>(())
+    /// ```
+    pub fn row(&self, small_threshold: u64) -> GapRow {
+        let covered = self.demand.min(self.graduates);
+        GapRow {
+            key: self.competence.to_string(),
+            needs: self.needs,
+            volume: self.demand,
+            covered,
+            covered_direct: covered,
+            gap: self.demand.saturating_sub(covered),
+            small: self.demand.milli() < small_threshold.saturating_mul(Volume::SCALE),
+            ..GapRow::default()
         }
     }
 }

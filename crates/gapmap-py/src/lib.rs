@@ -136,32 +136,25 @@ impl PyEngine {
                 gap_rows(&columns, &rows, labels)?;
             }
             None => {
-                let rows = &outcome.competences;
-                columns.set_item(
-                    "key",
-                    rows.iter()
-                        .map(|c| c.competence.to_string())
-                        .collect::<Vec<_>>(),
-                )?;
-                columns.set_item(
-                    "label",
-                    rows.iter().map(|c| c.label.clone()).collect::<Vec<_>>(),
-                )?;
-                columns.set_item("needs", rows.iter().map(|c| c.needs).collect::<Vec<_>>())?;
-                columns.set_item(
-                    "demand",
-                    rows.iter().map(|c| people(c.demand)).collect::<Vec<_>>(),
-                )?;
-                columns.set_item(
-                    "graduates",
-                    rows.iter().map(|c| people(c.graduates)).collect::<Vec<_>>(),
-                )?;
-                columns.set_item(
-                    "untaught_demand",
-                    rows.iter()
-                        .map(|c| people(c.untaught_demand))
-                        .collect::<Vec<_>>(),
-                )?;
+                // Competences: the same columns (covered = min(demand, graduates of every
+                // offer teaching it)), with the graduates and the untaught demand beside them.
+                let competences = &outcome.competences;
+                let rows: Vec<GapRow> = competences
+                    .iter()
+                    .map(|c| c.row(outcome.small_count_threshold))
+                    .collect();
+                let labels = competences
+                    .iter()
+                    .map(|c| c.label.clone().unwrap_or_default())
+                    .collect();
+                gap_rows(&columns, &rows, labels)?;
+                let graduates: Vec<f64> = competences.iter().map(|c| people(c.graduates)).collect();
+                let untaught: Vec<f64> = competences
+                    .iter()
+                    .map(|c| people(c.untaught_demand))
+                    .collect();
+                columns.set_item("graduates", graduates)?;
+                columns.set_item("untaught_demand", untaught)?;
             }
         }
         Ok(columns)

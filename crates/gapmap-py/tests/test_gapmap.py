@@ -47,6 +47,18 @@ def test_demo_totals_equal_the_cli():
         assert_same_totals(frame, cli_gaps("--by", by)["total"])
 
 
+def test_demo_competence_rows_equal_the_cli():
+    # A need counts under each competence it asks for: rows are compared one by one.
+    engine = gapmap.Engine.import_data(ROOT / "datasets" / "demo")
+    frame = engine.gaps([PLAN], by="competence")
+    cli = {row["key"]: row for row in cli_gaps("--by", "competence")["rows"]}
+    assert frame.height == len(cli) > 0
+    for row in frame.iter_rows(named=True):
+        for column in ["demand", "covered", "gap"]:
+            assert abs(row[column] - cli[row["key"]][column]) < 1e-9, (row, cli[row["key"]])
+        assert row["covered"] == min(row["demand"], row["graduates"])
+
+
 def test_pandas_on_request():
     engine = gapmap.Engine.import_data(ROOT / "datasets" / "demo")
     frame = engine.gaps([PLAN], by="buyer", pandas=True)

@@ -94,7 +94,6 @@ fn match_axis(by: ByAxis) -> Option<Axis> {
 
 /// The gap table of `outcome` along `by`, biggest gap first (ties by key).
 pub fn table(outcome: &MatchOutcome, engine: &Engine, by: ByAxis) -> Vec<TableRow> {
-    let small = outcome.small_count_threshold as f64;
     let mut rows: Vec<TableRow> = match (by, match_axis(by)) {
         (_, Some(axis)) => outcome
             .aggregate(axis)
@@ -108,24 +107,8 @@ pub fn table(outcome: &MatchOutcome, engine: &Engine, by: ByAxis) -> Vec<TableRo
             .competences
             .iter()
             .map(|c| {
-                let demand = people(c.demand);
-                let covered = people(c.demand.min(c.graduates));
-                TableRow {
-                    key: c.competence.to_string(),
-                    label: c.label.clone().unwrap_or_default(),
-                    needs: c.needs,
-                    masked_needs: 0,
-                    demand,
-                    covered,
-                    covered_direct: covered,
-                    covered_adjacent: 0.0,
-                    gap: demand - covered,
-                    coverage: (demand > 0.0).then(|| covered / demand),
-                    seasonal_excluded: 0.0,
-                    seasonal_masked: 0,
-                    tension: None,
-                    small: demand < small,
-                }
+                let row = c.row(outcome.small_count_threshold);
+                TableRow::of(row, c.label.clone().unwrap_or_default())
             })
             .collect(),
         _ => outcome
