@@ -31,8 +31,12 @@
 mod engine;
 mod error;
 mod files;
+mod table;
 
 pub use engine::{Engine, Needs, Origin, Steps, WhatIf};
 pub use error::EngineError;
 pub use files::{read_match_config, read_scenario};
 pub use gapmap_ingest::{ImportOptions, OfferFilter};
+#[cfg(feature = "polars")]
+pub use table::to_dataframe;
+pub use table::{FRAME_COLUMNS, Rows, TableRow};

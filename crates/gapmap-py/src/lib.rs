@@ -4,9 +4,11 @@
 
 use std::path::PathBuf;
 
-use gapmap_engine::{Engine, ImportOptions, OfferFilter, read_match_config};
+use std::collections::HashMap;
+
+use gapmap_engine::{Engine, ImportOptions, OfferFilter, Rows, TableRow, read_match_config};
 use gapmap_index::OfferQuery;
-use gapmap_match::{Axis, GapRow, LinkKind, MatchConfig};
+use gapmap_match::{CompetenceGap, GapRow, LinkKind, MatchConfig};
 use gapmap_model::{Need, NeedId, RegionCode, Volume};
 use pyo3::exceptions::{PyException, PyUserWarning};
 use pyo3::prelude::*;
@@ -60,19 +62,12 @@ fn config(path: Option<PathBuf>) -> PyResult<MatchConfig> {
     Ok(read_match_config(path.as_deref()).map_err(error)?.0)
 }
 
-fn axis(by: &str) -> PyResult<Option<Axis>> {
-    if by == "competence" {
-        return Ok(None);
-    }
-    Axis::ALL
-        .into_iter()
-        .find(|a| a.key() == by)
-        .map(Some)
-        .ok_or_else(|| {
-            error(format!(
-                "by={by:?}: expected rome, departement, bassin, level, buyer, tag or competence"
-            ))
-        })
+fn rows(by: &str) -> PyResult<Rows> {
+    Rows::all().find(|r| r.key() == by).ok_or_else(|| {
+        error(format!(
+            "by={by:?}: expected need, rome, competence, departement, bassin, level, buyer or tag"
+        ))
+    })
 }
 
 fn people(v: Volume) -> f64 {
@@ -121,41 +116,29 @@ impl PyEngine {
         bmo: bool,
         config_file: Option<PathBuf>,
     ) -> PyResult<Bound<'py, PyDict>> {
-        let axis = axis(by)?;
+        let rows = rows(by)?;
         let config = config(config_file)?;
         let needs = collect_needs(py, &self.engine, &needs, bmo)?;
         let outcome = self.engine.gaps(&needs, &config);
+        let table = self.engine.table(&outcome, rows);
         let columns = PyDict::new(py);
-        match axis {
-            Some(axis) => {
-                let rows = outcome.aggregate(axis);
-                let labels: Vec<String> = rows
+        gap_rows(&columns, &table)?;
+        if rows == Rows::Competence {
+            // Beside each competence: the graduates of every offer teaching it, and the demand
+            // of the needs none of whose candidates teaches it.
+            let of: HashMap<String, &CompetenceGap> = outcome
+                .competences
+                .iter()
+                .map(|c| (c.competence.to_string(), c))
+                .collect();
+            let column = |f: fn(&CompetenceGap) -> Volume| -> Vec<Option<f64>> {
+                table
                     .iter()
-                    .map(|r| self.engine.label(axis, &r.key))
-                    .collect();
-                gap_rows(&columns, &rows, labels)?;
-            }
-            None => {
-                // Competences: the same columns (covered = min(demand, graduates of every
-                // offer teaching it)), with the graduates and the untaught demand beside them.
-                let competences = &outcome.competences;
-                let rows: Vec<GapRow> = competences
-                    .iter()
-                    .map(|c| c.row(outcome.small_count_threshold))
-                    .collect();
-                let labels = competences
-                    .iter()
-                    .map(|c| c.label.clone().unwrap_or_default())
-                    .collect();
-                gap_rows(&columns, &rows, labels)?;
-                let graduates: Vec<f64> = competences.iter().map(|c| people(c.graduates)).collect();
-                let untaught: Vec<f64> = competences
-                    .iter()
-                    .map(|c| people(c.untaught_demand))
-                    .collect();
-                columns.set_item("graduates", graduates)?;
-                columns.set_item("untaught_demand", untaught)?;
-            }
+                    .map(|t| of.get(&t.row.key).map(|c| people(f(c))))
+                    .collect()
+            };
+            columns.set_item("graduates", column(|c| c.graduates))?;
+            columns.set_item("untaught_demand", column(|c| c.untaught_demand))?;
         }
         Ok(columns)
     }
@@ -259,18 +242,26 @@ impl PyEngine {
     }
 }
 
-/// Columns of gap rows.
-fn gap_rows(columns: &Bound<'_, PyDict>, rows: &[GapRow], labels: Vec<String>) -> PyResult<()> {
-    let volume = |f: fn(&GapRow) -> Volume| rows.iter().map(|r| people(f(r))).collect::<Vec<_>>();
+/// Columns of a gap table.
+fn gap_rows(columns: &Bound<'_, PyDict>, table: &[TableRow]) -> PyResult<()> {
+    let volume = |f: fn(&GapRow) -> Volume| -> Vec<f64> {
+        table.iter().map(|t| people(f(&t.row))).collect()
+    };
     columns.set_item(
         "key",
-        rows.iter().map(|r| r.key.clone()).collect::<Vec<_>>(),
+        table.iter().map(|t| t.row.key.clone()).collect::<Vec<_>>(),
     )?;
-    columns.set_item("label", labels)?;
-    columns.set_item("needs", rows.iter().map(|r| r.needs).collect::<Vec<_>>())?;
+    columns.set_item(
+        "label",
+        table.iter().map(|t| t.label.clone()).collect::<Vec<_>>(),
+    )?;
+    columns.set_item(
+        "needs",
+        table.iter().map(|t| t.row.needs).collect::<Vec<_>>(),
+    )?;
     columns.set_item(
         "masked_needs",
-        rows.iter().map(|r| r.masked_needs).collect::<Vec<_>>(),
+        table.iter().map(|t| t.row.masked_needs).collect::<Vec<_>>(),
     )?;
     columns.set_item("demand", volume(|r| r.volume))?;
     columns.set_item("covered", volume(|r| r.covered))?;
@@ -280,7 +271,7 @@ fn gap_rows(columns: &Bound<'_, PyDict>, rows: &[GapRow], labels: Vec<String>) -
     columns.set_item("seasonal_excluded", volume(|r| r.seasonal_excluded))?;
     columns.set_item(
         "tension",
-        rows.iter().map(GapRow::tension).collect::<Vec<_>>(),
+        table.iter().map(|t| t.row.tension()).collect::<Vec<_>>(),
     )?;
     Ok(())
 }

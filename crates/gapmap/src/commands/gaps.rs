@@ -9,7 +9,7 @@
 
 use std::io::Write;
 
-use gapmap_engine::Engine;
+use gapmap_engine::{Engine, Rows};
 use gapmap_match::{Axis, Explanation, LinkKind, MatchOutcome, NeedStatus};
 use gapmap_model::{NeedId, Offer, Volume};
 use serde::Serialize;
@@ -80,53 +80,27 @@ fn people(v: Volume) -> f64 {
     v.milli() as f64 / 1000.0
 }
 
-fn match_axis(by: ByAxis) -> Option<Axis> {
+/// The engine's kind of table for `--by`.
+pub fn rows_of(by: ByAxis) -> Rows {
     match by {
-        ByAxis::Rome => Some(Axis::Rome),
-        ByAxis::Departement => Some(Axis::Departement),
-        ByAxis::Bassin => Some(Axis::Bassin),
-        ByAxis::Level => Some(Axis::Level),
-        ByAxis::Buyer => Some(Axis::Buyer),
-        ByAxis::Tag => Some(Axis::Tag),
-        ByAxis::Need | ByAxis::Competence => None,
+        ByAxis::Need => Rows::Need,
+        ByAxis::Competence => Rows::Competence,
+        ByAxis::Rome => Rows::By(Axis::Rome),
+        ByAxis::Departement => Rows::By(Axis::Departement),
+        ByAxis::Bassin => Rows::By(Axis::Bassin),
+        ByAxis::Level => Rows::By(Axis::Level),
+        ByAxis::Buyer => Rows::By(Axis::Buyer),
+        ByAxis::Tag => Rows::By(Axis::Tag),
     }
 }
 
-/// The gap table of `outcome` along `by`, biggest gap first (ties by key).
+/// The gap table of `outcome` along `by`, biggest gap first (ties by key), as printed.
 pub fn table(outcome: &MatchOutcome, engine: &Engine, by: ByAxis) -> Vec<TableRow> {
-    let mut rows: Vec<TableRow> = match (by, match_axis(by)) {
-        (_, Some(axis)) => outcome
-            .aggregate(axis)
-            .into_iter()
-            .map(|r| {
-                let label = engine.label(axis, &r.key);
-                TableRow::of(r, label)
-            })
-            .collect(),
-        (ByAxis::Competence, None) => outcome
-            .competences
-            .iter()
-            .map(|c| {
-                let row = c.row(outcome.small_count_threshold);
-                TableRow::of(row, c.label.clone().unwrap_or_default())
-            })
-            .collect(),
-        _ => outcome
-            .needs
-            .iter()
-            .map(|n| {
-                let mut row = gapmap_match::GapRow {
-                    key: n.id.to_string(),
-                    ..Default::default()
-                };
-                row.add(n);
-                row.small = n.small;
-                TableRow::of(row, n.specialty.clone())
-            })
-            .collect(),
-    };
-    rows.sort_by(|a, b| b.gap.total_cmp(&a.gap).then_with(|| a.key.cmp(&b.key)));
-    rows
+    engine
+        .table(outcome, rows_of(by))
+        .into_iter()
+        .map(|t| TableRow::of(t.row, t.label))
+        .collect()
 }
 
 /// The total row of an outcome.
