@@ -4,6 +4,7 @@ use std::path::{Path, PathBuf};
 
 use gapmap_index::{CompetenceHit, GapmapIndex, OfferHit, OfferQuery};
 use gapmap_ingest::{DataDir, ImportOptions, ImportReport, Store, read_needs_file};
+use gapmap_match::geo::Places;
 use gapmap_match::{Axis, Explanation, MatchConfig, MatchOutcome, Matcher, Resolution, Scenario};
 use gapmap_model::{Buyer, Dataset, EuropeanLevel, Need, NeedId, Offer, RegionCode};
 
@@ -260,6 +261,12 @@ impl Engine {
             Axis::Tag => None,
         };
         found.unwrap_or_else(|| key.to_owned())
+    }
+
+    /// The geography of the data's territory: distances from offers to places, and where a
+    /// place is drawn on a map (the one geography of the matcher and the reports).
+    pub fn places(&self) -> Places<'_> {
+        Places::new(&self.dataset.territory)
     }
 
     /// Searches the offers: text and filters, ranked by text relevance then offer id.

@@ -40,6 +40,9 @@ pub struct Places<'a> {
 #[derive(Default)]
 struct Area {
     points: Vec<[f64; 3]>,
+    /// Sums of the points' latitudes and longitudes, for the area's centre.
+    sum_lat: f64,
+    sum_lon: f64,
     min_lat: f64,
     max_lat: f64,
     min_lon: f64,
@@ -180,7 +183,18 @@ impl Area {
         self.max_lat = self.max_lat.max(p.lat);
         self.min_lon = self.min_lon.min(p.lon);
         self.max_lon = self.max_lon.max(p.lon);
+        self.sum_lat += p.lat;
+        self.sum_lon += p.lon;
         self.points.push(unit_vector(p));
+    }
+
+    /// The mean latitude and longitude of the area's commune points.
+    fn centre(&self) -> Option<GeoPoint> {
+        let n = self.points.len() as f64;
+        (n > 0.0).then(|| GeoPoint {
+            lat: self.sum_lat / n,
+            lon: self.sum_lon / n,
+        })
     }
 
     fn bounds(&self) -> Option<BoundingBox> {
@@ -249,6 +263,17 @@ impl<'a> Places<'a> {
             bassins,
             departements,
             regions,
+        }
+    }
+
+    /// Where a need's place is drawn on a map: a commune's point, or the mean latitude and
+    /// longitude of an area's commune points; `None` when no point is known.
+    pub fn centre(&self, place: &NeedLocation) -> Option<GeoPoint> {
+        match place {
+            NeedLocation::Commune(code) => self.territory.commune(code).and_then(|c| c.point),
+            NeedLocation::Bassin(b) => self.bassins.get(b).and_then(Area::centre),
+            NeedLocation::Departement(d) => self.departements.get(d).and_then(Area::centre),
+            NeedLocation::Region(r) => self.regions.get(r).and_then(Area::centre),
         }
     }
 

@@ -385,6 +385,23 @@ fn fixture() -> Fixture {
     }
 }
 
+/// Where a place is drawn: a commune's point, an area's mean latitude and longitude.
+#[test]
+fn places_are_drawn_at_their_centre() {
+    let t = territory();
+    let places = crate::geo::Places::new(&t);
+    let lille = t.communes[&code("59350")].point;
+    assert_eq!(places.centre(&NeedLocation::Commune(code("59350"))), lille);
+    let region = places.centre(&NeedLocation::Region(RegionCode::HAUTS_DE_FRANCE));
+    let (lat, lon) = (
+        (50.6292 + 50.1760 + 49.8941 + 49.4300) / 4.0,
+        (3.0573 + 3.2356 + 2.2958 + 2.0800) / 4.0,
+    );
+    let region = region.map(|p| ((p.lat - lat).abs() < 1e-9, (p.lon - lon).abs() < 1e-9));
+    assert_eq!(region, Some((true, true)));
+    assert_eq!(places.centre(&NeedLocation::Departement(code("62"))), None);
+}
+
 /// Supply is rounded down to the thousandth of a graduate, but an exact product is not lost to
 /// float error: 18 seats x 0.8 completion x (1 - 0.56 further study) = 6.336 graduates (the Bac pro
 /// Technicien en chaudronnerie industrielle of Lycée Jean Racine, Montdidier, on the real data),

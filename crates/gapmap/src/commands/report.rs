@@ -160,7 +160,8 @@ pub fn report_input(
         count_adjacent: outcome.count_adjacent,
     };
     let sites = sites(&d.offers);
-    // Many needs share a place: each place's point is computed once.
+    // Many needs share a place: each place's point is looked up once.
+    let places = loaded.engine.places();
     let mut points: HashMap<&NeedLocation, Option<GeoPoint>> = HashMap::new();
     let uncovered = outcome
         .needs
@@ -169,7 +170,7 @@ pub fn report_input(
         .filter_map(|n| {
             let p = (*points
                 .entry(&n.location)
-                .or_insert_with(|| place_point(d, &n.location)))?;
+                .or_insert_with(|| places.centre(&n.location)))?;
             Some(DemandPoint {
                 label: n.specialty.clone(),
                 lat: p.lat,
@@ -225,36 +226,6 @@ fn to_point(p: GeoPoint) -> report::GeoPoint {
     report::GeoPoint {
         lat: p.lat,
         lon: p.lon,
-    }
-}
-
-/// A point for a need's place: the commune's point, else the mean point of the area's communes.
-pub fn place_point(d: &Dataset, place: &NeedLocation) -> Option<GeoPoint> {
-    let t = &d.territory;
-    let mean = |points: Vec<GeoPoint>| -> Option<GeoPoint> {
-        let n = points.len() as f64;
-        (n > 0.0).then(|| GeoPoint {
-            lat: points.iter().map(|p| p.lat).sum::<f64>() / n,
-            lon: points.iter().map(|p| p.lon).sum::<f64>() / n,
-        })
-    };
-    match place {
-        NeedLocation::Commune(c) => t.communes.get(c).and_then(|c| c.point),
-        NeedLocation::Bassin(b) => mean(
-            t.communes
-                .values()
-                .filter(|c| c.bassin == Some(*b))
-                .filter_map(|c| c.point)
-                .collect(),
-        ),
-        NeedLocation::Departement(dep) => mean(
-            t.communes
-                .values()
-                .filter(|c| &c.departement == dep)
-                .filter_map(|c| c.point)
-                .collect(),
-        ),
-        NeedLocation::Region(r) => mean(t.communes_in(*r).filter_map(|c| c.point).collect()),
     }
 }
 
