@@ -193,14 +193,45 @@ impl Engine {
 
     /// Why a need of `outcome` (a result of [`Engine::gaps`] with the same configuration) is
     /// covered or not: every candidate offer with its score breakdown and where its graduates
-    /// went. `None` when the outcome has no such need.
+    /// went. `None` when the outcome has no such need, or was not computed over this engine's
+    /// offers (a what-if's: see [`Engine::explain_what_if`]).
     pub fn explain<'o>(
         &self,
         outcome: &'o MatchOutcome,
         need: &NeedId,
         config: &MatchConfig,
     ) -> Option<Explanation<'o>> {
-        self.matcher(config).explain(outcome, need)
+        self.explain_over(&self.dataset.offers, outcome, need, config)
+    }
+
+    /// [`Engine::explain`] for a need of a what-if's outcome, over the scenario's offers.
+    pub fn explain_what_if<'o>(
+        &self,
+        what_if: &'o WhatIf,
+        need: &NeedId,
+        config: &MatchConfig,
+    ) -> Option<Explanation<'o>> {
+        self.explain_over(&what_if.offers, &what_if.outcome, need, config)
+    }
+
+    fn explain_over<'o>(
+        &self,
+        offers: &[Offer],
+        outcome: &'o MatchOutcome,
+        need: &NeedId,
+        config: &MatchConfig,
+    ) -> Option<Explanation<'o>> {
+        // An outcome of other offers would point at the wrong offers (or past the end).
+        let same_offers = outcome.supplies.len() == offers.len()
+            && outcome
+                .supplies
+                .iter()
+                .zip(offers)
+                .all(|(s, o)| s.offer == o.id);
+        if !same_offers {
+            return None;
+        }
+        self.matcher_over(offers, config).explain(outcome, need)
     }
 
     /// The engine's offers once `scenario` is applied.
@@ -216,7 +247,9 @@ impl Engine {
 
     /// Matches `needs` against the training map changed by `scenario`, reusing `base` (the
     /// result of [`Engine::gaps`] for the same needs and configuration): links to unchanged
-    /// offers are kept, links to opened ones computed, the allocation solved again.
+    /// offers are kept, links to opened ones computed, the allocation solved again. The
+    /// configuration must be `base`'s (it is not recorded in an outcome, so not compared); other
+    /// needs or changed offers are detected and matched in full.
     pub fn what_if(
         &self,
         needs: &[Need],

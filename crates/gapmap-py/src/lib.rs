@@ -6,7 +6,9 @@ use std::path::PathBuf;
 
 use std::collections::HashMap;
 
-use gapmap_engine::{Engine, ImportOptions, OfferFilter, Rows, TableRow, read_match_config};
+use gapmap_engine::{
+    Engine, FRAME_COLUMNS, ImportOptions, OfferFilter, Rows, TableRow, read_match_config,
+};
 use gapmap_index::OfferQuery;
 use gapmap_match::{CompetenceGap, GapRow, LinkKind, MatchConfig};
 use gapmap_model::{Need, NeedId, RegionCode, Volume};
@@ -45,7 +47,7 @@ fn collect_needs(
         let read = engine.needs_from_file(file).map_err(error)?;
         for reject in &read.report.rejects {
             let message = std::ffi::CString::new(reject.to_string()).map_err(error)?;
-            PyErr::warn(py, &py.get_type::<PyUserWarning>(), &message, 1)?;
+            PyErr::warn(py, &py.get_type::<PyUserWarning>(), &message, 2)?;
         }
         needs.extend(read.needs);
     }
@@ -242,37 +244,52 @@ impl PyEngine {
     }
 }
 
-/// Columns of a gap table.
+/// Columns of a gap table: those of `gapmap_engine::FRAME_COLUMNS`, in that order.
 fn gap_rows(columns: &Bound<'_, PyDict>, table: &[TableRow]) -> PyResult<()> {
     let volume = |f: fn(&GapRow) -> Volume| -> Vec<f64> {
         table.iter().map(|t| people(f(&t.row))).collect()
     };
+    let count =
+        |f: fn(&GapRow) -> usize| -> Vec<usize> { table.iter().map(|t| f(&t.row)).collect() };
+    let share = |f: fn(&GapRow) -> Option<f64>| -> Vec<Option<f64>> {
+        table.iter().map(|t| f(&t.row)).collect()
+    };
+    let [
+        key,
+        label,
+        needs,
+        masked,
+        demand,
+        covered,
+        direct,
+        adjacent,
+        gap,
+        coverage,
+        seasonal,
+        seasonal_masked,
+        tension,
+        small,
+    ] = FRAME_COLUMNS;
     columns.set_item(
-        "key",
+        key,
         table.iter().map(|t| t.row.key.clone()).collect::<Vec<_>>(),
     )?;
     columns.set_item(
-        "label",
+        label,
         table.iter().map(|t| t.label.clone()).collect::<Vec<_>>(),
     )?;
-    columns.set_item(
-        "needs",
-        table.iter().map(|t| t.row.needs).collect::<Vec<_>>(),
-    )?;
-    columns.set_item(
-        "masked_needs",
-        table.iter().map(|t| t.row.masked_needs).collect::<Vec<_>>(),
-    )?;
-    columns.set_item("demand", volume(|r| r.volume))?;
-    columns.set_item("covered", volume(|r| r.covered))?;
-    columns.set_item("covered_direct", volume(|r| r.covered_direct))?;
-    columns.set_item("covered_adjacent", volume(|r| r.covered_adjacent))?;
-    columns.set_item("gap", volume(|r| r.gap))?;
-    columns.set_item("seasonal_excluded", volume(|r| r.seasonal_excluded))?;
-    columns.set_item(
-        "tension",
-        table.iter().map(|t| t.row.tension()).collect::<Vec<_>>(),
-    )?;
+    columns.set_item(needs, count(|r| r.needs))?;
+    columns.set_item(masked, count(|r| r.masked_needs))?;
+    columns.set_item(demand, volume(|r| r.volume))?;
+    columns.set_item(covered, volume(|r| r.covered))?;
+    columns.set_item(direct, volume(|r| r.covered_direct))?;
+    columns.set_item(adjacent, volume(|r| r.covered_adjacent))?;
+    columns.set_item(gap, volume(|r| r.gap))?;
+    columns.set_item(coverage, share(GapRow::coverage))?;
+    columns.set_item(seasonal, volume(|r| r.seasonal_excluded))?;
+    columns.set_item(seasonal_masked, count(|r| r.seasonal_masked))?;
+    columns.set_item(tension, share(GapRow::tension))?;
+    columns.set_item(small, table.iter().map(|t| t.row.small).collect::<Vec<_>>())?;
     Ok(())
 }
 
@@ -280,6 +297,7 @@ fn gap_rows(columns: &Bound<'_, PyDict>, table: &[TableRow]) -> PyResult<()> {
 #[pymodule]
 fn _gapmap(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<PyEngine>()?;
+    m.add("FRAME_COLUMNS", FRAME_COLUMNS.to_vec())?;
     m.add("GapmapError", m.py().get_type::<GapmapError>())?;
     Ok(())
 }

@@ -1,5 +1,5 @@
 """The Python package against the command line, on the demo data and on the real Hauts-de-France
-data: the DataFrame totals equal the totals of `gapmap gaps --format json`."""
+data: every table equals `gapmap gaps --format json` row by row, and its totals the JSON totals."""
 
 import json
 import os
@@ -12,6 +12,7 @@ import gapmap
 
 ROOT = pathlib.Path(__file__).resolve().parents[3]
 PLAN = ROOT / "datasets" / "needs" / "armees-hdf-2026.csv"
+# The binary the tests compare with: $GAPMAP_BIN (CI sets it), else the debug build.
 BINARY = pathlib.Path(os.environ.get("GAPMAP_BIN", ROOT / "target" / "debug" / "gapmap"))
 
 
@@ -25,6 +26,7 @@ def real_data():
 
 
 def cli_gaps(*args):
+    assert BINARY.is_file(), f"no gapmap binary at {BINARY}: build it or set GAPMAP_BIN"
     env = {k: v for k, v in os.environ.items() if k != "GAPMAP_DATA"}
     out = subprocess.run(
         [str(BINARY), "gaps", "--format", "json", "--quiet", *args],
@@ -34,50 +36,74 @@ def cli_gaps(*args):
 
 
 def assert_same_totals(frame, total):
-    for column in ["demand", "covered_direct", "covered_adjacent", "gap"]:
+    for column in ["demand", "covered", "covered_direct", "covered_adjacent", "gap"]:
         assert abs(frame[column].sum() - total[column]) < 1e-6, (column, frame[column].sum(), total)
 
 
-def test_demo_totals_equal_the_cli():
-    engine = gapmap.Engine.import_data(ROOT / "datasets" / "demo")
-    for by in ["buyer", "rome", "departement"]:
-        frame = engine.gaps([PLAN], by=by)
-        assert frame.height > 0
-        assert set(frame.columns) >= {"key", "label", "demand", "covered", "gap", "tension"}
-        assert_same_totals(frame, cli_gaps("--by", by)["total"])
+def assert_same_rows(frame, rows):
+    """Row by row, in order: keys, labels, figures and shares equal the CLI's."""
+    mine_rows = list(frame.iter_rows(named=True))
+    assert [r["key"] for r in mine_rows] == [r["key"] for r in rows]
+    for mine, cli in zip(mine_rows, rows):
+        assert mine["label"] == cli["label"], (mine, cli)
+        for column in ["needs", "masked_needs", "demand", "covered", "covered_direct",
+                       "covered_adjacent", "gap", "seasonal_excluded", "seasonal_masked", "small"]:
+            assert mine[column] == pytest.approx(cli[column], abs=1e-9), (column, mine, cli)
+        for column in ["coverage", "tension"]:
+            if cli[column] is None:
+                assert mine[column] is None, (column, mine, cli)
+            else:
+                assert mine[column] == pytest.approx(cli[column], abs=1e-9), (column, mine, cli)
+
+
+def demo():
+    return gapmap.Engine.import_data(ROOT / "datasets" / "demo")
+
+
+def test_demo_tables_equal_the_cli():
+    engine = demo()
+    for by in ["need", "buyer", "rome", "departement", "bassin", "level", "tag"]:
+        frame = engine.gaps(PLAN, by=by)  # one file, not a list: also accepted
+        assert frame.columns == list(gapmap.FRAME_COLUMNS), by
+        cli = cli_gaps("--by", by)
+        assert_same_rows(frame, cli["rows"])
+        if by != "tag":  # a need counts under each of its tags
+            assert_same_totals(frame, cli["total"])
 
 
 def test_demo_competence_rows_equal_the_cli():
-    # A need counts under each competence it asks for: rows are compared one by one.
-    engine = gapmap.Engine.import_data(ROOT / "datasets" / "demo")
-    frame = engine.gaps([PLAN], by="competence")
-    cli = {row["key"]: row for row in cli_gaps("--by", "competence")["rows"]}
-    assert frame.height == len(cli) > 0
+    # A need counts under each competence it asks for: rows are compared, not totals.
+    frame = demo().gaps([PLAN], by="competence")
+    assert frame.columns == list(gapmap.FRAME_COLUMNS) + ["graduates", "untaught_demand"]
+    assert_same_rows(frame.drop(["graduates", "untaught_demand"]),
+                     cli_gaps("--by", "competence")["rows"])
     for row in frame.iter_rows(named=True):
-        for column in ["demand", "covered", "gap"]:
-            assert abs(row[column] - cli[row["key"]][column]) < 1e-9, (row, cli[row["key"]])
         assert row["covered"] == min(row["demand"], row["graduates"])
 
 
 def test_pandas_on_request():
-    engine = gapmap.Engine.import_data(ROOT / "datasets" / "demo")
-    frame = engine.gaps([PLAN], by="buyer", pandas=True)
+    frame = demo().gaps([PLAN], by="buyer", pandas=True)
+    assert list(frame.columns) == list(gapmap.FRAME_COLUMNS)
     assert list(frame["key"]).count("armee-de-terre") == 1
+    # Unknown tension (needs files publish no difficulty) stays a number column, all NaN.
+    assert str(frame["tension"].dtype) == "float64" and frame["tension"].isna().all()
     assert_same_totals(frame, cli_gaps("--by", "buyer")["total"])
 
 
-def test_real_hauts_de_france_totals_equal_the_cli():
+def test_real_hauts_de_france_equals_the_cli():
     data = real_data()
     engine = gapmap.Engine.import_data(data, region=32)
     frame = engine.gaps([PLAN], by="buyer", bmo=True)
-    total = cli_gaps("--data", str(data), "--region", "32", "--bmo", "--by", "buyer")["total"]
-    assert_same_totals(frame, total)
-    assert total["demand"] > 100_000
+    cli = cli_gaps("--data", str(data), "--region", "32", "--bmo", "--by", "buyer")
+    assert_same_rows(frame, cli["rows"])
+    assert_same_totals(frame, cli["total"])
+    assert cli["total"]["demand"] > 100_000
+    assert frame["tension"].null_count() < frame.height  # the survey publishes difficulty
 
 
 def test_explain_search_resolve_give_plain_values():
-    engine = gapmap.Engine.import_data(ROOT / "datasets" / "demo")
-    why = engine.explain("adt-combat-59", [PLAN])
+    engine = demo()
+    why = engine.explain("adt-combat-59", PLAN)
     assert why["need"] == "adt-combat-59"
     assert why["gap"] + why["covered_direct"] == pytest.approx(why["demand"])
     assert isinstance(why["candidates"], list)

@@ -5,9 +5,11 @@
 >>> table = engine.gaps(["datasets/needs/armees-hdf-2026.csv"], by="buyer")   # a polars DataFrame
 >>> engine.explain("adt-combat-59", ["datasets/needs/armees-hdf-2026.csv"])   # a plain dict
 
-Figures are people a year. "covered" counts the graduates of trainings that teach the job (direct
-supply); "covered_adjacent" the graduates of related trainings who would need retraining (part
-of the gap). Errors are raised as `gapmap.GapmapError` with the file, line and field at fault.
+Figures are people a year. "covered_direct" counts the graduates of trainings that teach the job;
+"covered_adjacent" the graduates of related trainings who would need retraining; "covered" is the
+headline (direct supply, plus adjacent supply when the configuration's `count_adjacent` says so).
+Errors are raised as `gapmap.GapmapError` with the file, line and field at fault; refused rows of a
+needs file are `UserWarning`s with their file, line and field.
 """
 
 from __future__ import annotations
@@ -15,12 +17,25 @@ from __future__ import annotations
 import os
 from typing import Any, Iterable, Optional, Union
 
+from gapmap._gapmap import FRAME_COLUMNS
 from gapmap._gapmap import Engine as _Engine
 from gapmap._gapmap import GapmapError
 
 Path = Union[str, "os.PathLike[str]"]
 
-__all__ = ["Engine", "GapmapError"]
+__all__ = ["Engine", "GapmapError", "FRAME_COLUMNS"]
+
+# Column types of a gap table (competence tables add "graduates" and "untaught_demand").
+_COUNTS = ("needs", "masked_needs", "seasonal_masked")
+_TEXTS = ("key", "label")
+_FLAGS = ("small",)
+
+
+def _paths(needs: Union[Path, Iterable[Path]]) -> list:
+    """One needs file or several, as a list of strings."""
+    if isinstance(needs, (str, bytes, os.PathLike)):
+        needs = [needs]
+    return [os.fspath(n) for n in needs]
 
 
 class Engine:
@@ -41,42 +56,43 @@ class Engine:
 
     def gaps(
         self,
-        needs: Iterable[Path] = (),
+        needs: Union[Path, Iterable[Path]] = (),
         by: str = "rome",
         bmo: bool = False,
         config: Optional[Path] = None,
         pandas: bool = False,
     ) -> Any:
-        """The gap table along `by` (rome, departement, bassin, level, buyer, tag, competence)
-        of the needs files (and the survey's needs with `bmo=True`): a polars DataFrame, or a
-        pandas one with `pandas=True`."""
+        """The gap table along `by` (need, rome, competence, departement, bassin, level, buyer,
+        tag) of the needs files (and the survey's needs with `bmo=True`), biggest gap first: a
+        polars DataFrame with the columns of `FRAME_COLUMNS` (and, by competence, "graduates" and
+        "untaught_demand"), or a pandas one with `pandas=True`. Unknown shares (coverage without
+        demand, tension without the survey's counts) are null, never 0."""
         columns = self._inner.gap_columns(
-            [os.fspath(n) for n in needs],
+            _paths(needs),
             by,
             bmo,
             None if config is None else os.fspath(config),
         )
+        dtypes = {name: _dtype(name) for name in columns}
         if pandas:
             import pandas as pd
 
-            return pd.DataFrame(columns)
+            return pd.DataFrame(columns).astype({n: t[1] for n, t in dtypes.items()})
         import polars as pl
 
-        # Tension is unknown (None) for needs files: keep the column a number column all the same.
-        overrides = {"tension": pl.Float64} if "tension" in columns else {}
-        return pl.DataFrame(columns, schema_overrides=overrides)
+        return pl.DataFrame(columns, schema={n: getattr(pl, t[0]) for n, t in dtypes.items()})
 
     def explain(
         self,
         need_id: str,
-        needs: Iterable[Path] = (),
+        needs: Union[Path, Iterable[Path]] = (),
         bmo: bool = False,
         config: Optional[Path] = None,
     ) -> dict:
         """Why a need is covered or not: its figures and every candidate offer (plain dicts)."""
         return self._inner.explain(
             need_id,
-            [os.fspath(n) for n in needs],
+            _paths(needs),
             bmo,
             None if config is None else os.fspath(config),
         )
@@ -88,3 +104,14 @@ class Engine:
     def resolve(self, text: str, limit: int = 5) -> list:
         """ROME sheets for a job title, most likely first (plain dicts)."""
         return self._inner.resolve(text, limit)
+
+
+def _dtype(name: str) -> tuple:
+    """(polars type name, pandas dtype) of a gap-table column."""
+    if name in _TEXTS:
+        return ("String", "object")
+    if name in _COUNTS:
+        return ("UInt64", "uint64")
+    if name in _FLAGS:
+        return ("Boolean", "bool")
+    return ("Float64", "float64")
