@@ -13,7 +13,6 @@
 use std::path::{Path, PathBuf};
 
 use gapmap_engine::{Engine, EngineError, ImportOptions, read_scenario};
-use gapmap_ingest::OfferFilter;
 use gapmap_match::{Axis, LinkKind, MatchConfig, compare};
 use gapmap_model::{NeedId, RegionCode};
 
@@ -28,11 +27,7 @@ fn main() -> Result<(), EngineError> {
     };
     let options = ImportOptions {
         region,
-        offers: OfferFilter {
-            region,
-            all_years: false,
-        },
-        skip_bmo: false,
+        ..ImportOptions::default()
     };
     let engine = Engine::import(&data, &options)?;
     let d = engine.dataset();

@@ -36,7 +36,7 @@ mod table;
 pub use engine::{Engine, Needs, Origin, Steps, WhatIf};
 pub use error::EngineError;
 pub use files::{read_match_config, read_scenario};
-pub use gapmap_ingest::{ImportOptions, OfferFilter};
+pub use gapmap_ingest::ImportOptions;
 #[cfg(feature = "polars")]
 pub use table::to_dataframe;
 pub use table::{FRAME_COLUMNS, Rows, TableRow};

@@ -91,7 +91,8 @@ impl Engine {
     }
 }
 
-/// Column names of a gap table as a data frame, in order (stable, English, snake_case).
+/// Column names of a gap table, in order (stable, English, snake_case): the data frames, the
+/// command line's CSV and the Python package use them.
 pub const FRAME_COLUMNS: [&str; 14] = [
     "key",
     "label",

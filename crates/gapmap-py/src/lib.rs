@@ -6,9 +6,7 @@ use std::path::PathBuf;
 
 use std::collections::HashMap;
 
-use gapmap_engine::{
-    Engine, FRAME_COLUMNS, ImportOptions, OfferFilter, Rows, TableRow, read_match_config,
-};
+use gapmap_engine::{Engine, FRAME_COLUMNS, ImportOptions, Rows, TableRow, read_match_config};
 use gapmap_index::OfferQuery;
 use gapmap_match::{CompetenceGap, GapRow, LinkKind, MatchConfig};
 use gapmap_model::{Need, NeedId, RegionCode, Volume};
@@ -97,11 +95,7 @@ impl PyEngine {
             .map_err(error)?;
         let options = ImportOptions {
             region,
-            offers: OfferFilter {
-                region,
-                all_years: false,
-            },
-            skip_bmo: false,
+            ..ImportOptions::default()
         };
         Ok(PyEngine {
             engine: Engine::import(&data, &options).map_err(error)?,

@@ -2,11 +2,9 @@
 //! choose the data (store or folder) from the arguments, read the needs, the configuration and
 //! the scenario named on the command line, and show each long step.
 
-use std::path::Path;
-
 use anyhow::{Context, bail};
 use gapmap_engine::{Engine, ImportOptions, Steps};
-use gapmap_ingest::{ImportReport, OfferFilter};
+use gapmap_ingest::ImportReport;
 use gapmap_match::{MatchConfig, MatchOutcome, Matcher, Scenario};
 use gapmap_model::Need;
 
@@ -45,11 +43,7 @@ pub fn load(source: &SourceArgs, progress: &Progress) -> anyhow::Result<Loaded> 
     let region = config::region(&source.region)?;
     let options = ImportOptions {
         region,
-        offers: OfferFilter {
-            region,
-            all_years: false,
-        },
-        skip_bmo: false,
+        ..ImportOptions::default()
     };
     let engine = Engine::import_with(&data.dir, &options, progress)
         .with_context(|| format!("importing {}", data.dir.display()))?;
@@ -58,11 +52,6 @@ pub fn load(source: &SourceArgs, progress: &Progress) -> anyhow::Result<Loaded> 
         source_label: format!("data {}", data.dir.display()),
         is_demo: data.is_demo,
     })
-}
-
-/// Reads the matching configuration (`[match]` table of a TOML file), or the defaults.
-pub fn match_config(path: Option<&Path>) -> anyhow::Result<(MatchConfig, String)> {
-    Ok(gapmap_engine::read_match_config(path)?)
 }
 
 /// The needs a command matches: the needs files (default: the project's Ministry plan) plus, with
@@ -117,7 +106,7 @@ pub fn prepare(
     progress: &Progress,
 ) -> anyhow::Result<Prepared> {
     let loaded = load(source, progress)?;
-    let (config, config_text) = match_config(matching.config.as_deref())?;
+    let (config, config_text) = gapmap_engine::read_match_config(matching.config.as_deref())?;
     let (needs, needs_report) = self::needs(matching, &loaded)?;
     for r in &needs_report.rejects {
         eprintln!("gapmap: warning: {r}");

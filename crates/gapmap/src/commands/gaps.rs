@@ -9,7 +9,7 @@
 
 use std::io::Write;
 
-use gapmap_engine::{Engine, Rows};
+use gapmap_engine::{Engine, FRAME_COLUMNS, Rows};
 use gapmap_match::{Axis, Explanation, LinkKind, MatchOutcome, NeedStatus};
 use gapmap_model::{NeedId, Offer, Volume};
 use serde::Serialize;
@@ -238,26 +238,9 @@ pub fn run(args: &GapsArgs, progress: &Progress, out: &mut dyn Write) -> anyhow:
     Ok(())
 }
 
-/// Column names of gap tables in CSV.
+/// Column names of gap tables in CSV: the engine's table columns.
 pub fn csv_header() -> Vec<String> {
-    [
-        "key",
-        "label",
-        "needs",
-        "masked_needs",
-        "demand",
-        "covered",
-        "covered_direct",
-        "covered_adjacent",
-        "gap",
-        "coverage",
-        "seasonal_excluded",
-        "seasonal_masked",
-        "tension",
-        "small",
-    ]
-    .map(String::from)
-    .to_vec()
+    FRAME_COLUMNS.map(String::from).to_vec()
 }
 
 fn csv_record(r: &TableRow) -> Vec<String> {
