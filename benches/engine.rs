@@ -9,28 +9,17 @@
 //! `cargo bench -p gapmap-engine --bench engine` (reads `$GAPMAP_DATA`, else `../shared/datasets`);
 //! without `--bench` (as `cargo test --benches` would run it) only Hauts-de-France is measured.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::time::{Duration, Instant};
 
-use gapmap_engine::{Engine, ImportOptions, OfferFilter, Rows};
+use gapmap_engine::{Engine, ImportOptions, Rows};
 use gapmap_ingest::{DataDir, Store};
 use gapmap_match::{Axis, MatchConfig};
 use gapmap_model::RegionCode;
 
-fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
-
-fn data_dir() -> PathBuf {
-    std::env::var_os("GAPMAP_DATA")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| root().join("../shared/datasets"))
-}
-
-fn median(mut runs: Vec<Duration>) -> Duration {
-    runs.sort();
-    runs[runs.len() / 2]
-}
+#[path = "common.rs"]
+mod common;
+use common::{data_dir, median, root};
 
 /// Writes the store of `region` in `dir` and times opening it.
 fn open(
@@ -40,11 +29,7 @@ fn open(
 ) -> Result<Engine, Box<dyn std::error::Error>> {
     let options = ImportOptions {
         region,
-        offers: OfferFilter {
-            region,
-            all_years: false,
-        },
-        skip_bmo: false,
+        ..ImportOptions::default()
     };
     let data = DataDir::open(data_dir())?;
     let imported = gapmap_ingest::import(&data, &options)?;
@@ -85,11 +70,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     // The gaps are timed on an import (index in memory), as `bench.py` does from Python.
     let options = ImportOptions {
         region: hdf,
-        offers: OfferFilter {
-            region: hdf,
-            all_years: false,
-        },
-        skip_bmo: false,
+        ..ImportOptions::default()
     };
     let engine = Engine::import(&data_dir(), &options)?;
     let plan = engine.needs_from_file(&root().join("datasets/needs/armees-hdf-2026.csv"))?;

@@ -14,26 +14,16 @@
 //! `cargo bench -p gapmap-engine --bench gaps -- --national-scaling` also repeats the national
 //! demand up to 10 times.
 
-use std::path::{Path, PathBuf};
-use std::time::Instant;
-
 use std::cell::RefCell;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use gapmap_engine::{Engine, ImportOptions, Steps};
-use gapmap_ingest::OfferFilter;
 use gapmap_match::{Change, MatchConfig, OpenSeats, Place, Scenario};
 use gapmap_model::{RegionCode, TrainingMode};
 
-fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
-
-fn data_dir() -> PathBuf {
-    std::env::var_os("GAPMAP_DATA")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| root().join("../shared/datasets"))
-}
+#[path = "common.rs"]
+mod common;
+use common::{data_dir, root};
 
 /// Peak resident set size of this process, in MB (Linux), if readable.
 fn peak_rss_mb() -> Option<f64> {
@@ -75,11 +65,7 @@ fn phase(
 ) -> Result<(), Box<dyn std::error::Error>> {
     let options = ImportOptions {
         region,
-        offers: OfferFilter {
-            region,
-            all_years: false,
-        },
-        skip_bmo: false,
+        ..ImportOptions::default()
     };
     let timed = Timed::default();
     let engine = Engine::import_with(&data_dir(), &options, &timed)?;

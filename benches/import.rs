@@ -3,22 +3,14 @@
 //! `cargo bench -p gapmap-ingest --bench import` (reads `$GAPMAP_DATA`, else `../shared/datasets`).
 //! Prints the median of a few runs of each step; the figures go into the README with the machine.
 
-use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use gapmap_ingest::{DataDir, ImportOptions, OfferFilter, Store, import};
 use gapmap_model::RegionCode;
 
-fn data_dir() -> PathBuf {
-    std::env::var_os("GAPMAP_DATA")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/datasets"))
-}
-
-fn median(mut samples: Vec<Duration>) -> Duration {
-    samples.sort();
-    samples[samples.len() / 2]
-}
+#[path = "common.rs"]
+mod common;
+use common::{data_dir, median};
 
 fn time<T>(runs: usize, mut f: impl FnMut() -> T) -> (Duration, T) {
     let t = Instant::now();

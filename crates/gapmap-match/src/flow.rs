@@ -178,6 +178,33 @@ pub fn solve(supplies: &[i64], demands: &[i64], edges: &[TransportEdge]) -> Vec<
         .collect()
 }
 
+/// Random transportation problems for property tests: up to `max_nodes` offers and sinks with
+/// quantities up to `max_quantity`, up to `max_edges` edges (parallel ones included) with gains
+/// from -3 to `max_gain`.
+#[cfg(test)]
+pub(crate) fn random_case(
+    max_nodes: usize,
+    max_edges: usize,
+    max_quantity: i64,
+    max_gain: i64,
+) -> impl proptest::strategy::Strategy<Value = (Vec<i64>, Vec<i64>, Vec<TransportEdge>)> {
+    use proptest::prelude::*;
+    (1..=max_nodes, 1..=max_nodes).prop_flat_map(move |(m, n)| {
+        (
+            prop::collection::vec(0i64..=max_quantity, m),
+            prop::collection::vec(0i64..=max_quantity, n),
+            prop::collection::vec((0..m, 0..n, -3i64..=max_gain), 0..=max_edges),
+        )
+            .prop_map(|(s, d, es)| {
+                let edges = es
+                    .into_iter()
+                    .map(|(from, to, gain)| TransportEdge { from, to, gain })
+                    .collect();
+                (s, d, edges)
+            })
+    })
+}
+
 #[cfg(test)]
 /// Best total gain by enumerating every integer flow (the transportation LP has integral
 /// optima when supplies and demands are integers, so this is also the LP optimum).
@@ -329,26 +356,9 @@ mod tests {
     use super::*;
     use proptest::prelude::*;
 
-    fn tiny_case() -> impl Strategy<Value = (Vec<i64>, Vec<i64>, Vec<TransportEdge>)> {
-        (1usize..=3, 1usize..=3).prop_flat_map(|(m, n)| {
-            (
-                prop::collection::vec(0i64..=4, m),
-                prop::collection::vec(0i64..=4, n),
-                prop::collection::vec((0..m, 0..n, -3i64..=20), 0..=6),
-            )
-                .prop_map(|(s, d, es)| {
-                    let edges = es
-                        .into_iter()
-                        .map(|(from, to, gain)| TransportEdge { from, to, gain })
-                        .collect();
-                    (s, d, edges)
-                })
-        })
-    }
-
     proptest! {
         #[test]
-        fn matches_brute_force_optimum((supplies, demands, edges) in tiny_case()) {
+        fn matches_brute_force_optimum((supplies, demands, edges) in random_case(3, 6, 4, 20)) {
             let flows = solve(&supplies, &demands, &edges);
             check_feasible(&supplies, &demands, &edges, &flows)?;
             prop_assert_eq!(total_gain(&edges, &flows), brute_force(&supplies, &demands, &edges));

@@ -470,36 +470,15 @@ impl Tree {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::flow::{brute_force, check_feasible, total_gain};
+    use crate::flow::{brute_force, check_feasible, random_case, total_gain};
     use proptest::prelude::*;
-
-    fn case(
-        max_nodes: usize,
-        max_edges: usize,
-        max_quantity: i64,
-    ) -> impl Strategy<Value = (Vec<i64>, Vec<i64>, Vec<TransportEdge>)> {
-        (1..=max_nodes, 1..=max_nodes).prop_flat_map(move |(m, n)| {
-            (
-                prop::collection::vec(0i64..=max_quantity, m),
-                prop::collection::vec(0i64..=max_quantity, n),
-                prop::collection::vec((0..m, 0..n, -3i64..=40), 0..=max_edges),
-            )
-                .prop_map(|(s, d, es)| {
-                    let edges = es
-                        .into_iter()
-                        .map(|(from, to, gain)| TransportEdge { from, to, gain })
-                        .collect();
-                    (s, d, edges)
-                })
-        })
-    }
 
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(256))]
 
         /// Same optimum as exhaustive enumeration on tiny problems.
         #[test]
-        fn matches_brute_force((supplies, demands, edges) in case(3, 6, 4)) {
+        fn matches_brute_force((supplies, demands, edges) in random_case(3, 6, 4, 40)) {
             let flows = solve(&supplies, &demands, &edges);
             check_feasible(&supplies, &demands, &edges, &flows)?;
             prop_assert_eq!(total_gain(&edges, &flows), brute_force(&supplies, &demands, &edges));
@@ -508,7 +487,7 @@ mod tests {
         /// Same objective as the successive-shortest-path solver (the oracle) on larger random
         /// graphs, parallel edges included, with and without the sparse start.
         #[test]
-        fn matches_the_shortest_path_oracle((supplies, demands, edges) in case(12, 60, 9)) {
+        fn matches_the_shortest_path_oracle((supplies, demands, edges) in random_case(12, 60, 9, 40)) {
             let flows = solve(&supplies, &demands, &edges);
             check_feasible(&supplies, &demands, &edges, &flows)?;
             let oracle = crate::flow::solve(&supplies, &demands, &edges);
