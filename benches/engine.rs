@@ -12,7 +12,7 @@
 use std::path::Path;
 use std::time::{Duration, Instant};
 
-use gapmap_engine::{Engine, ImportOptions, Rows};
+use gapmap_engine::{Engine, ImportOptions};
 use gapmap_ingest::{DataDir, Store};
 use gapmap_match::{Axis, MatchConfig};
 use gapmap_model::RegionCode;
@@ -79,7 +79,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         .map(|_| {
             let t = Instant::now();
             let outcome = engine.gaps(&plan.needs, &config);
-            std::hint::black_box(engine.table(&outcome, Rows::By(Axis::Buyer)));
+            std::hint::black_box(engine.table(&outcome, Axis::Buyer));
             t.elapsed()
         })
         .collect();

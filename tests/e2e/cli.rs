@@ -638,7 +638,7 @@ fn cli_and_engine_give_the_same_gaps() -> Result<(), Box<dyn std::error::Error>>
     };
     for (json, row) in
         std::iter::once((&doc["total"], outcome.total())).chain(library.into_iter().map(|r| {
-            let json = rows.iter().find(|j| j["key"] == r.key.as_str());
+            let json = rows.iter().find(|j| j["key"] == r.key.to_string().as_str());
             (json.unwrap_or(&serde_json::Value::Null), r)
         }))
     {

@@ -49,10 +49,12 @@ fn main() -> Result<(), EngineError> {
         "plan: {} people a year, covered {} by direct supply, {} more by adjacent supply, gap {}",
         total.volume, total.covered, total.covered_adjacent, total.gap
     );
-    for row in outcome.aggregate(Axis::Buyer).iter().take(3) {
+    // A table along an axis: typed keys (here `GapKey::Buyer`) with their labels, biggest gap
+    // first.
+    for t in engine.table(&outcome, Axis::Buyer).iter().take(3) {
         println!(
-            "  {:<24} demand {:>8}  gap {:>8}",
-            row.key, row.volume, row.gap
+            "  {:<32} demand {:>8}  gap {:>8}",
+            t.label, t.row.volume, t.row.gap
         );
     }
 

@@ -5,8 +5,8 @@ use std::path::{Path, PathBuf};
 use gapmap_index::{CompetenceHit, GapmapIndex, OfferHit, OfferQuery};
 use gapmap_ingest::{DataDir, ImportOptions, ImportReport, Store, read_needs_file};
 use gapmap_match::geo::Places;
-use gapmap_match::{Axis, Explanation, MatchConfig, MatchOutcome, Matcher, Resolution, Scenario};
-use gapmap_model::{Buyer, Dataset, EuropeanLevel, Need, NeedId, Offer, RegionCode};
+use gapmap_match::{Explanation, GapKey, MatchConfig, MatchOutcome, Matcher, Resolution, Scenario};
+use gapmap_model::{Dataset, GeoPoint, Need, NeedId, NeedLocation, Offer, RegionCode};
 
 use crate::EngineError;
 
@@ -264,36 +264,24 @@ impl Engine {
         Ok(WhatIf { offers, outcome })
     }
 
-    /// The label of a row key of a gap table along `axis`: the sheet's, département's or employment
-    /// area's name, the level with its typical diploma, the buyer's name; the key itself when the
-    /// data has no label for it (tags, unknown codes).
-    pub fn label(&self, axis: Axis, key: &str) -> String {
+    /// The readable label of a gap row's key, as published (a sheet's title, a département's,
+    /// employment area's or competence's name, a level with its typical diploma, a buyer's
+    /// name); the key's own text when the data have no label for it (a tag, a need id, an
+    /// unknown code).
+    pub fn label(&self, key: &GapKey) -> String {
         let (r, t) = (&self.dataset.referential, &self.dataset.territory);
-        let found = match axis {
-            Axis::Rome => key
-                .parse()
-                .ok()
-                .and_then(|c| r.metiers.get(&c))
-                .map(|m| m.label.clone()),
-            Axis::Departement => key
-                .parse()
-                .ok()
-                .and_then(|d| t.departements.get(&d))
-                .map(|d| d.name.clone()),
-            Axis::Bassin => key
-                .parse()
-                .ok()
-                .and_then(|b| t.bassins.get(&b))
-                .map(|b| b.name.clone()),
-            Axis::Level => key
-                .parse::<u8>()
-                .ok()
-                .and_then(EuropeanLevel::new)
-                .map(|l| format!("Niveau {l} ({})", l.typical_diploma())),
-            Axis::Buyer => key.parse::<Buyer>().ok().map(|b| b.label_fr()),
-            Axis::Tag => None,
+        let found = match key {
+            GapKey::Rome(code) => r.metiers.get(code).map(|m| m.label.clone()),
+            GapKey::Competence(code) => r.competences.get(code).map(|c| c.label.clone()),
+            GapKey::Departement(code) => t.departements.get(code).map(|d| d.name.clone()),
+            GapKey::Bassin(code) => t.bassins.get(code).map(|b| b.name.clone()),
+            GapKey::Level(l) => Some(format!("Niveau {l} ({})", l.typical_diploma())),
+            GapKey::Buyer(buyer) => Some(buyer.label_fr()),
+            GapKey::Region => Some("Toute la région".to_owned()),
+            GapKey::Total => Some("Total".to_owned()),
+            GapKey::None | GapKey::Need(_) | GapKey::Tag(_) => None,
         };
-        found.unwrap_or_else(|| key.to_owned())
+        found.unwrap_or_else(|| key.to_string())
     }
 
     /// The geography of the data's territory: distances from offers to places, and where a
@@ -302,7 +290,42 @@ impl Engine {
         Places::new(&self.dataset.territory)
     }
 
-    /// Searches the offers: text and filters, ranked by text relevance then offer id.
+    /// Where a place is on the map, from the territory's commune points (the geography of
+    /// [`Engine::places`]): a commune's own point, an area's centre; `None` when the data hold no
+    /// point for it. This is how a search around a place gets its centre, also around a commune
+    /// where no training is given.
+    ///
+    /// ```
+    /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// use std::collections::BTreeSet;
+    /// use gapmap_engine::{Engine, ImportOptions};
+    /// use gapmap_index::{Near, OfferQuery};
+    /// use gapmap_model::NeedLocation;
+    ///
+    /// let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    /// let engine = Engine::import(&root.join("datasets/demo"), &ImportOptions::default())?;
+    /// let d = engine.dataset();
+    /// let taught: BTreeSet<_> = d.offers.iter().filter_map(|o| o.location.commune).collect();
+    /// let quiet = d
+    ///     .territory
+    ///     .communes
+    ///     .values()
+    ///     .find(|c| c.point.is_some() && !taught.contains(&c.code))
+    ///     .ok_or("a commune without training")?;
+    /// let centre = engine.point(&NeedLocation::Commune(quiet.code)).ok_or("its point")?;
+    /// let near = Near { center: centre, radius_km: 60.0 };
+    /// let hits = engine.search(&OfferQuery { near: Some(near), ..OfferQuery::default() })?;
+    /// assert!(!hits.is_empty());
+    /// assert!(hits.iter().all(|h| h.breakdown.distance_km.is_some_and(|km| km <= 60.0)));
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn point(&self, place: &NeedLocation) -> Option<GeoPoint> {
+        self.places().centre(place)
+    }
+
+    /// Searches the offers: text and filters, ranked by text relevance then offer id. A search
+    /// around a place takes its point from [`Engine::point`].
     pub fn search(&self, query: &OfferQuery) -> Result<Vec<OfferHit>, EngineError> {
         Ok(self.index.search_offers(query)?)
     }

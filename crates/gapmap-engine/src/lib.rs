@@ -23,7 +23,7 @@
 //! let total = outcome.total();
 //! assert!(total.covered <= total.volume);
 //! let by_buyer = outcome.aggregate(Axis::Buyer);
-//! assert!(by_buyer.iter().any(|row| row.key == "armee-de-terre"));
+//! assert!(by_buyer.iter().any(|row| row.key.to_string() == "armee-de-terre"));
 //! # Ok(())
 //! # }
 //! ```
@@ -39,4 +39,4 @@ pub use files::{read_match_config, read_scenario};
 pub use gapmap_ingest::ImportOptions;
 #[cfg(feature = "polars")]
 pub use table::to_dataframe;
-pub use table::{FRAME_COLUMNS, Rows, TableRow};
+pub use table::{Cell, FRAME_COLUMNS, TableRow};

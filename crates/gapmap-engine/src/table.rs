@@ -1,40 +1,13 @@
-//! Gap tables: rows of [`GapRow`] with their labels, along any axis, and as polars data frames.
+//! Gap tables: rows of [`GapRow`] with their labels, along any [`Axis`], their cells in the order
+//! of [`FRAME_COLUMNS`], and polars data frames.
 
-use gapmap_match::{Axis, GapRow, MatchOutcome};
+use gapmap_match::{Axis, GapKey, GapRow, MatchOutcome};
+use gapmap_model::Volume;
 
 use crate::Engine;
 
-/// What a gap table has one row per: an aggregation axis of the matcher, a need, a competence.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum Rows {
-    /// One row per key of an axis (sheet, département, employment area, level, buyer, tag).
-    By(Axis),
-    /// One row per need.
-    Need,
-    /// One row per demanded competence: `covered` is min(demand, graduates of every offer that
-    /// teaches it), an upper bound with no allocation per competence.
-    Competence,
-}
-
-impl Rows {
-    /// Machine key: the axis's (`rome`, `buyer`...), `need` or `competence`.
-    pub fn key(self) -> &'static str {
-        match self {
-            Rows::By(axis) => axis.key(),
-            Rows::Need => "need",
-            Rows::Competence => "competence",
-        }
-    }
-
-    /// Every kind of table.
-    pub fn all() -> impl Iterator<Item = Rows> {
-        [Rows::Need, Rows::Competence]
-            .into_iter()
-            .chain(Axis::ALL.into_iter().map(Rows::By))
-    }
-}
-
-/// A row of a gap table with its readable label; figures in fixed point.
+/// A row of a gap table with its readable label; figures in fixed point. Serialised as one object
+/// with the keys of [`FRAME_COLUMNS`] (people a year as numbers, unknown shares as `null`).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct TableRow {
     /// The figures (the key is `row.key`).
@@ -43,44 +16,121 @@ pub struct TableRow {
     pub label: String,
 }
 
+/// One cell of a table row, typed, for writers that format it their own way.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Cell<'a> {
+    /// Text (key, label).
+    Text(&'a str),
+    /// A count of needs.
+    Count(usize),
+    /// People a year, fixed point.
+    People(Volume),
+    /// A share in [0, 1]; `None` when unknown (never 0).
+    Share(Option<f64>),
+    /// A yes/no flag.
+    Flag(bool),
+}
+
+impl Cell<'_> {
+    /// The text of a text cell (`""` for another kind).
+    pub fn text(&self) -> &str {
+        match self {
+            Cell::Text(text) => text,
+            _ => "",
+        }
+    }
+
+    /// The count of a count cell (0 for another kind).
+    pub fn count(&self) -> usize {
+        match self {
+            Cell::Count(n) => *n,
+            _ => 0,
+        }
+    }
+
+    /// People a year of a people cell, as `f64` (three decimals exact; 0 for another kind).
+    pub fn people(&self) -> f64 {
+        match self {
+            Cell::People(v) => v.as_f64(),
+            _ => 0.0,
+        }
+    }
+
+    /// The share of a share cell (`None` when unknown or for another kind).
+    pub fn share(&self) -> Option<f64> {
+        match self {
+            Cell::Share(share) => *share,
+            _ => None,
+        }
+    }
+
+    /// The flag of a flag cell (`false` for another kind).
+    pub fn flag(&self) -> bool {
+        matches!(self, Cell::Flag(true))
+    }
+}
+
+impl TableRow {
+    /// The total row of `outcome`, labelled `label`.
+    pub fn total(outcome: &MatchOutcome, label: &str) -> TableRow {
+        TableRow {
+            row: outcome.total(),
+            label: label.to_owned(),
+        }
+    }
+
+    /// The row's cells in the order of [`FRAME_COLUMNS`]; `key` is the key's text.
+    pub fn cells<'a>(&'a self, key: &'a str) -> [Cell<'a>; 14] {
+        let r = &self.row;
+        [
+            Cell::Text(key),
+            Cell::Text(&self.label),
+            Cell::Count(r.needs),
+            Cell::Count(r.masked_needs),
+            Cell::People(r.volume),
+            Cell::People(r.covered),
+            Cell::People(r.covered_direct),
+            Cell::People(r.covered_adjacent),
+            Cell::People(r.gap),
+            Cell::Share(r.coverage()),
+            Cell::People(r.seasonal_excluded),
+            Cell::Count(r.seasonal_masked),
+            Cell::Share(r.tension()),
+            Cell::Flag(r.small),
+        ]
+    }
+}
+
+impl serde::Serialize for TableRow {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let key = self.row.key.to_string();
+        let mut map = serializer.serialize_map(Some(FRAME_COLUMNS.len()))?;
+        for (name, cell) in FRAME_COLUMNS.iter().zip(self.cells(&key)) {
+            match cell {
+                Cell::Text(text) => map.serialize_entry(name, text)?,
+                Cell::Count(n) => map.serialize_entry(name, &n)?,
+                Cell::People(v) => map.serialize_entry(name, &v.as_f64())?,
+                Cell::Share(share) => map.serialize_entry(name, &share)?,
+                Cell::Flag(flag) => map.serialize_entry(name, &flag)?,
+            }
+        }
+        map.end()
+    }
+}
+
 impl Engine {
-    /// The gap table of `outcome` (a result of this engine) with one row per `rows`, biggest gap
-    /// first (ties by key).
-    pub fn table(&self, outcome: &MatchOutcome, rows: Rows) -> Vec<TableRow> {
-        let mut table: Vec<TableRow> = match rows {
-            Rows::By(axis) => outcome
-                .aggregate(axis)
-                .into_iter()
-                .map(|row| TableRow {
-                    label: self.label(axis, &row.key),
-                    row,
-                })
-                .collect(),
-            Rows::Competence => outcome
-                .competences
-                .iter()
-                .map(|c| TableRow {
-                    row: c.row(outcome.small_count_threshold),
-                    label: c.label.clone().unwrap_or_default(),
-                })
-                .collect(),
-            Rows::Need => outcome
-                .needs
-                .iter()
-                .map(|n| {
-                    let mut row = GapRow {
-                        key: n.id.to_string(),
-                        ..GapRow::default()
-                    };
-                    row.add(n);
-                    row.small = n.small;
-                    TableRow {
-                        row,
-                        label: n.specialty.clone(),
-                    }
-                })
-                .collect(),
-        };
+    /// The gap table of `outcome` (a result of this engine) along `axis`, biggest gap first (ties
+    /// by key), each row with its label.
+    pub fn table(&self, outcome: &MatchOutcome, axis: Axis) -> Vec<TableRow> {
+        let mut table: Vec<TableRow> = outcome
+            .aggregate(axis)
+            .into_iter()
+            .map(|row| TableRow {
+                label: self.row_label(outcome, &row.key),
+                row,
+            })
+            .collect();
         table.sort_by(|a, b| {
             b.row
                 .gap
@@ -88,6 +138,16 @@ impl Engine {
                 .then_with(|| a.row.key.cmp(&b.row.key))
         });
         table
+    }
+
+    /// A key's label, a need's specialty taken from `outcome`.
+    fn row_label(&self, outcome: &MatchOutcome, key: &GapKey) -> String {
+        match key {
+            GapKey::Need(id) => outcome
+                .need(id)
+                .map_or_else(|| id.to_string(), |n| n.specialty.clone()),
+            _ => self.label(key),
+        }
     }
 }
 
@@ -115,7 +175,7 @@ pub const FRAME_COLUMNS: [&str; 14] = [
 ///
 /// ```
 /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
-/// use gapmap_engine::{Engine, ImportOptions, Rows, to_dataframe};
+/// use gapmap_engine::{Engine, ImportOptions, to_dataframe};
 /// use gapmap_match::{Axis, MatchConfig};
 /// use polars::prelude::ChunkAgg;
 ///
@@ -123,7 +183,7 @@ pub const FRAME_COLUMNS: [&str; 14] = [
 /// let engine = Engine::import(&root.join("datasets/demo"), &ImportOptions::default())?;
 /// let plan = engine.needs_from_file(&root.join("datasets/needs/armees-hdf-2026.csv"))?;
 /// let outcome = engine.gaps(&plan.needs, &MatchConfig::default());
-/// let frame = to_dataframe(&engine.table(&outcome, Rows::By(Axis::Buyer)))?;
+/// let frame = to_dataframe(&engine.table(&outcome, Axis::Buyer))?;
 /// let demand: f64 = frame.column("demand")?.f64()?.sum().unwrap_or(0.0);
 /// assert!((demand - outcome.total().volume.as_f64()).abs() < 1e-6);
 /// # Ok(())
@@ -133,40 +193,46 @@ pub const FRAME_COLUMNS: [&str; 14] = [
 pub fn to_dataframe(
     rows: &[TableRow],
 ) -> polars::prelude::PolarsResult<polars::prelude::DataFrame> {
-    use gapmap_model::Volume;
     use polars::prelude::{Column, DataFrame, NamedFrom, PlSmallStr, Series};
 
-    let name = |i: usize| PlSmallStr::from(FRAME_COLUMNS[i]);
-    let volume = |i: usize, f: fn(&GapRow) -> Volume| -> Column {
-        let values: Vec<f64> = rows.iter().map(|r| f(&r.row).as_f64()).collect();
-        Series::new(name(i), values).into()
+    let keys: Vec<String> = rows.iter().map(|r| r.row.key.to_string()).collect();
+    let cells: Vec<[Cell<'_>; 14]> = rows.iter().zip(&keys).map(|(r, k)| r.cells(k)).collect();
+    // The cells of a row of zeros give each column's type, also for an empty table.
+    let template = TableRow {
+        row: GapRow::empty(GapKey::Total),
+        label: String::new(),
     };
-    let count = |i: usize, f: fn(&GapRow) -> usize| -> Column {
-        let values: Vec<u64> = rows.iter().map(|r| f(&r.row) as u64).collect();
-        Series::new(name(i), values).into()
-    };
-    let share = |i: usize, f: fn(&GapRow) -> Option<f64>| -> Column {
-        let values: Vec<Option<f64>> = rows.iter().map(|r| f(&r.row)).collect();
-        Series::new(name(i), values).into()
-    };
-    let keys: Vec<&str> = rows.iter().map(|r| r.row.key.as_str()).collect();
-    let labels: Vec<&str> = rows.iter().map(|r| r.label.as_str()).collect();
-    let small: Vec<bool> = rows.iter().map(|r| r.row.small).collect();
-    let columns = vec![
-        Series::new(name(0), keys).into(),
-        Series::new(name(1), labels).into(),
-        count(2, |r| r.needs),
-        count(3, |r| r.masked_needs),
-        volume(4, |r| r.volume),
-        volume(5, |r| r.covered),
-        volume(6, |r| r.covered_direct),
-        volume(7, |r| r.covered_adjacent),
-        volume(8, |r| r.gap),
-        share(9, GapRow::coverage),
-        volume(10, |r| r.seasonal_excluded),
-        count(11, |r| r.seasonal_masked),
-        share(12, GapRow::tension),
-        Series::new(name(13), small).into(),
-    ];
+    let columns = FRAME_COLUMNS
+        .iter()
+        .zip(template.cells(""))
+        .enumerate()
+        .map(|(i, (name, kind))| {
+            let name = PlSmallStr::from(*name);
+            let column = cells.iter().map(|c| &c[i]);
+            let series = match kind {
+                Cell::Count(_) => {
+                    let values: Vec<u64> = column.map(|c| c.count() as u64).collect();
+                    Series::new(name, values)
+                }
+                Cell::People(_) => {
+                    let values: Vec<f64> = column.map(Cell::people).collect();
+                    Series::new(name, values)
+                }
+                Cell::Share(_) => {
+                    let values: Vec<Option<f64>> = column.map(Cell::share).collect();
+                    Series::new(name, values)
+                }
+                Cell::Flag(_) => {
+                    let values: Vec<bool> = column.map(Cell::flag).collect();
+                    Series::new(name, values)
+                }
+                Cell::Text(_) => {
+                    let values: Vec<&str> = column.map(Cell::text).collect();
+                    Series::new(name, values)
+                }
+            };
+            Column::from(series)
+        })
+        .collect();
     DataFrame::new(rows.len(), columns)
 }

@@ -8,7 +8,7 @@
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
-use gapmap_index::{Center, GapmapIndex, Near, OfferQuery};
+use gapmap_index::{GapmapIndex, Near, OfferQuery};
 use gapmap_ingest::{
     DataDir, ImportReport, OfferFilter, read_offers, read_referential, read_territory,
 };
@@ -126,7 +126,7 @@ fn offer_queries(referential: &Referential) -> Vec<OfferQuery> {
                 }
                 _ => {
                     q.near = lille.map(|p| Near {
-                        center: Center::Point(p),
+                        center: p,
                         radius_km: 50.0,
                     })
                 }

@@ -41,10 +41,10 @@ mod tests;
 use std::path::PathBuf;
 
 use gapmap_match::Resolution;
-use gapmap_model::{InseeCommune, Offer, Referential, RomeCode};
+use gapmap_model::{Offer, Referential, RomeCode};
 
 pub use analysis::{FRENCH, analyze, french_analyzer, normalize_words, register};
-pub use offers::{Center, Near, OfferHit, OfferQuery, ScoreBreakdown};
+pub use offers::{Near, OfferHit, OfferQuery, ScoreBreakdown};
 pub use referential::{CompetenceHit, ReferentialIndex, SheetInfo};
 pub use store::{IndexStamp, OpenOutcome, SCHEMA_VERSION};
 
@@ -73,9 +73,6 @@ pub enum IndexError {
     /// tantivy failed (I/O or a corrupt segment).
     #[error("search engine: {0}")]
     Tantivy(#[from] tantivy::TantivyError),
-    /// A search was asked around a commune the index does not locate.
-    #[error("commune {0} is not located by any offer: give a point instead")]
-    UnknownCommune(InseeCommune),
     /// A query that cannot be run (an empty level range, a negative radius).
     #[error("invalid query: {0}")]
     InvalidQuery(String),

@@ -6,8 +6,8 @@ use std::ops::Bound;
 use std::path::Path;
 
 use gapmap_model::{
-    BassinCode, Certification, Cfd, Departement, EuropeanLevel, GeoPoint, InseeCommune, Offer,
-    OfferId, OgrCode, Referential, RegionCode, RncpCode, RomeCode, TrainingMode,
+    BassinCode, Certification, Cfd, Departement, EuropeanLevel, GeoPoint, Offer, OfferId, OgrCode,
+    Referential, RegionCode, RncpCode, RomeCode, TrainingMode,
 };
 use tantivy::collector::TopDocs;
 use tantivy::query::{
@@ -25,22 +25,12 @@ use tantivy::{
 use crate::IndexError;
 use crate::analysis::{self, FRENCH};
 
-/// Where to search around.
-#[derive(Clone, Debug, PartialEq)]
-pub enum Center {
-    /// A point.
-    Point(GeoPoint),
-    /// A commune: its point as carried by the offers located there (an offer located at commune
-    /// precision carries the commune's reference point). A commune without any such offer is an
-    /// [`IndexError::UnknownCommune`]; give a [`Center::Point`] from the territory instead.
-    Commune(InseeCommune),
-}
-
-/// A radius around a centre.
+/// A radius around a point. The index knows no places: a commune's or an area's point comes from
+/// the territory's geography (`gapmap_match::geo::Places`, through the engine).
 #[derive(Clone, Debug, PartialEq)]
 pub struct Near {
     /// The centre.
-    pub center: Center,
+    pub center: GeoPoint,
     /// Radius in kilometres (great-circle distance).
     pub radius_km: f64,
 }
@@ -226,40 +216,6 @@ fn schema() -> (Schema, Fields) {
     (b.build(), fields)
 }
 
-/// What the offers' locations say about the territory, kept beside the index so that a need's
-/// place can be turned into a region without the territory tables.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-pub(crate) struct Places {
-    pub(crate) departement_region: BTreeMap<String, u8>,
-    pub(crate) bassin_region: BTreeMap<u16, u8>,
-    pub(crate) commune_point: BTreeMap<String, (f64, f64)>,
-}
-
-impl Places {
-    pub(crate) fn from_offers(offers: &[Offer]) -> Places {
-        let mut places = Places::default();
-        for offer in offers {
-            let location = &offer.location;
-            if let Some(region) = location.region {
-                places
-                    .departement_region
-                    .insert(location.departement.as_str().to_owned(), region.get());
-                if let Some(bassin) = location.bassin {
-                    places.bassin_region.insert(bassin.get(), region.get());
-                }
-            }
-            if let (Some(commune), Some(point)) = (location.commune, location.point)
-                && location.precision == gapmap_model::LocationPrecision::Commune
-            {
-                places
-                    .commune_point
-                    .insert(commune.as_str().to_owned(), (point.lat, point.lon));
-            }
-        }
-        places
-    }
-}
-
 /// Referential lookups prepared once for a build.
 struct Lookups<'a> {
     referential: &'a Referential,
@@ -306,7 +262,6 @@ impl<'a> Lookups<'a> {
 pub(crate) struct OffersIndex {
     reader: IndexReader,
     pub(crate) fields: Fields,
-    pub(crate) places: Places,
 }
 
 impl OffersIndex {
@@ -335,43 +290,27 @@ impl OffersIndex {
         }
         writer.commit()?;
         writer.wait_merging_threads()?;
-        Self::from_index(index, fields, Places::from_offers(offers))
+        Self::from_index(index, fields)
     }
 
-    pub(crate) fn open(dir: &Path, places: Places) -> Result<OffersIndex, IndexError> {
+    pub(crate) fn open(dir: &Path) -> Result<OffersIndex, IndexError> {
         let index = Index::open_in_dir(dir)?;
         analysis::register(&index);
         let (_, fields) = schema();
-        Self::from_index(index, fields, places)
+        Self::from_index(index, fields)
     }
 
-    fn from_index(index: Index, fields: Fields, places: Places) -> Result<OffersIndex, IndexError> {
+    fn from_index(index: Index, fields: Fields) -> Result<OffersIndex, IndexError> {
         let reader = index
             .reader_builder()
             .reload_policy(ReloadPolicy::Manual)
             .try_into()?;
-        Ok(OffersIndex {
-            reader,
-            fields,
-            places,
-        })
+        Ok(OffersIndex { reader, fields })
     }
 
     /// Number of indexed offers.
     pub(crate) fn len(&self) -> u64 {
         self.reader.searcher().num_docs()
-    }
-
-    pub(crate) fn point_of(&self, center: &Center) -> Result<GeoPoint, IndexError> {
-        match center {
-            Center::Point(p) => Ok(*p),
-            Center::Commune(c) => self
-                .places
-                .commune_point
-                .get(c.as_str())
-                .and_then(|&(lat, lon)| GeoPoint::new(lat, lon))
-                .ok_or(IndexError::UnknownCommune(*c)),
-        }
     }
 
     /// Clauses matching `words` (analysed) in every text field with the field's boost.
@@ -619,7 +558,7 @@ impl OffersIndex {
                         near.radius_km
                     )));
                 }
-                let center = self.point_of(&near.center)?;
+                let center = near.center;
                 passed.push(format!("within={}km", near.radius_km));
                 Some((center, near.radius_km))
             }

@@ -3,7 +3,7 @@
 //! Layout of the index folder:
 //! ```text
 //! CURRENT                  name of the generation in use (replaced atomically)
-//! gen-<nanos>-<pid>/       a complete generation: stamp.json, places.json, offers/, referential/
+//! gen-<nanos>-<pid>/       a complete generation: stamp.json, offers/, referential/
 //! .build-<nanos>-<pid>/    a build in progress (or left by a crash: ignored, removed later)
 //! ```
 //! A build writes a `.build-*` folder, renames it to `gen-*`, then replaces `CURRENT` by
@@ -18,7 +18,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 use gapmap_model::{Offer, Referential};
 use serde::{Deserialize, Serialize};
 
-use crate::offers::{OffersIndex, Places};
+use crate::offers::OffersIndex;
 use crate::referential::ReferentialIndex;
 use crate::{GapmapIndex, IndexError};
 
@@ -27,7 +27,6 @@ pub const SCHEMA_VERSION: u32 = 1;
 
 const CURRENT: &str = "CURRENT";
 const STAMP: &str = "stamp.json";
-const PLACES: &str = "places.json";
 const GENERATION_PREFIX: &str = "gen-";
 const BUILD_PREFIX: &str = ".build-";
 
@@ -132,9 +131,8 @@ impl GapmapIndex {
 
     fn open_generation(generation: &Path) -> Result<Self, IndexError> {
         let stamp: IndexStamp = read_json(&generation.join(STAMP))?;
-        let places: Places = read_json(&generation.join(PLACES))?;
         Ok(GapmapIndex {
-            offers: OffersIndex::open(&generation.join("offers"), places)?,
+            offers: OffersIndex::open(&generation.join("offers"))?,
             referential: ReferentialIndex::open(&generation.join("referential"))?,
             stamp: Some(stamp),
             folder: Some(generation.to_owned()),
@@ -188,7 +186,6 @@ impl GapmapIndex {
         });
         drop(offers_index?);
         drop(sheets?);
-        write_json(&building.join(PLACES), &Places::from_offers(offers))?;
         // The stamp is written last: a generation without it is incomplete.
         write_json(&building.join(STAMP), &IndexStamp::new(content_hash))?;
         let name = format!("{GENERATION_PREFIX}{suffix}");

@@ -10,7 +10,7 @@ use gapmap_model::{
     SkillBlock, TrainingMode, Uai,
 };
 
-use crate::{Center, GapmapIndex, IndexError, Near, OfferQuery, OpenOutcome};
+use crate::{GapmapIndex, IndexError, Near, OfferQuery, OpenOutcome};
 
 type TestResult = Result<(), Box<dyn std::error::Error>>;
 
@@ -358,7 +358,7 @@ fn offer_search() -> TestResult {
         &index,
         OfferQuery {
             near: Some(Near {
-                center: Center::Commune(code("59350")),
+                center: GeoPoint::new(50.6292, 3.0573).ok_or("Lille's point")?,
                 radius_km: 60.0,
             }),
             ..OfferQuery::default()
@@ -384,13 +384,13 @@ fn offer_search() -> TestResult {
         &index,
         OfferQuery {
             near: Some(Near {
-                center: Center::Commune(code("02691")),
-                radius_km: 10.0,
+                center: GeoPoint::new(50.6292, 3.0573).ok_or("Lille's point")?,
+                radius_km: -1.0,
             }),
             ..OfferQuery::default()
         },
         expect![[r#"
-            error: commune 02691 is not located by any offer: give a point instead
+            error: invalid query: radius -1 km is not a distance
         "#]],
     );
     check_search(

@@ -2,34 +2,58 @@
 //!
 //! Every row carries the demand compared with the training map, what direct and adjacent supply
 //! cover of it, the gap, and beside them the seasonal projects left out and the share of projects
-//! employers judge difficult to recruit (BMO lines only; unknown elsewhere).
+//! employers judge difficult to recruit (BMO lines only; unknown elsewhere). A row's key is a
+//! [`GapKey`]: the typed value on its axis, never a string to parse back.
 
 use std::collections::BTreeMap;
+use std::fmt;
+use std::str::FromStr;
 
-use gapmap_model::{Count, NeedId, Volume};
+use gapmap_model::{
+    BassinCode, Buyer, Count, Departement, EuropeanLevel, NeedId, OgrCode, RomeCode, Volume,
+};
 
 use crate::matcher::{CompetenceGap, MatchOutcome, NeedResult, NeedStatus};
 
-/// An axis to aggregate needs along.
+/// What a gap table has one row per. The order of the variants is the order of the outputs.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Axis {
+    /// One row per need.
+    Need,
     /// ROME sheet; a need over several sheets is apportioned equally (totals stay exact).
     Rome,
-    /// Département of the need's place (`(region)` for region-wide needs).
+    /// Demanded competence: `covered` is min(demand, graduates of every offer that teaches it),
+    /// an upper bound with no allocation per competence (see [`CompetenceGap::row`]). A need
+    /// counts under each of its competences, so rows do not add up to the total.
+    Competence,
+    /// Département of the need's place ([`GapKey::Region`] for region-wide needs).
     Departement,
-    /// BMO employment area (`(none)` for needs located by département or region).
+    /// BMO employment area ([`GapKey::None`] for needs located by département or region).
     Bassin,
     /// Minimum European level.
     Level,
-    /// Buyer key.
+    /// Buyer.
     Buyer,
     /// Tag; a need counts under each of its tags, so rows do not add up to the total.
     Tag,
 }
 
 impl Axis {
-    /// All axes.
-    pub const ALL: [Axis; 6] = [
+    /// All axes, in output order.
+    pub const ALL: [Axis; 8] = [
+        Axis::Need,
+        Axis::Rome,
+        Axis::Competence,
+        Axis::Departement,
+        Axis::Bassin,
+        Axis::Level,
+        Axis::Buyer,
+        Axis::Tag,
+    ];
+
+    /// The axes that group needs by one of their attributes (every axis but [`Axis::Need`] and
+    /// [`Axis::Competence`]).
+    pub const GROUPS: [Axis; 6] = [
         Axis::Rome,
         Axis::Departement,
         Axis::Bassin,
@@ -38,10 +62,13 @@ impl Axis {
         Axis::Tag,
     ];
 
-    /// Machine key.
+    /// Machine key (`need`, `rome`, `competence`, `departement`, `bassin`, `level`, `buyer`,
+    /// `tag`): command-line values, file names, JSON keys.
     pub fn key(self) -> &'static str {
         match self {
+            Axis::Need => "need",
             Axis::Rome => "rome",
+            Axis::Competence => "competence",
             Axis::Departement => "departement",
             Axis::Bassin => "bassin",
             Axis::Level => "level",
@@ -51,11 +78,97 @@ impl Axis {
     }
 }
 
+impl fmt::Display for Axis {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.key())
+    }
+}
+
+/// An unknown axis name.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error(
+    "unknown axis {0:?}: expected need, rome, competence, departement, bassin, level, buyer or tag"
+)]
+pub struct UnknownAxis(pub String);
+
+impl FromStr for Axis {
+    type Err = UnknownAxis;
+
+    /// Parses a machine key of [`Axis::key`].
+    ///
+    /// ```
+    /// use gapmap_match::Axis;
+    /// assert_eq!("bassin".parse(), Ok(Axis::Bassin));
+    /// assert!("town".parse::<Axis>().is_err());
+    /// ```
+    fn from_str(s: &str) -> Result<Axis, UnknownAxis> {
+        Axis::ALL
+            .into_iter()
+            .find(|a| a.key() == s)
+            .ok_or_else(|| UnknownAxis(s.to_owned()))
+    }
+}
+
+/// The value a gap row stands for on its axis. Shown (and serialised) as the code as published:
+/// `H2903`, `59`, `3201`, `4`, `armee-de-terre`, a tag, a need id, a competence's `code_ogr`;
+/// `(none)`, `(region)` and `total` for the special rows.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum GapKey {
+    /// No value on the axis: a need without sheet, employment area, level or tag (`(none)`).
+    None,
+    /// A region-wide need on the département axis (`(region)`).
+    Region,
+    /// A need.
+    Need(NeedId),
+    /// A ROME sheet.
+    Rome(RomeCode),
+    /// A competence.
+    Competence(OgrCode),
+    /// A département.
+    Departement(Departement),
+    /// A BMO employment area.
+    Bassin(BassinCode),
+    /// A European level.
+    Level(EuropeanLevel),
+    /// A buyer.
+    Buyer(Buyer),
+    /// A free tag of the needs.
+    Tag(String),
+    /// The total over all needs (`total`).
+    Total,
+}
+
+impl fmt::Display for GapKey {
+    /// The code as published; width and alignment apply (`{:<8}`).
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let text = match self {
+            GapKey::None => NONE_KEY.to_owned(),
+            GapKey::Region => "(region)".to_owned(),
+            GapKey::Need(id) => id.to_string(),
+            GapKey::Rome(code) => code.to_string(),
+            GapKey::Competence(code) => code.to_string(),
+            GapKey::Departement(code) => code.to_string(),
+            GapKey::Bassin(code) => code.to_string(),
+            GapKey::Level(level) => level.to_string(),
+            GapKey::Buyer(buyer) => buyer.key(),
+            GapKey::Tag(tag) => tag.clone(),
+            GapKey::Total => "total".to_owned(),
+        };
+        f.pad(&text)
+    }
+}
+
+impl serde::Serialize for GapKey {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(self)
+    }
+}
+
 /// One row of a gap table.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct GapRow {
-    /// The value on the axis (`H2903`, `59`, `armee-de-terre`...).
-    pub key: String,
+    /// The value on the axis.
+    pub key: GapKey,
     /// Needs with a known volume.
     pub needs: usize,
     /// Needs with a masked volume, reported apart (not in the volumes).
@@ -86,6 +199,25 @@ pub struct GapRow {
 }
 
 impl GapRow {
+    /// A row of zeros for `key`.
+    pub fn empty(key: GapKey) -> GapRow {
+        GapRow {
+            key,
+            needs: 0,
+            masked_needs: 0,
+            volume: Volume::ZERO,
+            covered: Volume::ZERO,
+            covered_direct: Volume::ZERO,
+            covered_adjacent: Volume::ZERO,
+            gap: Volume::ZERO,
+            seasonal_excluded: Volume::ZERO,
+            seasonal_masked: 0,
+            difficult: Volume::ZERO,
+            difficult_base: Volume::ZERO,
+            small: false,
+        }
+    }
+
     /// Headline covered share, when the demand is positive.
     pub fn coverage(&self) -> Option<f64> {
         ratio(self.covered, self.volume)
@@ -139,15 +271,27 @@ impl MatchOutcome {
     /// The gap table along `axis`, sorted by key. A need over several ROME sheets is apportioned
     /// equally between them (each figure apportioned exactly, so totals are conserved).
     pub fn aggregate(&self, axis: Axis) -> Vec<GapRow> {
-        let mut rows: BTreeMap<String, GapRow> = BTreeMap::new();
+        match axis {
+            Axis::Need => sorted(self.needs.iter().map(NeedResult::row).collect()),
+            Axis::Competence => sorted(
+                self.competences
+                    .iter()
+                    .map(|c| c.row(self.small_count_threshold))
+                    .collect(),
+            ),
+            _ => self.group(axis),
+        }
+    }
+
+    fn group(&self, axis: Axis) -> Vec<GapRow> {
+        let mut rows: BTreeMap<GapKey, GapRow> = BTreeMap::new();
         for need in &self.needs {
-            let keys = keys_of(need, axis);
+            let keys = need.keys(axis);
             let n = keys.len().max(1);
             for (k, key) in keys.into_iter().enumerate() {
-                let row = rows.entry(key.clone()).or_insert_with(|| GapRow {
-                    key,
-                    ..GapRow::default()
-                });
+                let row = rows
+                    .entry(key.clone())
+                    .or_insert_with(|| GapRow::empty(key));
                 if axis == Axis::Rome {
                     row.add_share(need, |v| v.apportion(&vec![1; n])[k]);
                 } else {
@@ -164,12 +308,9 @@ impl MatchOutcome {
             .collect()
     }
 
-    /// The totals over all needs (key `total`).
+    /// The totals over all needs (key [`GapKey::Total`]).
     pub fn total(&self) -> GapRow {
-        let mut row = GapRow {
-            key: "total".to_owned(),
-            ..GapRow::default()
-        };
+        let mut row = GapRow::empty(GapKey::Total);
         for need in &self.needs {
             row.add(need);
         }
@@ -189,27 +330,49 @@ impl MatchOutcome {
     }
 }
 
-fn keys_of(need: &NeedResult, axis: Axis) -> Vec<String> {
-    let none = || vec![NONE_KEY.to_owned()];
-    match axis {
-        Axis::Rome if need.sheets.is_empty() => none(),
-        Axis::Rome => need.rome().map(|r| r.to_string()).collect(),
-        Axis::Departement => {
-            vec![
-                need.departement
-                    .as_ref()
-                    .map_or_else(|| "(region)".to_owned(), |d| d.to_string()),
-            ]
-        }
-        Axis::Bassin => need.bassin.map_or_else(none, |b| vec![b.to_string()]),
-        Axis::Level => need.level.map_or_else(none, |l| vec![l.to_string()]),
-        Axis::Buyer => vec![need.buyer.key()],
-        Axis::Tag if need.tags.is_empty() => none(),
-        Axis::Tag => {
-            let mut tags = need.tags.clone();
-            tags.sort();
-            tags.dedup();
-            tags
+fn sorted(mut rows: Vec<GapRow>) -> Vec<GapRow> {
+    rows.sort_by(|a, b| a.key.cmp(&b.key));
+    rows
+}
+
+impl NeedResult {
+    /// The need as a gap row of its own (its small flag as the matcher set it).
+    pub fn row(&self) -> GapRow {
+        let mut row = GapRow::empty(GapKey::Need(self.id.clone()));
+        row.add(self);
+        row.small = self.small;
+        row
+    }
+
+    /// The keys of the rows the need counts under along `axis` (several for a need over several
+    /// sheets, competences or tags; [`GapKey::None`] when it has no value on the axis).
+    pub fn keys(&self, axis: Axis) -> Vec<GapKey> {
+        let none = || vec![GapKey::None];
+        match axis {
+            Axis::Need => vec![GapKey::Need(self.id.clone())],
+            Axis::Competence if self.competences.is_empty() => none(),
+            Axis::Competence => self
+                .competences
+                .iter()
+                .map(|&(c, _)| GapKey::Competence(c))
+                .collect(),
+            Axis::Rome if self.sheets.is_empty() => none(),
+            Axis::Rome => self.rome().map(GapKey::Rome).collect(),
+            Axis::Departement => vec![
+                self.departement
+                    .clone()
+                    .map_or(GapKey::Region, GapKey::Departement),
+            ],
+            Axis::Bassin => self.bassin.map_or_else(none, |b| vec![GapKey::Bassin(b)]),
+            Axis::Level => self.level.map_or_else(none, |l| vec![GapKey::Level(l)]),
+            Axis::Buyer => vec![GapKey::Buyer(self.buyer.clone())],
+            Axis::Tag if self.tags.is_empty() => none(),
+            Axis::Tag => {
+                let mut tags = self.tags.clone();
+                tags.sort();
+                tags.dedup();
+                tags.into_iter().map(GapKey::Tag).collect()
+            }
         }
     }
 }
@@ -240,14 +403,13 @@ impl CompetenceGap {
     pub fn row(&self, small_threshold: u64) -> GapRow {
         let covered = self.demand.min(self.graduates);
         GapRow {
-            key: self.competence.to_string(),
             needs: self.needs,
             volume: self.demand,
             covered,
             covered_direct: covered,
             gap: self.demand.saturating_sub(covered),
             small: self.demand.milli() < small_threshold.saturating_mul(Volume::SCALE),
-            ..GapRow::default()
+            ..GapRow::empty(GapKey::Competence(self.competence))
         }
     }
 }

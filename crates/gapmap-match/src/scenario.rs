@@ -36,7 +36,7 @@ use gapmap_model::{
     Referential, Territory, TrainingMode, Uai, Volume,
 };
 
-use crate::gaps::{Axis, GapRow};
+use crate::gaps::{Axis, GapKey, GapRow};
 use crate::matcher::MatchOutcome;
 
 /// A named list of changes to the training map.
@@ -324,7 +324,7 @@ impl NeedDelta {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct RowDelta {
     /// Row key.
-    pub key: String,
+    pub key: GapKey,
     /// Before (zero row when the key is new).
     pub before: GapRow,
     /// After (zero row when the key disappeared).
@@ -374,28 +374,25 @@ pub fn compare(before: &MatchOutcome, after: &MatchOutcome) -> Comparison {
                 .then_some(delta)
         })
         .collect();
-    let aggregates = Axis::ALL
+    let aggregates = Axis::GROUPS
         .iter()
         .map(|&axis| {
-            let mut rows: BTreeMap<String, RowDelta> = BTreeMap::new();
+            let mut rows: BTreeMap<GapKey, RowDelta> = BTreeMap::new();
             for row in before.aggregate(axis) {
                 rows.insert(
                     row.key.clone(),
                     RowDelta {
                         key: row.key.clone(),
+                        after: GapRow::empty(row.key.clone()),
                         before: row,
-                        after: GapRow::default(),
                     },
                 );
             }
             for row in after.aggregate(axis) {
                 let entry = rows.entry(row.key.clone()).or_insert_with(|| RowDelta {
                     key: row.key.clone(),
-                    before: GapRow {
-                        key: row.key.clone(),
-                        ..GapRow::default()
-                    },
-                    after: GapRow::default(),
+                    before: GapRow::empty(row.key.clone()),
+                    after: GapRow::empty(row.key.clone()),
                 });
                 entry.after = row;
             }
@@ -412,7 +409,7 @@ pub fn compare(before: &MatchOutcome, after: &MatchOutcome) -> Comparison {
         .collect();
     Comparison {
         total: RowDelta {
-            key: "total".to_owned(),
+            key: GapKey::Total,
             before: before.total(),
             after: after.total(),
         },

@@ -719,11 +719,23 @@ fn gap_table_with_default_config() {
             need bmo-2 demand=None direct=0 adjacent=0 gap=0 status=masked rome=["M1810"] []
             need aae-1 demand=Some("6") direct=0 adjacent=0 gap=6 status=no-candidate rome=["N2205"] []
             need bitd-1 demand=Some("3") direct=0 adjacent=0 gap=3 status=supply-exhausted SMALL rome=["I1304"] []
+            need:aae-1 needs=1 masked=0 demand=6 direct=0 adjacent=0 gap=6 seasonal=0 tension=None
+            need:adt-1 needs=1 masked=0 demand=25 direct=19.2 adjacent=0 gap=5.8 seasonal=0 tension=None
+            need:bitd-1 needs=1 masked=0 demand=3 direct=0 adjacent=0 gap=3 seasonal=0 tension=None SMALL
+            need:bmo-1 needs=1 masked=0 demand=12 direct=10.56 adjacent=0 gap=1.44 seasonal=0 tension=None
+            need:bmo-2 needs=0 masked=1 demand=0 direct=0 adjacent=0 gap=0 seasonal=0 tension=None
+            need:mn-1 needs=1 masked=0 demand=8 direct=0 adjacent=8 gap=8 seasonal=0 tension=None
             rome:I1304 needs=2 masked=0 demand=15 direct=10.56 adjacent=0 gap=4.44 seasonal=0 tension=None
             rome:I1310 needs=1 masked=0 demand=25 direct=19.2 adjacent=0 gap=5.8 seasonal=0 tension=None
             rome:M1810 needs=0 masked=1 demand=0 direct=0 adjacent=0 gap=0 seasonal=0 tension=None
             rome:M1844 needs=1 masked=0 demand=8 direct=0 adjacent=8 gap=8 seasonal=0 tension=None
             rome:N2205 needs=1 masked=0 demand=6 direct=0 adjacent=0 gap=6 seasonal=0 tension=None
+            competence:101 needs=3 masked=0 demand=40 direct=29.76 adjacent=0 gap=10.24 seasonal=0 tension=None
+            competence:102 needs=1 masked=0 demand=25 direct=25 adjacent=0 gap=0 seasonal=0 tension=None
+            competence:103 needs=2 masked=0 demand=15 direct=15 adjacent=0 gap=0 seasonal=0 tension=None
+            competence:104 needs=1 masked=0 demand=8 direct=0 adjacent=0 gap=8 seasonal=0 tension=None
+            competence:105 needs=1 masked=0 demand=8 direct=8 adjacent=0 gap=0 seasonal=0 tension=None
+            competence:106 needs=1 masked=0 demand=6 direct=0 adjacent=0 gap=6 seasonal=0 tension=None
             departement:59 needs=2 masked=1 demand=33 direct=19.2 adjacent=8 gap=13.8 seasonal=0 tension=None
             departement:60 needs=2 masked=0 demand=9 direct=0 adjacent=0 gap=9 seasonal=0 tension=None
             departement:80 needs=1 masked=0 demand=12 direct=10.56 adjacent=0 gap=1.44 seasonal=0 tension=None
@@ -734,11 +746,11 @@ fn gap_table_with_default_config() {
             level:(none) needs=1 masked=1 demand=12 direct=10.56 adjacent=0 gap=1.44 seasonal=0 tension=None
             level:4 needs=2 masked=0 demand=31 direct=19.2 adjacent=0 gap=11.8 seasonal=0 tension=None
             level:5 needs=2 masked=0 demand=11 direct=0 adjacent=8 gap=11 seasonal=0 tension=None
-            buyer:armee-air-espace needs=1 masked=0 demand=6 direct=0 adjacent=0 gap=6 seasonal=0 tension=None
             buyer:armee-de-terre needs=1 masked=0 demand=25 direct=19.2 adjacent=0 gap=5.8 seasonal=0 tension=None
+            buyer:marine-nationale needs=1 masked=0 demand=8 direct=0 adjacent=8 gap=8 seasonal=0 tension=None
+            buyer:armee-air-espace needs=1 masked=0 demand=6 direct=0 adjacent=0 gap=6 seasonal=0 tension=None
             buyer:bitd:Naval Group needs=1 masked=0 demand=3 direct=0 adjacent=0 gap=3 seasonal=0 tension=None SMALL
             buyer:bmo needs=1 masked=1 demand=12 direct=10.56 adjacent=0 gap=1.44 seasonal=0 tension=None
-            buyer:marine-nationale needs=1 masked=0 demand=8 direct=0 adjacent=8 gap=8 seasonal=0 tension=None
             tag:(none) needs=1 masked=1 demand=12 direct=10.56 adjacent=0 gap=1.44 seasonal=0 tension=None
             tag:cyber needs=1 masked=0 demand=8 direct=0 adjacent=8 gap=8 seasonal=0 tension=None
             tag:drones needs=1 masked=0 demand=6 direct=0 adjacent=0 gap=6 seasonal=0 tension=None
@@ -772,11 +784,23 @@ fn gap_table_with_proportional_policy() {
             need bmo-2 demand=None direct=0 adjacent=0 gap=0 status=masked rome=["M1810"] []
             need aae-1 demand=Some("6") direct=0 adjacent=0 gap=6 status=no-candidate rome=["N2205"] []
             need bitd-1 demand=Some("3") direct=0.792 adjacent=0 gap=2.208 status=supply-exhausted SMALL rome=["I1304"] [affelnet:2024:0801234G:Bac pro maintenance:school=0.792 (direct, score 0.178)]
+            need:aae-1 needs=1 masked=0 demand=6 direct=0 adjacent=0 gap=6 seasonal=0 tension=None
+            need:adt-1 needs=1 masked=0 demand=25 direct=19.573 adjacent=0 gap=5.427 seasonal=0 tension=None
+            need:bitd-1 needs=1 masked=0 demand=3 direct=0.792 adjacent=0 gap=2.208 seasonal=0 tension=None SMALL
+            need:bmo-1 needs=1 masked=0 demand=12 direct=9.395 adjacent=0 gap=2.605 seasonal=0 tension=None
+            need:bmo-2 needs=0 masked=1 demand=0 direct=0 adjacent=0 gap=0 seasonal=0 tension=None
+            need:mn-1 needs=1 masked=0 demand=8 direct=0 adjacent=8 gap=8 seasonal=0 tension=None
             rome:I1304 needs=2 masked=0 demand=15 direct=10.187 adjacent=0 gap=4.813 seasonal=0 tension=None
             rome:I1310 needs=1 masked=0 demand=25 direct=19.573 adjacent=0 gap=5.427 seasonal=0 tension=None
             rome:M1810 needs=0 masked=1 demand=0 direct=0 adjacent=0 gap=0 seasonal=0 tension=None
             rome:M1844 needs=1 masked=0 demand=8 direct=0 adjacent=8 gap=8 seasonal=0 tension=None
             rome:N2205 needs=1 masked=0 demand=6 direct=0 adjacent=0 gap=6 seasonal=0 tension=None
+            competence:101 needs=3 masked=0 demand=40 direct=29.76 adjacent=0 gap=10.24 seasonal=0 tension=None
+            competence:102 needs=1 masked=0 demand=25 direct=25 adjacent=0 gap=0 seasonal=0 tension=None
+            competence:103 needs=2 masked=0 demand=15 direct=15 adjacent=0 gap=0 seasonal=0 tension=None
+            competence:104 needs=1 masked=0 demand=8 direct=0 adjacent=0 gap=8 seasonal=0 tension=None
+            competence:105 needs=1 masked=0 demand=8 direct=8 adjacent=0 gap=0 seasonal=0 tension=None
+            competence:106 needs=1 masked=0 demand=6 direct=0 adjacent=0 gap=6 seasonal=0 tension=None
             departement:59 needs=2 masked=1 demand=33 direct=19.573 adjacent=8 gap=13.427 seasonal=0 tension=None
             departement:60 needs=2 masked=0 demand=9 direct=0.792 adjacent=0 gap=8.208 seasonal=0 tension=None
             departement:80 needs=1 masked=0 demand=12 direct=9.395 adjacent=0 gap=2.605 seasonal=0 tension=None
@@ -787,11 +811,11 @@ fn gap_table_with_proportional_policy() {
             level:(none) needs=1 masked=1 demand=12 direct=9.395 adjacent=0 gap=2.605 seasonal=0 tension=None
             level:4 needs=2 masked=0 demand=31 direct=19.573 adjacent=0 gap=11.427 seasonal=0 tension=None
             level:5 needs=2 masked=0 demand=11 direct=0.792 adjacent=8 gap=10.208 seasonal=0 tension=None
-            buyer:armee-air-espace needs=1 masked=0 demand=6 direct=0 adjacent=0 gap=6 seasonal=0 tension=None
             buyer:armee-de-terre needs=1 masked=0 demand=25 direct=19.573 adjacent=0 gap=5.427 seasonal=0 tension=None
+            buyer:marine-nationale needs=1 masked=0 demand=8 direct=0 adjacent=8 gap=8 seasonal=0 tension=None
+            buyer:armee-air-espace needs=1 masked=0 demand=6 direct=0 adjacent=0 gap=6 seasonal=0 tension=None
             buyer:bitd:Naval Group needs=1 masked=0 demand=3 direct=0.792 adjacent=0 gap=2.208 seasonal=0 tension=None SMALL
             buyer:bmo needs=1 masked=1 demand=12 direct=9.395 adjacent=0 gap=2.605 seasonal=0 tension=None
-            buyer:marine-nationale needs=1 masked=0 demand=8 direct=0 adjacent=8 gap=8 seasonal=0 tension=None
             tag:(none) needs=1 masked=1 demand=12 direct=9.395 adjacent=0 gap=2.605 seasonal=0 tension=None
             tag:cyber needs=1 masked=0 demand=8 direct=0 adjacent=8 gap=8 seasonal=0 tension=None
             tag:drones needs=1 masked=0 demand=6 direct=0 adjacent=0 gap=6 seasonal=0 tension=None
@@ -1061,9 +1085,9 @@ fn scenario_opens_extends_and_closes() {
             level:4 gap 11.8 -> 6 (-5800)
             level:5 gap 11 -> 2.8 (-8200)
             buyer:armee-de-terre gap 5.8 -> 0 (-5800)
+            buyer:marine-nationale gap 8 -> 2.8 (-5200)
             buyer:bitd:Naval Group gap 3 -> 0 (-3000)
             buyer:bmo gap 1.44 -> 0 (-1440)
-            buyer:marine-nationale gap 8 -> 2.8 (-5200)
             tag:(none) gap 1.44 -> 0 (-1440)
             tag:cyber gap 8 -> 2.8 (-5200)
             tag:maintenance gap 8.8 -> 0 (-8800)

@@ -132,15 +132,16 @@ impl Sum for Volume {
 }
 
 impl fmt::Display for Volume {
-    /// Whole numbers print without decimals (`12`), others with up to three (`3.334`).
+    /// Whole numbers print without decimals (`12`), others with up to three (`3.334`); width
+    /// and alignment apply (`{:>8}`).
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let whole = self.0 / Self::SCALE;
         let frac = self.0 % Self::SCALE;
         if frac == 0 {
-            write!(f, "{whole}")
+            f.pad(&whole.to_string())
         } else {
             let s = format!("{frac:03}");
-            write!(f, "{whole}.{}", s.trim_end_matches('0'))
+            f.pad(&format!("{whole}.{}", s.trim_end_matches('0')))
         }
     }
 }

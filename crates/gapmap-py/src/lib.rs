@@ -6,9 +6,9 @@ use std::path::PathBuf;
 
 use std::collections::HashMap;
 
-use gapmap_engine::{Engine, FRAME_COLUMNS, ImportOptions, Rows, TableRow, read_match_config};
+use gapmap_engine::{Cell, Engine, FRAME_COLUMNS, ImportOptions, TableRow, read_match_config};
 use gapmap_index::OfferQuery;
-use gapmap_match::{CompetenceGap, GapRow, LinkKind, MatchConfig};
+use gapmap_match::{Axis, CompetenceGap, GapKey, LinkKind, MatchConfig};
 use gapmap_model::{Need, NeedId, RegionCode, Volume};
 use pyo3::exceptions::{PyException, PyUserWarning};
 use pyo3::prelude::*;
@@ -62,12 +62,8 @@ fn config(path: Option<PathBuf>) -> PyResult<MatchConfig> {
     Ok(read_match_config(path.as_deref()).map_err(error)?.0)
 }
 
-fn rows(by: &str) -> PyResult<Rows> {
-    Rows::all().find(|r| r.key() == by).ok_or_else(|| {
-        error(format!(
-            "by={by:?}: expected need, rome, competence, departement, bassin, level, buyer or tag"
-        ))
-    })
+fn axis(by: &str) -> PyResult<Axis> {
+    by.parse().map_err(|e| error(format!("by={by:?}: {e}")))
 }
 
 fn people(v: Volume) -> f64 {
@@ -112,20 +108,20 @@ impl PyEngine {
         bmo: bool,
         config_file: Option<PathBuf>,
     ) -> PyResult<Bound<'py, PyDict>> {
-        let rows = rows(by)?;
+        let axis = axis(by)?;
         let config = config(config_file)?;
         let needs = collect_needs(py, &self.engine, &needs, bmo)?;
         let outcome = self.engine.gaps(&needs, &config);
-        let table = self.engine.table(&outcome, rows);
+        let table = self.engine.table(&outcome, axis);
         let columns = PyDict::new(py);
         gap_rows(&columns, &table)?;
-        if rows == Rows::Competence {
+        if axis == Axis::Competence {
             // Beside each competence: the graduates of every offer teaching it, and the demand
             // of the needs none of whose candidates teaches it.
-            let of: HashMap<String, &CompetenceGap> = outcome
+            let of: HashMap<GapKey, &CompetenceGap> = outcome
                 .competences
                 .iter()
-                .map(|c| (c.competence.to_string(), c))
+                .map(|c| (GapKey::Competence(c.competence), c))
                 .collect();
             let column = |f: fn(&CompetenceGap) -> Volume| -> Vec<Option<f64>> {
                 table
@@ -240,50 +236,21 @@ impl PyEngine {
 
 /// Columns of a gap table: those of `gapmap_engine::FRAME_COLUMNS`, in that order.
 fn gap_rows(columns: &Bound<'_, PyDict>, table: &[TableRow]) -> PyResult<()> {
-    let volume = |f: fn(&GapRow) -> Volume| -> Vec<f64> {
-        table.iter().map(|t| people(f(&t.row))).collect()
-    };
-    let count =
-        |f: fn(&GapRow) -> usize| -> Vec<usize> { table.iter().map(|t| f(&t.row)).collect() };
-    let share = |f: fn(&GapRow) -> Option<f64>| -> Vec<Option<f64>> {
-        table.iter().map(|t| f(&t.row)).collect()
-    };
-    let [
-        key,
-        label,
-        needs,
-        masked,
-        demand,
-        covered,
-        direct,
-        adjacent,
-        gap,
-        coverage,
-        seasonal,
-        seasonal_masked,
-        tension,
-        small,
-    ] = FRAME_COLUMNS;
-    columns.set_item(
-        key,
-        table.iter().map(|t| t.row.key.clone()).collect::<Vec<_>>(),
-    )?;
-    columns.set_item(
-        label,
-        table.iter().map(|t| t.label.clone()).collect::<Vec<_>>(),
-    )?;
-    columns.set_item(needs, count(|r| r.needs))?;
-    columns.set_item(masked, count(|r| r.masked_needs))?;
-    columns.set_item(demand, volume(|r| r.volume))?;
-    columns.set_item(covered, volume(|r| r.covered))?;
-    columns.set_item(direct, volume(|r| r.covered_direct))?;
-    columns.set_item(adjacent, volume(|r| r.covered_adjacent))?;
-    columns.set_item(gap, volume(|r| r.gap))?;
-    columns.set_item(coverage, share(GapRow::coverage))?;
-    columns.set_item(seasonal, volume(|r| r.seasonal_excluded))?;
-    columns.set_item(seasonal_masked, count(|r| r.seasonal_masked))?;
-    columns.set_item(tension, share(GapRow::tension))?;
-    columns.set_item(small, table.iter().map(|t| t.row.small).collect::<Vec<_>>())?;
+    let keys: Vec<String> = table.iter().map(|t| t.row.key.to_string()).collect();
+    let cells: Vec<[Cell<'_>; 14]> = table.iter().zip(&keys).map(|(t, k)| t.cells(k)).collect();
+    for (i, name) in FRAME_COLUMNS.iter().enumerate() {
+        let column = PyList::empty(columns.py());
+        for row in &cells {
+            match &row[i] {
+                Cell::Text(text) => column.append(text)?,
+                Cell::Count(n) => column.append(n)?,
+                Cell::People(v) => column.append(v.as_f64())?,
+                Cell::Share(share) => column.append(share)?,
+                Cell::Flag(flag) => column.append(flag)?,
+            }
+        }
+        columns.set_item(name, column)?;
+    }
     Ok(())
 }
 

@@ -3,6 +3,7 @@
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
+use gapmap_match::Axis;
 
 /// gapmap: where the regional training map falls short of recruitment demand.
 #[derive(Debug, Parser)]
@@ -153,25 +154,9 @@ pub struct CompetencesArgs {
     pub json: bool,
 }
 
-/// Axes gaps can be aggregated by.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum ByAxis {
-    /// One row per need.
-    Need,
-    /// By ROME métier.
-    Rome,
-    /// By competence.
-    Competence,
-    /// By département.
-    Departement,
-    /// By BMO employment area.
-    Bassin,
-    /// By European level.
-    Level,
-    /// By buyer.
-    Buyer,
-    /// By tag.
-    Tag,
+/// `--by`: the engine's axes, by their machine keys (the error lists them).
+fn parse_axis(key: &str) -> Result<Axis, gapmap_match::UnknownAxis> {
+    key.parse()
 }
 
 /// Output formats of `gaps`.
@@ -217,9 +202,10 @@ pub struct GapsArgs {
     /// Matching options.
     #[command(flatten)]
     pub matching: MatchArgs,
-    /// Aggregate by.
-    #[arg(long, value_enum, default_value_t = ByAxis::Rome)]
-    pub by: ByAxis,
+    /// One row per: need, rome (ROME sheet), competence, departement, bassin (BMO employment
+    /// area), level (European level), buyer or tag.
+    #[arg(long, value_parser = parse_axis, default_value_t = Axis::Rome)]
+    pub by: Axis,
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Table)]
     pub format: Format,

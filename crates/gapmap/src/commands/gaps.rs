@@ -9,12 +9,12 @@
 
 use std::io::Write;
 
-use gapmap_engine::{Engine, FRAME_COLUMNS, Rows};
-use gapmap_match::{Axis, Explanation, LinkKind, MatchOutcome, NeedStatus};
+use gapmap_engine::{Cell, FRAME_COLUMNS, TableRow};
+use gapmap_match::{Explanation, LinkKind, MatchOutcome, NeedStatus};
 use gapmap_model::{NeedId, Offer, Volume};
 use serde::Serialize;
 
-use crate::cli::{ByAxis, ExplainArgs, Format, GapsArgs};
+use crate::cli::{ExplainArgs, Format, GapsArgs};
 use crate::commands::search::cut;
 use crate::pipeline;
 use crate::progress::Progress;
@@ -22,90 +22,9 @@ use crate::progress::Progress;
 /// Output format version.
 pub const FORMAT_VERSION: u32 = 2;
 
-/// One row of a gap table as the app prints and exports it.
-#[derive(Clone, Debug, Serialize, PartialEq)]
-pub struct TableRow {
-    /// Value on the axis (`H2903`, `59`, a need id...).
-    pub key: String,
-    /// Readable label (French, as published).
-    pub label: String,
-    /// Needs with a known volume.
-    pub needs: usize,
-    /// Needs with a masked volume (not in the volumes).
-    pub masked_needs: usize,
-    /// Demand (people per year).
-    pub demand: f64,
-    /// Covered in the headline (direct, plus adjacent when configured).
-    pub covered: f64,
-    /// Covered by direct supply: graduates of trainings that teach the job.
-    pub covered_direct: f64,
-    /// Covered by adjacent supply: graduates who would need retraining.
-    pub covered_adjacent: f64,
-    /// Demand less the headline coverage.
-    pub gap: f64,
-    /// Headline covered share.
-    pub coverage: Option<f64>,
-    /// Seasonal projects left out of the demand.
-    pub seasonal_excluded: f64,
-    /// Needs whose seasonal share is masked by the publisher.
-    pub seasonal_masked: usize,
-    /// Share of projects judged difficult to recruit (BMO); `None` when unknown.
-    pub tension: Option<f64>,
-    /// Below the small-count threshold.
-    pub small: bool,
-}
-
-impl TableRow {
-    fn of(r: gapmap_match::GapRow, label: String) -> TableRow {
-        TableRow {
-            label,
-            coverage: r.coverage(),
-            tension: r.tension(),
-            needs: r.needs,
-            masked_needs: r.masked_needs,
-            demand: people(r.volume),
-            covered: people(r.covered),
-            covered_direct: people(r.covered_direct),
-            covered_adjacent: people(r.covered_adjacent),
-            gap: people(r.gap),
-            seasonal_excluded: people(r.seasonal_excluded),
-            seasonal_masked: r.seasonal_masked,
-            small: r.small,
-            key: r.key,
-        }
-    }
-}
-
-fn people(v: Volume) -> f64 {
-    v.milli() as f64 / 1000.0
-}
-
-/// The engine's kind of table for `--by`.
-pub fn rows_of(by: ByAxis) -> Rows {
-    match by {
-        ByAxis::Need => Rows::Need,
-        ByAxis::Competence => Rows::Competence,
-        ByAxis::Rome => Rows::By(Axis::Rome),
-        ByAxis::Departement => Rows::By(Axis::Departement),
-        ByAxis::Bassin => Rows::By(Axis::Bassin),
-        ByAxis::Level => Rows::By(Axis::Level),
-        ByAxis::Buyer => Rows::By(Axis::Buyer),
-        ByAxis::Tag => Rows::By(Axis::Tag),
-    }
-}
-
-/// The gap table of `outcome` along `by`, biggest gap first (ties by key), as printed.
-pub fn table(outcome: &MatchOutcome, engine: &Engine, by: ByAxis) -> Vec<TableRow> {
-    engine
-        .table(outcome, rows_of(by))
-        .into_iter()
-        .map(|t| TableRow::of(t.row, t.label))
-        .collect()
-}
-
-/// The total row of an outcome.
+/// The total row of an outcome, as printed.
 pub fn total(outcome: &MatchOutcome) -> TableRow {
-    TableRow::of(outcome.total(), "Total".into())
+    TableRow::total(outcome, "Total")
 }
 
 /// In words, what the headline coverage counts.
@@ -123,20 +42,20 @@ pub fn run(args: &GapsArgs, progress: &Progress, out: &mut dyn Write) -> anyhow:
     let matcher = prepared.matcher(prepared.offers(), progress);
     let outcome = prepared.run(&matcher, progress);
     let loaded = &prepared.loaded;
-    let rows = table(&outcome, &loaded.engine, args.by);
+    let rows = loaded.engine.table(&outcome, args.by);
     let total = total(&outcome);
     match args.format {
         Format::Json => {
             #[derive(Serialize)]
             struct Doc<'a> {
                 format_version: u32,
-                by: String,
+                by: &'static str,
                 source: &'a str,
                 coverage_rule: &'a str,
                 total: &'a TableRow,
                 rows: &'a [TableRow],
             }
-            let by = format!("{:?}", args.by).to_lowercase();
+            let by = args.by.key();
             let doc = Doc {
                 format_version: FORMAT_VERSION,
                 by,
@@ -171,27 +90,23 @@ pub fn run(args: &GapsArgs, progress: &Progress, out: &mut dyn Write) -> anyhow:
                 "{:<28} {:<44} {:>9} {:>9} {:>9} {:>9} {:>6} {:>7}",
                 "key", "label", "demand", "direct", "adjacent", "gap", "cover", "tension"
             )?;
-            for r in rows.iter().take(limit).chain(std::iter::once(&total)) {
-                let cover = r
-                    .coverage
-                    .map(|c| format!("{:.0}%", c * 100.0))
-                    .unwrap_or_else(|| "-".into());
-                let tension = r
-                    .tension
-                    .map(|c| format!("{:.0}%", c * 100.0))
-                    .unwrap_or_else(|| "-".into());
+            let percent = |share: Option<f64>| {
+                share.map_or_else(|| "-".to_owned(), |c| format!("{:.0}%", c * 100.0))
+            };
+            for TableRow { row: r, label } in rows.iter().take(limit).chain(std::iter::once(&total))
+            {
                 let flag = if r.small { " (small)" } else { "" };
                 writeln!(
                     out,
                     "{:<28} {:<44} {:>9.1} {:>9.1} {:>9.1} {:>9.1} {:>6} {:>7}{flag}",
-                    cut(&r.key, 28),
-                    cut(&r.label, 44),
-                    r.demand,
-                    r.covered_direct,
-                    r.covered_adjacent,
-                    r.gap,
-                    cover,
-                    tension
+                    cut(&r.key.to_string(), 28),
+                    cut(label, 44),
+                    r.volume.as_f64(),
+                    r.covered_direct.as_f64(),
+                    r.covered_adjacent.as_f64(),
+                    r.gap.as_f64(),
+                    percent(r.coverage()),
+                    percent(r.tension())
                 )?;
             }
             if rows.len() > limit {
@@ -209,27 +124,27 @@ pub fn run(args: &GapsArgs, progress: &Progress, out: &mut dyn Write) -> anyhow:
                 } else {
                     "direct supply only (adjacent supply is part of the gap)"
                 },
-                if total.seasonal_excluded > 0.0 {
+                if !total.row.seasonal_excluded.is_zero() {
                     format!(
                         "; {:.0} seasonal projects left out of the demand",
-                        total.seasonal_excluded
+                        total.row.seasonal_excluded.as_f64()
                     )
                 } else {
                     String::new()
                 }
             )?;
-            if total.seasonal_masked > 0 {
+            if total.row.seasonal_masked > 0 {
                 writeln!(
                     out,
                     "{} needs publish a masked seasonal count: their demand may still hold seasonal projects",
-                    total.seasonal_masked
+                    total.row.seasonal_masked
                 )?;
             }
-            if total.masked_needs > 0 {
+            if total.row.masked_needs > 0 {
                 writeln!(
                     out,
                     "{} needs with a masked volume are reported apart",
-                    total.masked_needs
+                    total.row.masked_needs
                 )?;
             }
         }
@@ -243,23 +158,20 @@ pub fn csv_header() -> Vec<String> {
     FRAME_COLUMNS.map(String::from).to_vec()
 }
 
+/// A CSV record: text cells neutralised, people a year exact to the thousandth, shares in full
+/// (empty when unknown), flags `true`/`false`.
 fn csv_record(r: &TableRow) -> Vec<String> {
-    vec![
-        crate::report::text_cell(&r.key),
-        crate::report::text_cell(&r.label),
-        r.needs.to_string(),
-        r.masked_needs.to_string(),
-        format!("{:.3}", r.demand),
-        format!("{:.3}", r.covered),
-        format!("{:.3}", r.covered_direct),
-        format!("{:.3}", r.covered_adjacent),
-        format!("{:.3}", r.gap),
-        r.coverage.map(|c| format!("{c:.4}")).unwrap_or_default(),
-        format!("{:.3}", r.seasonal_excluded),
-        r.seasonal_masked.to_string(),
-        r.tension.map(|c| format!("{c:.4}")).unwrap_or_default(),
-        r.small.to_string(),
-    ]
+    let key = r.row.key.to_string();
+    r.cells(&key)
+        .into_iter()
+        .map(|cell| match cell {
+            Cell::Text(text) => crate::report::text_cell(text),
+            Cell::Count(n) => n.to_string(),
+            Cell::People(v) => v.to_string(),
+            Cell::Share(share) => share.map(|c| c.to_string()).unwrap_or_default(),
+            Cell::Flag(flag) => flag.to_string(),
+        })
+        .collect()
 }
 
 /// Runs `gapmap explain`.
@@ -447,23 +359,23 @@ pub fn explain_json(ex: &Explanation<'_>, offers: &[Offer]) -> serde_json::Value
                 "matched_terms": c.matched_terms,
                 "distance_km": c.score.distance_km,
                 "capacity": format!("{:?}", c.supply.capacity),
-                "graduates": people(c.supply.graduates),
-                "to_this_need": people(c.to_this_need),
-                "offer_allocated": people(c.offer_allocated),
-                "offer_remaining": people(c.offer_remaining),
+                "graduates": c.supply.graduates.as_f64(),
+                "to_this_need": c.to_this_need.as_f64(),
+                "offer_allocated": c.offer_allocated.as_f64(),
+                "offer_remaining": c.offer_remaining.as_f64(),
             })
         })
         .collect();
     serde_json::json!({
         "format_version": FORMAT_VERSION,
         "need": n.id.as_str(), "buyer": n.buyer.key(), "specialty": n.specialty,
-        "volume": n.volume.known().map(people),
-        "seasonal_excluded": people(n.seasonal_excluded),
-        "demand": n.demand.map(people),
-        "covered_direct": people(n.covered_direct),
-        "covered_adjacent": people(n.covered_adjacent),
-        "covered": people(n.covered),
-        "gap": people(n.gap),
+        "volume": n.volume.known().map(Volume::as_f64),
+        "seasonal_excluded": n.seasonal_excluded.as_f64(),
+        "demand": n.demand.map(Volume::as_f64),
+        "covered_direct": n.covered_direct.as_f64(),
+        "covered_adjacent": n.covered_adjacent.as_f64(),
+        "covered": n.covered.as_f64(),
+        "gap": n.gap.as_f64(),
         "status": n.status.key(),
         "rome": n.rome().map(|r| r.to_string()).collect::<Vec<_>>(),
         "resolved": n.resolved,

@@ -4,16 +4,16 @@ use std::collections::{BTreeMap, HashMap};
 use std::io::Write;
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use gapmap_match::{Axis, LinkKind, MatchOutcome, Matcher, NeedResult};
+use gapmap_match::{Axis, GapKey, LinkKind, MatchOutcome, Matcher, NeedResult};
 use gapmap_model::{Dataset, GeoPoint, NeedLocation, Offer};
 
-use crate::cli::{ByAxis, LangArg, ReportArgs};
-use crate::commands::gaps::{self, TableRow};
+use crate::cli::{LangArg, ReportArgs};
+use crate::commands::gaps;
 use crate::pipeline;
 use crate::progress::Progress;
 use crate::report::{
-    self, BigGap, BuyerRow, ClosestOffer, CsvDelimiter, DemandPoint, GapRow, Lang, ReportInput,
-    ReportOptions, ScenarioDelta, ScenarioRow, Site, SourceCredit, Totals,
+    self, BigGap, ClosestOffer, CsvDelimiter, DemandPoint, Lang, ReportInput, ReportOptions,
+    ScenarioDelta, ScenarioRow, Site, SourceCredit,
 };
 
 /// Needs shown with their closest offers in the report.
@@ -67,36 +67,21 @@ pub fn run(args: &ReportArgs, progress: &Progress, out: &mut dyn Write) -> anyho
     let files = progress.step("write report", || {
         report::write_report(&input, &args.out, &options)
     })?;
-    let total = gaps::total(&outcome);
+    let total = outcome.total();
     writeln!(
         out,
         "demand {:.0}/yr, covered {:.0}, gap {:.0} ({}); report: {}",
-        total.demand,
-        total.covered,
-        total.gap,
+        total.volume.as_f64(),
+        total.covered.as_f64(),
+        total.gap.as_f64(),
         total
-            .coverage
+            .coverage()
             .map(|c| format!("{:.0}% covered", c * 100.0))
             .unwrap_or_else(|| "no demand".into()),
         files.html.display()
     )?;
     progress.finish(&format!("report written to {}", args.out.display()));
     Ok(())
-}
-
-fn to_report_row(r: &TableRow) -> GapRow {
-    GapRow {
-        key: r.key.clone(),
-        label: r.label.clone(),
-        demand: r.demand,
-        covered: r.covered,
-        covered_adjacent: r.covered_adjacent,
-        gap: r.gap,
-        coverage: r.coverage.unwrap_or(f64::NAN),
-        seasonal_excluded: r.seasonal_excluded,
-        tension: r.tension.unwrap_or(f64::NAN),
-        small_count: r.small,
-    }
 }
 
 /// Fills the report's input model from the matcher's outcome.
@@ -119,46 +104,11 @@ pub fn report_input(
         (None, Lang::Fr) => "Besoins de recrutement et carte des formations".to_owned(),
         (None, _) => "Recruitment needs and the training map".to_owned(),
     };
-    let axes = [
-        (report::Axis::Need, ByAxis::Need),
-        (report::Axis::Rome, ByAxis::Rome),
-        (report::Axis::Competence, ByAxis::Competence),
-        (report::Axis::Departement, ByAxis::Departement),
-        (report::Axis::Bassin, ByAxis::Bassin),
-        (report::Axis::Level, ByAxis::Level),
-        (report::Axis::Buyer, ByAxis::Buyer),
-        (report::Axis::Tag, ByAxis::Tag),
-    ];
-    let gaps_by: BTreeMap<report::Axis, Vec<GapRow>> = axes
-        .iter()
-        .map(|&(axis, by)| {
-            (
-                axis,
-                gaps::table(outcome, &loaded.engine, by)
-                    .iter()
-                    .map(to_report_row)
-                    .collect(),
-            )
-        })
-        .collect();
-    let summary = gaps::table(outcome, &loaded.engine, ByAxis::Buyer)
+    let gaps_by: BTreeMap<Axis, Vec<report::TableRow>> = Axis::ALL
         .into_iter()
-        .map(|r| BuyerRow {
-            buyer: r.label,
-            demand: r.demand,
-            covered: r.covered,
-            gap: r.gap,
-        })
+        .map(|axis| (axis, loaded.engine.table(outcome, axis)))
         .collect();
-    let total = gaps::total(outcome);
-    let totals = Totals {
-        demand: total.demand,
-        covered: total.covered,
-        covered_adjacent: total.covered_adjacent,
-        gap: total.gap,
-        seasonal_excluded: total.seasonal_excluded,
-        count_adjacent: outcome.count_adjacent,
-    };
+    let summary = gaps_by[&Axis::Buyer].clone();
     let sites = sites(&d.offers);
     // Many needs share a place: each place's point is looked up once.
     let places = loaded.engine.places();
@@ -212,7 +162,8 @@ pub fn report_input(
         config_toml,
         sources: credits(),
         summary,
-        totals,
+        total: gaps::total(outcome),
+        count_adjacent: outcome.count_adjacent,
         gaps_by,
         sites,
         uncovered,
@@ -346,12 +297,14 @@ fn scenario_delta(
             continue;
         }
         rows.extend(deltas.iter().filter(|r| r.gap_delta_milli() != 0).map(|r| {
-            let label = r
-                .key
-                .parse()
-                .ok()
-                .and_then(|c| d.referential.metiers.get(&c))
-                .map_or_else(|| r.key.clone(), |m| format!("{} {}", r.key, m.label));
+            let label = match &r.key {
+                GapKey::Rome(code) => d
+                    .referential
+                    .metiers
+                    .get(code)
+                    .map_or_else(|| code.to_string(), |m| format!("{code} {}", m.label)),
+                key => key.to_string(),
+            };
             ScenarioRow {
                 label,
                 before: r.before.gap.as_f64(),

@@ -10,8 +10,8 @@ use std::collections::HashMap;
 use std::io::Write;
 
 use anyhow::{Context, bail};
-use gapmap_index::{Center, Near, OfferQuery};
-use gapmap_model::{Departement, EuropeanLevel, InseeCommune, Offer, TrainingMode};
+use gapmap_index::{Near, OfferQuery};
+use gapmap_model::{Departement, EuropeanLevel, InseeCommune, NeedLocation, Offer, TrainingMode};
 use serde_json::json;
 
 use crate::cli::{CompetencesArgs, ResolveArgs, SearchArgs, SourceArgs};
@@ -79,11 +79,7 @@ pub fn search(args: &SearchArgs, progress: &Progress, out: &mut dyn Write) -> an
             .with_context(|| format!("--near-commune {commune:?}"))?;
         let point = loaded
             .engine
-            .dataset()
-            .territory
-            .communes
-            .get(&code)
-            .and_then(|c| c.point)
+            .point(&NeedLocation::Commune(code))
             .with_context(|| {
                 format!("--near-commune {code}: no such commune with a point in the data")
             })?;
@@ -91,7 +87,7 @@ pub fn search(args: &SearchArgs, progress: &Progress, out: &mut dyn Write) -> an
             bail!("--radius must be positive");
         }
         query.near = Some(Near {
-            center: Center::Point(point),
+            center: point,
             radius_km: args.radius,
         });
     }

@@ -9,7 +9,7 @@ use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use super::i18n::{Lang, Msg};
-use super::model::{GapRow, GeoPoint, ReportInput};
+use super::model::{GeoPoint, ReportInput, TableRow};
 
 /// Font family of every text; the HTML page's CSS font stack applies to inline SVG text as well.
 const FONT: &str = "sans-serif";
@@ -32,12 +32,12 @@ const BAR_LABEL_CHARS: usize = 48;
 
 /// A horizontal bar chart of `rows`, one bar per row, largest first as given: the covered part in
 /// blue, the gap in red, the gap's figure at the end of the bar.
-pub fn gap_bars(rows: &[GapRow], lang: Lang) -> anyhow::Result<String> {
+pub fn gap_bars(rows: &[&TableRow], lang: Lang) -> anyhow::Result<String> {
     let count = rows.len().max(1);
     let height = 44 + 40 + BAR_ROW_HEIGHT * count as u32;
     let longest = rows
         .iter()
-        .map(|row| row.demand.max(row.covered + row.gap.max(0.0)))
+        .map(|row| (row.row.covered + row.row.gap).max(row.row.volume).as_f64())
         .fold(0.0_f64, f64::max);
     let x_max = if longest > 0.0 { longest * 1.12 } else { 1.0 };
     let labels: Vec<String> = rows
@@ -100,24 +100,24 @@ pub fn gap_bars(rows: &[GapRow], lang: Lang) -> anyhow::Result<String> {
         chart.draw_series(
             rows.iter()
                 .enumerate()
-                .map(|(index, row)| bar(0.0, row.covered.max(0.0), index, COVERED_COLOR)),
+                .map(|(index, row)| bar(0.0, row.row.covered.as_f64(), index, COVERED_COLOR)),
         )?;
         chart.draw_series(
             rows.iter()
                 .enumerate()
-                .filter(|(_, row)| row.gap > 0.0)
+                .filter(|(_, row)| !row.row.gap.is_zero())
                 .map(|(index, row)| {
-                    let start = row.covered.max(0.0);
-                    bar(start, start + row.gap, index, GAP_COLOR)
+                    let start = row.row.covered.as_f64();
+                    bar(start, start + row.row.gap.as_f64(), index, GAP_COLOR)
                 }),
         )?;
         let value_style = TextStyle::from((FONT, 16).into_font().style(FontStyle::Bold))
             .color(&GAP_COLOR)
             .pos(Pos::new(HPos::Left, VPos::Center));
         chart.draw_series(rows.iter().enumerate().map(|(index, row)| {
-            let end = row.covered.max(0.0) + row.gap.max(0.0);
-            let anchor = (end, SegmentValue::CenterOf(segment(index)));
-            EmptyElement::at(anchor) + Text::new(lang.people(row.gap), (6, 0), value_style.clone())
+            let (covered, gap) = (row.row.covered.as_f64(), row.row.gap.as_f64());
+            let anchor = (covered + gap, SegmentValue::CenterOf(segment(index)));
+            EmptyElement::at(anchor) + Text::new(lang.people(gap), (6, 0), value_style.clone())
         }))?;
         root.present()?;
     }
@@ -138,12 +138,13 @@ fn draw_bar_legend(area: &DrawingArea<SVGBackend<'_>, Shift>, lang: Lang) -> any
     Ok(())
 }
 
-fn bar_label(row: &GapRow) -> String {
-    let flag = if row.small_count { " †" } else { "" };
-    if row.key.is_empty() || row.key == row.label {
+fn bar_label(row: &TableRow) -> String {
+    let flag = if row.row.small { " †" } else { "" };
+    let key = row.row.key.to_string();
+    if key.is_empty() || key == row.label {
         format!("{}{flag}", row.label)
     } else {
-        format!("{} ({}){flag}", row.label, row.key)
+        format!("{} ({key}){flag}", row.label)
     }
 }
 

@@ -8,7 +8,10 @@ use std::fmt::Write as _;
 
 use super::charts;
 use super::i18n::{Lang, Msg, fill};
-use super::model::{Axis, GapRow, ReportInput};
+use gapmap_match::GapRow;
+use gapmap_model::Volume;
+
+use super::model::{Axis, ReportInput, TableRow};
 use super::{ReportOptions, file_names};
 
 /// `text` escaped for HTML text and attribute values.
@@ -234,7 +237,7 @@ fn coverage_cell(page: &mut String, lang: Lang, coverage: Option<f64>) -> anyhow
 
 fn summary(page: &mut String, input: &ReportInput) -> anyhow::Result<()> {
     let lang = input.lang;
-    let totals = &input.totals;
+    let totals = &input.total.row;
     write!(
         page,
         "<section id=\"summary\"><h2>{}</h2><p class=\"intro\">{}</p>\n<div class=\"cards\">",
@@ -242,15 +245,15 @@ fn summary(page: &mut String, input: &ReportInput) -> anyhow::Result<()> {
         lang.text(Msg::SummaryIntro)
     )?;
     let cards = [
-        ("demand", Msg::Demand, totals.demand, ""),
-        ("covered", Msg::Covered, totals.covered, " covered"),
+        ("demand", Msg::Demand, totals.volume.as_f64(), ""),
+        ("covered", Msg::Covered, totals.covered.as_f64(), " covered"),
         (
             "covered_adjacent",
             Msg::Adjacent,
-            totals.covered_adjacent,
+            totals.covered_adjacent.as_f64(),
             " adjacent",
         ),
-        ("gap", Msg::Gap, totals.gap, " gap"),
+        ("gap", Msg::Gap, totals.gap.as_f64(), " gap"),
     ];
     for (field, msg, value, class) in cards {
         write!(
@@ -276,7 +279,7 @@ fn summary(page: &mut String, input: &ReportInput) -> anyhow::Result<()> {
         lang.text(Msg::Covered).to_lowercase(),
     )?;
 
-    let rule = if totals.count_adjacent {
+    let rule = if input.count_adjacent {
         Msg::CoverageRuleAll
     } else {
         Msg::CoverageRuleDirect
@@ -293,11 +296,8 @@ fn summary(page: &mut String, input: &ReportInput) -> anyhow::Result<()> {
         lang.text(Msg::Coverage),
     )?;
     for buyer in &input.summary {
-        write!(page, "<tr><th scope=\"row\">{}</th>", escape(&buyer.buyer))?;
-        number_cell(page, "demand", buyer.demand, &lang.people(buyer.demand))?;
-        number_cell(page, "covered", buyer.covered, &lang.people(buyer.covered))?;
-        number_cell(page, "gap", buyer.gap, &lang.people(buyer.gap))?;
-        coverage_cell(page, lang, buyer.coverage())?;
+        write!(page, "<tr><th scope=\"row\">{}</th>", escape(&buyer.label))?;
+        summary_cells(page, lang, &buyer.row)?;
         page.push_str("</tr>");
     }
     write!(
@@ -305,26 +305,37 @@ fn summary(page: &mut String, input: &ReportInput) -> anyhow::Result<()> {
         "</tbody><tfoot><tr><th scope=\"row\">{}</th>",
         lang.text(Msg::Total)
     )?;
-    number_cell(page, "demand", totals.demand, &lang.people(totals.demand))?;
-    number_cell(
-        page,
-        "covered",
-        totals.covered,
-        &lang.people(totals.covered),
-    )?;
-    number_cell(page, "gap", totals.gap, &lang.people(totals.gap))?;
-    coverage_cell(page, lang, totals.coverage())?;
+    summary_cells(page, lang, totals)?;
     page.push_str("</tr></tfoot></table></section>\n");
     Ok(())
 }
 
+/// Demand, covered, gap and coverage of a summary line.
+fn summary_cells(page: &mut String, lang: Lang, row: &GapRow) -> anyhow::Result<()> {
+    people_cell(page, lang, "demand", row.volume)?;
+    people_cell(page, lang, "covered", row.covered)?;
+    people_cell(page, lang, "gap", row.gap)?;
+    coverage_cell(page, lang, row.coverage())
+}
+
+/// A cell of people a year.
+fn people_cell(page: &mut String, lang: Lang, field: &str, value: Volume) -> anyhow::Result<()> {
+    let value = value.as_f64();
+    number_cell(page, field, value, &lang.people(value))
+}
+
 /// The rows a section shows, in its order.
-fn shown_rows(rows: &[GapRow], order: RowOrder, top_rows: usize) -> Vec<&GapRow> {
+fn shown_rows(rows: &[TableRow], order: RowOrder, top_rows: usize) -> Vec<&TableRow> {
     match order {
         RowOrder::AsGiven => rows.iter().collect(),
         RowOrder::LargestGapFirst => {
-            let mut sorted: Vec<&GapRow> = rows.iter().collect();
-            sorted.sort_by(|a, b| b.gap.total_cmp(&a.gap).then_with(|| a.key.cmp(&b.key)));
+            let mut sorted: Vec<&TableRow> = rows.iter().collect();
+            sorted.sort_by(|a, b| {
+                b.row
+                    .gap
+                    .cmp(&a.row.gap)
+                    .then_with(|| a.row.key.cmp(&b.row.key))
+            });
             sorted.truncate(top_rows);
             sorted
         }
@@ -334,7 +345,7 @@ fn shown_rows(rows: &[GapRow], order: RowOrder, top_rows: usize) -> Vec<&GapRow>
 fn axis_section(
     page: &mut String,
     section: &AxisSection,
-    rows: &[GapRow],
+    rows: &[TableRow],
     lang: Lang,
     options: &ReportOptions,
 ) -> anyhow::Result<()> {
@@ -342,7 +353,7 @@ fn axis_section(
         page,
         "<section id=\"{}\" data-axis=\"{}\"><h2>{}</h2>",
         section.id,
-        section.axis.slug(),
+        section.axis.key(),
         lang.text(section.title)
     )?;
     let shown = shown_rows(rows, section.order, options.top_rows);
@@ -355,11 +366,7 @@ fn axis_section(
         return Ok(());
     }
     if section.chart {
-        let chart_rows: Vec<GapRow> = shown
-            .iter()
-            .take(options.chart_rows)
-            .map(|row| (*row).clone())
-            .collect();
+        let chart_rows: Vec<&TableRow> = shown.iter().take(options.chart_rows).copied().collect();
         writeln!(
             page,
             "<figure class=\"chart\">{}</figure>",
@@ -379,7 +386,7 @@ fn axis_section(
             ],
         ));
     }
-    if shown.iter().any(|row| row.small_count) {
+    if shown.iter().any(|row| row.row.small) {
         notes.push(lang.text(Msg::SmallCountNote).to_owned());
     }
     for note in notes {
@@ -389,7 +396,7 @@ fn axis_section(
     Ok(())
 }
 
-fn gap_table(page: &mut String, rows: &[&GapRow], lang: Lang) -> anyhow::Result<()> {
+fn gap_table(page: &mut String, rows: &[&TableRow], lang: Lang) -> anyhow::Result<()> {
     write!(
         page,
         "<table class=\"figures\"><thead><tr><th>{}</th><th>{}</th><th class=\"num\">{}</th>\
@@ -404,8 +411,8 @@ fn gap_table(page: &mut String, rows: &[&GapRow], lang: Lang) -> anyhow::Result<
         lang.text(Msg::Coverage),
         lang.text(Msg::Tension),
     )?;
-    for row in rows {
-        let flag = if row.small_count {
+    for TableRow { row, label } in rows.iter().copied() {
+        let flag = if row.small {
             "<span class=\"flag\" title=\"small count\">†</span>"
         } else {
             ""
@@ -413,20 +420,15 @@ fn gap_table(page: &mut String, rows: &[&GapRow], lang: Lang) -> anyhow::Result<
         write!(
             page,
             "<tr data-key=\"{0}\"><td class=\"code\">{0}</td><td>{1}{flag}</td>",
-            escape(&row.key),
-            escape(&row.label)
+            escape(&row.key.to_string()),
+            escape(label)
         )?;
-        number_cell(page, "demand", row.demand, &lang.people(row.demand))?;
-        number_cell(page, "covered", row.covered, &lang.people(row.covered))?;
-        number_cell(
-            page,
-            "covered_adjacent",
-            row.covered_adjacent,
-            &lang.people(row.covered_adjacent),
-        )?;
-        number_cell(page, "gap", row.gap, &lang.people(row.gap))?;
-        coverage_cell(page, lang, Some(row.coverage))?;
-        coverage_cell(page, lang, row.tension.is_finite().then_some(row.tension))?;
+        people_cell(page, lang, "demand", row.volume)?;
+        people_cell(page, lang, "covered", row.covered)?;
+        people_cell(page, lang, "covered_adjacent", row.covered_adjacent)?;
+        people_cell(page, lang, "gap", row.gap)?;
+        coverage_cell(page, lang, row.coverage())?;
+        coverage_cell(page, lang, row.tension())?;
         page.push_str("</tr>");
     }
     page.push_str("</tbody></table>\n");

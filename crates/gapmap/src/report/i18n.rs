@@ -220,6 +220,14 @@ pub(crate) enum Msg {
     ReadmeCsvCells,
     /// Chart axis: people.
     AxisPeople,
+    /// Column: needs with a known volume.
+    Needs,
+    /// Column: needs with a masked volume.
+    MaskedNeeds,
+    /// Column: covered by direct supply.
+    Direct,
+    /// Column: needs whose seasonal share is masked.
+    SeasonalMasked,
 }
 
 impl Msg {
@@ -327,6 +335,10 @@ impl Msg {
             ),
             Msg::Files => ("Fichiers", "Files"),
             Msg::SmallCount => ("effectif_faible", "small_count"),
+            Msg::Needs => ("Besoins", "Needs"),
+            Msg::MaskedNeeds => ("Besoins masqués", "Masked needs"),
+            Msg::Direct => ("Couverte directe", "Covered direct"),
+            Msg::SeasonalMasked => ("Saisonniers masqués", "Seasonal masked"),
             Msg::Yes => ("oui", "yes"),
             Msg::No => ("non", "no"),
             Msg::NoRows => ("Aucune ligne.", "No rows."),
@@ -349,8 +361,8 @@ impl Msg {
             ),
             Msg::ReadmeSelf => ("README.txt : ce fichier.", "README.txt: this file."),
             Msg::ReadmeColumns => (
-                "Colonnes des tables : code ; libellé ; demande, couverte (diplômés de formations qui enseignent le métier), voisine (diplômés de formations proches qu'il faudrait reconvertir, comptés dans l'écart) et écart, en personnes ; couverture (part de la demande couverte, de 0 à 1) ; saisonniers exclus (projets saisonniers du BMO laissés hors de la demande) ; difficulté (part des projets jugés difficiles par les employeurs, vide si inconnue) ; effectif_faible (chiffre fragile).",
-                "Table columns: key; label; demand, covered (graduates of trainings that teach the job), adjacent (graduates of related trainings who would need retraining, counted in the gap) and gap, in people; coverage (share of demand covered, 0 to 1); seasonal excluded (seasonal BMO projects left out of the demand); difficulty (share of projects employers judge difficult, empty when unknown); small_count (fragile figure).",
+                "Colonnes des tables : code ; libellé ; besoins (de volume connu) et besoins masqués (volume masqué par l'éditeur, hors des chiffres) ; demande, couverte (le chiffre retenu : couverte directe, plus voisine si la configuration la compte), couverte directe (diplômés de formations qui enseignent le métier), voisine (diplômés de formations proches qu'il faudrait reconvertir) et écart, en personnes par an ; couverture (part de la demande couverte, de 0 à 1, vide sans demande) ; saisonniers exclus (projets saisonniers du BMO laissés hors de la demande) ; saisonniers masqués (besoins dont la part saisonnière est masquée) ; difficulté (part des projets jugés difficiles par les employeurs, vide si inconnue) ; effectif_faible (chiffre fragile).",
+                "Table columns: key; label; needs (with a known volume) and masked needs (volume masked by the publisher, left out of the figures); demand, covered (the headline: covered direct, plus adjacent when the configuration counts it), covered direct (graduates of trainings that teach the job), adjacent (graduates of related trainings who would need retraining) and gap, in people a year; coverage (share of demand covered, 0 to 1, empty without demand); seasonal excluded (seasonal BMO projects left out of the demand); seasonal masked (needs whose seasonal share is masked); difficulty (share of projects employers judge difficult, empty when unknown); small_count (fragile figure).",
             ),
             Msg::ReadmeCsvCells => (
                 "Dans les CSV, les nombres restent des nombres (un écart négatif s'écrit -3,5) ; un texte qui commence par = + - @, une tabulation ou un retour chariot est précédé d'une apostrophe pour qu'un tableur ne l'exécute pas comme une formule.",

@@ -7,16 +7,16 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use super::model::{Axis, GapRow, ReportInput};
+use super::model::{Axis, ReportInput, TableRow};
 
 /// Version of the `gaps.json` shape; raised whenever a field changes meaning or disappears.
-pub const FORMAT_VERSION: u32 = 2;
+pub const FORMAT_VERSION: u32 = 3;
 
-/// The schema of `gaps.json`, format version 1, as printed in the documentation.
-pub const SCHEMA: &str = r#"gaps.json, format_version 1. Numbers are people unless said otherwise;
-a number that is not finite is written null.
+/// The schema of `gaps.json`, format version 3, as printed in the documentation.
+pub const SCHEMA: &str = r#"gaps.json, format_version 3. Numbers are people a year unless said
+otherwise; a share that is unknown is written null, never 0.
 {
-  "format_version": 1,                       // this schema's version
+  "format_version": 3,                       // this schema's version
   "generator": "gapmap 0.1.0",               // program and version that wrote the file
   "title": string,
   "generated_at": string,                    // as given by the caller
@@ -24,15 +24,13 @@ a number that is not finite is written null.
   "data_note": string | null,                // set when the data are illustrative, not real
   "config_toml": string,                     // the configuration used, TOML text
   "sources": [ { "publisher": string, "dataset": string, "licence": string } ],
-  "totals": { "demand": number, "covered": number, "gap": number,
-              "coverage": number | null },   // covered / demand, 0 to 1; null without demand
-  "summary": [ { "buyer": string, "demand": number, "covered": number, "gap": number,
-                 "coverage": number | null } ],
+  "coverage_rule": "direct" | "direct-and-adjacent", // what "covered" counts
+  "totals": Row,                             // over all needs (key "total")
+  "summary": [ Row ],                        // one per buyer, biggest gap first
   "gaps_by": {                               // only the axes the report has, keys in this order:
                                              // need, rome, competence, departement, bassin, level,
                                              // buyer, tag
-    "<axis>": [ { "key": string, "label": string, "demand": number, "covered": number,
-                  "gap": number, "coverage": number, "small_count": boolean } ]
+    "<axis>": [ Row ]                        // biggest gap first
   },
   "sites": [ { "label": string, "lat": number, "lon": number, "seats": number | null } ],
   "uncovered": [ { "label": string, "lat": number, "lon": number, "gap": number } ],
@@ -44,6 +42,11 @@ a number that is not finite is written null.
                        "rows": [ { "label": string, "before": number, "after": number,
                                    "delta": number } ] }
 }
+Row = { "key": string, "label": string, "needs": integer, "masked_needs": integer,
+        "demand": number, "covered": number, "covered_direct": number,
+        "covered_adjacent": number, "gap": number, "coverage": number | null,
+        "seasonal_excluded": number, "seasonal_masked": integer, "tension": number | null,
+        "small": boolean }           // the columns of the CSV and Parquet tables, same order
 The commune points used to draw the map outline are not in the file."#;
 
 /// The whole of `gaps.json`.
@@ -57,8 +60,9 @@ struct Document<'a> {
     data_note: Option<&'a str>,
     config_toml: &'a str,
     sources: Vec<Source<'a>>,
-    totals: Totals,
-    summary: Vec<Buyer<'a>>,
+    coverage_rule: &'static str,
+    totals: &'a TableRow,
+    summary: &'a [TableRow],
     gaps_by: GapsBy<'a>,
     sites: Vec<Site<'a>>,
     uncovered: Vec<Uncovered<'a>>,
@@ -70,30 +74,26 @@ struct Document<'a> {
 #[derive(Debug, Default, Serialize)]
 struct GapsBy<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
-    need: Option<Vec<Row<'a>>>,
+    need: Option<&'a [TableRow]>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    rome: Option<Vec<Row<'a>>>,
+    rome: Option<&'a [TableRow]>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    competence: Option<Vec<Row<'a>>>,
+    competence: Option<&'a [TableRow]>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    departement: Option<Vec<Row<'a>>>,
+    departement: Option<&'a [TableRow]>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    bassin: Option<Vec<Row<'a>>>,
+    bassin: Option<&'a [TableRow]>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    level: Option<Vec<Row<'a>>>,
+    level: Option<&'a [TableRow]>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    buyer: Option<Vec<Row<'a>>>,
+    buyer: Option<&'a [TableRow]>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    tag: Option<Vec<Row<'a>>>,
+    tag: Option<&'a [TableRow]>,
 }
 
 impl<'a> GapsBy<'a> {
-    fn new(gaps_by: &'a BTreeMap<Axis, Vec<GapRow>>) -> Self {
-        let rows = |axis: Axis| {
-            gaps_by
-                .get(&axis)
-                .map(|rows| rows.iter().map(row).collect())
-        };
+    fn new(gaps_by: &'a BTreeMap<Axis, Vec<TableRow>>) -> Self {
+        let rows = |axis: Axis| gaps_by.get(&axis).map(Vec::as_slice);
         GapsBy {
             need: rows(Axis::Need),
             rome: rows(Axis::Rome),
@@ -112,40 +112,6 @@ struct Source<'a> {
     publisher: &'a str,
     dataset: &'a str,
     licence: &'a str,
-}
-
-#[derive(Debug, Serialize)]
-struct Totals {
-    demand: f64,
-    covered: f64,
-    covered_adjacent: f64,
-    gap: f64,
-    coverage: Option<f64>,
-    seasonal_excluded: f64,
-    coverage_rule: &'static str,
-}
-
-#[derive(Debug, Serialize)]
-struct Buyer<'a> {
-    buyer: &'a str,
-    demand: f64,
-    covered: f64,
-    gap: f64,
-    coverage: Option<f64>,
-}
-
-#[derive(Debug, Serialize)]
-struct Row<'a> {
-    key: &'a str,
-    label: &'a str,
-    demand: f64,
-    covered: f64,
-    covered_adjacent: f64,
-    gap: f64,
-    coverage: f64,
-    seasonal_excluded: f64,
-    tension: f64,
-    small_count: bool,
 }
 
 #[derive(Debug, Serialize)]
@@ -194,21 +160,6 @@ struct ScenarioRow<'a> {
     delta: f64,
 }
 
-fn row(row: &GapRow) -> Row<'_> {
-    Row {
-        key: &row.key,
-        label: &row.label,
-        demand: row.demand,
-        covered: row.covered,
-        covered_adjacent: row.covered_adjacent,
-        gap: row.gap,
-        coverage: row.coverage,
-        seasonal_excluded: row.seasonal_excluded,
-        tension: row.tension,
-        small_count: row.small_count,
-    }
-}
-
 /// `gaps.json` for `input`, pretty-printed.
 pub fn to_json(input: &ReportInput) -> anyhow::Result<String> {
     let document = Document {
@@ -228,30 +179,13 @@ pub fn to_json(input: &ReportInput) -> anyhow::Result<String> {
                 licence: &source.licence,
             })
             .collect(),
-        totals: Totals {
-            demand: input.totals.demand,
-            covered: input.totals.covered,
-            covered_adjacent: input.totals.covered_adjacent,
-            gap: input.totals.gap,
-            coverage: input.totals.coverage(),
-            seasonal_excluded: input.totals.seasonal_excluded,
-            coverage_rule: if input.totals.count_adjacent {
-                "direct-and-adjacent"
-            } else {
-                "direct"
-            },
+        coverage_rule: if input.count_adjacent {
+            "direct-and-adjacent"
+        } else {
+            "direct"
         },
-        summary: input
-            .summary
-            .iter()
-            .map(|buyer| Buyer {
-                buyer: &buyer.buyer,
-                demand: buyer.demand,
-                covered: buyer.covered,
-                gap: buyer.gap,
-                coverage: buyer.coverage(),
-            })
-            .collect(),
+        totals: &input.total,
+        summary: &input.summary,
         gaps_by: GapsBy::new(&input.gaps_by),
         sites: input
             .sites

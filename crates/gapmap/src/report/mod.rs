@@ -1,8 +1,8 @@
 //! Gap reports a planner reads: one folder with an HTML page, CSV and Parquet tables, JSON and a
 //! README.
 //!
-//! The writer takes its own input model ([`ReportInput`]), plain values the caller fills from the
-//! matcher's results; it formats and draws, it never recomputes a gap. [`write_report`] writes into a
+//! The writer takes the engine's gap rows ([`TableRow`]) in a [`ReportInput`], with plain values for
+//! the map and the closest offers; it formats and draws, it never recomputes a gap. [`write_report`] writes into a
 //! folder:
 //!
 //! | file | for whom | what |
@@ -15,7 +15,8 @@
 //!
 //! ```no_run
 //! use std::path::Path;
-//! use gapmap::report::{ReportInput, ReportOptions, Totals, write_report};
+//! use gapmap::report::{ReportInput, ReportOptions, TableRow, write_report};
+//! use gapmap_match::{GapKey, GapRow};
 //!
 //! # fn main() -> anyhow::Result<()> {
 //! let input = ReportInput {
@@ -26,7 +27,8 @@
 //!     config_toml: "[matching]\nradius_km = 40\n".to_owned(),
 //!     sources: Vec::new(),
 //!     summary: Vec::new(),
-//!     totals: Totals::default(),
+//!     total: TableRow { row: GapRow::empty(GapKey::Total), label: "Total".to_owned() },
+//!     count_adjacent: false,
 //!     gaps_by: Default::default(),
 //!     sites: Vec::new(),
 //!     uncovered: Vec::new(),
@@ -60,8 +62,8 @@ use anyhow::Context;
 
 pub use i18n::Lang;
 pub use model::{
-    Axis, BigGap, BuyerRow, ClosestOffer, DemandPoint, GapRow, GeoPoint, ReportInput,
-    ScenarioDelta, ScenarioRow, Site, SourceCredit, Totals,
+    Axis, BigGap, ClosestOffer, DemandPoint, GeoPoint, ReportInput, ScenarioDelta, ScenarioRow,
+    Site, SourceCredit, TableRow,
 };
 pub use screenshot::screenshot;
 pub use tables::{CsvDelimiter, text_cell};
@@ -116,7 +118,7 @@ pub mod file_names {
 
     /// `gaps_by_<axis>`, the name of an axis's tables without extension.
     pub fn table_stem(axis: Axis) -> String {
-        format!("gaps_by_{}", axis.slug())
+        format!("gaps_by_{}", axis.key())
     }
 }
 

@@ -1,11 +1,13 @@
-//! The report's own input: plain values the caller fills from the matcher's results.
+//! The report's input: the engine's gap rows ([`TableRow`], fixed-point people a year) along the
+//! engine's axes ([`Axis`]), and plain values for the map, the closest offers and a scenario.
 //!
-//! The report writer formats and draws; it never recomputes a gap. Every figure is given here, in
-//! people (`f64`, already rounded by the caller where it wants rounding), and the writer shows it as
-//! given. The only derived values are display ratios (a buyer's coverage) and sums of the rows a table
-//! shows, which the writer labels as such.
+//! The report writer formats and draws; it never recomputes a gap. Every gap figure is the
+//! engine's, shown as given; the only derived values are the rows' own shares.
 
 use std::collections::BTreeMap;
+
+pub use gapmap_engine::TableRow;
+pub use gapmap_match::Axis;
 
 use super::i18n::Lang;
 
@@ -26,11 +28,14 @@ pub struct ReportInput {
     /// Publishers, data sets and licences to credit.
     pub sources: Vec<SourceCredit>,
     /// One row per buyer (recruiting organisation or survey): demand, covered, gap.
-    pub summary: Vec<BuyerRow>,
-    /// Totals over all buyers, as computed by the caller.
-    pub totals: Totals,
-    /// Gap tables by axis; an axis that is absent is left out of every output.
-    pub gaps_by: BTreeMap<Axis, Vec<GapRow>>,
+    pub summary: Vec<TableRow>,
+    /// The totals over all needs.
+    pub total: TableRow,
+    /// Whether the headline coverage counts adjacent supply.
+    pub count_adjacent: bool,
+    /// Gap tables by axis, rows in the order shown; an axis that is absent is left out of every
+    /// output.
+    pub gaps_by: BTreeMap<Axis, Vec<TableRow>>,
     /// Training sites drawn on the map.
     pub sites: Vec<Site>,
     /// Demand left uncovered, drawn on the map as circles proportional to the gap.
@@ -52,130 +57,6 @@ pub struct SourceCredit {
     pub dataset: String,
     /// The licence, e.g. "Licence Ouverte / Open Licence 2.0".
     pub licence: String,
-}
-
-/// Demand, covered demand and gap of one buyer, in people.
-#[derive(Debug, Clone, PartialEq)]
-pub struct BuyerRow {
-    /// The buyer's name as shown to planners.
-    pub buyer: String,
-    /// People the buyer wants to recruit.
-    pub demand: f64,
-    /// Part of the demand the training map covers.
-    pub covered: f64,
-    /// Part of the demand left uncovered.
-    pub gap: f64,
-}
-
-impl BuyerRow {
-    /// Covered demand as a fraction of demand; `None` when there is no demand.
-    pub fn coverage(&self) -> Option<f64> {
-        ratio(self.covered, self.demand)
-    }
-}
-
-/// Totals over all buyers, in people.
-#[derive(Debug, Clone, Copy, PartialEq, Default)]
-pub struct Totals {
-    /// Total demand.
-    pub demand: f64,
-    /// Total covered demand (headline).
-    pub covered: f64,
-    /// Demand adjacent supply could fill after retraining.
-    pub covered_adjacent: f64,
-    /// Total gap.
-    pub gap: f64,
-    /// Seasonal projects left out of the demand.
-    pub seasonal_excluded: f64,
-    /// Whether the headline coverage counts adjacent supply.
-    pub count_adjacent: bool,
-}
-
-impl Totals {
-    /// Covered demand as a fraction of demand; `None` when there is no demand.
-    pub fn coverage(&self) -> Option<f64> {
-        ratio(self.covered, self.demand)
-    }
-}
-
-fn ratio(part: f64, whole: f64) -> Option<f64> {
-    (whole > 0.0).then(|| part / whole)
-}
-
-/// The axes along which gaps are broken down.
-///
-/// The order of the variants is the order of the outputs.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum Axis {
-    /// One row per recruitment need.
-    Need,
-    /// One row per ROME occupation (métier).
-    Rome,
-    /// One row per competence (skill block).
-    Competence,
-    /// One row per département.
-    Departement,
-    /// One row per employment area (bassin d'emploi).
-    Bassin,
-    /// One row per qualification level.
-    Level,
-    /// One row per buyer.
-    Buyer,
-    /// One row per free tag of the needs.
-    Tag,
-}
-
-impl Axis {
-    /// Every axis, in output order.
-    pub const ALL: [Axis; 8] = [
-        Axis::Need,
-        Axis::Rome,
-        Axis::Competence,
-        Axis::Departement,
-        Axis::Bassin,
-        Axis::Level,
-        Axis::Buyer,
-        Axis::Tag,
-    ];
-
-    /// Stable ASCII name used in file names (`gaps_by_<slug>.csv`) and JSON keys.
-    pub fn slug(self) -> &'static str {
-        match self {
-            Axis::Need => "need",
-            Axis::Rome => "rome",
-            Axis::Competence => "competence",
-            Axis::Departement => "departement",
-            Axis::Bassin => "bassin",
-            Axis::Level => "level",
-            Axis::Buyer => "buyer",
-            Axis::Tag => "tag",
-        }
-    }
-}
-
-/// One line of a gap table: a key of the axis (a code) with its figures.
-#[derive(Debug, Clone, PartialEq)]
-pub struct GapRow {
-    /// The key on the axis, usually a code (ROME code, département number, level...).
-    pub key: String,
-    /// The label planners read, e.g. the ROME title.
-    pub label: String,
-    /// Demand, in people.
-    pub demand: f64,
-    /// Covered demand in the headline (direct supply, plus adjacent when configured), in people.
-    pub covered: f64,
-    /// Demand that graduates of related trainings could fill after retraining, in people.
-    pub covered_adjacent: f64,
-    /// Gap (demand less the headline coverage), in people.
-    pub gap: f64,
-    /// Covered demand as a fraction of demand (0 to 1), as computed by the caller.
-    pub coverage: f64,
-    /// Seasonal projects left out of the demand, in people.
-    pub seasonal_excluded: f64,
-    /// Share of projects employers judge difficult to recruit (0 to 1); NaN when unknown.
-    pub tension: f64,
-    /// The figures rest on small or masked counts and are fragile.
-    pub small_count: bool,
 }
 
 /// A point in WGS 84 degrees.

@@ -13,12 +13,10 @@ use std::io::{BufWriter, Write};
 use std::path::Path;
 
 use anyhow::Context;
-use polars::prelude::{
-    Column, DataFrame, NamedFrom, ParquetCompression, ParquetWriter, PlSmallStr, Series,
-};
+use gapmap_engine::{Cell, TableRow};
+use polars::prelude::{ParquetCompression, ParquetWriter};
 
 use super::i18n::{Lang, Msg};
-use super::model::GapRow;
 
 /// The column separator of the CSV files.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -47,31 +45,21 @@ impl CsvDelimiter {
     }
 }
 
-/// Column names of the Parquet tables and of the JSON rows (stable, English, snake_case).
-pub const COLUMNS: [&str; 10] = [
-    "key",
-    "label",
-    "demand",
-    "covered",
-    "covered_adjacent",
-    "gap",
-    "coverage",
-    "seasonal_excluded",
-    "tension",
-    "small_count",
-];
-
-/// The CSV header in the report's language, in the order of [`COLUMNS`].
-pub fn csv_header(lang: Lang) -> [String; 10] {
+/// The CSV header in the report's language, in the order of [`gapmap_engine::FRAME_COLUMNS`].
+pub fn csv_header(lang: Lang) -> [String; 14] {
     [
         Msg::Code,
         Msg::Label,
+        Msg::Needs,
+        Msg::MaskedNeeds,
         Msg::Demand,
         Msg::Covered,
+        Msg::Direct,
         Msg::Adjacent,
         Msg::Gap,
         Msg::Coverage,
         Msg::Seasonal,
+        Msg::SeasonalMasked,
         Msg::Tension,
         Msg::SmallCount,
     ]
@@ -81,7 +69,7 @@ pub fn csv_header(lang: Lang) -> [String; 10] {
 /// Writes `rows` as an Excel-friendly CSV: UTF-8 with a BOM, one header line, then one line per row.
 pub fn write_csv(
     path: &Path,
-    rows: &[GapRow],
+    rows: &[TableRow],
     lang: Lang,
     delimiter: CsvDelimiter,
 ) -> anyhow::Result<()> {
@@ -94,19 +82,14 @@ pub fn write_csv(
         .from_writer(out);
     writer.write_record(csv_header(lang))?;
     for row in rows {
-        writer.write_record([
-            text_cell(&row.key),
-            text_cell(&row.label),
-            number_cell(row.demand, delimiter),
-            number_cell(row.covered, delimiter),
-            number_cell(row.covered_adjacent, delimiter),
-            number_cell(row.gap, delimiter),
-            number_cell(row.coverage, delimiter),
-            number_cell(row.seasonal_excluded, delimiter),
-            number_cell(row.tension, delimiter),
-            lang.text(if row.small_count { Msg::Yes } else { Msg::No })
-                .to_owned(),
-        ])?;
+        let key = row.row.key.to_string();
+        writer.write_record(row.cells(&key).map(|cell| match cell {
+            Cell::Text(text) => text_cell(text),
+            Cell::Count(n) => n.to_string(),
+            Cell::People(v) => number_cell(v.as_f64(), delimiter),
+            Cell::Share(share) => number_cell(share.unwrap_or(f64::NAN), delimiter),
+            Cell::Flag(flag) => lang.text(if flag { Msg::Yes } else { Msg::No }).to_owned(),
+        }))?;
     }
     writer
         .into_inner()
@@ -139,35 +122,10 @@ pub fn number_cell(value: f64, delimiter: CsvDelimiter) -> String {
     }
 }
 
-/// The gap table as a polars data frame with the columns of [`COLUMNS`].
-pub fn data_frame(rows: &[GapRow]) -> anyhow::Result<DataFrame> {
-    let text = |name: &str, get: fn(&GapRow) -> &str| -> Column {
-        let values: Vec<&str> = rows.iter().map(get).collect();
-        Series::new(PlSmallStr::from(name), values).into()
-    };
-    let number = |name: &str, get: fn(&GapRow) -> f64| -> Column {
-        let values: Vec<f64> = rows.iter().map(get).collect();
-        Series::new(PlSmallStr::from(name), values).into()
-    };
-    let flags: Vec<bool> = rows.iter().map(|row| row.small_count).collect();
-    let columns = vec![
-        text(COLUMNS[0], |row| row.key.as_str()),
-        text(COLUMNS[1], |row| row.label.as_str()),
-        number(COLUMNS[2], |row| row.demand),
-        number(COLUMNS[3], |row| row.covered),
-        number(COLUMNS[4], |row| row.covered_adjacent),
-        number(COLUMNS[5], |row| row.gap),
-        number(COLUMNS[6], |row| row.coverage),
-        number(COLUMNS[7], |row| row.seasonal_excluded),
-        number(COLUMNS[8], |row| row.tension),
-        Series::new(PlSmallStr::from(COLUMNS[9]), flags).into(),
-    ];
-    Ok(DataFrame::new(rows.len(), columns)?)
-}
-
-/// Writes `rows` as a Zstd-compressed Parquet file with the columns of [`COLUMNS`].
-pub fn write_parquet(path: &Path, rows: &[GapRow]) -> anyhow::Result<()> {
-    let mut frame = data_frame(rows)?;
+/// Writes `rows` as a Zstd-compressed Parquet file: the engine's data frame
+/// ([`gapmap_engine::to_dataframe`]), with the columns of [`gapmap_engine::FRAME_COLUMNS`].
+pub fn write_parquet(path: &Path, rows: &[TableRow]) -> anyhow::Result<()> {
+    let mut frame = gapmap_engine::to_dataframe(rows)?;
     let file = File::create(path).with_context(|| format!("creating {}", path.display()))?;
     let mut out = BufWriter::new(file);
     ParquetWriter::new(&mut out)

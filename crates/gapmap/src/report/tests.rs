@@ -4,6 +4,8 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 use expect_test::{Expect, expect};
+use gapmap_match::{GapKey, GapRow};
+use gapmap_model::Volume;
 use polars::prelude::{ChunkAgg, ParquetReader, SerReader};
 use scraper::{Html, Selector};
 use serde_json::Value;
@@ -15,18 +17,22 @@ use super::*;
 
 type TestResult = anyhow::Result<()>;
 
-fn gap_row(key: &str, label: &str, demand: f64, covered: f64, small_count: bool) -> GapRow {
-    GapRow {
-        key: key.to_owned(),
+/// A gap row as the engine would give it. The report shows keys as text, so the kind of key
+/// does not matter to it: tags stand for every kind here.
+pub(super) fn gap_row(key: &str, label: &str, demand: f64, covered: f64, small: bool) -> TableRow {
+    let people = |p: f64| Volume::from_milli((p * 1000.0).round() as u64);
+    let (volume, covered) = (people(demand), people(covered).min(people(demand)));
+    TableRow {
+        row: GapRow {
+            needs: 1,
+            volume,
+            covered,
+            covered_direct: covered,
+            gap: volume.saturating_sub(covered),
+            small,
+            ..GapRow::empty(GapKey::Tag(key.to_owned()))
+        },
         label: label.to_owned(),
-        demand,
-        covered,
-        gap: demand - covered,
-        coverage: if demand > 0.0 { covered / demand } else { 0.0 },
-        covered_adjacent: 0.0,
-        seasonal_excluded: 0.0,
-        tension: f64::NAN,
-        small_count,
     }
 }
 
@@ -111,27 +117,11 @@ fn sample_input() -> ReportInput {
             },
         ],
         summary: vec![
-            BuyerRow {
-                buyer: "Ministère des Armées".to_owned(),
-                demand: 120.0,
-                covered: 80.5,
-                gap: 39.5,
-            },
-            BuyerRow {
-                buyer: "BMO 2025 ; France Travail".to_owned(),
-                demand: 300.0,
-                covered: 210.0,
-                gap: 90.0,
-            },
+            gap_row("armees", "Ministère des Armées", 120.0, 80.5, false),
+            gap_row("bmo", "BMO 2025 ; France Travail", 300.0, 210.0, false),
         ],
-        totals: Totals {
-            demand: 420.0,
-            covered: 290.5,
-            gap: 129.5,
-            covered_adjacent: 0.0,
-            seasonal_excluded: 0.0,
-            count_adjacent: false,
-        },
+        total: gap_row("total", "Total", 420.0, 290.5, false),
+        count_adjacent: false,
         gaps_by,
         sites: vec![
             Site {
@@ -303,7 +293,7 @@ fn html_figures_match_the_json() -> TestResult {
             .select(&selector("th"))
             .flat_map(|th| th.text())
             .collect();
-        assert_eq!(Some(name.as_str()), buyer["buyer"].as_str());
+        assert_eq!(Some(name.as_str()), buyer["label"].as_str());
         let gap = row
             .select(&selector("td[data-field=gap]"))
             .next()
@@ -473,22 +463,24 @@ fn csv_opens_with_the_csv_crate_and_its_totals_match_the_json() -> TestResult {
         let header: Vec<String> = reader.headers()?.iter().map(str::to_owned).collect();
         assert_eq!(header, csv_header(Lang::Fr).to_vec(), "{axis:?}");
         for (column, field) in [
-            (2, "demand"),
-            (3, "covered"),
-            (4, "covered_adjacent"),
-            (5, "gap"),
+            (4, "demand"),
+            (5, "covered"),
+            (6, "covered_direct"),
+            (7, "covered_adjacent"),
+            (8, "gap"),
         ] {
             let csv_sum = csv_column_sum(path, column)?;
-            let json_sum = json_column_sum(&json, axis.slug(), field);
+            let json_sum = json_column_sum(&json, axis.key(), field);
             assert!((csv_sum - json_sum).abs() < 1e-9, "{axis:?} {field}");
         }
     }
     // The buyer table adds up to the totals the caller gave.
-    let buyer_gap = csv_column_sum(&files.csv[&Axis::Buyer], 5)?;
+    let buyer_gap = csv_column_sum(&files.csv[&Axis::Buyer], 8)?;
     assert_eq!(Some(buyer_gap), json["totals"]["gap"].as_f64());
     assert_eq!(
         csv_header(Lang::Fr).join(";"),
-        "code;libellé;demande;couverte;voisine;écart;couverture;saisonniers exclus;difficulté;effectif_faible"
+        "code;libellé;besoins;besoins masqués;demande;couverte;couverte directe;voisine;écart;\
+         couverture;saisonniers exclus;saisonniers masqués;difficulté;effectif_faible"
     );
     Ok(())
 }
@@ -508,11 +500,11 @@ fn csv_labels_round_trip_neutralised_against_formulas() -> TestResult {
     // Labels come back whole (`;`, quotes, newline, accents); those that a spreadsheet would run
     // start with an apostrophe; the negative gap of N1103 stays a number.
     expect![[r#"
-        ["M1805", "Études et développement informatique; \"full-stack\"\nen alternance", "60", "20,5", "0", "39,5", "0,3416666666666667", "0", "", "non"]
-        ["I1304", "'=HYPERLINK(\"http://evil.example\")", "40", "30", "0", "10", "0,75", "0", "", "non"]
-        ["K2204", "'-20 % de charges", "12", "2", "0", "10", "0,16666666666666666", "0", "", "oui"]
-        ["N1103", "<script>alert('x')</script> & Cie", "30", "33,5", "0", "-3,5", "1,1166666666666667", "0", "", "non"]
-        ["H2913", "'@SUM(A1) Œuvre à façon — ÉÇÀ", "8", "0", "0", "8", "0", "0", "", "oui"]"#]]
+        ["M1805", "Études et développement informatique; \"full-stack\"\nen alternance", "1", "0", "60", "20,5", "20,5", "0", "39,5", "0,3416666666666667", "0", "0", "", "non"]
+        ["I1304", "'=HYPERLINK(\"http://evil.example\")", "1", "0", "40", "30", "30", "0", "10", "0,75", "0", "0", "", "non"]
+        ["K2204", "'-20 % de charges", "1", "0", "12", "2", "2", "0", "10", "0,16666666666666666", "0", "0", "", "oui"]
+        ["N1103", "<script>alert('x')</script> & Cie", "1", "0", "30", "30", "30", "0", "0", "1", "0", "0", "", "non"]
+        ["H2913", "'@SUM(A1) Œuvre à façon — ÉÇÀ", "1", "0", "8", "0", "0", "0", "8", "0", "0", "0", "", "oui"]"#]]
     .assert_eq(&lines.join("\n"));
     Ok(())
 }
@@ -570,11 +562,15 @@ fn comma_delimited_csv_uses_decimal_points() -> TestResult {
         [
             "MINARM",
             "Ministère des Armées",
+            "1",
+            "0",
             "120",
+            "80.5",
             "80.5",
             "0",
             "39.5",
             "0.6708333333333333",
+            "0",
             "0",
             "",
             "non"
@@ -594,7 +590,7 @@ fn parquet_reads_back_with_polars_to_the_json_totals() -> TestResult {
             .iter()
             .map(|name| name.as_str())
             .collect();
-        assert_eq!(names, tables::COLUMNS, "{axis:?}");
+        assert_eq!(names, gapmap_engine::FRAME_COLUMNS, "{axis:?}");
         for field in ["demand", "covered", "gap", "coverage"] {
             let sum = frame
                 .column(field)?
@@ -602,12 +598,12 @@ fn parquet_reads_back_with_polars_to_the_json_totals() -> TestResult {
                 .f64()?
                 .sum()
                 .unwrap_or_default();
-            let json_sum = json_column_sum(&json, axis.slug(), field);
+            let json_sum = json_column_sum(&json, axis.key(), field);
             assert!((sum - json_sum).abs() < 1e-9, "{axis:?} {field}");
         }
         assert_eq!(
             Some(frame.height()),
-            json["gaps_by"][axis.slug()].as_array().map(Vec::len)
+            json["gaps_by"][axis.key()].as_array().map(Vec::len)
         );
     }
     let rome = ParquetReader::new(std::fs::File::open(&files.parquet[&Axis::Rome])?).finish()?;
@@ -632,7 +628,7 @@ fn json_has_its_version_and_the_axes_in_order() -> TestResult {
     let mut expected: Vec<&str> = sample_input()
         .gaps_by
         .keys()
-        .map(|axis| axis.slug())
+        .map(|axis| axis.key())
         .collect();
     expected.sort_unstable();
     assert_eq!(axes, expected);
@@ -771,7 +767,7 @@ fn legends_round_down_to_1_2_or_5() {
 /// A large input (a region's worth of needs, communes and sites) to see the write stay fast.
 fn big_input() -> ReportInput {
     let mut input = sample_input();
-    let needs: Vec<GapRow> = (0..20_000)
+    let needs: Vec<TableRow> = (0..20_000)
         .map(|i| {
             let demand = f64::from(i % 37 + 1);
             let covered = f64::from(i % 11);

@@ -55,19 +55,8 @@ pub fn region_commune_points(data: &Path) -> anyhow::Result<Vec<GeoPoint>> {
     Ok(points)
 }
 
-fn row(key: &str, label: &str, demand: f64, covered: f64) -> GapRow {
-    GapRow {
-        key: key.to_owned(),
-        label: label.to_owned(),
-        demand,
-        covered,
-        gap: demand - covered,
-        coverage: if demand > 0.0 { covered / demand } else { 0.0 },
-        covered_adjacent: 0.0,
-        seasonal_excluded: 0.0,
-        tension: f64::NAN,
-        small_count: demand < 15.0,
-    }
+fn row(key: &str, label: &str, demand: f64, covered: f64) -> TableRow {
+    super::gap_row(key, label, demand, covered, demand < 15.0)
 }
 
 const TOWNS: [(&str, f64, f64, f64); 22] = [
@@ -257,27 +246,11 @@ pub fn demo_input(outline_points: Vec<GeoPoint>) -> ReportInput {
             },
         ],
         summary: vec![
-            BuyerRow {
-                buyer: "Ministère des Armées".to_owned(),
-                demand: 312.0,
-                covered: 170.0,
-                gap: 142.0,
-            },
-            BuyerRow {
-                buyer: "France Travail — enquête BMO 2024".to_owned(),
-                demand: 760.0,
-                covered: 426.0,
-                gap: 334.0,
-            },
+            row("armees", "Ministère des Armées", 312.0, 170.0),
+            row("bmo", "France Travail — enquête BMO 2024", 760.0, 426.0),
         ],
-        totals: Totals {
-            demand: 1072.0,
-            covered: 596.0,
-            gap: 476.0,
-            covered_adjacent: 0.0,
-            seasonal_excluded: 0.0,
-            count_adjacent: false,
-        },
+        total: row("total", "Total", 1072.0, 596.0),
+        count_adjacent: false,
         gaps_by,
         sites,
         uncovered,
