@@ -123,14 +123,25 @@ impl Engine {
     /// The gap table of `outcome` (a result of this engine) along `axis`, biggest gap first (ties
     /// by key), each row with its label.
     pub fn table(&self, outcome: &MatchOutcome, axis: Axis) -> Vec<TableRow> {
-        let mut table: Vec<TableRow> = outcome
-            .aggregate(axis)
-            .into_iter()
-            .map(|row| TableRow {
-                label: self.row_label(outcome, &row.key),
-                row,
-            })
-            .collect();
+        let mut table: Vec<TableRow> = match axis {
+            // A need's label is its specialty (one pass: needs of several files may share an id).
+            Axis::Need => outcome
+                .needs
+                .iter()
+                .map(|n| TableRow {
+                    row: n.row(),
+                    label: n.specialty.clone(),
+                })
+                .collect(),
+            _ => outcome
+                .aggregate(axis)
+                .into_iter()
+                .map(|row| TableRow {
+                    label: self.label(&row.key),
+                    row,
+                })
+                .collect(),
+        };
         table.sort_by(|a, b| {
             b.row
                 .gap
@@ -138,16 +149,6 @@ impl Engine {
                 .then_with(|| a.row.key.cmp(&b.row.key))
         });
         table
-    }
-
-    /// A key's label, a need's specialty taken from `outcome`.
-    fn row_label(&self, outcome: &MatchOutcome, key: &GapKey) -> String {
-        match key {
-            GapKey::Need(id) => outcome
-                .need(id)
-                .map_or_else(|| id.to_string(), |n| n.specialty.clone()),
-            _ => self.label(key),
-        }
     }
 }
 

@@ -4,7 +4,7 @@
 //! - the **offers** ([`GapmapIndex::search_offers`]): free text over the course label,
 //!   certification labels, school name, ROME labels, core competences and RNCP skill blocks;
 //!   filters on ROME codes (with parents), level, mode, département, region, employment area and
-//!   a radius around a point or commune; hits with a score breakdown and the matched words;
+//!   a radius around a point (the engine gives a place's point); hits with a score breakdown and the matched words;
 //! - the **referential** ([`GapmapIndex::resolve`], [`GapmapIndex::competences`]): ROME sheets,
 //!   their appellations and competences, to turn free text into ROME sheets and competences.
 //!

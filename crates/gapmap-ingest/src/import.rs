@@ -2,9 +2,10 @@
 
 use gapmap_model::{Dataset, RegionCode};
 
+use crate::territory::{read_territory_with_homonyms, reconcile_areas};
 use crate::{
-    DataDir, ImportReport, IngestError, OfferFilter, layout, read_bmo, read_offers,
-    read_referential, read_territory,
+    BmoSurvey, DataDir, ImportReport, IngestError, OfferFilter, layout, read_bmo, read_offers,
+    read_referential,
 };
 
 /// What to import.
@@ -33,9 +34,9 @@ pub fn import(data: &DataDir, options: &ImportOptions) -> Result<Import, IngestE
     let mut territory_report = ImportReport::default();
     let (referential, territory) = rayon::join(
         || read_referential(data, &mut referential_report),
-        || read_territory(data, &mut territory_report),
+        || read_territory_with_homonyms(data, &mut territory_report),
     );
-    let (referential, territory) = (referential?, territory?);
+    let (referential, (mut territory, homonyms)) = (referential?, territory?);
     let mut report = referential_report;
     report.merge(territory_report);
 
@@ -46,25 +47,27 @@ pub fn import(data: &DataDir, options: &ImportOptions) -> Result<Import, IngestE
     let mut offers_report = ImportReport::default();
     let mut bmo_report = ImportReport::default();
     let with_bmo = !options.skip_bmo && data.has(layout::demand::BMO);
-    let (offers, needs) = rayon::join(
+    let (offers, survey) = rayon::join(
         || read_offers(data, &referential, &territory, &filter, &mut offers_report),
         || {
             if with_bmo {
-                read_bmo(
-                    data,
-                    &referential,
-                    &territory,
-                    options.region,
-                    &mut bmo_report,
-                )
+                read_bmo(data, &referential, options.region, &mut bmo_report)
             } else {
-                Ok(Vec::new())
+                Ok(BmoSurvey::default())
             }
         },
     );
-    let (offers, needs) = (offers?, needs?);
+    let (mut offers, survey) = (offers?, survey?);
     report.merge(offers_report);
     report.merge(bmo_report);
+    // The survey's areas are the authority on its own codes; offers follow their commune's area.
+    let moved = reconcile_areas(&mut territory, &homonyms, &survey.areas, &mut report);
+    for offer in &mut offers {
+        if let Some(&area) = offer.location.commune.as_ref().and_then(|c| moved.get(c)) {
+            offer.location.bassin = Some(area);
+        }
+    }
+    let needs = survey.needs;
     Ok(Import {
         dataset: Dataset {
             referential,

@@ -32,7 +32,7 @@ pub use report::{FileReport, ImportReport};
 pub use store::{STORE_FORMAT, SourceFile, Store, StoreCounts, StoreManifest, sha256_file};
 pub use table::{Row, Table, TextEncoding, decode, read_text};
 
-pub use demand::{read_bmo, read_needs_file};
+pub use demand::{BmoSurvey, SurveyArea, read_bmo, read_needs_file};
 pub use offers::{OfferFilter, OfferSummary, read_offers};
 pub use referential::read_referential;
 pub use territory::read_territory;

@@ -112,6 +112,10 @@ impl FromStr for Axis {
 /// The value a gap row stands for on its axis. Shown (and serialised) as the code as published:
 /// `H2903`, `59`, `3201`, `4`, `armee-de-terre`, a tag, a need id, a competence's `code_ogr`;
 /// `(none)`, `(region)` and `total` for the special rows.
+///
+/// Keys order by kind (the special rows `(none)` and `(region)` first), then by value: codes as
+/// codes (numeric codes numerically), buyers in the order of [`Buyer`]'s variants, tags and need
+/// ids as text. Tables sorted "by key" follow this order, not the printed text's.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum GapKey {
     /// No value on the axis: a need without sheet, employment area, level or tag (`(none)`).
@@ -139,7 +143,7 @@ pub enum GapKey {
 }
 
 impl fmt::Display for GapKey {
-    /// The code as published; width and alignment apply (`{:<8}`).
+    /// The code as published; width and alignment apply (`{:<8}`), a precision does not.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let text = match self {
             GapKey::None => NONE_KEY.to_owned(),
@@ -154,13 +158,11 @@ impl fmt::Display for GapKey {
             GapKey::Tag(tag) => tag.clone(),
             GapKey::Total => "total".to_owned(),
         };
-        f.pad(&text)
-    }
-}
-
-impl serde::Serialize for GapKey {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.collect_str(self)
+        match f.precision() {
+            // `pad` would read a precision as a maximum width and cut the code.
+            Some(_) => f.write_str(&text),
+            None => f.pad(&text),
+        }
     }
 }
 
@@ -345,12 +347,12 @@ impl NeedResult {
     }
 
     /// The keys of the rows the need counts under along `axis` (several for a need over several
-    /// sheets, competences or tags; [`GapKey::None`] when it has no value on the axis).
+    /// sheets, competences or tags; [`GapKey::None`] when it has no value on the axis, except on
+    /// [`Axis::Competence`], whose table has no `(none)` row: none there).
     pub fn keys(&self, axis: Axis) -> Vec<GapKey> {
         let none = || vec![GapKey::None];
         match axis {
             Axis::Need => vec![GapKey::Need(self.id.clone())],
-            Axis::Competence if self.competences.is_empty() => none(),
             Axis::Competence => self
                 .competences
                 .iter()

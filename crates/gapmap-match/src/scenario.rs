@@ -398,10 +398,6 @@ pub fn compare(before: &MatchOutcome, after: &MatchOutcome) -> Comparison {
             }
             let changed = rows
                 .into_values()
-                .map(|mut d| {
-                    d.after.key.clone_from(&d.key);
-                    d
-                })
                 .filter(|d| d.before.gap != d.after.gap || d.before.covered != d.after.covered)
                 .collect();
             (axis, changed)

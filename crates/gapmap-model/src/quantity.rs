@@ -133,15 +133,20 @@ impl Sum for Volume {
 
 impl fmt::Display for Volume {
     /// Whole numbers print without decimals (`12`), others with up to three (`3.334`); width
-    /// and alignment apply (`{:>8}`).
+    /// and alignment apply (`{:>8}`), a precision does not (round with [`Volume::as_f64`]).
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let whole = self.0 / Self::SCALE;
         let frac = self.0 % Self::SCALE;
-        if frac == 0 {
-            f.pad(&whole.to_string())
+        let text = if frac == 0 {
+            whole.to_string()
         } else {
             let s = format!("{frac:03}");
-            f.pad(&format!("{whole}.{}", s.trim_end_matches('0')))
+            format!("{whole}.{}", s.trim_end_matches('0'))
+        };
+        match f.precision() {
+            // `pad` would read a precision as a maximum width and cut the number.
+            Some(_) => f.write_str(&text),
+            None => f.pad(&text),
         }
     }
 }

@@ -23,7 +23,7 @@ use std::collections::BTreeMap;
 
 use gapmap_model::{
     BassinCode, Buyer, Count, FapCode, Need, NeedId, NeedLocation, Referential, RegionCode,
-    RomeCode, SourceRef, Territory, Volume,
+    RomeCode, SourceRef, Volume,
 };
 
 use super::sheet::{SheetRow, read_sheet};
@@ -31,14 +31,36 @@ use crate::layout::demand::{BMO, BMO_SHEET};
 use crate::table::{cut, fold};
 use crate::{DataDir, ImportReport, IngestError, Reject};
 
+/// The BMO survey as read: its needs, and the employment areas its lines name.
+#[derive(Clone, Debug, Default)]
+pub struct BmoSurvey {
+    /// One need per line and ROME sheet.
+    pub needs: Vec<Need>,
+    /// Each area of the lines read, as the survey codes and names it (`NOMBE24`), with its region
+    /// and the position of its first line.
+    pub areas: BTreeMap<BassinCode, SurveyArea>,
+}
+
+/// An employment area as the BMO survey names it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SurveyArea {
+    /// Name (`BASSIN ILES DU NORD`); empty when the sheet has no name column.
+    pub name: String,
+    /// Region of its lines.
+    pub region: RegionCode,
+    /// The sheet's file name.
+    pub file: String,
+    /// First line naming it.
+    pub line: u64,
+}
+
 /// Reads the BMO workbook of `data` (sheet `BMO_2024_open_data`, or another `BMO_<year>_open_data`).
 pub(super) fn read_bmo(
     data: &DataDir,
     referential: &Referential,
-    territory: &Territory,
     region: Option<RegionCode>,
     report: &mut ImportReport,
-) -> Result<Vec<Need>, IngestError> {
+) -> Result<BmoSurvey, IngestError> {
     let file = data.file(BMO).to_owned();
     let rows = read_sheet(&data.path(BMO), &file, |names| {
         names
@@ -57,7 +79,7 @@ pub(super) fn read_bmo(
                 )
             })
     })?;
-    bmo_needs(&file, rows, referential, territory, region, report)
+    bmo_needs(&file, rows, referential, region, report)
 }
 
 /// Column positions in the BMO sheet.
@@ -66,6 +88,7 @@ struct Columns {
     label: usize,
     region: usize,
     bassin: usize,
+    bassin_name: Option<usize>,
     met: usize,
     xmet: Option<usize>,
     smet: Option<usize>,
@@ -94,11 +117,15 @@ impl Columns {
                 h.len() == 4 && h.starts_with("be") && h[2..].bytes().all(|b| b.is_ascii_digit())
             })
             .ok_or_else(|| missing("BE24"))?;
+        let bassin_name = folded.iter().position(|h| {
+            h.len() == 7 && h.starts_with("nombe") && h[5..].bytes().all(|b| b.is_ascii_digit())
+        });
         Ok(Columns {
             code: required(&["Code métier BMO"])?,
             label: required(&["Nom métier BMO"])?,
             region: required(&["REG"])?,
             bassin,
+            bassin_name,
             met: required(&["met"])?,
             xmet: optional(&["xmet"]),
             smet: optional(&["smet"]),
@@ -153,10 +180,9 @@ pub(super) fn bmo_needs(
     file: &str,
     rows: Vec<SheetRow>,
     referential: &Referential,
-    territory: &Territory,
     region: Option<RegionCode>,
     report: &mut ImportReport,
-) -> Result<Vec<Need>, IngestError> {
+) -> Result<BmoSurvey, IngestError> {
     let mut rows = rows.into_iter().filter(|r| !r.is_blank());
     let header = rows.next().ok_or_else(|| IngestError::Format {
         file: file.to_owned(),
@@ -167,6 +193,7 @@ pub(super) fn bmo_needs(
     let index = FapRomeIndex::new(referential);
     report.file(file);
     let mut needs = Vec::new();
+    let mut areas = BTreeMap::new();
     let mut unmapped = std::collections::BTreeSet::new();
     for row in rows {
         let reject = |field: &str, reason: String, row_dropped: bool, column: usize| Reject {
@@ -233,10 +260,16 @@ pub(super) fn bmo_needs(
                 }
             },
         };
-        if !territory.bassins.is_empty() && !territory.bassins.contains_key(&bassin) {
-            let reason = "employment area unknown to the territory (commune -> area table): kept, but it cannot be placed on the map".to_owned();
-            soft.push(reject("BE24", reason, false, columns.bassin));
-        }
+        areas.entry(bassin).or_insert_with(|| SurveyArea {
+            name: columns
+                .bassin_name
+                .map_or("", |c| row.get(c))
+                .trim()
+                .to_owned(),
+            region: row_region,
+            file: file.to_owned(),
+            line: row.line,
+        });
         let sheets = fap.as_ref().map_or(&[][..], |f| index.sheets(f));
         if let Some(code) = fap.as_ref().filter(|_| sheets.is_empty()) {
             // Said once per occupation, at its first line, not on each of its lines.
@@ -264,7 +297,7 @@ pub(super) fn bmo_needs(
         };
         line.push_needs(sheets, projects, difficult, seasonal, &mut needs);
     }
-    Ok(needs)
+    Ok(BmoSurvey { needs, areas })
 }
 
 /// What the needs of one BMO line share.

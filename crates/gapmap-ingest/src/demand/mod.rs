@@ -1,6 +1,8 @@
 //! Demand: the project's needs files (CSV, XLSX) and the BMO survey.
 
 mod bmo;
+
+pub use bmo::{BmoSurvey, SurveyArea};
 mod needs_file;
 mod sheet;
 
@@ -9,7 +11,7 @@ mod tests;
 
 use std::path::Path;
 
-use gapmap_model::{Need, Referential, RegionCode, Territory};
+use gapmap_model::{Need, Referential, RegionCode};
 
 use crate::{DataDir, ImportReport, IngestError};
 
@@ -49,14 +51,14 @@ pub fn read_needs_file(path: &Path, report: &mut ImportReport) -> Result<Vec<Nee
 /// apportioned by the number of crosswalk rows linking the sheet to the occupation (totals
 /// conserved exactly); a masked line becomes one masked need with all the sheets, a line whose
 /// occupation maps to no sheet one need with an empty ROME list. Ids are
-/// `bmo2024:<row>:<ROME>` (or `bmo2024:<row>`), the location the line's employment area.
-/// `territory` is only used to flag areas it does not know.
+/// `bmo2024:<row>:<ROME>` (or `bmo2024:<row>`), the location the line's employment area. The
+/// survey's areas come with their names as published (`NOMBE24`), for [`crate::import`] to
+/// reconcile with the commune -> area table.
 pub fn read_bmo(
     data: &DataDir,
     referential: &Referential,
-    territory: &Territory,
     region: Option<RegionCode>,
     report: &mut ImportReport,
-) -> Result<Vec<Need>, IngestError> {
-    bmo::read_bmo(data, referential, territory, region, report)
+) -> Result<BmoSurvey, IngestError> {
+    bmo::read_bmo(data, referential, region, report)
 }

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use expect_test::{Expect, expect};
 use gapmap_model::{
     Buyer, Count, FapCode, FapOccupation, Need, Referential, RegionCode, RomeCode, RomeFapLink,
-    Territory, Volume,
+    Volume,
 };
 
 use super::bmo::bmo_needs;
@@ -319,21 +319,21 @@ fn illustrative_plan_csv_and_xlsx_agree() -> Result<(), IngestError> {
         "some lines leave ROME to the index"
     );
     expect![[r#"
-        armee-air-espace                                  13 lines 360
-        armee-de-terre                                    20 lines 1400
-        bitd:Aérostructures (Somme)                        2 lines 55
-        bitd:Construction navale (Dunkerque)               1 lines 18
-        bitd:Cybersécurité (Lille)                         1 lines 10
-        bitd:Drones (Hauts-de-France)                      1 lines 8
-        bitd:Logistique de défense (Calais)                1 lines 6
-        bitd:Maintenance aéronautique (Nord)               1 lines 20
-        bitd:Véhicules de défense (Oise)                   1 lines 15
-        bitd:Électronique de défense (Nord)                2 lines 20
-        civils-defense                                     7 lines 90
-        dga                                                3 lines 15
-        marine-nationale                                  11 lines 370
-        ssa                                                4 lines 40
-        total                                             68 lines 2427
+        armee-air-espace                                  13 lines    360
+        armee-de-terre                                    20 lines   1400
+        bitd:Aérostructures (Somme)                        2 lines     55
+        bitd:Construction navale (Dunkerque)               1 lines     18
+        bitd:Cybersécurité (Lille)                         1 lines     10
+        bitd:Drones (Hauts-de-France)                      1 lines      8
+        bitd:Logistique de défense (Calais)                1 lines      6
+        bitd:Maintenance aéronautique (Nord)               1 lines     20
+        bitd:Véhicules de défense (Oise)                   1 lines     15
+        bitd:Électronique de défense (Nord)                2 lines     20
+        civils-defense                                     7 lines     90
+        dga                                                3 lines     15
+        marine-nationale                                  11 lines    370
+        ssa                                                4 lines     40
+        total                                             68 lines   2427
     "#]]
     .assert_eq(&totals_per_buyer(&from_csv));
     Ok(())
@@ -396,15 +396,8 @@ fn check_bmo(rows: &str, region: Option<u8>, expect: Expect) {
             .unwrap_or_else(|e| panic!("{e}"))
     });
     let mut report = ImportReport::default();
-    let shown = match bmo_needs(
-        "bmo.xlsx",
-        rows,
-        &small_referential(),
-        &Territory::default(),
-        region,
-        &mut report,
-    ) {
-        Ok(needs) => render(&needs, &report),
+    let shown = match bmo_needs("bmo.xlsx", rows, &small_referential(), region, &mut report) {
+        Ok(survey) => render(&survey.needs, &report),
         Err(e) => format!("error {e}\n"),
     };
     expect.assert_eq(&shown);
@@ -521,13 +514,7 @@ fn bmo_2024_real_file() -> Result<(), IngestError> {
     for (region, rows, masked, projects, difficult, seasonal, needs_with_crosswalk, areas) in cases
     {
         let mut report = ImportReport::default();
-        let needs = crate::read_bmo(
-            &data,
-            &referential,
-            &Territory::default(),
-            region,
-            &mut report,
-        )?;
+        let needs = crate::read_bmo(&data, &referential, region, &mut report)?.needs;
         let file = &report.files[0];
         // Every line is read; those of other regions are counted apart.
         assert_eq!(

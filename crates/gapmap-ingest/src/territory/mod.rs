@@ -16,6 +16,8 @@
 //! - BMO area codes of overseas regions are written with 3 digits (`101`); they are read as
 //!   4-digit codes with a leading zero (`0101`).
 
+use std::collections::BTreeMap;
+
 use gapmap_model::{
     Bassin, BassinCode, Commune, Departement, DepartementInfo, GeoPoint, InseeCommune, Postcode,
     RegionCode, Territory,
@@ -28,14 +30,105 @@ use crate::{DataDir, ImportReport, IngestError, Reject, Table, layout};
 /// Reads every territorial table of the data folder: regions, départements (with académies),
 /// communes, commune points and BMO employment areas.
 pub fn read_territory(data: &DataDir, report: &mut ImportReport) -> Result<Territory, IngestError> {
+    read_territory_with_homonyms(data, report).map(|(territory, _)| territory)
+}
+
+/// [`read_territory`], with the areas the commune -> area table names differently under one code
+/// (for [`reconcile_areas`]).
+pub(crate) fn read_territory_with_homonyms(
+    data: &DataDir,
+    report: &mut ImportReport,
+) -> Result<(Territory, Homonyms), IngestError> {
     let mut territory = Territory::default();
     read_regions(data, &mut territory, report)?;
     read_departements(data, &mut territory, report)?;
     read_academies(data, &mut territory, report)?;
     read_communes(data, &mut territory, report)?;
     read_points(data, &mut territory, report)?;
-    read_bassins(data, &mut territory, report)?;
-    Ok(territory)
+    let homonyms = read_bassins(data, &mut territory, report)?;
+    Ok((territory, homonyms))
+}
+
+/// Areas that the commune -> area table gives a code another area already has, by (code, name):
+/// their communes and first line. `bassin_emploi.csv` codes `BASSIN ILES DU NORD` 102 like
+/// `BASSIN GRANDE-TERRE`, where the BMO survey codes it 104.
+pub(crate) type Homonyms = BTreeMap<(BassinCode, String), Homonym>;
+
+/// The communes and first line of a homonym area.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Homonym {
+    communes: Vec<InseeCommune>,
+    line: u64,
+}
+
+/// Reconciles the employment areas of the commune -> area table with those the BMO survey names
+/// (the survey is the authority on its areas: its demand is located by them). For each area of
+/// the survey:
+/// - known under its code and name (names compared without case or accents): nothing to do;
+/// - a homonym of the table (same name, another area's code): it becomes its own area under the
+///   survey's code and name, and its communes move to it (each move reported);
+/// - unknown to the table: added with the survey's name and region and no commune (reported: its
+///   demand cannot be placed on the map).
+///
+/// Returns the communes that moved, with their new area.
+pub(crate) fn reconcile_areas(
+    territory: &mut Territory,
+    homonyms: &Homonyms,
+    survey: &BTreeMap<BassinCode, crate::SurveyArea>,
+    report: &mut ImportReport,
+) -> BTreeMap<InseeCommune, BassinCode> {
+    let mut moved = BTreeMap::new();
+    for (&code, area) in survey {
+        let same_name = |name: &str| crate::table::fold(name) == crate::table::fold(&area.name);
+        if territory
+            .bassins
+            .get(&code)
+            .is_some_and(|b| area.name.is_empty() || same_name(&b.name))
+        {
+            continue;
+        }
+        let reject = |reason: String| Reject {
+            file: area.file.clone(),
+            line: area.line,
+            field: Some("BE24".to_owned()),
+            value: format!("{code} {}", area.name),
+            reason,
+            row_dropped: false,
+        };
+        let homonym = homonyms
+            .iter()
+            .find(|((_, name), _)| !area.name.is_empty() && same_name(name));
+        let region = Some(area.region);
+        match homonym {
+            Some(((old, _), h)) => {
+                for commune in &h.communes {
+                    if let Some(c) = territory.communes.get_mut(commune) {
+                        c.bassin = Some(code);
+                        moved.insert(*commune, code);
+                    }
+                }
+                report.reject(reject(format!(
+                    "the commune -> area table codes this area {old} (line {}), the code of another area: its {} communes are placed in {code} as the survey codes it",
+                    h.line,
+                    h.communes.len()
+                )));
+            }
+            None => match territory.bassins.get(&code) {
+                Some(known) => report.reject(reject(format!(
+                    "named {:?} in the commune -> area table: the survey's name is used",
+                    known.name
+                ))),
+                None => report.reject(reject(
+                    "area unknown to the commune -> area table: kept with the survey's name, but it has no commune and its demand cannot be placed on the map".to_owned(),
+                )),
+            },
+        }
+        let name = area.name.clone();
+        territory
+            .bassins
+            .insert(code, Bassin { code, name, region });
+    }
+    moved
 }
 
 /// A JSON file that must hold an array of objects.
@@ -412,7 +505,7 @@ fn read_bassins(
     data: &DataDir,
     t: &mut Territory,
     report: &mut ImportReport,
-) -> Result<(), IngestError> {
+) -> Result<Homonyms, IngestError> {
     let table = Table::open(data, layout::geo::BASSINS)?;
     let commune_col = table.column(&["code_commune_insee"])?;
     let code_col = table.column(&["code_bassin_BMO"])?;
@@ -420,7 +513,8 @@ fn read_bassins(
     let region_col = table.column(&["reg"])?;
     report.file(&table.file).encoding = Some(table.encoding);
     // Rows of former codes wait until every current commune's own row is read.
-    let mut deferred: Vec<(crate::Row, InseeCommune, BassinCode)> = Vec::new();
+    let mut deferred: Vec<(crate::Row, InseeCommune, BassinCode, Option<String>)> = Vec::new();
+    let mut homonyms = Homonyms::new();
     for row in table.rows() {
         let Some(row) = report.keep(row) else {
             continue;
@@ -450,29 +544,44 @@ fn read_bassins(
             }
         };
         let name = row.get(name_col).to_owned();
-        match t.bassins.get(&code) {
-            Some(known) if known.name != name => report.reject(row.reject(
-                "lib_bassin_BMO",
-                &name,
-                &format!(
-                    "area {code} was first named {:?}: that name is kept",
-                    known.name
-                ),
-                false,
-            )),
-            Some(_) => {}
+        let homonym = match t.bassins.get(&code) {
+            Some(known) if known.name != name => {
+                report.reject(row.reject(
+                    "lib_bassin_BMO",
+                    &name,
+                    &format!(
+                        "area {code} was first named {:?}: this commune stays in {code} unless the BMO survey codes {name:?} apart",
+                        known.name
+                    ),
+                    false,
+                ));
+                let entry = homonyms.entry((code, name.clone())).or_default();
+                if entry.line == 0 {
+                    entry.line = row.line;
+                }
+                Some(name)
+            }
+            Some(_) => None,
             None => {
                 t.bassins.insert(code, Bassin { code, name, region });
+                None
             }
-        }
+        };
         if let Some(c) = t.communes.get_mut(&commune) {
             c.bassin = Some(code);
+            if let Some(name) = homonym {
+                homonyms
+                    .entry((code, name))
+                    .or_default()
+                    .communes
+                    .push(commune);
+            }
             report.accept(&row.file);
         } else {
-            deferred.push((row, commune, code));
+            deferred.push((row, commune, code, homonym));
         }
     }
-    for (row, commune, code) in deferred {
+    for (row, commune, code, homonym) in deferred {
         let Some(current) = t.former_codes.get(&commune).copied() else {
             report.reject(row.reject(
                 "code_commune_insee",
@@ -485,6 +594,13 @@ fn read_bassins(
         match t.communes.get_mut(&current) {
             Some(c) if c.bassin.is_none() => {
                 c.bassin = Some(code);
+                if let Some(name) = homonym {
+                    homonyms
+                        .entry((code, name))
+                        .or_default()
+                        .communes
+                        .push(current);
+                }
                 report.accept(&row.file);
             }
             Some(c) => {
@@ -502,7 +618,7 @@ fn read_bassins(
             )),
         }
     }
-    Ok(())
+    Ok(homonyms)
 }
 
 #[cfg(test)]

@@ -298,3 +298,79 @@ fn real_territory_region_32() {
         );
     }
 }
+
+/// Overseas employment areas keep their own identity. Checked by hand with python3 on the files:
+/// `bassin_emploi.csv` codes both `BASSIN GRANDE-TERRE` and `BASSIN ILES DU NORD` 102 (the latter
+/// on 4 rows: 97123, 97127, 97701, 97801), where the BMO 2024 sheet codes `BASSIN ILES DU NORD`
+/// 104 (departements 971 and 978); the sheet also names 304 `MATOURY` and 7549 `Aiguillon`, which
+/// the commune table does not know, and renames two areas (1119 `Roissy - Le Bourget` -> `Grand
+/// Roissy - Le Bourget`, 2808 `LILLEBONNE` -> `BOLBEC`). The sheet has 406 areas. Of the 4 rows of
+/// `ILES DU NORD`, 97123 and 97127 are former codes of 97701 and 97801, which have rows of their
+/// own: 2 communes move.
+#[test]
+fn real_overseas_areas_stay_distinct() -> Result<(), Box<dyn std::error::Error>> {
+    let Some(data) = real_data() else {
+        return Ok(());
+    };
+    let mut report = ImportReport::default();
+    let (mut t, homonyms) = super::read_territory_with_homonyms(&data, &mut report)?;
+    let code = |c: &str| c.parse::<gapmap_model::BassinCode>();
+    let (grande_terre, iles) = (code("0102")?, code("0104")?);
+    let old_iles = grande_terre;
+    let homonym = homonyms
+        .get(&(old_iles, "BASSIN ILES DU NORD".to_owned()))
+        .map(|h| h.communes.clone())
+        .unwrap_or_default();
+    assert_eq!(homonyms.len(), 1, "{homonyms:?}");
+    assert!(!homonym.is_empty());
+    let gt_before: Vec<_> = t
+        .communes
+        .values()
+        .filter(|c| c.bassin == Some(grande_terre) && !homonym.contains(&c.code))
+        .map(|c| c.code)
+        .collect();
+    let survey = crate::read_bmo(
+        &data,
+        &gapmap_model::Referential::default(),
+        None,
+        &mut report,
+    )?;
+    assert_eq!(survey.areas.len(), 406);
+    let moved = super::reconcile_areas(&mut t, &homonyms, &survey.areas, &mut report);
+    // The homonym's communes, and only them, moved to the survey's code.
+    assert_eq!(moved.keys().copied().collect::<Vec<_>>(), homonym);
+    assert!(moved.values().all(|&b| b == iles));
+    let name = |b| t.bassins.get(&b).map(|b| b.name.as_str());
+    assert_eq!(name(grande_terre), Some("BASSIN GRANDE-TERRE"));
+    assert_eq!(name(iles), Some("BASSIN ILES DU NORD"));
+    assert_eq!(name(code("0304")?), Some("MATOURY"));
+    assert_eq!(name(code("7549")?), Some("Aiguillon"));
+    assert!(
+        gt_before
+            .iter()
+            .all(|c| t.communes[c].bassin == Some(grande_terre))
+    );
+    // Every area of the survey is an area of the territory, with the survey's name (up to case
+    // and accents: the table's `MARENNES-OLERON` is the survey's `MARENNES-OLÉRON`).
+    let fold = crate::table::fold;
+    for (b, area) in &survey.areas {
+        assert_eq!(name(*b).map(fold), Some(fold(&area.name)), "{b}");
+    }
+    let said: Vec<String> = report
+        .rejects
+        .iter()
+        .filter(|r| r.field.as_deref() == Some("BE24"))
+        .map(|r| format!("{} {}", r.value, r.reason))
+        .collect();
+    expect_test::expect![[r#"
+        [
+            "0104 BASSIN ILES DU NORD the commune -> area table codes this area 0102 (line 17090), the code of another area: its 2 communes are placed in 0104 as the survey codes it",
+            "0304 MATOURY area unknown to the commune -> area table: kept with the survey's name, but it has no commune and its demand cannot be placed on the map",
+            "1119 Grand Roissy - Le Bourget named \"Roissy - Le Bourget\" in the commune -> area table: the survey's name is used",
+            "2808 BOLBEC named \"LILLEBONNE\" in the commune -> area table: the survey's name is used",
+            "7549 Aiguillon area unknown to the commune -> area table: kept with the survey's name, but it has no commune and its demand cannot be placed on the map",
+        ]"#]]
+    .assert_eq(&format!("{said:#?}"));
+    assert_eq!(homonym.len(), 2);
+    Ok(())
+}

@@ -365,8 +365,8 @@ impl Msg {
                 "Table columns: key; label; needs (with a known volume) and masked needs (volume masked by the publisher, left out of the figures); demand, covered (the headline: covered direct, plus adjacent when the configuration counts it), covered direct (graduates of trainings that teach the job), adjacent (graduates of related trainings who would need retraining) and gap, in people a year; coverage (share of demand covered, 0 to 1, empty without demand); seasonal excluded (seasonal BMO projects left out of the demand); seasonal masked (needs whose seasonal share is masked); difficulty (share of projects employers judge difficult, empty when unknown); small_count (fragile figure).",
             ),
             Msg::ReadmeCsvCells => (
-                "Dans les CSV, les nombres restent des nombres (un écart négatif s'écrit -3,5) ; un texte qui commence par = + - @, une tabulation ou un retour chariot est précédé d'une apostrophe pour qu'un tableur ne l'exécute pas comme une formule.",
-                "In the CSV files numbers stay numbers (a negative gap is written -3.5); a text that starts with = + - @, a tab or a carriage return is prefixed with an apostrophe so that a spreadsheet does not run it as a formula.",
+                "Dans les CSV, les nombres restent des nombres (20,5 avec le séparateur ; et une virgule décimale, 20.5 avec le séparateur ,) ; un texte qui commence par = + - @, une tabulation ou un retour chariot est précédé d'une apostrophe pour qu'un tableur ne l'exécute pas comme une formule.",
+                "In the CSV files numbers stay numbers (20,5 with the ; separator and a decimal comma, 20.5 with the , separator); a text that starts with = + - @, a tab or a carriage return is prefixed with an apostrophe so that a spreadsheet does not run it as a formula.",
             ),
             Msg::AxisPeople => ("personnes", "people"),
         }

@@ -1,7 +1,7 @@
 //! Gap tables as CSV (for spreadsheets) and Parquet (for analysts).
 //!
 //! CSV cells follow two rules, chosen for Excel and LibreOffice as French planners use them:
-//! - Numbers are written as numbers, never neutralised: a negative gap is `-3,5` (or `-3.5`), which a
+//! - Numbers are written as numbers, never neutralised: a negative number is `-3,5` (or `-3.5`), which a
 //!   spreadsheet reads as a number and cannot run as a formula. With the `;` separator (the default,
 //!   what a French-locale spreadsheet expects) the decimal mark is a comma; with `,` it is a point.
 //! - Text cells (key, label) that start with `=`, `+`, `-`, `@`, a tab or a carriage return get a

@@ -498,7 +498,7 @@ fn csv_labels_round_trip_neutralised_against_formulas() -> TestResult {
         lines.push(format!("{:?}", record.iter().collect::<Vec<_>>()));
     }
     // Labels come back whole (`;`, quotes, newline, accents); those that a spreadsheet would run
-    // start with an apostrophe; the negative gap of N1103 stays a number.
+    // start with an apostrophe.
     expect![[r#"
         ["M1805", "Études et développement informatique; \"full-stack\"\nen alternance", "1", "0", "60", "20,5", "20,5", "0", "39,5", "0,3416666666666667", "0", "0", "", "non"]
         ["I1304", "'=HYPERLINK(\"http://evil.example\")", "1", "0", "40", "30", "30", "0", "10", "0,75", "0", "0", "", "non"]
@@ -624,7 +624,7 @@ fn json_has_its_version_and_the_axes_in_order() -> TestResult {
         .map(|axes| axes.keys().map(String::as_str).collect())
         .unwrap_or_default();
     // serde_json sorts object keys unless `preserve_order` is on: compare as sets, then check the
-    // keys are the axes' slugs.
+    // keys are the axes' keys.
     let mut expected: Vec<&str> = sample_input()
         .gaps_by
         .keys()
@@ -660,7 +660,7 @@ fn readme_names_the_files_sources_configuration_and_notice() -> TestResult {
             - gaps_by_<axe>.parquet : les mêmes tables en Parquet (compression Zstd), pour les analystes.
             - gaps.json : toutes les données du rapport, schéma documenté et versionné (champ format_version).
             - README.txt : ce fichier.
-            Dans les CSV, les nombres restent des nombres (un écart négatif s'écrit -3,5) ; un texte qui commence par = + - @, une tabulation ou un retour chariot est précédé d'une apostrophe pour qu'un tableur ne l'exécute pas comme une formule.
+            Dans les CSV, les nombres restent des nombres (20,5 avec le séparateur ; et une virgule décimale, 20.5 avec le séparateur ,) ; un texte qui commence par = + - @, une tabulation ou un retour chariot est précédé d'une apostrophe pour qu'un tableur ne l'exécute pas comme une formule.
             - France Travail — Enquête Besoins en Main-d'Œuvre 2025 — Licence Ouverte / Open Licence 2.0
             - Ministère des Armées — Besoins de recrutement <démo> — Licence Ouverte 2.0
             radius_km = 40 # "<km>"
