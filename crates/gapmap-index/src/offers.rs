@@ -750,7 +750,7 @@ fn document<'a>(
     if let Some(nsf) = offer.nsf {
         doc.add_text(fields.nsf, nsf.to_string());
     }
-    doc.add_text(fields.uai, offer.uai.as_str());
+    doc.add_text(fields.uai, offer.school.as_str());
     let location = &offer.location;
     if let Some(commune) = location.commune {
         doc.add_text(fields.commune, commune.as_str());

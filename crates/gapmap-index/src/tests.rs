@@ -7,7 +7,7 @@ use gapmap_match::TextSource;
 use gapmap_model::{
     Appellation, Capacity, Certification, Competence, CompetenceKind, GeoPoint, Location,
     LocationPrecision, Metier, MetierCompetence, Offer, OfferId, OfferSource, Referential,
-    SkillBlock, TrainingMode, Uai,
+    SchoolCode, SkillBlock, TrainingMode,
 };
 
 use crate::{GapmapIndex, IndexError, Near, OfferQuery, OpenOutcome};
@@ -169,17 +169,17 @@ struct OfferSpec {
 }
 
 fn offer(s: &OfferSpec) -> Offer {
-    let uai: Uai = code(s.uai);
+    let school: SchoolCode = code(s.uai);
     let code_part = s.cfd.unwrap_or("00000000");
     Offer {
-        id: OfferId::new(OfferSource::ParcoursupBts, 2024, uai, code_part, s.mode),
+        id: OfferId::new(OfferSource::ParcoursupBts, 2024, school, code_part, s.mode),
         source: OfferSource::ParcoursupBts,
         year: 2024,
-        uai,
+        school,
         school_name: Some("Lycée test".into()),
         location: Location {
             commune: Some(code(s.commune)),
-            departement: uai.departement(),
+            departement: school.departement(),
             region: Some(code(&s.region.to_string())),
             bassin: Some(code(&s.bassin.to_string())),
             point: GeoPoint::new(s.point.0, s.point.1),

@@ -33,7 +33,7 @@ use std::collections::BTreeMap;
 
 use gapmap_model::{
     Capacity, Cfd, InseeCommune, Location, LocationPrecision, Offer, OfferId, OfferSource,
-    Referential, Territory, TrainingMode, Uai, Volume,
+    Referential, SchoolCode, Territory, TrainingMode, Uai, Volume,
 };
 
 use crate::gaps::{Axis, GapKey, GapRow};
@@ -232,10 +232,10 @@ fn new_offer(
         .filter(|u| u.cfd == open.cfd)
         .find_map(|u| u.duration_years);
     let mut by_id: Vec<&Offer> = offers.iter().collect();
-    by_id.sort_by(|a, b| a.uai.cmp(&b.uai).then_with(|| a.id.cmp(&b.id)));
-    let (uai, location, school_name) = match &open.place {
-        Place::School(uai) => match by_id.iter().find(|o| &o.uai == uai) {
-            Some(o) => (*uai, o.location.clone(), o.school_name.clone()),
+    by_id.sort_by(|a, b| a.school.cmp(&b.school).then_with(|| a.id.cmp(&b.id)));
+    let (school, location, school_name) = match &open.place {
+        Place::School(uai) => match by_id.iter().find(|o| o.school == SchoolCode::Uai(*uai)) {
+            Some(o) => (o.school, o.location.clone(), o.school_name.clone()),
             None => {
                 let departement = uai.departement();
                 let region = territory.region_of(&departement);
@@ -247,7 +247,7 @@ fn new_offer(
                     point: None,
                     precision: LocationPrecision::Departement,
                 };
-                (*uai, location, None)
+                (SchoolCode::Uai(*uai), location, None)
             }
         },
         Place::Commune(code) => {
@@ -262,7 +262,7 @@ fn new_offer(
             if let Some(c) = territory.communes.get(code) {
                 location.point = c.point.or(location.point);
             }
-            (school.uai, location, school.school_name.clone())
+            (school.school, location, school.school_name.clone())
         }
     };
     let year = open
@@ -273,13 +273,13 @@ fn new_offer(
         id: OfferId::new(
             OfferSource::Scenario,
             year,
-            uai,
+            school,
             open.cfd.as_str(),
             open.mode,
         ),
         source: OfferSource::Scenario,
         year,
-        uai,
+        school,
         school_name,
         location,
         label,

@@ -8,8 +8,8 @@ use gapmap_model::{
     Appellation, Bassin, Buyer, Capacity, Certification, Commune, Competence, CompetenceKind,
     Count, Departement, DepartementInfo, Diploma, EuropeanLevel, GeoPoint, Location,
     LocationPrecision, Metier, MetierCompetence, Need, NeedId, NeedLocation, Offer, OfferId,
-    OfferSource, Outcomes, Referential, RegionCode, RomeCode, SourceRef, Territory, TrainingMode,
-    Volume,
+    OfferSource, Outcomes, Referential, RegionCode, RomeCode, SchoolCode, SourceRef, Territory,
+    TrainingMode, Volume,
 };
 use proptest::prelude::*;
 
@@ -201,7 +201,7 @@ fn offer(
 ) -> Offer {
     let t = territory();
     let c = &t.communes[&code(commune)];
-    let uai_code = code(uai);
+    let uai_code: SchoolCode = code(uai);
     Offer {
         id: OfferId::new(
             OfferSource::Affelnet,
@@ -212,7 +212,7 @@ fn offer(
         ),
         source: OfferSource::Affelnet,
         year: 2024,
-        uai: uai_code,
+        school: uai_code,
         school_name: None,
         location: Location {
             commune: Some(c.code),

@@ -203,6 +203,123 @@ impl Uai {
 }
 
 ascii_code!(
+    /// An apprenticeship site code that Parcoursup BTS gives in place of a UAI: `C`, 6 digits and
+    /// a capital letter (`C590350K`, `C752887F`). Not a UAI: it has no check letter.
+    ///
+    /// ```
+    /// use gapmap_model::SiteCode;
+    /// let site: SiteCode = "C590350K".parse().unwrap_or_else(|e| panic!("{e}"));
+    /// assert_eq!(site.departement().as_str(), "59");
+    /// assert!("0590005K".parse::<SiteCode>().is_err());
+    /// ```
+    SiteCode, 8, "site code", "C, 6 digits and a capital letter, e.g. C590350K",
+    |b| b[0] == b'C' && all_digits(&b[1..7]) && b[7].is_ascii_uppercase()
+);
+
+impl SiteCode {
+    /// The département the code names, by the rule of the UAI read one character earlier: the
+    /// two digits after the `C` (`C59…` = Nord, `C75…` = Paris), three for overseas (`C97x…`).
+    /// Corsica (`C20…`) names no département: the import leaves such a site unlocated.
+    pub fn departement(&self) -> Departement {
+        let digits = &self.as_str()[1..];
+        let n = if digits.starts_with("97") { 3 } else { 2 };
+        Departement(digits[..n].to_owned())
+    }
+}
+
+/// Who gives a course: a school (UAI) or, in Parcoursup BTS, an apprenticeship site.
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub enum SchoolCode {
+    /// A school by its UAI.
+    Uai(Uai),
+    /// An apprenticeship site by its site code.
+    Site(SiteCode),
+}
+
+impl SchoolCode {
+    /// The code as published.
+    pub fn as_str(&self) -> &str {
+        match self {
+            SchoolCode::Uai(uai) => uai.as_str(),
+            SchoolCode::Site(site) => site.as_str(),
+        }
+    }
+
+    /// The UAI, for a school.
+    pub fn uai(&self) -> Option<Uai> {
+        match self {
+            SchoolCode::Uai(uai) => Some(*uai),
+            SchoolCode::Site(_) => None,
+        }
+    }
+
+    /// The département the code gives ([`Uai::departement`], [`SiteCode::departement`]).
+    pub fn departement(&self) -> Departement {
+        match self {
+            SchoolCode::Uai(uai) => uai.departement(),
+            SchoolCode::Site(site) => site.departement(),
+        }
+    }
+}
+
+impl From<Uai> for SchoolCode {
+    fn from(uai: Uai) -> SchoolCode {
+        SchoolCode::Uai(uai)
+    }
+}
+
+impl FromStr for SchoolCode {
+    type Err = CodeError;
+
+    /// A UAI, else a site code.
+    ///
+    /// ```
+    /// use gapmap_model::SchoolCode;
+    /// assert!(matches!("0590005K".parse(), Ok(SchoolCode::Uai(_))));
+    /// assert!(matches!("C752887F".parse(), Ok(SchoolCode::Site(_))));
+    /// assert!("088998SS".parse::<SchoolCode>().is_err());
+    /// ```
+    fn from_str(s: &str) -> Result<SchoolCode, CodeError> {
+        s.parse::<Uai>()
+            .map(SchoolCode::Uai)
+            .or_else(|_| s.parse::<SiteCode>().map(SchoolCode::Site))
+            .map_err(|_| {
+                CodeError::new(
+                    "UAI or site code",
+                    s.trim(),
+                    "a UAI (7 digits and the matching check letter, e.g. 0590005K) or a site code (C, 6 digits and a letter, e.g. C590350K)",
+                )
+            })
+    }
+}
+
+impl TryFrom<String> for SchoolCode {
+    type Error = CodeError;
+    fn try_from(s: String) -> Result<Self, CodeError> {
+        s.parse()
+    }
+}
+
+impl From<SchoolCode> for String {
+    fn from(code: SchoolCode) -> String {
+        code.as_str().to_owned()
+    }
+}
+
+impl fmt::Display for SchoolCode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl fmt::Debug for SchoolCode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "SchoolCode({})", self.as_str())
+    }
+}
+
+ascii_code!(
     /// A commune's INSEE code (code officiel géographique): 5 characters, digits, or `2A`/`2B`
     /// followed by 3 digits in Corsica (`59350`, `2A004`). A postcode is not an INSEE code, even
     /// when it looks like one.

@@ -31,7 +31,8 @@ use serde::{Deserialize, Serialize};
 
 pub use codes::{
     BassinCode, Cfd, CodeError, Departement, EuropeanLevel, FapCode, Formacode, InseeCommune, Mef,
-    MefStat11, Nsf, OgrCode, Postcode, RegionCode, RncpBlockCode, RncpCode, RomeCode, Uai,
+    MefStat11, Nsf, OgrCode, Postcode, RegionCode, RncpBlockCode, RncpCode, RomeCode, SchoolCode,
+    SiteCode, Uai,
 };
 pub use need::{Buyer, Need, NeedId, NeedLocation, SourceRef};
 pub use offer::{Location, LocationPrecision, Offer, OfferId, OfferSource, Outcomes, TrainingMode};

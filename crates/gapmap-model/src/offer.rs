@@ -6,19 +6,25 @@ use serde::{Deserialize, Serialize};
 
 use crate::{
     BassinCode, Capacity, Cfd, Departement, EuropeanLevel, Formacode, GeoPoint, InseeCommune,
-    MefStat11, Nsf, RegionCode, RncpCode, RomeCode, Uai,
+    MefStat11, Nsf, RegionCode, RncpCode, RomeCode, SchoolCode,
 };
 
-/// A stable identifier of an offer: `source:year:UAI:code:mode`
+/// A stable identifier of an offer: `source:year:school:code:mode` (school: the UAI or site code)
 /// (e.g. `affelnet:2022:0590005K:23830023102:school`), the same across runs on the same data.
 #[derive(Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub struct OfferId(pub String);
 
 impl OfferId {
     /// Builds the identifier from its parts.
-    pub fn new(source: OfferSource, year: u16, uai: Uai, code: &str, mode: TrainingMode) -> Self {
+    pub fn new(
+        source: OfferSource,
+        year: u16,
+        school: SchoolCode,
+        code: &str,
+        mode: TrainingMode,
+    ) -> Self {
         OfferId(format!(
-            "{}:{year}:{uai}:{code}:{}",
+            "{}:{year}:{school}:{code}:{}",
             source.key(),
             mode.key()
         ))
@@ -122,7 +128,7 @@ impl LocationPrecision {
 pub struct Location {
     /// Commune, when resolved.
     pub commune: Option<InseeCommune>,
-    /// Département (always known for offers: the UAI gives it).
+    /// Département (always known for offers: the UAI or site code gives it).
     pub departement: Departement,
     /// Region.
     pub region: Option<RegionCode>,
@@ -154,8 +160,8 @@ pub struct Offer {
     pub source: OfferSource,
     /// Intake year (rentrée).
     pub year: u16,
-    /// School.
-    pub uai: Uai,
+    /// School (a UAI), or apprenticeship site (a Parcoursup BTS site code).
+    pub school: SchoolCode,
     /// School name, if found in a directory.
     pub school_name: Option<String>,
     /// Where.

@@ -15,7 +15,7 @@
 use std::collections::BTreeMap;
 
 use gapmap_model::{
-    Departement, GeoPoint, InseeCommune, Location, LocationPrecision, Postcode, Territory, Uai,
+    Departement, GeoPoint, InseeCommune, Location, LocationPrecision, Postcode, Territory,
 };
 
 use super::directory::School;
@@ -107,12 +107,11 @@ impl<'a> Locator<'a> {
     /// commune nearest to that point (precision `Commune`).
     pub(crate) fn locate(
         &self,
-        uai: Uai,
+        departement: Departement,
         school: Option<&School>,
         point: Option<GeoPoint>,
         school_point: Option<GeoPoint>,
     ) -> Location {
-        let departement = uai.departement();
         let mut found = school.and_then(|s| self.commune_of(&departement, s));
         if found.is_none()
             && let Some(p) = point.or(school_point)

@@ -29,6 +29,7 @@
 //! not counted in the report; a row whose UAI is invalid is rejected whatever the filter (its
 //! region is unknown).
 
+mod by_label;
 mod directory;
 mod locate;
 mod outcomes;
@@ -39,7 +40,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use gapmap_model::{
     Capacity, Certification, Cfd, GeoPoint, Location, MefStat11, Offer, OfferId, OfferSource,
-    Referential, RegionCode, Territory, Uai,
+    Referential, RegionCode, SchoolCode, Territory,
 };
 
 use crate::{DataDir, ImportReport, IngestError, Reject, layout};
@@ -96,13 +97,14 @@ pub fn read_offers(
     let mut hints = SchoolHints::default();
     for r in &raw {
         if let Some(point) = r.point {
-            hints.points.entry(r.uai).or_insert(point);
+            hints.points.entry(r.school).or_insert(point);
         }
         if let Some(name) = &r.school_name {
-            hints.names.entry(r.uai).or_insert_with(|| name.clone());
+            hints.names.entry(r.school).or_insert_with(|| name.clone());
         }
     }
-    let joiner = Joiner::new(referential, territory, directory, hints, outcomes);
+    let mut joiner = Joiner::new(referential, territory, directory, hints, outcomes);
+    joiner.learn_codes(&raw);
     let mut seen: BTreeMap<OfferId, u32> = BTreeMap::new();
     let mut offers = Vec::with_capacity(raw.len());
     for r in raw {
@@ -134,8 +136,8 @@ fn years<'a>(data: &DataDir, files: &'a [(u16, &'a str)], all: bool) -> &'a [(u1
 /// course point (to locate a school in no directory) and the school's name.
 #[derive(Default)]
 struct SchoolHints {
-    points: BTreeMap<Uai, GeoPoint>,
-    names: BTreeMap<Uai, String>,
+    points: BTreeMap<SchoolCode, GeoPoint>,
+    names: BTreeMap<SchoolCode, String>,
 }
 
 /// The joins of an offer to the referential, the directories, the territory and the outcomes.
@@ -147,8 +149,13 @@ struct Joiner<'a> {
     directory: Directory,
     /// What the Parcoursup course list tells of schools.
     hints: SchoolHints,
+    /// Diplomas by label, for codes the BCN does not know yet.
+    by_label: by_label::ByLabel,
+    /// The diploma of each code unknown to the BCN that its rows found by label, when they agree
+    /// (`None` when they name several).
+    learned: BTreeMap<MefStat11, Option<Cfd>>,
     /// Locations already found, by school.
-    locations: RefCell<BTreeMap<Uai, Location>>,
+    locations: RefCell<BTreeMap<SchoolCode, Location>>,
     locator: Locator<'a>,
     outcomes: OutcomeIndex,
 }
@@ -177,6 +184,8 @@ impl<'a> Joiner<'a> {
             }
         }
         Joiner {
+            by_label: by_label::ByLabel::new(referential),
+            learned: BTreeMap::new(),
             referential,
             certifications,
             final_year_mefs,
@@ -188,21 +197,63 @@ impl<'a> Joiner<'a> {
         }
     }
 
+    /// Learns, for each MEFSTAT11 unknown to the BCN, the diploma its rows' labels name when they
+    /// all name the same one, so that a row whose own label names none (an option the BCN does
+    /// not list) takes its code's diploma.
+    fn learn_codes(&mut self, raw: &[RawOffer]) {
+        for r in raw {
+            let Some(mef) = r.mefstat11 else { continue };
+            if r.cfd.is_some() || self.referential.mef_units.contains_key(&mef) {
+                continue;
+            }
+            let Some(Ok(cfd)) = r.label.as_deref().map(|l| self.by_label.find(l, r.year)) else {
+                continue;
+            };
+            self.learned
+                .entry(mef)
+                .and_modify(|known| {
+                    if *known != Some(cfd) {
+                        *known = None;
+                    }
+                })
+                .or_insert(Some(cfd));
+        }
+    }
+
     /// Builds the offer of a row, with the field rejects of failed joins.
     fn assemble(&self, raw: RawOffer) -> (Offer, Vec<Reject>) {
         let mut rejects = Vec::new();
         let unit = raw
             .mefstat11
             .and_then(|m| self.referential.mef_units.get(&m));
+        let mut by_label = None;
         if let (Some(mef), None) = (raw.mefstat11, unit) {
-            let reason = if raw.cfd.is_some() {
-                "unknown to the BCN (nMef): the source's CFD is used"
-            } else {
-                "unknown to the BCN (nMef): no diploma, level or ROME codes"
+            let reason = match (raw.cfd, &raw.label) {
+                (Some(_), _) => "unknown to the BCN (nMef): the source's CFD is used".to_owned(),
+                (None, Some(label)) => match self.by_label.find(label, raw.year) {
+                    Ok(cfd) => {
+                        by_label = Some(cfd);
+                        format!("unknown to the BCN (nMef): diploma {cfd} found by its label")
+                    }
+                    Err(why) => match self.learned.get(&mef) {
+                        Some(&Some(cfd)) => {
+                            by_label = Some(cfd);
+                            format!(
+                                "unknown to the BCN (nMef), and {why}: diploma {cfd}, found by the labels of the other rows of the same code"
+                            )
+                        }
+                        _ => format!(
+                            "unknown to the BCN (nMef), and {why}: no diploma, level or ROME codes"
+                        ),
+                    },
+                },
+                (None, None) => {
+                    "unknown to the BCN (nMef): no diploma, level or ROME codes".to_owned()
+                }
             };
-            rejects.push(field_reject(&raw, "MEFSTAT11", mef.as_str(), reason));
+            rejects.push(field_reject(&raw, "MEFSTAT11", mef.as_str(), &reason));
         }
-        let cfd = unit.map(|u| u.cfd).or(raw.cfd);
+        let cfd = unit.map(|u| u.cfd).or(raw.cfd).or(by_label);
         let diploma = cfd.and_then(|c| self.referential.diplomas.get(&c));
         let certifications: &[&Certification] = cfd
             .and_then(|c| self.certifications.get(&c))
@@ -233,10 +284,14 @@ impl<'a> Joiner<'a> {
             .or_else(|| unit.map(|u| u.label.clone()))
             .or_else(|| raw.mefstat11.map(|m| format!("MEFSTAT11 {m}")))
             .unwrap_or_else(|| raw.code.clone());
-        let school = self.directory.schools.get(&raw.uai);
+        let school = raw
+            .school
+            .uai()
+            .and_then(|uai| self.directory.schools.get(&uai));
         let locate = || {
-            let hint = self.hints.points.get(&raw.uai).copied();
-            self.locator.locate(raw.uai, school, raw.point, hint)
+            let hint = self.hints.points.get(&raw.school).copied();
+            self.locator
+                .locate(raw.school.departement(), school, raw.point, hint)
         };
         // Schools have many offers: a location without the offer's own point is the school's.
         let location = match raw.point {
@@ -244,7 +299,7 @@ impl<'a> Joiner<'a> {
             None => self
                 .locations
                 .borrow_mut()
-                .entry(raw.uai)
+                .entry(raw.school)
                 .or_insert_with(locate)
                 .clone(),
         };
@@ -254,16 +309,16 @@ impl<'a> Joiner<'a> {
         }
         let outcomes = self
             .outcomes
-            .find(location.region, raw.mode, &mefs, cfd, raw.uai);
+            .find(location.region, raw.mode, &mefs, cfd, raw.school);
         let offer = Offer {
-            id: OfferId::new(raw.source, raw.year, raw.uai, &raw.code, raw.mode),
+            id: OfferId::new(raw.source, raw.year, raw.school, &raw.code, raw.mode),
             source: raw.source,
             year: raw.year,
-            uai: raw.uai,
+            school: raw.school,
             school_name: school
                 .and_then(|s| s.name.clone())
                 .or(raw.school_name)
-                .or_else(|| self.hints.names.get(&raw.uai).cloned()),
+                .or_else(|| self.hints.names.get(&raw.school).cloned()),
             location,
             label,
             cfd,

@@ -9,7 +9,9 @@
 
 use std::collections::BTreeMap;
 
-use gapmap_model::{Cfd, MefStat11, Outcomes, Referential, RegionCode, TrainingMode, Uai};
+use gapmap_model::{
+    Cfd, MefStat11, Outcomes, Referential, RegionCode, SchoolCode, TrainingMode, Uai,
+};
 
 use crate::{DataDir, ImportReport, IngestError, Row, Table, layout};
 
@@ -231,7 +233,7 @@ impl OutcomeIndex {
         mode: TrainingMode,
         mefs: &[MefStat11],
         cfd: Option<Cfd>,
-        uai: Uai,
+        school: SchoolCode,
     ) -> Option<Outcomes> {
         if let Some(region) = region {
             let keys = mefs
@@ -248,6 +250,8 @@ impl OutcomeIndex {
             TrainingMode::School => &[SchoolScope::Pupils, SchoolScope::All],
             TrainingMode::Apprenticeship => &[SchoolScope::Apprentices],
         };
+        // School-level outcomes are published by UAI; an apprenticeship site has none.
+        let uai = school.uai()?;
         scopes
             .iter()
             .find_map(|s| self.schools.get(&(uai, *s)).cloned())

@@ -1,8 +1,8 @@
 //! The three offer files, each read into [`RawOffer`]s: one per row, before any join.
 
 use gapmap_model::{
-    Capacity, Cfd, Departement, GeoPoint, MefStat11, OfferSource, RegionCode, Territory,
-    TrainingMode, Uai,
+    Capacity, Cfd, Departement, GeoPoint, MefStat11, OfferSource, RegionCode, SchoolCode,
+    Territory, TrainingMode,
 };
 
 use crate::table::fold;
@@ -12,7 +12,7 @@ use crate::{DataDir, ImportReport, IngestError, Reject, Row, Table};
 pub(crate) struct RawOffer {
     pub source: OfferSource,
     pub year: u16,
-    pub uai: Uai,
+    pub school: SchoolCode,
     pub mefstat11: Option<MefStat11>,
     /// The MEF of the final year (Affelnet `mef_stat_terminale`), to find outcomes.
     pub terminal_mef: Option<MefStat11>,
@@ -66,15 +66,29 @@ fn settle<T>(head: Result<Option<T>, Reject>, file: &str, report: &mut ImportRep
     }
 }
 
-/// The school of a row, or the row's reject. `None` when the row is outside the region.
+/// Which school codes a source gives.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Codes {
+    /// UAIs only.
+    Uai,
+    /// UAIs, or apprenticeship site codes (Parcoursup BTS).
+    UaiOrSite,
+}
+
+/// The school (UAI, or site code where the source gives them) of a row, or the row's reject.
+/// `None` when the row is outside the region.
 fn school(
     row: &Row,
     column: usize,
     field: &str,
+    codes: Codes,
     scope: &RegionScope<'_>,
-) -> Result<Option<Uai>, Reject> {
-    let uai: Uai = row.parse(column, field)?;
-    Ok(scope.keeps(&uai.departement()).then_some(uai))
+) -> Result<Option<SchoolCode>, Reject> {
+    let school: SchoolCode = match codes {
+        Codes::Uai => SchoolCode::Uai(row.parse(column, field)?),
+        Codes::UaiOrSite => row.parse(column, field)?,
+    };
+    Ok(scope.keeps(&school.departement()).then_some(school))
 }
 
 fn applications(
@@ -129,24 +143,28 @@ pub(crate) fn read_affelnet(
         let Some(row) = report.keep(row) else {
             continue;
         };
-        let head = school(&row, uai_col, "Etablissement d'accueil", scope).and_then(|uai| {
-            let Some(uai) = uai else { return Ok(None) };
-            let mef: MefStat11 = row.parse(mef_col, "MEF STAT 11")?;
-            let mode = match row.get(status_col) {
-                "ST" => TrainingMode::School,
-                "AP" => TrainingMode::Apprenticeship,
-                other => {
-                    return Err(row.reject(
-                        "Statut Offre de formation",
-                        other,
-                        "unknown status: expected ST (school) or AP (apprenticeship)",
-                        true,
-                    ));
-                }
-            };
-            Ok(Some((uai, mef, mode)))
-        });
-        let Some((uai, mef, mode)) = settle(head, &row.file, report) else {
+        let head = school(&row, uai_col, "Etablissement d'accueil", Codes::Uai, scope).and_then(
+            |school| {
+                let Some(school) = school else {
+                    return Ok(None);
+                };
+                let mef: MefStat11 = row.parse(mef_col, "MEF STAT 11")?;
+                let mode = match row.get(status_col) {
+                    "ST" => TrainingMode::School,
+                    "AP" => TrainingMode::Apprenticeship,
+                    other => {
+                        return Err(row.reject(
+                            "Statut Offre de formation",
+                            other,
+                            "unknown status: expected ST (school) or AP (apprenticeship)",
+                            true,
+                        ));
+                    }
+                };
+                Ok(Some((school, mef, mode)))
+            },
+        );
+        let Some((school, mef, mode)) = settle(head, &row.file, report) else {
             continue;
         };
         let terminal_mef = terminal_col.and_then(|c| {
@@ -159,7 +177,7 @@ pub(crate) fn read_affelnet(
         out.push(RawOffer {
             source: OfferSource::Affelnet,
             year,
-            uai,
+            school,
             mefstat11: Some(mef),
             terminal_mef,
             cfd: None,
@@ -206,8 +224,10 @@ pub(crate) fn read_parcoursup_bts(
         let Some(row) = report.keep(row) else {
             continue;
         };
-        let head = school(&row, uai_col, "UAI", scope).and_then(|uai| {
-            let Some(uai) = uai else { return Ok(None) };
+        let head = school(&row, uai_col, "UAI", Codes::UaiOrSite, scope).and_then(|school| {
+            let Some(school) = school else {
+                return Ok(None);
+            };
             let mef: MefStat11 = row.parse(mef_col, "MEFSTAT11")?;
             let mode = match fold(row.get(status_col)).as_str() {
                 "scolaire" => TrainingMode::School,
@@ -221,9 +241,9 @@ pub(crate) fn read_parcoursup_bts(
                     ));
                 }
             };
-            Ok(Some((uai, mef, mode)))
+            Ok(Some((school, mef, mode)))
         });
-        let Some((uai, mef, mode)) = settle(head, &row.file, report) else {
+        let Some((school, mef, mode)) = settle(head, &row.file, report) else {
             continue;
         };
         let cfd = cfd_col.and_then(|c| {
@@ -235,7 +255,7 @@ pub(crate) fn read_parcoursup_bts(
         out.push(RawOffer {
             source: OfferSource::ParcoursupBts,
             year,
-            uai,
+            school,
             mefstat11: Some(mef),
             terminal_mef: None,
             cfd,
@@ -276,14 +296,23 @@ pub(crate) fn read_parcoursup(
         let Some(row) = report.keep(row) else {
             continue;
         };
-        let head = school(&row, uai_col, "Code UAI de l etablissement", scope).and_then(|uai| {
-            let Some(uai) = uai else { return Ok(None) };
+        let head = school(
+            &row,
+            uai_col,
+            "Code UAI de l etablissement",
+            Codes::Uai,
+            scope,
+        )
+        .and_then(|school| {
+            let Some(school) = school else {
+                return Ok(None);
+            };
             let label = row.opt(label_col).ok_or_else(|| {
                 row.reject("Filiere de formation", "", "empty required field", true)
             })?;
-            Ok(Some((uai, label.to_owned())))
+            Ok(Some((school, label.to_owned())))
         });
-        let Some((uai, label)) = settle(head, &row.file, report) else {
+        let Some((school, label)) = settle(head, &row.file, report) else {
             continue;
         };
         let point = gps_col.and_then(|c| {
@@ -310,7 +339,7 @@ pub(crate) fn read_parcoursup(
         out.push(RawOffer {
             source: OfferSource::Parcoursup,
             year: UNKNOWN_YEAR,
-            uai,
+            school,
             mefstat11: None,
             terminal_mef: None,
             cfd: None,

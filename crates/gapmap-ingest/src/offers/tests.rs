@@ -412,8 +412,9 @@ fn place_names_normalise() {
 /// - Affelnet 2022: rows whose UAI département (first 3 digits 002, 059, 060, 062, 080) is in
 ///   region 32: 2,137; capacities other than 999 sum to 52,831; 37 rows have 999; no empty
 ///   capacity; every status is `ST`.
-/// - Parcoursup BTS 2024: 1,393 rows in region 32 (810 apprenticeship, 583 school), capacities
-///   sum to 38,079; 18 rows nationally have an invalid UAI (`C752887F`), none in region 32.
+/// - Parcoursup BTS 2024: 1,396 rows in region 32 (813 apprenticeship, 583 school), capacities
+///   sum to 38,119: 1,393 rows of schools (38,079 seats), plus 3 rows (40 seats) of the apprenticeship site `C590350K` (Nord), given a
+///   site code instead of a UAI.
 #[test]
 fn real_offers_region_32() -> Result<(), IngestError> {
     let Some(data) = real_data() else {
@@ -449,14 +450,14 @@ fn real_offers_region_32() -> Result<(), IngestError> {
     let bts_summary = OfferSummary::of(&bts);
     assert_eq!(
         bts_summary.by_source,
-        BTreeMap::from([((OfferSource::ParcoursupBts, 2024), 1_393)])
+        BTreeMap::from([((OfferSource::ParcoursupBts, 2024), 1_396)])
     );
-    assert_eq!(bts_summary.seats, 38_079);
+    assert_eq!(bts_summary.seats, 38_119);
     assert_eq!(
         bts.iter()
             .filter(|o| o.mode == TrainingMode::Apprenticeship)
             .count(),
-        810
+        813
     );
     assert!(
         offers
@@ -475,19 +476,25 @@ fn real_offers_region_32() -> Result<(), IngestError> {
         Some(&1_268)
     );
     // Offers whose school is in neither directory nor has a point in the course list: 91
-    // Affelnet + 297 BTS (python3: UAIs absent from high_school.json,
+    // Affelnet + 297 BTS + the 3 of the site C590350K (python3: UAIs absent from high_school.json,
     // CFASousConvRegionale_latest-UAI.csv and the GPS-bearing rows of fr-esr-parcoursup.csv).
     // Those in a directory (3,092) or with a course point (50) all resolve to a commune; the 4 by
     // postcode are the 4 offers of lycée 0620140R, whose city is written "MONTREUIL": postcode
     // 62170 serves three communes, the most populous is Montreuil-sur-Mer (62588).
     let precision = |key: &str| all.by_precision.get(key).copied().unwrap_or(0);
     assert_eq!(precision("point"), 1_268);
-    assert_eq!(precision("departement"), 388);
+    assert_eq!(precision("departement"), 391);
     assert_eq!(precision("commune"), 3_138);
     let by_postcode: Vec<String> = offers
         .iter()
         .filter(|o| o.location.precision.key() == "postcode")
-        .map(|o| format!("{} {:?}", o.uai, o.location.commune.map(|c| c.to_string())))
+        .map(|o| {
+            format!(
+                "{} {:?}",
+                o.school,
+                o.location.commune.map(|c| c.to_string())
+            )
+        })
         .collect();
     assert_eq!(by_postcode, vec!["0620140R Some(\"62588\")"; 4]);
     // Repeated school x code x mode rows, suffixed #n: 7 Affelnet, 7 BTS, 98 course-list rows
@@ -504,6 +511,30 @@ fn real_offers_region_32() -> Result<(), IngestError> {
         .filter(|r| !r.row_dropped)
         .count();
     assert_eq!(unknown_mef, 30);
+    // All 30 are new "certificats de spécialisation" (23K… codes), each found by its label among
+    // the BCN's CS diplomas: level 4, with ROME codes from Certif Info.
+    let by_label = report
+        .rejects
+        .iter()
+        .filter(|r| r.field.as_deref() == Some("MEFSTAT11"))
+        .filter(|r| r.reason.contains("found by its label"))
+        .count();
+    assert_eq!(by_label, 30);
+    let certificates: Vec<&Offer> = offers
+        .iter()
+        .filter(|o| {
+            o.mefstat11
+                .is_some_and(|m| !referential.mef_units.contains_key(&m))
+        })
+        .collect();
+    assert_eq!(certificates.len(), 30);
+    assert!(
+        certificates
+            .iter()
+            .all(|o| o.cfd.is_some_and(|c| c.as_str().starts_with("461"))
+                && o.level.map(|l| l.to_string()) == Some("4".to_owned())
+                && !o.rome.is_empty())
+    );
     // Outcomes: Affelnet 0020012C x 23820030004 (first year) has no region 32 row of its own;
     // its final year 23830030004 has one, cohort 2022_2023, employment 33 %, further study 66 %
     // (python3 on ij_region_data.csv, code_region 32, voie scolaire).
@@ -520,15 +551,19 @@ fn real_offers_region_32() -> Result<(), IngestError> {
         ))
     );
     // Offers with ROME codes: 1,570 Affelnet + 1,257 BTS (python3: MEF -> nMef FORMATION_DIPLOME
-    // -> certif_info rows with that Code_Scolarité and a valid Code_Rome_n); none from the list.
-    assert_eq!(all.with_rome, 2_827);
+    // -> certif_info rows with that Code_Scolarité and a valid Code_Rome_n), the 3 offers of the
+    // site C590350K (the same MEFs as other BTS) and the 30 certificates found by label; none from
+    // the list.
+    assert_eq!(all.with_rome, 2_860);
     eprintln!("{all:#?}");
     Ok(())
 }
 
 /// National figures, checked with python3 (csv module): Affelnet 2022 has 19,641 rows, all with a
-/// valid UAI; Parcoursup BTS 2024 has 14,994 rows, 18 with the invalid UAI `C752887F`; the course
-/// list has 14,252 rows, 42 with an invalid UAI. Every other row is an offer.
+/// valid UAI; Parcoursup BTS 2024 has 14,994 rows and 420,813 seats, 18 of them (675 seats) with
+/// an apprenticeship site code instead of a UAI (15 `C752887F`, Paris; 3 `C590350K`, Nord): all
+/// are offers, the sites located at their département; the course list has 14,252 rows, 42 with
+/// an invalid UAI (40 with a wrong check letter, 2 `T171435T`). Every other row is an offer.
 #[test]
 fn real_offers_national_row_accounting() -> Result<(), IngestError> {
     let Some(data) = real_data() else {
@@ -552,7 +587,7 @@ fn real_offers_national_row_accounting() -> Result<(), IngestError> {
         summary.by_source,
         BTreeMap::from([
             ((OfferSource::Affelnet, 2022), 19_641),
-            ((OfferSource::ParcoursupBts, 2024), 14_976),
+            ((OfferSource::ParcoursupBts, 2024), 14_994),
             ((OfferSource::Parcoursup, 0), 14_210),
         ])
     );
@@ -566,8 +601,60 @@ fn real_offers_national_row_accounting() -> Result<(), IngestError> {
     assert_eq!(counts(layout::offers::AFFELNET[1].1), Some((19_641, 0)));
     assert_eq!(
         counts(layout::offers::PARCOURSUP_BTS[2].1),
-        Some((14_994, 18))
+        Some((14_994, 0))
     );
+    let bts: Vec<Offer> = offers
+        .iter()
+        .filter(|o| o.source == OfferSource::ParcoursupBts)
+        .cloned()
+        .collect();
+    assert_eq!(OfferSummary::of(&bts).seats, 420_813);
+    // 439 rows carry a new 23K… MEFSTAT11 unknown to nMef, all "Certificat de Spécialisation"
+    // (python3): 438 are found by their label; "Sommellerie - option vins de champagne" names no
+    // BCN diploma, but its code 23K00033403 is the one of the other Sommellerie rows.
+    let mef_notes: Vec<&crate::Reject> = report
+        .rejects
+        .iter()
+        .filter(|r| r.file == layout::offers::PARCOURSUP_BTS[2].1)
+        .filter(|r| r.field.as_deref() == Some("MEFSTAT11"))
+        .collect();
+    assert_eq!(mef_notes.len(), 439);
+    let by_own_label = mef_notes
+        .iter()
+        .filter(|r| r.reason.contains("found by its label"))
+        .count();
+    assert_eq!(by_own_label, 438);
+    let others: Vec<String> = mef_notes
+        .iter()
+        .filter(|r| !r.reason.contains("found by its label"))
+        .map(|r| format!("{} {}", r.value, r.reason))
+        .collect();
+    expect_test::expect!["23K00033403 unknown to the BCN (nMef), and its label matches no open diploma (closest: 46125309, similarity 0.39): diploma 46133414, found by the labels of the other rows of the same code"].assert_eq(&others.join("\n"));
+    let sites: Vec<String> = bts
+        .iter()
+        .filter(|o| o.school.uai().is_none())
+        .map(|o| {
+            format!(
+                "{} {} {}",
+                o.school,
+                o.location.departement,
+                o.location.precision.key()
+            )
+        })
+        .collect::<std::collections::BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    assert_eq!(
+        sites,
+        ["C590350K 59 departement", "C752887F 75 departement"]
+    );
+    let site_seats: u64 = bts
+        .iter()
+        .filter(|o| o.school.uai().is_none())
+        .filter_map(|o| o.capacity.seats())
+        .map(u64::from)
+        .sum();
+    assert_eq!(site_seats, 675);
     assert_eq!(counts(layout::offers::PARCOURSUP), Some((14_252, 42)));
     eprintln!("{summary:#?}");
     Ok(())

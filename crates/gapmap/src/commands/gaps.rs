@@ -286,7 +286,10 @@ pub fn explain(args: &ExplainArgs, progress: &Progress, out: &mut dyn Write) -> 
     )?;
     for c in ex.candidates.iter().take(15) {
         let o = &offers[c.offer_index];
-        let school = o.school_name.clone().unwrap_or_else(|| o.uai.to_string());
+        let school = o
+            .school_name
+            .clone()
+            .unwrap_or_else(|| o.school.to_string());
         writeln!(
             out,
             "  {} {} {} — {}",

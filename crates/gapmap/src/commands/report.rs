@@ -186,10 +186,12 @@ fn sites(offers: &[Offer]) -> Vec<Site> {
         BTreeMap::new();
     for o in offers {
         let Some(p) = o.location.point else { continue };
-        let key = (o.uai.to_string(), format!("{:.4},{:.4}", p.lat, p.lon));
+        let key = (o.school.to_string(), format!("{:.4},{:.4}", p.lat, p.lon));
         let entry = by_school.entry(key).or_insert_with(|| {
             (
-                o.school_name.clone().unwrap_or_else(|| o.uai.to_string()),
+                o.school_name
+                    .clone()
+                    .unwrap_or_else(|| o.school.to_string()),
                 p,
                 None,
             )
@@ -254,7 +256,10 @@ fn big_gap(
             );
             ClosestOffer {
                 label: o.label.clone(),
-                school: o.school_name.clone().unwrap_or_else(|| o.uai.to_string()),
+                school: o
+                    .school_name
+                    .clone()
+                    .unwrap_or_else(|| o.school.to_string()),
                 distance_km: c.score.distance_km,
                 score: c.score.total.as_f64(),
                 lacks,

@@ -108,7 +108,8 @@ pub fn search(args: &SearchArgs, progress: &Progress, out: &mut dyn Write) -> an
                     "offer": h.offer.as_str(),
                     "label": h.label,
                     "school": o.and_then(|o| o.school_name.clone()),
-                    "uai": o.map(|o| o.uai.to_string()),
+                    "school": o.map(|o| o.school.to_string()),
+                    "uai": o.and_then(|o| o.school.uai()).map(|u| u.to_string()),
                     "commune": o.and_then(|o| o.location.commune.map(|c| c.to_string())),
                     "departement": o.map(|o| o.location.departement.to_string()),
                     "level": o.and_then(|o| o.level.map(|l| l.get())),
@@ -137,7 +138,7 @@ pub fn search(args: &SearchArgs, progress: &Progress, out: &mut dyn Write) -> an
         let o = offers.get(&h.offer);
         let school = o
             .and_then(|o| o.school_name.clone())
-            .unwrap_or_else(|| o.map(|o| o.uai.to_string()).unwrap_or_default());
+            .unwrap_or_else(|| o.map(|o| o.school.to_string()).unwrap_or_default());
         let dist = h
             .breakdown
             .distance_km
