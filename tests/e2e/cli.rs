@@ -656,3 +656,68 @@ fn cli_and_engine_give_the_same_gaps() -> Result<(), Box<dyn std::error::Error>>
     }
     Ok(())
 }
+
+/// A capacities file gives seats to offers the data publish none for; the report credits it; an
+/// offer the data do not hold is an error naming the file, the line and the field.
+#[test]
+fn capacities_file_on_the_demo() -> Result<(), Box<dyn std::error::Error>> {
+    let tmp = tempfile::tempdir()?;
+    let root = project_root();
+    let store = tmp.path().join("store");
+    let store = store.to_str().ok_or("path")?;
+    gapmap_ok(&root, &["import", "--store", store, "--quiet"]);
+    let found = gapmap_ok(
+        &root,
+        &[
+            "search", "", "--store", store, "--json", "--limit", "1000", "--quiet",
+        ],
+    );
+    let hits: serde_json::Value = serde_json::from_str(&found)?;
+    let course = hits["hits"]
+        .as_array()
+        .and_then(|hits| hits.iter().find(|h| h["seats"].is_null()))
+        .and_then(|h| h["offer"].as_str())
+        .ok_or("an offer without capacity in the demo")?
+        .to_owned();
+    let file = tmp.path().join("capacites.csv");
+    std::fs::write(
+        &file,
+        format!("offer;capacity;source\n{course};30;enquête IUT 2025\n"),
+    )?;
+    let out = tmp.path().join("report");
+    gapmap_ok(
+        &root,
+        &[
+            "report",
+            "--capacities",
+            file.to_str().ok_or("path")?,
+            "--out",
+            out.to_str().ok_or("path")?,
+            "--quiet",
+        ],
+    );
+    let json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("gaps.json"))?)?;
+    let credited = json["sources"].as_array().is_some_and(|s| {
+        s.iter().any(|c| {
+            c["publisher"] == "enquête IUT 2025"
+                && c["dataset"]
+                    .as_str()
+                    .is_some_and(|d| d.contains("1 offres, 30 places"))
+        })
+    });
+    assert!(credited, "{}", json["sources"]);
+
+    std::fs::write(&file, "offer;capacity\nno-such-offer;30\n")?;
+    let out = gapmap(
+        &root,
+        &["gaps", "--capacities", file.to_str().ok_or("path")?],
+    );
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("capacites.csv: line 2: field \"offer\": no offer no-such-offer"),
+        "{err}"
+    );
+    Ok(())
+}

@@ -1,12 +1,18 @@
 //! The engine: the data, its index, and the matching on them.
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use gapmap_index::{CompetenceHit, GapmapIndex, OfferHit, OfferQuery};
-use gapmap_ingest::{DataDir, ImportOptions, ImportReport, Store, read_needs_file};
+use gapmap_ingest::{
+    DataDir, DeclaredCapacity, ImportOptions, ImportReport, IngestError, Store,
+    read_capacities_file, read_needs_file,
+};
 use gapmap_match::geo::Places;
 use gapmap_match::{Explanation, GapKey, MatchConfig, MatchOutcome, Matcher, Resolution, Scenario};
-use gapmap_model::{Dataset, GeoPoint, Need, NeedId, NeedLocation, Offer, RegionCode};
+use gapmap_model::{
+    Capacity, Dataset, GeoPoint, Need, NeedId, NeedLocation, Offer, OfferId, RegionCode,
+};
 
 use crate::EngineError;
 
@@ -66,6 +72,7 @@ pub struct Engine {
     origin: Origin,
     note: Option<String>,
     region: Option<RegionCode>,
+    declared: Vec<DeclaredCapacity>,
 }
 
 impl Engine {
@@ -96,6 +103,7 @@ impl Engine {
             },
             note: dir.description().map(str::to_owned),
             region: options.region,
+            declared: Vec::new(),
         })
     }
 
@@ -124,6 +132,7 @@ impl Engine {
                 .manifest
                 .region
                 .and_then(|r| r.to_string().parse::<RegionCode>().ok()),
+            declared: Vec::new(),
             dataset: store.dataset,
             report: store.report,
             index,
@@ -133,6 +142,78 @@ impl Engine {
     /// The data: referential, territory, training offers, survey needs.
     pub fn dataset(&self) -> &Dataset {
         &self.dataset
+    }
+
+    /// Gives the offers of a capacities file (see [`gapmap_ingest::read_capacities_file`]) the
+    /// seats it declares ([`Capacity::Declared`]): the courses whose source publishes no capacity
+    /// (the higher-education course list) then supply graduates like the others. Every later
+    /// result of the engine uses them; [`Engine::declared`] lists them for reports. An offer the
+    /// data do not hold is an error naming the file, the line and the field, and nothing is
+    /// changed.
+    ///
+    /// ```
+    /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// use gapmap_engine::{Engine, ImportOptions};
+    /// use gapmap_model::Capacity;
+    ///
+    /// let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    /// let mut engine = Engine::import(&root.join("datasets/demo"), &ImportOptions::default())?;
+    /// let course = engine
+    ///     .dataset()
+    ///     .offers
+    ///     .iter()
+    ///     .find(|o| o.capacity == Capacity::Unknown)
+    ///     .ok_or("a course without capacity")?
+    ///     .id
+    ///     .clone();
+    /// let dir = tempfile::tempdir()?;
+    /// let file = dir.path().join("capacites.csv");
+    /// std::fs::write(&file, format!("offer;capacity;source\n{course};30;survey 2025\n"))?;
+    /// engine.declare_capacities(&file)?;
+    /// let offer = engine.dataset().offers.iter().find(|o| o.id == course);
+    /// assert_eq!(offer.map(|o| o.capacity), Some(Capacity::Declared(30)));
+    ///
+    /// std::fs::write(&file, "offer;capacity\nno-such-offer;30\n")?;
+    /// let error = engine.declare_capacities(&file).err().ok_or("an error")?;
+    /// assert!(error.to_string().contains("capacites.csv: line 2: field \"offer\""));
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn declare_capacities(&mut self, path: &Path) -> Result<usize, EngineError> {
+        let lines = read_capacities_file(path)?;
+        let index: HashMap<&OfferId, usize> = self
+            .dataset
+            .offers
+            .iter()
+            .enumerate()
+            .map(|(i, o)| (&o.id, i))
+            .collect();
+        let mut at = Vec::with_capacity(lines.len());
+        for line in &lines {
+            let Some(&i) = index.get(&line.offer) else {
+                return Err(IngestError::Format {
+                    file: line.file.clone(),
+                    line: line.line,
+                    message: format!(
+                        "field \"offer\": no offer {} in the data (identifiers as `gapmap search` prints them)",
+                        line.offer
+                    ),
+                }
+                .into());
+            };
+            at.push(i);
+        }
+        for (line, i) in lines.iter().zip(at) {
+            self.dataset.offers[i].capacity = Capacity::Declared(line.seats);
+        }
+        let count = lines.len();
+        self.declared.extend(lines);
+        Ok(count)
+    }
+
+    /// The capacities declared by [`Engine::declare_capacities`], in file order.
+    pub fn declared(&self) -> &[DeclaredCapacity] {
+        &self.declared
     }
 
     /// What the import read and refused, file by file.

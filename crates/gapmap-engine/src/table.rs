@@ -1,7 +1,7 @@
 //! Gap tables: rows of [`GapRow`] with their labels, along any [`Axis`], their cells in the order
 //! of [`FRAME_COLUMNS`], and polars data frames.
 
-use gapmap_match::{Axis, GapKey, GapRow, MatchOutcome};
+use gapmap_match::{Axis, GapRow, MatchOutcome};
 use gapmap_model::Volume;
 
 use crate::Engine;
@@ -80,7 +80,7 @@ impl TableRow {
     }
 
     /// The row's cells in the order of [`FRAME_COLUMNS`]; `key` is the key's text.
-    pub fn cells<'a>(&'a self, key: &'a str) -> [Cell<'a>; 14] {
+    pub fn cells<'a>(&'a self, key: &'a str) -> [Cell<'a>; 16] {
         let r = &self.row;
         [
             Cell::Text(key),
@@ -97,6 +97,8 @@ impl TableRow {
             Cell::Count(r.seasonal_masked),
             Cell::Share(r.tension()),
             Cell::Flag(r.small),
+            Cell::Count(r.capacity_unknown_needs),
+            Cell::People(r.gap_capacity_unknown),
         ]
     }
 }
@@ -153,8 +155,9 @@ impl Engine {
 }
 
 /// Column names of a gap table, in order (stable, English, snake_case): the data frames, the
-/// command line's CSV and the Python package use them.
-pub const FRAME_COLUMNS: [&str; 14] = [
+/// command line's CSV and JSON, the report's tables and the Python package use them. The last two
+/// say how much of the gap courses of unknown capacity may fill (needs, and their gap).
+pub const FRAME_COLUMNS: [&str; 16] = [
     "key",
     "label",
     "needs",
@@ -169,6 +172,8 @@ pub const FRAME_COLUMNS: [&str; 14] = [
     "seasonal_masked",
     "tension",
     "small",
+    "capacity_unknown_needs",
+    "gap_capacity_unknown",
 ];
 
 /// A gap table as a polars data frame with the columns of [`FRAME_COLUMNS`]: people a year as
@@ -194,10 +199,11 @@ pub const FRAME_COLUMNS: [&str; 14] = [
 pub fn to_dataframe(
     rows: &[TableRow],
 ) -> polars::prelude::PolarsResult<polars::prelude::DataFrame> {
+    use gapmap_match::GapKey;
     use polars::prelude::{Column, DataFrame, NamedFrom, PlSmallStr, Series};
 
     let keys: Vec<String> = rows.iter().map(|r| r.row.key.to_string()).collect();
-    let cells: Vec<[Cell<'_>; 14]> = rows.iter().zip(&keys).map(|(r, k)| r.cells(k)).collect();
+    let cells: Vec<[Cell<'_>; 16]> = rows.iter().zip(&keys).map(|(r, k)| r.cells(k)).collect();
     // The cells of a row of zeros give each column's type, also for an empty table.
     let template = TableRow {
         row: GapRow::empty(GapKey::Total),

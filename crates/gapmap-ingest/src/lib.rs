@@ -9,6 +9,7 @@
 //! The data folder follows the layout of [`layout`] (that of `../shared/datasets`), or maps its own
 //! file names in a `gapmap-data.toml` ([`DataDir`]).
 
+mod capacities;
 mod datadir;
 mod error;
 mod import;
@@ -25,6 +26,7 @@ mod territory;
 #[cfg(test)]
 mod robustness;
 
+pub use capacities::{DeclaredCapacity, read_capacities_file};
 pub use datadir::{DATA_MANIFEST, DataDir};
 pub use error::{IngestError, Reject};
 pub use import::{Import, ImportOptions, import};

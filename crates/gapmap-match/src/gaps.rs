@@ -195,6 +195,12 @@ pub struct GapRow {
     /// All projects (seasonal included) of the needs that publish the difficult count: the base
     /// of [`GapRow::tension`].
     pub difficult_base: Volume,
+    /// Needs with a gap that have direct candidates of unknown capacity
+    /// ([`NeedResult::capacity_unknown_offers`]; mostly higher-education courses).
+    pub capacity_unknown_needs: usize,
+    /// The gap of those needs: the part of [`GapRow::gap`] that courses of unknown capacity may
+    /// fill, by an amount no data says.
+    pub gap_capacity_unknown: Volume,
     /// Known demand below the small-count threshold (rows of masked needs only are not flagged):
     /// to be read with care or not published.
     pub small: bool,
@@ -216,6 +222,8 @@ impl GapRow {
             seasonal_masked: 0,
             difficult: Volume::ZERO,
             difficult_base: Volume::ZERO,
+            capacity_unknown_needs: 0,
+            gap_capacity_unknown: Volume::ZERO,
             small: false,
         }
     }
@@ -258,6 +266,10 @@ impl GapRow {
         if let (Some(Count::Known(d)), Count::Known(all)) = (need.difficult, need.volume) {
             self.difficult += share(d);
             self.difficult_base += share(all);
+        }
+        if need.capacity_unknown_offers > 0 && !need.gap.is_zero() {
+            self.capacity_unknown_needs += 1;
+            self.gap_capacity_unknown += share(need.gap);
         }
     }
 }

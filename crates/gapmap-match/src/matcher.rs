@@ -18,7 +18,7 @@ use crate::config::{BuyerClass, MatchConfig};
 use crate::geo::{Cells, Places, Reach};
 use crate::join::{CompiledMap, Subject, SubjectLink};
 use crate::score::{LinkKind, Points, Score, Scoring};
-use crate::supply::{CapacityStatus, Supply, supply_of};
+use crate::supply::{Supply, supply_of};
 use crate::text::{Resolution, TextSource};
 
 /// What the matcher reads: the referential, the territory, the offers and the needs.
@@ -148,6 +148,10 @@ pub struct NeedResult {
     pub gap: Volume,
     /// Why the rest is uncovered.
     pub status: NeedStatus,
+    /// Direct candidates whose capacity is unknown (the Parcoursup course list, which holds the
+    /// higher-education courses, publishes none) or a placeholder: they supply nothing in the
+    /// figures, so part of the gap may be theirs, by an amount no data says.
+    pub capacity_unknown_offers: usize,
     /// Demand below the small-count threshold.
     pub small: bool,
 }
@@ -954,6 +958,7 @@ impl<'a> Matcher<'a> {
             covered: Volume::ZERO,
             gap: Volume::ZERO,
             status: NeedStatus::Covered,
+            capacity_unknown_offers: 0,
             small: demand.is_some_and(|v| v.milli() < small),
         }
     }
@@ -1027,6 +1032,11 @@ impl<'a> Matcher<'a> {
         need.gap = need.known_volume().saturating_sub(need.covered);
         need.allocations = allocations;
         need.status = self.status_of(need, links);
+        need.capacity_unknown_offers = links
+            .iter()
+            .filter(|l| l.kind == LinkKind::Direct)
+            .filter(|l| !self.supplies[l.offer as usize].capacity.is_known())
+            .count();
     }
 
     fn status_of(&self, need: &NeedResult, links: &[Link]) -> NeedStatus {
@@ -1051,7 +1061,7 @@ impl<'a> Matcher<'a> {
         }
         if counted
             .iter()
-            .all(|l| self.supplies[l.offer as usize].capacity != CapacityStatus::Known)
+            .all(|l| !self.supplies[l.offer as usize].capacity.is_known())
         {
             return NeedStatus::CapacityUnknown;
         }

@@ -151,6 +151,7 @@ pub fn apply(
                 })?;
                 target.capacity = match target.capacity {
                     Capacity::Seats(n) => Capacity::Seats(n.saturating_add(*seats)),
+                    Capacity::Declared(n) => Capacity::Declared(n.saturating_add(*seats)),
                     Capacity::Placeholder(_) | Capacity::Unknown => Capacity::Seats(*seats),
                 };
             }

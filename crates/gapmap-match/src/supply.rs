@@ -30,6 +30,15 @@ pub enum CapacityStatus {
     Placeholder,
     /// The source gives no capacity.
     Unknown,
+    /// Seats given by the user's capacities file.
+    Declared,
+}
+
+impl CapacityStatus {
+    /// Whether the offer has a number of seats (published or declared).
+    pub fn is_known(self) -> bool {
+        matches!(self, CapacityStatus::Known | CapacityStatus::Declared)
+    }
 }
 
 /// The supply of one offer with every factor that went into it.
@@ -63,6 +72,7 @@ pub fn supply_of(offer: &Offer, config: &MatchConfig) -> Supply {
         Capacity::Seats(n) => (Some(n), CapacityStatus::Known),
         Capacity::Placeholder(_) => (None, CapacityStatus::Placeholder),
         Capacity::Unknown => (None, CapacityStatus::Unknown),
+        Capacity::Declared(n) => (Some(n), CapacityStatus::Declared),
     };
     let known_rate = offer.outcomes.as_ref().and_then(|o| {
         o.further_study_rate

@@ -1476,3 +1476,33 @@ proptest! {
         prop_assert_eq!(rerun, full);
     }
 }
+
+/// A course of unknown capacity supplies nothing but is shown: the need it could serve counts in
+/// `capacity_unknown_needs` with its gap. Declared seats make it supply like published ones:
+/// the Navy's cyber need mn-1 (8 a year) then gets 12 x 0.8 x (1 - 0.35, the level-5 default) =
+/// 6.24 graduates of the BTS cybersécurité, and keeps 1.76 of gap.
+#[test]
+fn courses_of_unknown_capacity_are_shown_and_declared_seats_count() {
+    let f = fixture();
+    let config = MatchConfig::default();
+    let before = outcome_of(&f, &f.offers, &config);
+    let mn = |o: &MatchOutcome| o.need(&NeedId("mn-1".into())).cloned();
+    let need = mn(&before).unwrap_or_else(|| panic!("mn-1"));
+    assert_eq!(need.capacity_unknown_offers, 1);
+    assert_eq!(need.covered_direct, Volume::ZERO);
+    let total = before.total();
+    assert_eq!(total.capacity_unknown_needs, 1);
+    assert_eq!(total.gap_capacity_unknown, need.gap);
+
+    let mut offers = f.offers.clone();
+    for o in offers.iter_mut().filter(|o| o.label == "BTS cybersécurité") {
+        o.capacity = Capacity::Declared(12);
+    }
+    let after = outcome_of(&f, &offers, &config);
+    let need = mn(&after).unwrap_or_else(|| panic!("mn-1"));
+    assert_eq!(need.capacity_unknown_offers, 0);
+    assert_eq!(need.covered_direct, Volume::from_milli(6_240));
+    assert_eq!(need.gap, Volume::from_milli(1_760));
+    assert_eq!(after.total().capacity_unknown_needs, 0);
+    assert_eq!(after.total().gap_capacity_unknown, Volume::ZERO);
+}

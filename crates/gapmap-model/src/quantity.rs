@@ -185,13 +185,16 @@ pub enum Capacity {
     Placeholder(u32),
     /// The source gives no capacity (e.g. the Parcoursup course list).
     Unknown,
+    /// Seats per intake year given by the user's capacities file, where the published data have
+    /// none or another figure.
+    Declared(u32),
 }
 
 impl Capacity {
     /// The number of seats, if known.
     pub fn seats(self) -> Option<u32> {
         match self {
-            Capacity::Seats(n) => Some(n),
+            Capacity::Seats(n) | Capacity::Declared(n) => Some(n),
             Capacity::Placeholder(_) | Capacity::Unknown => None,
         }
     }

@@ -9,7 +9,7 @@ use std::collections::HashMap;
 use gapmap_engine::{Cell, Engine, FRAME_COLUMNS, ImportOptions, TableRow, read_match_config};
 use gapmap_index::OfferQuery;
 use gapmap_match::{Axis, CompetenceGap, GapKey, LinkKind, MatchConfig};
-use gapmap_model::{Need, NeedId, RegionCode, Volume};
+use gapmap_model::{Need, NeedId, Offer, OfferId, RegionCode, Volume};
 use pyo3::exceptions::{PyException, PyUserWarning};
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList};
@@ -62,6 +62,13 @@ fn config(path: Option<PathBuf>) -> PyResult<MatchConfig> {
     Ok(read_match_config(path.as_deref()).map_err(error)?.0)
 }
 
+fn with_capacities(mut engine: Engine, capacities: Option<PathBuf>) -> PyResult<PyEngine> {
+    if let Some(path) = capacities {
+        engine.declare_capacities(&path).map_err(error)?;
+    }
+    Ok(PyEngine { engine })
+}
+
 fn axis(by: &str) -> PyResult<Axis> {
     by.parse().map_err(|e| error(format!("by={by:?}: {e}")))
 }
@@ -73,18 +80,22 @@ fn people(v: Volume) -> f64 {
 #[pymethods]
 impl PyEngine {
     /// Opens a store written by `gapmap import --store` (the index beside it is reused, or
-    /// rebuilt when the store changed).
+    /// rebuilt when the store changed), with the seats of a capacities file if given.
     #[staticmethod]
-    fn open(store: PathBuf) -> PyResult<Self> {
-        Ok(PyEngine {
-            engine: Engine::open(&store).map_err(error)?,
-        })
+    #[pyo3(signature = (store, capacities=None))]
+    fn open(store: PathBuf, capacities: Option<PathBuf>) -> PyResult<Self> {
+        with_capacities(Engine::open(&store).map_err(error)?, capacities)
     }
 
-    /// Imports a data folder, keeping one region (e.g. 32) or the whole country (None).
+    /// Imports a data folder, keeping one region (e.g. 32) or the whole country (None), with the
+    /// seats of a capacities file if given.
     #[staticmethod]
-    #[pyo3(signature = (data, region=None))]
-    fn import_data(data: PathBuf, region: Option<u8>) -> PyResult<Self> {
+    #[pyo3(signature = (data, region=None, capacities=None))]
+    fn import_data(
+        data: PathBuf,
+        region: Option<u8>,
+        capacities: Option<PathBuf>,
+    ) -> PyResult<Self> {
         let region = region
             .map(|r| r.to_string().parse::<RegionCode>())
             .transpose()
@@ -93,9 +104,7 @@ impl PyEngine {
             region,
             ..ImportOptions::default()
         };
-        Ok(PyEngine {
-            engine: Engine::import(&data, &options).map_err(error)?,
-        })
+        with_capacities(Engine::import(&data, &options).map_err(error)?, capacities)
     }
 
     /// The gap table along `by`, as columns (a dict of lists), one row per key.
@@ -201,10 +210,22 @@ impl PyEngine {
             ..OfferQuery::default()
         };
         let hits = self.engine.search(&query).map_err(error)?;
+        let offers: HashMap<&OfferId, &Offer> = self
+            .engine
+            .dataset()
+            .offers
+            .iter()
+            .map(|o| (&o.id, o))
+            .collect();
         let list = PyList::empty(py);
         for h in hits {
             let row = PyDict::new(py);
             row.set_item("offer", h.offer.as_str())?;
+            // Seats per intake (published or declared); None when unknown.
+            row.set_item(
+                "seats",
+                offers.get(&h.offer).and_then(|o| o.capacity.seats()),
+            )?;
             row.set_item("label", h.label)?;
             row.set_item("score", h.score)?;
             row.set_item("matched_terms", h.matched_terms)?;
@@ -237,7 +258,7 @@ impl PyEngine {
 /// Columns of a gap table: those of `gapmap_engine::FRAME_COLUMNS`, in that order.
 fn gap_rows(columns: &Bound<'_, PyDict>, table: &[TableRow]) -> PyResult<()> {
     let keys: Vec<String> = table.iter().map(|t| t.row.key.to_string()).collect();
-    let cells: Vec<[Cell<'_>; 14]> = table.iter().zip(&keys).map(|(t, k)| t.cells(k)).collect();
+    let cells: Vec<[Cell<'_>; 16]> = table.iter().zip(&keys).map(|(t, k)| t.cells(k)).collect();
     for (i, name) in FRAME_COLUMNS.iter().enumerate() {
         let column = PyList::empty(columns.py());
         for row in &cells {

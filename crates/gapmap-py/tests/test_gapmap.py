@@ -131,3 +131,22 @@ def test_errors_and_refused_rows_carry_the_position(tmp_path):
         engine.gaps([bad], by="rome")
     with pytest.raises(gapmap.GapmapError, match="by="):
         engine.gaps([PLAN], by="nothing")
+
+
+def test_capacities_file_equals_the_cli(tmp_path):
+    # The demo's first course of unknown capacity gets 30 declared seats: the Python tables equal
+    # the command line's with the same file, and a wrong offer is an error naming line and field.
+    engine = demo()
+    course = next(
+        h["offer"] for h in engine.search("", limit=1000) if h.get("seats") is None
+    )
+    capacities = tmp_path / "capacites.csv"
+    capacities.write_text(f"offer;capacity;source\n{course};30;test\n", encoding="utf-8")
+    declared = gapmap.Engine.import_data(ROOT / "datasets" / "demo", capacities=capacities)
+    frame = declared.gaps([PLAN], by="buyer")
+    doc = cli_gaps("--by", "buyer", "--capacities", str(capacities))
+    assert_same_totals(frame, doc["total"])
+    assert_same_rows(frame, doc["rows"])
+    capacities.write_text("offer;capacity\nno-such-offer;30\n", encoding="utf-8")
+    with pytest.raises(gapmap.GapmapError, match=r'capacites\.csv: line 2: field "offer"'):
+        gapmap.Engine.import_data(ROOT / "datasets" / "demo", capacities=capacities)

@@ -188,6 +188,10 @@ pub struct MatchArgs {
     /// A what-if scenario file.
     #[arg(long, value_name = "FILE")]
     pub scenario: Option<PathBuf>,
+    /// Seats for offers whose source publishes none (higher-education courses): CSV
+    /// `offer;capacity[;source]`, offer identifiers as `gapmap search` prints them.
+    #[arg(long, value_name = "FILE")]
+    pub capacities: Option<PathBuf>,
     /// Matching configuration (TOML). Default: built-in documented defaults.
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,

@@ -105,7 +105,10 @@ pub fn prepare(
     matching: &MatchArgs,
     progress: &Progress,
 ) -> anyhow::Result<Prepared> {
-    let loaded = load(source, progress)?;
+    let mut loaded = load(source, progress)?;
+    if let Some(path) = &matching.capacities {
+        loaded.engine.declare_capacities(path)?;
+    }
     let (config, config_text) = gapmap_engine::read_match_config(matching.config.as_deref())?;
     let (needs, needs_report) = self::needs(matching, &loaded)?;
     for r in &needs_report.rejects {

@@ -3,7 +3,7 @@
 mod bmo;
 
 pub use bmo::{BmoSurvey, SurveyArea};
-mod needs_file;
+pub(crate) mod needs_file;
 mod sheet;
 
 #[cfg(test)]

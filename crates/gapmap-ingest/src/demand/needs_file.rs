@@ -37,9 +37,9 @@ use crate::table::{cut, fold};
 use crate::{ImportReport, IngestError, Reject, read_text};
 
 /// A data row before interpretation: line and fields as text.
-struct RawRow {
-    line: u64,
-    fields: Vec<String>,
+pub(crate) struct RawRow {
+    pub(crate) line: u64,
+    pub(crate) fields: Vec<String>,
 }
 
 /// Reads a needs file (CSV or XLSX by extension).
@@ -157,7 +157,7 @@ fn dropped(file: &str, line: u64, fatal: Vec<Problem>, soft: Vec<Reject>) -> Rej
 }
 
 /// The rows of a CSV needs file, comments and header included, with their physical lines.
-fn csv_rows(path: &Path, file: &str) -> Result<Vec<RawRow>, IngestError> {
+pub(crate) fn csv_rows(path: &Path, file: &str) -> Result<Vec<RawRow>, IngestError> {
     let (text, _encoding) = read_text(path)?;
     // CRLF is normalised so that line numbers are physical lines.
     let text = if text.contains('\r') {

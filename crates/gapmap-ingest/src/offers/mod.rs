@@ -381,7 +381,7 @@ impl OfferSummary {
         for o in offers {
             *s.by_source.entry((o.source, o.year)).or_insert(0) += 1;
             match o.capacity {
-                Capacity::Seats(n) => s.seats += u64::from(n),
+                Capacity::Seats(n) | Capacity::Declared(n) => s.seats += u64::from(n),
                 Capacity::Placeholder(_) => s.placeholders += 1,
                 Capacity::Unknown => s.unknown_capacity += 1,
             }

@@ -26,9 +26,13 @@ Path = Union[str, "os.PathLike[str]"]
 __all__ = ["Engine", "GapmapError", "FRAME_COLUMNS"]
 
 # Column types of a gap table (competence tables add "graduates" and "untaught_demand").
-_COUNTS = ("needs", "masked_needs", "seasonal_masked")
+_COUNTS = ("needs", "masked_needs", "seasonal_masked", "capacity_unknown_needs")
 _TEXTS = ("key", "label")
 _FLAGS = ("small",)
+
+
+def _path(path: Optional[Path]) -> Optional[str]:
+    return None if path is None else os.fspath(path)
 
 
 def _paths(needs: Union[Path, Iterable[Path]]) -> list:
@@ -45,14 +49,20 @@ class Engine:
         self._inner = inner
 
     @classmethod
-    def open(cls, store: Path) -> "Engine":
-        """Opens a store written by `gapmap import --store` (its index is reused or rebuilt)."""
-        return cls(_Engine.open(os.fspath(store)))
+    def open(cls, store: Path, capacities: Optional[Path] = None) -> "Engine":
+        """Opens a store written by `gapmap import --store` (its index is reused or rebuilt).
+
+        `capacities`: a CSV `offer;capacity[;source]` giving seats to courses whose source
+        publishes none (the higher-education course list)."""
+        return cls(_Engine.open(os.fspath(store), _path(capacities)))
 
     @classmethod
-    def import_data(cls, data: Path, region: Optional[int] = None) -> "Engine":
-        """Imports a data folder as published, for one region (e.g. 32) or the whole country."""
-        return cls(_Engine.import_data(os.fspath(data), region))
+    def import_data(
+        cls, data: Path, region: Optional[int] = None, capacities: Optional[Path] = None
+    ) -> "Engine":
+        """Imports a data folder as published, for one region (e.g. 32) or the whole country,
+        with the seats of a capacities file if given (see `open`)."""
+        return cls(_Engine.import_data(os.fspath(data), region, _path(capacities)))
 
     def gaps(
         self,

@@ -1,8 +1,9 @@
 //! `gapmap gaps` and `gapmap explain`.
 //!
-//! JSON of `gaps` (stable, `format_version` 2): `{format_version, by, source, coverage_rule, total:
+//! JSON of `gaps` (stable, `format_version` 3): `{format_version, by, source, coverage_rule, total:
 //! Row, rows: [Row]}` with `Row = {key, label, needs, masked_needs, demand, covered, covered_direct,
-//! covered_adjacent, gap, coverage, seasonal_excluded, seasonal_masked, tension, small}` (volumes in
+//! covered_adjacent, gap, coverage, seasonal_excluded, seasonal_masked, tension, small,
+//! capacity_unknown_needs, gap_capacity_unknown}` (the columns of `FRAME_COLUMNS`; volumes in
 //! people per year; `covered` is the headline: direct supply, plus adjacent supply when the
 //! configuration counts it, and `gap = demand - covered`; `coverage` and `tension` (share of
 //! projects employers judge difficult, BMO lines only) in [0, 1] or null when unknown).
@@ -20,7 +21,7 @@ use crate::pipeline;
 use crate::progress::Progress;
 
 /// Output format version.
-pub const FORMAT_VERSION: u32 = 2;
+pub const FORMAT_VERSION: u32 = 3;
 
 /// The total row of an outcome, as printed.
 pub fn total(outcome: &MatchOutcome) -> TableRow {
@@ -138,6 +139,14 @@ pub fn run(args: &GapsArgs, progress: &Progress, out: &mut dyn Write) -> anyhow:
                     out,
                     "{} needs publish a masked seasonal count: their demand may still hold seasonal projects",
                     total.row.seasonal_masked
+                )?;
+            }
+            if total.row.capacity_unknown_needs > 0 {
+                writeln!(
+                    out,
+                    "{:.0} of the gap belong to {} needs that courses of unknown capacity within reach also teach (mostly higher education, whose course list publishes no capacity): they count for nothing here, an unknown part of that gap may be theirs (--capacities FILE makes them count)",
+                    total.row.gap_capacity_unknown.as_f64(),
+                    total.row.capacity_unknown_needs
                 )?;
             }
             if total.row.masked_needs > 0 {

@@ -160,7 +160,10 @@ pub fn report_input(
                     .then(|| "données de démonstration illustratives (datasets/demo)".to_owned())
             }),
         config_toml,
-        sources: credits(),
+        sources: credits()
+            .into_iter()
+            .chain(declared_credit(loaded.engine.declared()))
+            .collect(),
         summary,
         total: gaps::total(outcome),
         count_adjacent: outcome.count_adjacent,
@@ -322,6 +325,31 @@ fn scenario_delta(
         description: name.to_owned(),
         rows,
     }
+}
+
+/// The user's capacities file, credited with what it declares (none when no file was given).
+fn declared_credit(declared: &[gapmap_ingest::DeclaredCapacity]) -> Option<SourceCredit> {
+    let first = declared.first()?;
+    let seats: u64 = declared.iter().map(|d| u64::from(d.seats)).sum();
+    let mut sources: Vec<&str> = declared
+        .iter()
+        .filter_map(|d| d.source.as_deref())
+        .collect();
+    sources.sort_unstable();
+    sources.dedup();
+    Some(SourceCredit {
+        publisher: if sources.is_empty() {
+            "capacités déclarées par l'utilisateur".to_owned()
+        } else {
+            sources.join(", ")
+        },
+        dataset: format!(
+            "{} : {} offres, {seats} places déclarées (formations sans capacité publiée)",
+            first.file,
+            declared.len()
+        ),
+        licence: "—".to_owned(),
+    })
 }
 
 /// The publishers of the data, credited in every report (Licence Ouverte / Open Licence 2.0 unless

@@ -108,7 +108,7 @@ pub fn search(args: &SearchArgs, progress: &Progress, out: &mut dyn Write) -> an
                     "offer": h.offer.as_str(),
                     "label": h.label,
                     "school": o.and_then(|o| o.school_name.clone()),
-                    "school": o.map(|o| o.school.to_string()),
+                    "school_code": o.map(|o| o.school.to_string()),
                     "uai": o.and_then(|o| o.school.uai()).map(|u| u.to_string()),
                     "commune": o.and_then(|o| o.location.commune.map(|c| c.to_string())),
                     "departement": o.map(|o| o.location.departement.to_string()),

@@ -285,6 +285,22 @@ fn summary(page: &mut String, input: &ReportInput) -> anyhow::Result<()> {
         Msg::CoverageRuleDirect
     };
     write!(page, "<p class=\"note\">{}</p>", escape(lang.text(rule)))?;
+    if totals.capacity_unknown_needs > 0 {
+        let gap = totals.gap_capacity_unknown.as_f64();
+        let note = fill(
+            lang.text(Msg::CapacityUnknownNote),
+            &[
+                ("gap", &lang.people(gap)),
+                ("needs", &totals.capacity_unknown_needs.to_string()),
+            ],
+        );
+        write!(
+            page,
+            "<p class=\"note\" id=\"capacity-unknown\" data-value=\"{}\">{}</p>",
+            json_number(gap),
+            escape(&note)
+        )?;
+    }
     write!(
         page,
         "<table class=\"figures\"><thead><tr><th>{}</th><th class=\"num\">{}</th>\

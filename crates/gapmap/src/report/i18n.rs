@@ -228,6 +228,12 @@ pub(crate) enum Msg {
     Direct,
     /// Column: needs whose seasonal share is masked.
     SeasonalMasked,
+    /// Column: needs with courses of unknown capacity within reach.
+    CapacityUnknownNeeds,
+    /// Column: the gap of those needs.
+    GapCapacityUnknown,
+    /// Summary note: part of the gap courses of unknown capacity may fill.
+    CapacityUnknownNote,
 }
 
 impl Msg {
@@ -339,6 +345,15 @@ impl Msg {
             Msg::MaskedNeeds => ("Besoins masqués", "Masked needs"),
             Msg::Direct => ("Couverte directe", "Covered direct"),
             Msg::SeasonalMasked => ("Saisonniers masqués", "Seasonal masked"),
+            Msg::CapacityUnknownNeeds => (
+                "Besoins avec formations de capacité inconnue",
+                "Needs with courses of unknown capacity",
+            ),
+            Msg::GapCapacityUnknown => ("Écart de ces besoins", "Gap of these needs"),
+            Msg::CapacityUnknownNote => (
+                "Sur cet écart, {gap} personnes par an relèvent de besoins ({needs}) qu'enseignent aussi, à portée, des formations dont la capacité n'est pas publiée (surtout l'enseignement supérieur : la liste Parcoursup ne donne pas de capacité). Elles ne comptent pour rien dans les chiffres : une part inconnue de cet écart peut être la leur. Un fichier de capacités (--capacities) les fait compter.",
+                "Of this gap, {gap} people a year belong to needs ({needs}) that courses of unpublished capacity within reach also teach (mostly higher education: the Parcoursup list gives no capacity). They count for nothing in the figures: an unknown part of this gap may be theirs. A capacities file (--capacities) makes them count.",
+            ),
             Msg::Yes => ("oui", "yes"),
             Msg::No => ("non", "no"),
             Msg::NoRows => ("Aucune ligne.", "No rows."),
@@ -361,8 +376,8 @@ impl Msg {
             ),
             Msg::ReadmeSelf => ("README.txt : ce fichier.", "README.txt: this file."),
             Msg::ReadmeColumns => (
-                "Colonnes des tables : code ; libellé ; besoins (de volume connu) et besoins masqués (volume masqué par l'éditeur, hors des chiffres) ; demande, couverte (le chiffre retenu : couverte directe, plus voisine si la configuration la compte), couverte directe (diplômés de formations qui enseignent le métier), voisine (diplômés de formations proches qu'il faudrait reconvertir) et écart, en personnes par an ; couverture (part de la demande couverte, de 0 à 1, vide sans demande) ; saisonniers exclus (projets saisonniers du BMO laissés hors de la demande) ; saisonniers masqués (besoins dont la part saisonnière est masquée) ; difficulté (part des projets jugés difficiles par les employeurs, vide si inconnue) ; effectif_faible (chiffre fragile).",
-                "Table columns: key; label; needs (with a known volume) and masked needs (volume masked by the publisher, left out of the figures); demand, covered (the headline: covered direct, plus adjacent when the configuration counts it), covered direct (graduates of trainings that teach the job), adjacent (graduates of related trainings who would need retraining) and gap, in people a year; coverage (share of demand covered, 0 to 1, empty without demand); seasonal excluded (seasonal BMO projects left out of the demand); seasonal masked (needs whose seasonal share is masked); difficulty (share of projects employers judge difficult, empty when unknown); small_count (fragile figure).",
+                "Colonnes des tables : code ; libellé ; besoins (de volume connu) et besoins masqués (volume masqué par l'éditeur, hors des chiffres) ; demande, couverte (le chiffre retenu : couverte directe, plus voisine si la configuration la compte), couverte directe (diplômés de formations qui enseignent le métier), voisine (diplômés de formations proches qu'il faudrait reconvertir) et écart, en personnes par an ; couverture (part de la demande couverte, de 0 à 1, vide sans demande) ; saisonniers exclus (projets saisonniers du BMO laissés hors de la demande) ; saisonniers masqués (besoins dont la part saisonnière est masquée) ; difficulté (part des projets jugés difficiles par les employeurs, vide si inconnue) ; effectif_faible (chiffre fragile) ; besoins avec formations de capacité inconnue (besoins avec un écart qu'enseignent aussi, à portée, des formations dont la capacité n'est pas publiée, surtout du supérieur) et écart de ces besoins (la part de l'écart qu'elles pourraient combler, d'un montant qu'aucune donnée ne dit).",
+                "Table columns: key; label; needs (with a known volume) and masked needs (volume masked by the publisher, left out of the figures); demand, covered (the headline: covered direct, plus adjacent when the configuration counts it), covered direct (graduates of trainings that teach the job), adjacent (graduates of related trainings who would need retraining) and gap, in people a year; coverage (share of demand covered, 0 to 1, empty without demand); seasonal excluded (seasonal BMO projects left out of the demand); seasonal masked (needs whose seasonal share is masked); difficulty (share of projects employers judge difficult, empty when unknown); small_count (fragile figure); needs with courses of unknown capacity (needs with a gap that courses of unpublished capacity within reach also teach, mostly higher education) and gap of these needs (the part of the gap they might fill, by an amount no data says).",
             ),
             Msg::ReadmeCsvCells => (
                 "Dans les CSV, les nombres restent des nombres (20,5 avec le séparateur ; et une virgule décimale, 20.5 avec le séparateur ,) ; un texte qui commence par = + - @, une tabulation ou un retour chariot est précédé d'une apostrophe pour qu'un tableur ne l'exécute pas comme une formule.",

@@ -10,13 +10,13 @@ use serde::Serialize;
 use super::model::{Axis, ReportInput, TableRow};
 
 /// Version of the `gaps.json` shape; raised whenever a field changes meaning or disappears.
-pub const FORMAT_VERSION: u32 = 3;
+pub const FORMAT_VERSION: u32 = 4;
 
 /// The schema of `gaps.json`, format version 3, as printed in the documentation.
-pub const SCHEMA: &str = r#"gaps.json, format_version 3. Numbers are people a year unless said
+pub const SCHEMA: &str = r#"gaps.json, format_version 4. Numbers are people a year unless said
 otherwise; a share that is unknown is written null, never 0.
 {
-  "format_version": 3,                       // this schema's version
+  "format_version": 4,                       // this schema's version
   "generator": "gapmap 0.1.0",               // program and version that wrote the file
   "title": string,
   "generated_at": string,                    // as given by the caller
@@ -46,7 +46,8 @@ Row = { "key": string, "label": string, "needs": integer, "masked_needs": intege
         "demand": number, "covered": number, "covered_direct": number,
         "covered_adjacent": number, "gap": number, "coverage": number | null,
         "seasonal_excluded": number, "seasonal_masked": integer, "tension": number | null,
-        "small": boolean }           // the columns of the CSV and Parquet tables, same order
+        "small": boolean, "capacity_unknown_needs": integer, "gap_capacity_unknown": number }
+                                     // the columns of the CSV and Parquet tables, same order
 The commune points used to draw the map outline are not in the file."#;
 
 /// The whole of `gaps.json`.

@@ -46,7 +46,7 @@ impl CsvDelimiter {
 }
 
 /// The CSV header in the report's language, in the order of [`gapmap_engine::FRAME_COLUMNS`].
-pub fn csv_header(lang: Lang) -> [String; 14] {
+pub fn csv_header(lang: Lang) -> [String; 16] {
     [
         Msg::Code,
         Msg::Label,
@@ -62,6 +62,8 @@ pub fn csv_header(lang: Lang) -> [String; 14] {
         Msg::SeasonalMasked,
         Msg::Tension,
         Msg::SmallCount,
+        Msg::CapacityUnknownNeeds,
+        Msg::GapCapacityUnknown,
     ]
     .map(|msg| lang.text(msg).to_lowercase())
 }

@@ -480,7 +480,8 @@ fn csv_opens_with_the_csv_crate_and_its_totals_match_the_json() -> TestResult {
     assert_eq!(
         csv_header(Lang::Fr).join(";"),
         "code;libellé;besoins;besoins masqués;demande;couverte;couverte directe;voisine;écart;\
-         couverture;saisonniers exclus;saisonniers masqués;difficulté;effectif_faible"
+         couverture;saisonniers exclus;saisonniers masqués;difficulté;effectif_faible;\
+         besoins avec formations de capacité inconnue;écart de ces besoins"
     );
     Ok(())
 }
@@ -500,11 +501,11 @@ fn csv_labels_round_trip_neutralised_against_formulas() -> TestResult {
     // Labels come back whole (`;`, quotes, newline, accents); those that a spreadsheet would run
     // start with an apostrophe.
     expect![[r#"
-        ["M1805", "Études et développement informatique; \"full-stack\"\nen alternance", "1", "0", "60", "20,5", "20,5", "0", "39,5", "0,3416666666666667", "0", "0", "", "non"]
-        ["I1304", "'=HYPERLINK(\"http://evil.example\")", "1", "0", "40", "30", "30", "0", "10", "0,75", "0", "0", "", "non"]
-        ["K2204", "'-20 % de charges", "1", "0", "12", "2", "2", "0", "10", "0,16666666666666666", "0", "0", "", "oui"]
-        ["N1103", "<script>alert('x')</script> & Cie", "1", "0", "30", "30", "30", "0", "0", "1", "0", "0", "", "non"]
-        ["H2913", "'@SUM(A1) Œuvre à façon — ÉÇÀ", "1", "0", "8", "0", "0", "0", "8", "0", "0", "0", "", "oui"]"#]]
+        ["M1805", "Études et développement informatique; \"full-stack\"\nen alternance", "1", "0", "60", "20,5", "20,5", "0", "39,5", "0,3416666666666667", "0", "0", "", "non", "0", "0"]
+        ["I1304", "'=HYPERLINK(\"http://evil.example\")", "1", "0", "40", "30", "30", "0", "10", "0,75", "0", "0", "", "non", "0", "0"]
+        ["K2204", "'-20 % de charges", "1", "0", "12", "2", "2", "0", "10", "0,16666666666666666", "0", "0", "", "oui", "0", "0"]
+        ["N1103", "<script>alert('x')</script> & Cie", "1", "0", "30", "30", "30", "0", "0", "1", "0", "0", "", "non", "0", "0"]
+        ["H2913", "'@SUM(A1) Œuvre à façon — ÉÇÀ", "1", "0", "8", "0", "0", "0", "8", "0", "0", "0", "", "oui", "0", "0"]"#]]
     .assert_eq(&lines.join("\n"));
     Ok(())
 }
@@ -573,7 +574,9 @@ fn comma_delimited_csv_uses_decimal_points() -> TestResult {
             "0",
             "0",
             "",
-            "non"
+            "non",
+            "0",
+            "0"
         ]
     );
     Ok(())
