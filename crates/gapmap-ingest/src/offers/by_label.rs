@@ -121,7 +121,7 @@ fn closing_year(date: &str) -> Option<u16> {
 
 #[cfg(test)]
 mod tests {
-    use super::reduce;
+    use super::{reduce, specialty};
 
     #[test]
     fn labels_reduce_to_the_same_words() {
@@ -134,5 +134,124 @@ mod tests {
             "technicien ascensoriste service et modernisation"
         );
         assert_eq!(reduce("Accueil-réception"), "accueil reception");
+        assert_eq!(
+            specialty(&reduce(
+                "BUT spécialité réseaux et télécommunications parcours cybersécurité"
+            )),
+            Some("reseaux et telecommunications parcours cybersecurite")
+        );
+        assert_eq!(
+            specialty(&reduce(
+                "Licence sciences, technologies, santé mention informatique"
+            )),
+            Some("informatique")
+        );
     }
+}
+
+/// The kinds of the Parcoursup course list resolved to Certif Info certifications: course-list
+/// prefix (reduced) and Certif Info `Libelle_Type_Diplome`. Higher-education courses only: the
+/// list's BTS and certificates are the Parcoursup BTS file's offers again, with their capacity.
+const COURSE_KINDS: [(&str, &str); 4] = [
+    ("but", "Bachelor universitaire de technologie"),
+    ("licence", "Licence"),
+    ("licence professionnelle", "Licence professionnelle"),
+    (
+        "deust",
+        "Diplôme d'études universitaires scientifiques et techniques",
+    ),
+];
+
+/// Certif Info certifications by kind, with their reduced specialty, to give the courses of the
+/// Parcoursup course list (label only, no code) their certifications.
+///
+/// The rule: a course label is `Kind   Specialty[   Parcours …]` (fields separated by three
+/// spaces). A certification's specialty is its label after `spécialité` or `mention`. The course
+/// takes every active certification of its kind whose specialty equals the course's (all
+/// fields), or begins with it followed by `parcours` (the course does not say which parcours), or
+/// equals the course's first field (a parcours Certif Info does not list; `Portail X`, the common
+/// first year of the licence X, is read `X`). Courses of other
+/// kinds (engineering schools, which the list names without specialty; CPGE; state diplomas) and
+/// courses that match nothing keep no certification.
+pub(crate) struct ByCourse<'a> {
+    kinds: Vec<(&'static str, Vec<(String, &'a gapmap_model::Certification)>)>,
+}
+
+impl<'a> ByCourse<'a> {
+    pub(crate) fn new(referential: &'a Referential) -> ByCourse<'a> {
+        let kinds = COURSE_KINDS
+            .iter()
+            .map(|&(prefix, kind)| {
+                let certifications = referential
+                    .certifications
+                    .iter()
+                    .filter(|c| c.active && c.kind_label == kind && !c.rome.is_empty())
+                    .filter_map(|c| specialty(&reduce(&c.label)).map(|s| (s.to_owned(), c)))
+                    .collect();
+                (prefix, certifications)
+            })
+            .collect();
+        ByCourse { kinds }
+    }
+
+    /// The certifications a course of the list names, or why none: `Ok` is never empty.
+    pub(crate) fn find(
+        &self,
+        label: &str,
+    ) -> Result<Vec<&'a gapmap_model::Certification>, NoCourse> {
+        let fields: Vec<String> = label
+            .split("   ")
+            .map(reduce)
+            .filter(|f| !f.is_empty())
+            .collect();
+        let Some((kind, rest)) = fields.split_first() else {
+            return Err(NoCourse::OtherKind);
+        };
+        let Some((_, certifications)) = self.kinds.iter().find(|(k, _)| k == kind) else {
+            return Err(NoCourse::OtherKind);
+        };
+        let full = rest.join(" ");
+        // `Portail X` is the common first year of the licence X.
+        let first = rest.first().map_or("", |f| {
+            let f = f.strip_prefix("portail ").unwrap_or(f);
+            f.split(" parcours ").next().unwrap_or(f)
+        });
+        if full.is_empty() {
+            return Err(NoCourse::NoSpecialty);
+        }
+        let found: Vec<&gapmap_model::Certification> = certifications
+            .iter()
+            .filter(|(s, _)| {
+                *s == full
+                    || s.strip_prefix(full.as_str())
+                        .is_some_and(|after| after.starts_with(" parcours "))
+                    || *s == first
+            })
+            .map(|&(_, c)| c)
+            .collect();
+        if found.is_empty() {
+            Err(NoCourse::NotListed)
+        } else {
+            Ok(found)
+        }
+    }
+}
+
+/// Why a course of the list gets no certification.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum NoCourse {
+    /// A kind the rule does not resolve (engineering schools, CPGE, BTS...).
+    OtherKind,
+    /// The label names a kind but no specialty.
+    NoSpecialty,
+    /// Certif Info lists no active certification of that specialty with ROME codes.
+    NotListed,
+}
+
+/// The specialty of a reduced certification label: after its first `specialite` or `mention`.
+fn specialty(label: &str) -> Option<&str> {
+    ["specialite ", "mention "]
+        .iter()
+        .filter_map(|m| label.find(m).map(|i| &label[i + m.len()..]))
+        .next()
 }

@@ -151,6 +151,8 @@ struct Joiner<'a> {
     hints: SchoolHints,
     /// Diplomas by label, for codes the BCN does not know yet.
     by_label: by_label::ByLabel,
+    /// Certifications by label, for the courses of the course list.
+    by_course: by_label::ByCourse<'a>,
     /// The diploma of each code unknown to the BCN that its rows found by label, when they agree
     /// (`None` when they name several).
     learned: BTreeMap<MefStat11, Option<Cfd>>,
@@ -185,6 +187,7 @@ impl<'a> Joiner<'a> {
         }
         Joiner {
             by_label: by_label::ByLabel::new(referential),
+            by_course: by_label::ByCourse::new(referential),
             learned: BTreeMap::new(),
             referential,
             certifications,
@@ -255,13 +258,40 @@ impl<'a> Joiner<'a> {
         }
         let cfd = unit.map(|u| u.cfd).or(raw.cfd).or(by_label);
         let diploma = cfd.and_then(|c| self.referential.diplomas.get(&c));
-        let certifications: &[&Certification] = cfd
+        let mut certifications: Vec<&Certification> = cfd
             .and_then(|c| self.certifications.get(&c))
-            .map_or(&[], Vec::as_slice);
+            .map_or_else(Vec::new, Clone::clone);
+        if raw.source == OfferSource::Parcoursup
+            && let Some(label) = &raw.label
+        {
+            match self.by_course.find(label) {
+                Ok(found) => {
+                    rejects.push(field_reject(
+                        &raw,
+                        "Filiere de formation",
+                        label,
+                        &format!(
+                            "no code: ROME codes from {} Certif Info certification(s) of the same specialty, by label",
+                            found.len()
+                        ),
+                    ));
+                    certifications = found;
+                }
+                Err(by_label::NoCourse::NotListed | by_label::NoCourse::NoSpecialty) => {
+                    rejects.push(field_reject(
+                        &raw,
+                        "Filiere de formation",
+                        label,
+                        "no code, and no Certif Info certification of its kind names its specialty: no ROME codes",
+                    ));
+                }
+                Err(by_label::NoCourse::OtherKind) => {}
+            }
+        }
         let mut rome = Vec::new();
         let mut formacodes = Vec::new();
         let mut rncp = BTreeSet::new();
-        for c in certifications {
+        for c in &certifications {
             for code in &c.rome {
                 if !rome.contains(code) {
                     rome.push(*code);

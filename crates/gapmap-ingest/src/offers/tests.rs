@@ -552,9 +552,44 @@ fn real_offers_region_32() -> Result<(), IngestError> {
     );
     // Offers with ROME codes: 1,570 Affelnet + 1,257 BTS (python3: MEF -> nMef FORMATION_DIPLOME
     // -> certif_info rows with that Code_Scolarité and a valid Code_Rome_n), the 3 offers of the
-    // site C590350K (the same MEFs as other BTS) and the 30 certificates found by label; none from
-    // the list.
-    assert_eq!(all.with_rome, 2_860);
+    // site C590350K (the same MEFs as other BTS), the 30 certificates found by label, and 329
+    // higher-education courses of the list (BUT, licences, DEUST) given the ROME codes of the
+    // Certif Info certifications of their specialty.
+    assert_eq!(all.with_rome, 3_189);
+    let by_course = report
+        .rejects
+        .iter()
+        .filter(|r| r.field.as_deref() == Some("Filiere de formation"))
+        .filter(|r| r.reason.contains("by label"))
+        .count();
+    assert_eq!(by_course, 329);
+    // 47 courses of those kinds stay without code (20 PASS, pluridisciplinary licences, DEUST
+    // specialties Certif Info does not list), each said.
+    let unresolved_courses = report
+        .rejects
+        .iter()
+        .filter(|r| r.field.as_deref() == Some("Filiere de formation"))
+        .filter(|r| r.reason.contains("no ROME codes"))
+        .count();
+    assert_eq!(unresolved_courses, 47);
+    // The BUT Réseaux et télécommunications of 0622238W: Certif Info lists one parcours of that
+    // specialty (M1801 M1802 M1803 M1804 M1806); the course takes its codes.
+    let rt = offers
+        .iter()
+        .find(|o| o.id.as_str() == "parcoursup:0:0622238W:but-reseaux-et-telecommunications:school")
+        .map(|o| {
+            let mut codes: Vec<String> = o.rome.iter().map(|r| r.to_string()).collect();
+            codes.sort();
+            (codes, o.level.map(|l| l.get()), o.capacity)
+        });
+    assert_eq!(
+        rt,
+        Some((
+            ["M1801", "M1802", "M1803", "M1804", "M1806"].map(String::from).to_vec(),
+            Some(6),
+            Capacity::Unknown
+        ))
+    );
     eprintln!("{all:#?}");
     Ok(())
 }
