@@ -585,7 +585,9 @@ fn real_offers_region_32() -> Result<(), IngestError> {
     assert_eq!(
         rt,
         Some((
-            ["M1801", "M1802", "M1803", "M1804", "M1806"].map(String::from).to_vec(),
+            ["M1801", "M1802", "M1803", "M1804", "M1806"]
+                .map(String::from)
+                .to_vec(),
             Some(6),
             Capacity::Unknown
         ))
