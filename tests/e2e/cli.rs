@@ -708,6 +708,32 @@ fn capacities_file_on_the_demo() -> Result<(), Box<dyn std::error::Error>> {
     });
     assert!(credited, "{}", json["sources"]);
 
+    // A line that replaces a published capacity is applied and said.
+    let (published, seats) = hits["hits"]
+        .as_array()
+        .and_then(|hits| {
+            hits.iter()
+                .find_map(|h| Some((h["offer"].as_str()?, h["seats"].as_u64()?)))
+        })
+        .ok_or("an offer with seats in the demo")?;
+    std::fs::write(
+        &file,
+        format!("offer;capacity\n{published};{}\n", seats + 1),
+    )?;
+    let out = gapmap(
+        &root,
+        &["gaps", "--capacities", file.to_str().ok_or("path")?],
+    );
+    assert!(out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains(&format!(
+            "capacites.csv:2: offer {published} publishes {seats} seats: the file's {} replace them",
+            seats + 1
+        )),
+        "{err}"
+    );
+
     std::fs::write(&file, "offer;capacity\nno-such-offer;30\n")?;
     let out = gapmap(
         &root,

@@ -72,7 +72,26 @@ pub struct Engine {
     origin: Origin,
     note: Option<String>,
     region: Option<RegionCode>,
-    declared: Vec<DeclaredCapacity>,
+    declared: Vec<Declaration>,
+}
+
+/// A line of a capacities file applied to an offer.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Declaration {
+    /// The line.
+    pub line: DeclaredCapacity,
+    /// The offer's capacity before (as published, or declared by an earlier line).
+    pub before: Capacity,
+}
+
+impl Declaration {
+    /// The published seats the line replaces, if any.
+    pub fn replaces_published(&self) -> Option<u32> {
+        match self.before {
+            Capacity::Seats(n) => Some(n),
+            _ => None,
+        }
+    }
 }
 
 impl Engine {
@@ -203,16 +222,20 @@ impl Engine {
             };
             at.push(i);
         }
-        for (line, i) in lines.iter().zip(at) {
-            self.dataset.offers[i].capacity = Capacity::Declared(line.seats);
-        }
         let count = lines.len();
-        self.declared.extend(lines);
+        for (line, i) in lines.into_iter().zip(at) {
+            let offer = &mut self.dataset.offers[i];
+            let before = offer.capacity;
+            offer.capacity = Capacity::Declared(line.seats);
+            self.declared.push(Declaration { line, before });
+        }
         Ok(count)
     }
 
-    /// The capacities declared by [`Engine::declare_capacities`], in file order.
-    pub fn declared(&self) -> &[DeclaredCapacity] {
+    /// The capacities declared by [`Engine::declare_capacities`], in file order, each with the
+    /// capacity the data gave before (a published [`Capacity::Seats`] replaced is worth a
+    /// warning: front ends say so).
+    pub fn declared(&self) -> &[Declaration] {
         &self.declared
     }
 

@@ -33,7 +33,7 @@ mod error;
 mod files;
 mod table;
 
-pub use engine::{Engine, Needs, Origin, Steps, WhatIf};
+pub use engine::{Declaration, Engine, Needs, Origin, Steps, WhatIf};
 pub use error::EngineError;
 pub use files::{read_match_config, read_scenario};
 pub use gapmap_ingest::ImportOptions;

@@ -62,9 +62,25 @@ fn config(path: Option<PathBuf>) -> PyResult<MatchConfig> {
     Ok(read_match_config(path.as_deref()).map_err(error)?.0)
 }
 
-fn with_capacities(mut engine: Engine, capacities: Option<PathBuf>) -> PyResult<PyEngine> {
+/// The engine with the seats of a capacities file; a published capacity it replaces is a
+/// `UserWarning` naming the file and line.
+fn with_capacities(
+    py: Python<'_>,
+    mut engine: Engine,
+    capacities: Option<PathBuf>,
+) -> PyResult<PyEngine> {
     if let Some(path) = capacities {
         engine.declare_capacities(&path).map_err(error)?;
+        for d in engine.declared() {
+            if let Some(published) = d.replaces_published() {
+                let message = std::ffi::CString::new(format!(
+                    "{}:{}: offer {} publishes {published} seats: the file's {} replace them",
+                    d.line.file, d.line.line, d.line.offer, d.line.seats
+                ))
+                .map_err(error)?;
+                PyErr::warn(py, &py.get_type::<PyUserWarning>(), &message, 2)?;
+            }
+        }
     }
     Ok(PyEngine { engine })
 }
@@ -83,8 +99,8 @@ impl PyEngine {
     /// rebuilt when the store changed), with the seats of a capacities file if given.
     #[staticmethod]
     #[pyo3(signature = (store, capacities=None))]
-    fn open(store: PathBuf, capacities: Option<PathBuf>) -> PyResult<Self> {
-        with_capacities(Engine::open(&store).map_err(error)?, capacities)
+    fn open(py: Python<'_>, store: PathBuf, capacities: Option<PathBuf>) -> PyResult<Self> {
+        with_capacities(py, Engine::open(&store).map_err(error)?, capacities)
     }
 
     /// Imports a data folder, keeping one region (e.g. 32) or the whole country (None), with the
@@ -92,6 +108,7 @@ impl PyEngine {
     #[staticmethod]
     #[pyo3(signature = (data, region=None, capacities=None))]
     fn import_data(
+        py: Python<'_>,
         data: PathBuf,
         region: Option<u8>,
         capacities: Option<PathBuf>,
@@ -104,7 +121,11 @@ impl PyEngine {
             region,
             ..ImportOptions::default()
         };
-        with_capacities(Engine::import(&data, &options).map_err(error)?, capacities)
+        with_capacities(
+            py,
+            Engine::import(&data, &options).map_err(error)?,
+            capacities,
+        )
     }
 
     /// The gap table along `by`, as columns (a dict of lists), one row per key.

@@ -108,6 +108,14 @@ pub fn prepare(
     let mut loaded = load(source, progress)?;
     if let Some(path) = &matching.capacities {
         loaded.engine.declare_capacities(path)?;
+        for d in loaded.engine.declared() {
+            if let Some(published) = d.replaces_published() {
+                eprintln!(
+                    "gapmap: warning: {}:{}: offer {} publishes {published} seats: the file's {} replace them",
+                    d.line.file, d.line.line, d.line.offer, d.line.seats
+                );
+            }
+        }
     }
     let (config, config_text) = gapmap_engine::read_match_config(matching.config.as_deref())?;
     let (needs, needs_report) = self::needs(matching, &loaded)?;

@@ -328,12 +328,16 @@ fn scenario_delta(
 }
 
 /// The user's capacities file, credited with what it declares (none when no file was given).
-fn declared_credit(declared: &[gapmap_ingest::DeclaredCapacity]) -> Option<SourceCredit> {
-    let first = declared.first()?;
-    let seats: u64 = declared.iter().map(|d| u64::from(d.seats)).sum();
+fn declared_credit(declared: &[gapmap_engine::Declaration]) -> Option<SourceCredit> {
+    let first = &declared.first()?.line;
+    let seats: u64 = declared.iter().map(|d| u64::from(d.line.seats)).sum();
+    let replaced = declared
+        .iter()
+        .filter(|d| d.replaces_published().is_some())
+        .count();
     let mut sources: Vec<&str> = declared
         .iter()
-        .filter_map(|d| d.source.as_deref())
+        .filter_map(|d| d.line.source.as_deref())
         .collect();
     sources.sort_unstable();
     sources.dedup();
@@ -344,9 +348,13 @@ fn declared_credit(declared: &[gapmap_ingest::DeclaredCapacity]) -> Option<Sourc
             sources.join(", ")
         },
         dataset: format!(
-            "{} : {} offres, {seats} places déclarées (formations sans capacité publiée)",
+            "{} : {} offres, {seats} places déclarées{}",
             first.file,
-            declared.len()
+            declared.len(),
+            match replaced {
+                0 => " (formations sans capacité publiée)".to_owned(),
+                n => format!(", dont {n} à la place d'une capacité publiée"),
+            }
         ),
         licence: "—".to_owned(),
     })
