@@ -29,6 +29,10 @@ pub enum Cell<'a> {
     Share(Option<f64>),
     /// A yes/no flag.
     Flag(bool),
+    /// A count that may be unknown (`None`: not applicable to the row, never 0).
+    MaybeCount(Option<usize>),
+    /// People a year that may be unknown (`None`: not applicable to the row, never 0).
+    MaybePeople(Option<Volume>),
 }
 
 impl Cell<'_> {
@@ -97,8 +101,8 @@ impl TableRow {
             Cell::Count(r.seasonal_masked),
             Cell::Share(r.tension()),
             Cell::Flag(r.small),
-            Cell::Count(r.capacity_unknown_needs),
-            Cell::People(r.gap_capacity_unknown),
+            Cell::MaybeCount(r.capacity_unknown.map(|u| u.needs)),
+            Cell::MaybePeople(r.capacity_unknown.map(|u| u.gap)),
         ]
     }
 }
@@ -115,6 +119,8 @@ impl serde::Serialize for TableRow {
                 Cell::People(v) => map.serialize_entry(name, &v.as_f64())?,
                 Cell::Share(share) => map.serialize_entry(name, &share)?,
                 Cell::Flag(flag) => map.serialize_entry(name, &flag)?,
+                Cell::MaybeCount(n) => map.serialize_entry(name, &n)?,
+                Cell::MaybePeople(v) => map.serialize_entry(name, &v.map(|v| v.as_f64()))?,
             }
         }
         map.end()
@@ -235,6 +241,24 @@ pub fn to_dataframe(
                 }
                 Cell::Text(_) => {
                     let values: Vec<&str> = column.map(Cell::text).collect();
+                    Series::new(name, values)
+                }
+                Cell::MaybeCount(_) => {
+                    let values: Vec<Option<u64>> = column
+                        .map(|c| match c {
+                            Cell::MaybeCount(n) => n.map(|n| n as u64),
+                            _ => None,
+                        })
+                        .collect();
+                    Series::new(name, values)
+                }
+                Cell::MaybePeople(_) => {
+                    let values: Vec<Option<f64>> = column
+                        .map(|c| match c {
+                            Cell::MaybePeople(v) => v.map(Volume::as_f64),
+                            _ => None,
+                        })
+                        .collect();
                     Series::new(name, values)
                 }
             };

@@ -144,6 +144,7 @@ fn referential() -> Referential {
         rs: None,
         cfd: Some(code("32032612")),
         active: true,
+        replaces: None,
     }];
     r.skill_blocks.insert(
         code("RNCP35340"),

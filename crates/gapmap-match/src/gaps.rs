@@ -166,6 +166,17 @@ impl fmt::Display for GapKey {
     }
 }
 
+/// Needs with a gap that have candidates of unknown capacity
+/// ([`NeedResult::capacity_unknown_offers`]), and their gap: the part of a row's gap that courses
+/// whose size no data gives may fill, by an amount no data says either.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct CapacityUnknown {
+    /// The needs.
+    pub needs: usize,
+    /// Their gap.
+    pub gap: Volume,
+}
+
 /// One row of a gap table.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct GapRow {
@@ -195,12 +206,9 @@ pub struct GapRow {
     /// All projects (seasonal included) of the needs that publish the difficult count: the base
     /// of [`GapRow::tension`].
     pub difficult_base: Volume,
-    /// Needs with a gap that have direct candidates of unknown capacity
-    /// ([`NeedResult::capacity_unknown_offers`]; mostly higher-education courses).
-    pub capacity_unknown_needs: usize,
-    /// The gap of those needs: the part of [`GapRow::gap`] that courses of unknown capacity may
-    /// fill, by an amount no data says.
-    pub gap_capacity_unknown: Volume,
+    /// The needs with a gap that courses of unknown capacity could serve, and their gap; `None`
+    /// on competence rows, whose gap is not a sum of needs' gaps.
+    pub capacity_unknown: Option<CapacityUnknown>,
     /// Known demand below the small-count threshold (rows of masked needs only are not flagged):
     /// to be read with care or not published.
     pub small: bool,
@@ -222,8 +230,7 @@ impl GapRow {
             seasonal_masked: 0,
             difficult: Volume::ZERO,
             difficult_base: Volume::ZERO,
-            capacity_unknown_needs: 0,
-            gap_capacity_unknown: Volume::ZERO,
+            capacity_unknown: Some(CapacityUnknown::default()),
             small: false,
         }
     }
@@ -267,9 +274,12 @@ impl GapRow {
             self.difficult += share(d);
             self.difficult_base += share(all);
         }
-        if need.capacity_unknown_offers > 0 && !need.gap.is_zero() {
-            self.capacity_unknown_needs += 1;
-            self.gap_capacity_unknown += share(need.gap);
+        if let Some(unknown) = &mut self.capacity_unknown
+            && need.capacity_unknown_offers > 0
+            && !need.gap.is_zero()
+        {
+            unknown.needs += 1;
+            unknown.gap += share(need.gap);
         }
     }
 }
@@ -423,6 +433,7 @@ impl CompetenceGap {
             covered_direct: covered,
             gap: self.demand.saturating_sub(covered),
             small: self.demand.milli() < small_threshold.saturating_mul(Volume::SCALE),
+            capacity_unknown: None,
             ..GapRow::empty(GapKey::Competence(self.competence))
         }
     }

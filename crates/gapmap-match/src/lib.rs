@@ -63,7 +63,7 @@ mod tests;
 pub use config::{
     BuyerClass, BuyerPolicy, ConfigError, LevelFitValues, LevelRate, MatchConfig, ScoreWeights,
 };
-pub use gaps::{Axis, GapKey, GapRow, UnknownAxis};
+pub use gaps::{Axis, CapacityUnknown, GapKey, GapRow, UnknownAxis};
 pub use matcher::{
     Allocation, CandidateExplanation, CompetenceGap, Explanation, Link, MatchInput, MatchOutcome,
     Matcher, NeedResult, NeedStatus, OfferUse, Timings, run,

@@ -148,9 +148,10 @@ pub struct NeedResult {
     pub gap: Volume,
     /// Why the rest is uncovered.
     pub status: NeedStatus,
-    /// Direct candidates whose capacity is unknown (the Parcoursup course list, which holds the
-    /// higher-education courses, publishes none) or a placeholder: they supply nothing in the
-    /// figures, so part of the gap may be theirs, by an amount no data says.
+    /// Candidates counted in the headline (direct ones, adjacent ones too when the configuration
+    /// counts them) whose capacity is unknown (the Parcoursup course list, which holds the
+    /// higher-education courses, publishes none) or a placeholder (Affelnet `999`): they supply
+    /// nothing in the figures, so part of the gap may be theirs, by an amount no data says.
     pub capacity_unknown_offers: usize,
     /// Demand below the small-count threshold.
     pub small: bool,
@@ -1034,7 +1035,7 @@ impl<'a> Matcher<'a> {
         need.status = self.status_of(need, links);
         need.capacity_unknown_offers = links
             .iter()
-            .filter(|l| l.kind == LinkKind::Direct)
+            .filter(|l| l.kind == LinkKind::Direct || self.config.count_adjacent)
             .filter(|l| !self.supplies[l.offer as usize].capacity.is_known())
             .count();
     }

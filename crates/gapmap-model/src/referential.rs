@@ -124,6 +124,9 @@ pub struct Certification {
     pub cfd: Option<Cfd>,
     /// Still awarded (Certif Info `Etat`).
     pub active: bool,
+    /// The Certif Info certification this one replaces (`Code_Ancien_Diplome`), if any.
+    #[serde(default)]
+    pub replaces: Option<u32>,
 }
 
 /// A skill block of an RNCP certification.
@@ -513,6 +516,7 @@ mod tests {
                 rs: None,
                 cfd,
                 active: true,
+                replaces: None,
             });
         }
         referential

@@ -289,6 +289,8 @@ fn gap_rows(columns: &Bound<'_, PyDict>, table: &[TableRow]) -> PyResult<()> {
                 Cell::People(v) => column.append(v.as_f64())?,
                 Cell::Share(share) => column.append(share)?,
                 Cell::Flag(flag) => column.append(flag)?,
+                Cell::MaybeCount(n) => column.append(n)?,
+                Cell::MaybePeople(v) => column.append(v.map(|v| v.as_f64()))?,
             }
         }
         columns.set_item(name, column)?;

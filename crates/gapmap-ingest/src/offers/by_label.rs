@@ -9,7 +9,7 @@
 //! [`SIMILARITY_THRESHOLD`] and no other diploma scores as well. Anything else stays unresolved,
 //! with the reason.
 
-use gapmap_model::{Cfd, Referential};
+use gapmap_model::{Certification, Cfd, Referential, RomeCode};
 
 use super::locate::fold_accents;
 
@@ -75,7 +75,7 @@ impl ByLabel {
         );
         let mut scored: Vec<(f64, Cfd)> = candidates
             .iter()
-            .filter(|c| c.closed.is_none_or(|closed| closed > year))
+            .filter(|c| c.closed.is_none_or(|last_intake| last_intake >= year))
             .map(|c| (strsim::normalized_levenshtein(&specialty, &c.label), c.cfd))
             .collect();
         scored.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
@@ -97,11 +97,12 @@ impl ByLabel {
 }
 
 /// A label reduced for comparison: accents folded, lowercase, gender marks (`(ne)`) and
-/// punctuation dropped, the abbreviations of the course labels spelled out (`techn.` ->
+/// punctuation dropped, `&` read `et`, the abbreviations of the course labels spelled out (`techn.` ->
 /// `technicien`, `opt.` -> `option`).
 pub(crate) fn reduce(label: &str) -> String {
     fold_accents(label)
         .replace("(ne)", "")
+        .replace('&', " et ")
         .split(|c: char| !c.is_ascii_alphanumeric() && c != '.')
         .filter(|w| !w.is_empty())
         .map(|w| match w {
@@ -119,36 +120,6 @@ fn closing_year(date: &str) -> Option<u16> {
     year.checked_sub(1)
 }
 
-#[cfg(test)]
-mod tests {
-    use super::{reduce, specialty};
-
-    #[test]
-    fn labels_reduce_to_the_same_words() {
-        assert_eq!(
-            reduce("Techn. en énergies renouvelables opt. a énergie électrique"),
-            reduce("TECHNICIEN(NE) EN ENERGIES RENOUVELABLES OPTION A ENERGIE ELECTRIQUE")
-        );
-        assert_eq!(
-            reduce("Technicien(ne) ascensoriste (service et modernisation)"),
-            "technicien ascensoriste service et modernisation"
-        );
-        assert_eq!(reduce("Accueil-réception"), "accueil reception");
-        assert_eq!(
-            specialty(&reduce(
-                "BUT spécialité réseaux et télécommunications parcours cybersécurité"
-            )),
-            Some("reseaux et telecommunications parcours cybersecurite")
-        );
-        assert_eq!(
-            specialty(&reduce(
-                "Licence sciences, technologies, santé mention informatique"
-            )),
-            Some("informatique")
-        );
-    }
-}
-
 /// The kinds of the Parcoursup course list resolved to Certif Info certifications: course-list
 /// prefix (reduced) and Certif Info `Libelle_Type_Diplome`. Higher-education courses only: the
 /// list's BTS and certificates are the Parcoursup BTS file's offers again, with their capacity.
@@ -162,19 +133,36 @@ const COURSE_KINDS: [(&str, &str); 4] = [
     ),
 ];
 
-/// Certif Info certifications by kind, with their reduced specialty, to give the courses of the
-/// Parcoursup course list (label only, no code) their certifications.
+/// Words left out when specialties are compared (`information-communication` is `information et
+/// communication`).
+const STOP_WORDS: [&str; 11] = [
+    "et", "de", "des", "du", "la", "le", "les", "l", "d", "en", "a",
+];
+
+/// Certif Info certifications by kind, with their specialty reduced for comparison, to give the
+/// courses of the Parcoursup course list (label only, no code) their certifications.
 ///
-/// The rule: a course label is `Kind   Specialty[   Parcours …]` (fields separated by three
-/// spaces). A certification's specialty is its label after `spécialité` or `mention`. The course
-/// takes every active certification of its kind whose specialty equals the course's (all
-/// fields), or begins with it followed by `parcours` (the course does not say which parcours), or
-/// equals the course's first field (a parcours Certif Info does not list; `Portail X`, the common
-/// first year of the licence X, is read `X`). Courses of other
-/// kinds (engineering schools, which the list names without specialty; CPGE; state diplomas) and
-/// courses that match nothing keep no certification.
+/// The rule (written in the README): a course label is `Kind   Specialty[   …]` (fields separated
+/// by three spaces; `Portail X`, the common first year of the licence X, is read `X`). A
+/// certification's specialty is its label after `spécialité` or `mention`, else after its kind's
+/// words. Specialties are compared without accents, case, punctuation or small words, equal or
+/// with a normalised Levenshtein similarity of at least [`SIMILARITY_THRESHOLD`]. The course
+/// takes the active certifications of its kind whose specialty is the course's (all fields, its
+/// parcours included), else those whose specialty is the course's first field followed by a
+/// parcours (the course does not say which one: it takes only the ROME codes all of them share),
+/// else the one whose specialty is its first field. A certification that another candidate
+/// replaces (`Code_Ancien_Diplome`) is left out. Other kinds (engineering schools, which the list
+/// names without specialty; CPGE; state diplomas) and courses that match nothing keep no code.
 pub(crate) struct ByCourse<'a> {
-    kinds: Vec<(&'static str, Vec<(String, &'a gapmap_model::Certification)>)>,
+    kinds: Vec<(&'static str, Vec<(String, &'a Certification)>)>,
+}
+
+/// The certifications a course resolves to, and the ROME codes it takes from them.
+pub(crate) struct Course<'a> {
+    /// The certifications.
+    pub(crate) certifications: Vec<&'a Certification>,
+    /// The ROME codes: all of a single certification's, or those every parcours shares.
+    pub(crate) rome: Vec<RomeCode>,
 }
 
 impl<'a> ByCourse<'a> {
@@ -182,11 +170,17 @@ impl<'a> ByCourse<'a> {
         let kinds = COURSE_KINDS
             .iter()
             .map(|&(prefix, kind)| {
-                let certifications = referential
+                let of_kind: Vec<&Certification> = referential
                     .certifications
                     .iter()
                     .filter(|c| c.active && c.kind_label == kind && !c.rome.is_empty())
-                    .filter_map(|c| specialty(&reduce(&c.label)).map(|s| (s.to_owned(), c)))
+                    .collect();
+                let replaced: std::collections::BTreeSet<u32> =
+                    of_kind.iter().filter_map(|c| c.replaces).collect();
+                let certifications = of_kind
+                    .into_iter()
+                    .filter(|c| !replaced.contains(&c.certif_info_id))
+                    .filter_map(|c| specialty(&reduce(&c.label), prefix).map(|s| (key(s), c)))
                     .collect();
                 (prefix, certifications)
             })
@@ -194,11 +188,8 @@ impl<'a> ByCourse<'a> {
         ByCourse { kinds }
     }
 
-    /// The certifications a course of the list names, or why none: `Ok` is never empty.
-    pub(crate) fn find(
-        &self,
-        label: &str,
-    ) -> Result<Vec<&'a gapmap_model::Certification>, NoCourse> {
+    /// The certifications a course of the list names, or why none.
+    pub(crate) fn find(&self, label: &str) -> Result<Course<'a>, NoCourse> {
         let fields: Vec<String> = label
             .split("   ")
             .map(reduce)
@@ -210,29 +201,80 @@ impl<'a> ByCourse<'a> {
         let Some((_, certifications)) = self.kinds.iter().find(|(k, _)| k == kind) else {
             return Err(NoCourse::OtherKind);
         };
-        let full = rest.join(" ");
-        // `Portail X` is the common first year of the licence X.
-        let first = rest.first().map_or("", |f| {
-            let f = f.strip_prefix("portail ").unwrap_or(f);
-            f.split(" parcours ").next().unwrap_or(f)
-        });
-        if full.is_empty() {
+        let Some(first) = rest.first() else {
             return Err(NoCourse::NoSpecialty);
+        };
+        let first = first.strip_prefix("portail ").unwrap_or(first);
+        let (first, parcours) = match first.split_once(" parcours ") {
+            Some((mention, p)) => (mention, Some(p)),
+            None => (first, None),
+        };
+        let full = key(&rest.join(" ").replacen("portail ", "", 1));
+        // What the course names before its parcours: its first field, or all its fields when it
+        // names no parcours (`BUT   Génie civil   Construction durable`).
+        let mention = match parcours {
+            Some(_) => key(first),
+            None => full.clone(),
+        };
+        let first = key(first);
+        let same = |a: &str, b: &str| {
+            a == b || strsim::normalized_levenshtein(a, b) >= SIMILARITY_THRESHOLD
+        };
+        let exact: Vec<&'a Certification> = certifications
+            .iter()
+            .filter(|(s, _)| same(s, &full))
+            .map(|&(_, c)| c)
+            .collect();
+        if !exact.is_empty() {
+            return Ok(Course::of(exact, false));
         }
-        let found: Vec<&gapmap_model::Certification> = certifications
+        let parcours_of: Vec<&'a Certification> = certifications
             .iter()
             .filter(|(s, _)| {
-                *s == full
-                    || s.strip_prefix(full.as_str())
-                        .is_some_and(|after| after.starts_with(" parcours "))
-                    || *s == first
+                s.split_once(" parcours ")
+                    .is_some_and(|(m, _)| same(m, &mention))
             })
             .map(|&(_, c)| c)
             .collect();
-        if found.is_empty() {
+        if !parcours_of.is_empty() && parcours.is_none() {
+            return Course::of(parcours_of, true).non_empty();
+        }
+        let by_mention: Vec<&'a Certification> = certifications
+            .iter()
+            .filter(|(s, _)| same(s, &mention) || same(s, &first))
+            .map(|&(_, c)| c)
+            .collect();
+        if by_mention.is_empty() {
             Err(NoCourse::NotListed)
         } else {
-            Ok(found)
+            Ok(Course::of(by_mention, false))
+        }
+    }
+}
+
+impl<'a> Course<'a> {
+    /// The course of `certifications`: their codes (all of them, or those all share).
+    fn of(certifications: Vec<&'a Certification>, shared: bool) -> Course<'a> {
+        let mut rome: Vec<RomeCode> = Vec::new();
+        for c in &certifications {
+            for code in &c.rome {
+                let everywhere = !shared || certifications.iter().all(|o| o.rome.contains(code));
+                if everywhere && !rome.contains(code) {
+                    rome.push(*code);
+                }
+            }
+        }
+        Course {
+            certifications,
+            rome,
+        }
+    }
+
+    fn non_empty(self) -> Result<Course<'a>, NoCourse> {
+        if self.rome.is_empty() {
+            Err(NoCourse::NoSharedCode)
+        } else {
+            Ok(self)
         }
     }
 }
@@ -246,12 +288,81 @@ pub(crate) enum NoCourse {
     NoSpecialty,
     /// Certif Info lists no active certification of that specialty with ROME codes.
     NotListed,
+    /// The course names no parcours and the parcours of its specialty share no ROME code.
+    NoSharedCode,
 }
 
-/// The specialty of a reduced certification label: after its first `specialite` or `mention`.
-fn specialty(label: &str) -> Option<&str> {
+impl NoCourse {
+    /// In words, for the import report.
+    pub(crate) fn reason(self) -> &'static str {
+        match self {
+            NoCourse::OtherKind => "a kind of course not resolved by label",
+            NoCourse::NoSpecialty => "a label without specialty",
+            NoCourse::NotListed => {
+                "no active Certif Info certification of its kind names its specialty"
+            }
+            NoCourse::NoSharedCode => {
+                "it names no parcours and the parcours of its specialty share no ROME code"
+            }
+        }
+    }
+}
+
+/// The specialty of a reduced certification label: after its first `specialite` or `mention`,
+/// else after the words of its kind (`deust webmaster …`).
+fn specialty<'l>(label: &'l str, kind: &str) -> Option<&'l str> {
     ["specialite ", "mention "]
         .iter()
-        .filter_map(|m| label.find(m).map(|i| &label[i + m.len()..]))
-        .next()
+        .find_map(|m| label.find(m).map(|i| &label[i + m.len()..]))
+        .or_else(|| label.strip_prefix(kind).map(str::trim_start))
+        .filter(|s| !s.is_empty())
+}
+
+/// A reduced specialty without its small words, for comparison.
+fn key(specialty: &str) -> String {
+    specialty
+        .split(' ')
+        .filter(|w| !w.is_empty() && !STOP_WORDS.contains(w))
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{key, reduce, specialty};
+
+    #[test]
+    fn labels_reduce_to_the_same_words() {
+        assert_eq!(
+            reduce("Techn. en énergies renouvelables opt. a énergie électrique"),
+            reduce("TECHNICIEN(NE) EN ENERGIES RENOUVELABLES OPTION A ENERGIE ELECTRIQUE")
+        );
+        assert_eq!(
+            reduce("Technicien(ne) ascensoriste (service et modernisation)"),
+            "technicien ascensoriste service et modernisation"
+        );
+        assert_eq!(reduce("Accueil-réception"), "accueil reception");
+        assert_eq!(
+            specialty(
+                &reduce("BUT spécialité réseaux & télécommunications parcours cybersécurité"),
+                "but"
+            ),
+            Some("reseaux et telecommunications parcours cybersecurite")
+        );
+        assert_eq!(
+            specialty(
+                &reduce("Licence sciences, technologies, santé mention informatique"),
+                "licence"
+            ),
+            Some("informatique")
+        );
+        assert_eq!(
+            specialty(&reduce("DEUST webmaster et métiers de l'internet"), "deust"),
+            Some("webmaster et metiers de l internet")
+        );
+        assert_eq!(
+            key(&reduce("information-communication")),
+            key(&reduce("Information et communication"))
+        );
+    }
 }

@@ -261,31 +261,42 @@ impl<'a> Joiner<'a> {
         let mut certifications: Vec<&Certification> = cfd
             .and_then(|c| self.certifications.get(&c))
             .map_or_else(Vec::new, Clone::clone);
+        let mut course_rome = None;
         if raw.source == OfferSource::Parcoursup
             && let Some(label) = &raw.label
         {
             match self.by_course.find(label) {
-                Ok(found) => {
+                Ok(course) => {
+                    let ids: Vec<String> = course
+                        .certifications
+                        .iter()
+                        .map(|c| c.certif_info_id.to_string())
+                        .collect();
                     rejects.push(field_reject(
                         &raw,
                         "Filiere de formation",
                         label,
                         &format!(
-                            "no code: ROME codes from {} Certif Info certification(s) of the same specialty, by label",
-                            found.len()
+                            "no code: ROME codes {} by label, from Certif Info {}",
+                            course
+                                .rome
+                                .iter()
+                                .map(ToString::to_string)
+                                .collect::<Vec<_>>()
+                                .join(" "),
+                            ids.join(" ")
                         ),
                     ));
-                    certifications = found;
-                }
-                Err(by_label::NoCourse::NotListed | by_label::NoCourse::NoSpecialty) => {
-                    rejects.push(field_reject(
-                        &raw,
-                        "Filiere de formation",
-                        label,
-                        "no code, and no Certif Info certification of its kind names its specialty: no ROME codes",
-                    ));
+                    certifications = course.certifications;
+                    course_rome = Some(course.rome);
                 }
                 Err(by_label::NoCourse::OtherKind) => {}
+                Err(why) => rejects.push(field_reject(
+                    &raw,
+                    "Filiere de formation",
+                    label,
+                    &format!("no code, and {}: no ROME codes", why.reason()),
+                )),
             }
         }
         let mut rome = Vec::new();
@@ -293,7 +304,10 @@ impl<'a> Joiner<'a> {
         let mut rncp = BTreeSet::new();
         for c in &certifications {
             for code in &c.rome {
-                if !rome.contains(code) {
+                let taken = course_rome
+                    .as_ref()
+                    .is_none_or(|codes| codes.contains(code));
+                if taken && !rome.contains(code) {
                     rome.push(*code);
                 }
             }

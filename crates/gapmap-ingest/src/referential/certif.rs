@@ -67,6 +67,7 @@ struct CertifColumns {
     rs: usize,
     cfd: usize,
     state: usize,
+    replaces: Option<usize>,
 }
 
 fn read_certif_info(
@@ -91,6 +92,7 @@ fn read_certif_info(
         rs: table.column(&["Code_RS"])?,
         cfd: table.column(&["Code_Scolarité"])?,
         state: table.column(&["Etat"])?,
+        replaces: table.find_column(&["Code_Ancien_Diplome"]),
     };
     let mut certifications: Vec<Certification> = Vec::new();
     let mut first_line: HashMap<u32, (usize, u64)> = HashMap::new();
@@ -210,6 +212,9 @@ fn read_certification(
         rs: row.opt(c.rs).map(str::to_owned),
         cfd: soft(row.parse_opt(c.cfd, "Code_Scolarité"), field_rejects),
         active,
+        replaces: c
+            .replaces
+            .and_then(|col| soft(row.parse_opt(col, "Code_Ancien_Diplome"), field_rejects)),
     })
 }
 

@@ -26,7 +26,9 @@ Path = Union[str, "os.PathLike[str]"]
 __all__ = ["Engine", "GapmapError", "FRAME_COLUMNS"]
 
 # Column types of a gap table (competence tables add "graduates" and "untaught_demand").
-_COUNTS = ("needs", "masked_needs", "seasonal_masked", "capacity_unknown_needs")
+_COUNTS = ("needs", "masked_needs", "seasonal_masked")
+# Counts that are null where they do not apply (competence rows): pandas' nullable integers.
+_OPTIONAL_COUNTS = ("capacity_unknown_needs",)
 _TEXTS = ("key", "label")
 _FLAGS = ("small",)
 
@@ -122,6 +124,8 @@ def _dtype(name: str) -> tuple:
         return ("String", "object")
     if name in _COUNTS:
         return ("UInt64", "uint64")
+    if name in _OPTIONAL_COUNTS:
+        return ("UInt64", "UInt64")
     if name in _FLAGS:
         return ("Boolean", "bool")
     return ("Float64", "float64")

@@ -141,12 +141,12 @@ pub fn run(args: &GapsArgs, progress: &Progress, out: &mut dyn Write) -> anyhow:
                     total.row.seasonal_masked
                 )?;
             }
-            if total.row.capacity_unknown_needs > 0 {
+            if let Some(unknown) = total.row.capacity_unknown.filter(|u| u.needs > 0) {
                 writeln!(
                     out,
-                    "{:.0} of the gap belong to {} needs that courses of unknown capacity within reach also teach (mostly higher education, whose course list publishes no capacity): they count for nothing here, an unknown part of that gap may be theirs (--capacities FILE makes them count)",
-                    total.row.gap_capacity_unknown.as_f64(),
-                    total.row.capacity_unknown_needs
+                    "{:.0} of the gap belong to {} needs that courses of unknown capacity within reach could also serve (higher-education courses, which the course list gives without capacity, and Affelnet placeholders): they count for nothing here, an unknown part of that gap may be theirs (--capacities FILE makes them count)",
+                    unknown.gap.as_f64(),
+                    unknown.needs
                 )?;
             }
             if total.row.masked_needs > 0 {
@@ -179,6 +179,8 @@ fn csv_record(r: &TableRow) -> Vec<String> {
             Cell::People(v) => v.to_string(),
             Cell::Share(share) => share.map(|c| c.to_string()).unwrap_or_default(),
             Cell::Flag(flag) => flag.to_string(),
+            Cell::MaybeCount(n) => n.map(|n| n.to_string()).unwrap_or_default(),
+            Cell::MaybePeople(v) => v.map(|v| v.to_string()).unwrap_or_default(),
         })
         .collect()
 }

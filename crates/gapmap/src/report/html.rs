@@ -285,13 +285,13 @@ fn summary(page: &mut String, input: &ReportInput) -> anyhow::Result<()> {
         Msg::CoverageRuleDirect
     };
     write!(page, "<p class=\"note\">{}</p>", escape(lang.text(rule)))?;
-    if totals.capacity_unknown_needs > 0 {
-        let gap = totals.gap_capacity_unknown.as_f64();
+    if let Some(unknown) = totals.capacity_unknown.filter(|u| u.needs > 0) {
+        let gap = unknown.gap.as_f64();
         let note = fill(
             lang.text(Msg::CapacityUnknownNote),
             &[
                 ("gap", &lang.people(gap)),
-                ("needs", &totals.capacity_unknown_needs.to_string()),
+                ("needs", &unknown.needs.to_string()),
             ],
         );
         write!(

@@ -351,8 +351,8 @@ impl Msg {
             ),
             Msg::GapCapacityUnknown => ("Écart de ces besoins", "Gap of these needs"),
             Msg::CapacityUnknownNote => (
-                "Sur cet écart, {gap} personnes par an relèvent de besoins ({needs}) qu'enseignent aussi, à portée, des formations dont la capacité n'est pas publiée (surtout l'enseignement supérieur : la liste Parcoursup ne donne pas de capacité). Elles ne comptent pour rien dans les chiffres : une part inconnue de cet écart peut être la leur. Un fichier de capacités (--capacities) les fait compter.",
-                "Of this gap, {gap} people a year belong to needs ({needs}) that courses of unpublished capacity within reach also teach (mostly higher education: the Parcoursup list gives no capacity). They count for nothing in the figures: an unknown part of this gap may be theirs. A capacities file (--capacities) makes them count.",
+                "Sur cet écart, {gap} personnes par an relèvent de besoins ({needs}) que pourraient aussi servir, à portée, des formations dont la capacité n'est pas connue (les formations du supérieur, que la liste Parcoursup donne sans capacité, et les capacités fictives « 999 » d'Affelnet). Elles ne comptent pour rien dans les chiffres : une part inconnue de cet écart peut être la leur. Un fichier de capacités (--capacities) les fait compter.",
+                "Of this gap, {gap} people a year belong to needs ({needs}) that courses of unknown capacity within reach could also serve (higher-education courses, which the Parcoursup list gives without capacity, and Affelnet's 999 placeholders). They count for nothing in the figures: an unknown part of this gap may be theirs. A capacities file (--capacities) makes them count.",
             ),
             Msg::Yes => ("oui", "yes"),
             Msg::No => ("non", "no"),

@@ -46,7 +46,8 @@ Row = { "key": string, "label": string, "needs": integer, "masked_needs": intege
         "demand": number, "covered": number, "covered_direct": number,
         "covered_adjacent": number, "gap": number, "coverage": number | null,
         "seasonal_excluded": number, "seasonal_masked": integer, "tension": number | null,
-        "small": boolean, "capacity_unknown_needs": integer, "gap_capacity_unknown": number }
+        "small": boolean, "capacity_unknown_needs": integer | null,
+        "gap_capacity_unknown": number | null }    // null on competence rows
                                      // the columns of the CSV and Parquet tables, same order
 The commune points used to draw the map outline are not in the file."#;
 

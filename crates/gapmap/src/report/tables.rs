@@ -91,6 +91,10 @@ pub fn write_csv(
             Cell::People(v) => number_cell(v.as_f64(), delimiter),
             Cell::Share(share) => number_cell(share.unwrap_or(f64::NAN), delimiter),
             Cell::Flag(flag) => lang.text(if flag { Msg::Yes } else { Msg::No }).to_owned(),
+            Cell::MaybeCount(n) => n.map(|n| n.to_string()).unwrap_or_default(),
+            Cell::MaybePeople(v) => {
+                v.map_or_else(String::new, |v| number_cell(v.as_f64(), delimiter))
+            }
         }))?;
     }
     writer
