@@ -155,9 +155,12 @@ const STOP_WORDS: [&str; 11] = [
 /// names without specialty; CPGE; state diplomas) and courses that match nothing keep no code.
 pub(crate) struct ByCourse<'a> {
     kinds: Vec<(&'static str, Vec<(String, &'a Certification)>)>,
+    /// Answers by label: the list repeats labels across schools.
+    found: std::cell::RefCell<std::collections::HashMap<String, Result<Course<'a>, NoCourse>>>,
 }
 
 /// The certifications a course resolves to, and the ROME codes it takes from them.
+#[derive(Clone)]
 pub(crate) struct Course<'a> {
     /// The certifications.
     pub(crate) certifications: Vec<&'a Certification>,
@@ -185,11 +188,25 @@ impl<'a> ByCourse<'a> {
                 (prefix, certifications)
             })
             .collect();
-        ByCourse { kinds }
+        ByCourse {
+            kinds,
+            found: Default::default(),
+        }
     }
 
     /// The certifications a course of the list names, or why none.
     pub(crate) fn find(&self, label: &str) -> Result<Course<'a>, NoCourse> {
+        if let Some(known) = self.found.borrow().get(label) {
+            return known.clone();
+        }
+        let answer = self.resolve(label);
+        self.found
+            .borrow_mut()
+            .insert(label.to_owned(), answer.clone());
+        answer
+    }
+
+    fn resolve(&self, label: &str) -> Result<Course<'a>, NoCourse> {
         let fields: Vec<String> = label
             .split("   ")
             .map(reduce)
@@ -217,9 +234,7 @@ impl<'a> ByCourse<'a> {
             None => full.clone(),
         };
         let first = key(first);
-        let same = |a: &str, b: &str| {
-            a == b || strsim::normalized_levenshtein(a, b) >= SIMILARITY_THRESHOLD
-        };
+        let same = |a: &str, b: &str| a == b || similar(a, b);
         let exact: Vec<&'a Certification> = certifications
             .iter()
             .filter(|(s, _)| same(s, &full))
@@ -306,6 +321,15 @@ impl NoCourse {
             }
         }
     }
+}
+
+/// Whether two reduced labels are at least [`SIMILARITY_THRESHOLD`] alike. The lengths alone
+/// bound the similarity (`1 - |la - lb| / max`), so most pairs are refused without computing it.
+fn similar(a: &str, b: &str) -> bool {
+    let (la, lb) = (a.chars().count(), b.chars().count());
+    let longest = la.max(lb).max(1) as f64;
+    1.0 - la.abs_diff(lb) as f64 / longest >= SIMILARITY_THRESHOLD
+        && strsim::normalized_levenshtein(a, b) >= SIMILARITY_THRESHOLD
 }
 
 /// The specialty of a reduced certification label: after its first `specialite` or `mention`,
