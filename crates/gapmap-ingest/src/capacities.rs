@@ -12,7 +12,7 @@
 //!
 //! ```text
 //! offer;capacity;source
-//! parcoursup:0:0597034Y:but-reseaux-et-telecommunications:school;48;IUT de Lille, rentrée 2025
+//! parcoursup:0:0622238W:but-reseaux-et-telecommunications:school;48;exemple illustratif
 //! ```
 
 use std::collections::BTreeMap;
