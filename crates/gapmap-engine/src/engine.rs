@@ -2,6 +2,7 @@
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
 
 use gapmap_index::{CompetenceHit, GapmapIndex, OfferHit, OfferQuery};
 use gapmap_ingest::{
@@ -73,6 +74,9 @@ pub struct Engine {
     note: Option<String>,
     region: Option<RegionCode>,
     declared: Vec<Declaration>,
+    /// Position of each offer in `dataset.offers`, built on first use (offers never move; a
+    /// capacities file changes their seats only).
+    offer_at: OnceLock<HashMap<OfferId, usize>>,
 }
 
 /// A line of a capacities file applied to an offer.
@@ -123,6 +127,7 @@ impl Engine {
             note: dir.description().map(str::to_owned),
             region: options.region,
             declared: Vec::new(),
+            offer_at: OnceLock::new(),
         })
     }
 
@@ -152,6 +157,7 @@ impl Engine {
                 .region
                 .and_then(|r| r.to_string().parse::<RegionCode>().ok()),
             declared: Vec::new(),
+            offer_at: OnceLock::new(),
             dataset: store.dataset,
             report: store.report,
             index,
@@ -200,16 +206,9 @@ impl Engine {
     /// ```
     pub fn declare_capacities(&mut self, path: &Path) -> Result<usize, EngineError> {
         let lines = read_capacities_file(path)?;
-        let index: HashMap<&OfferId, usize> = self
-            .dataset
-            .offers
-            .iter()
-            .enumerate()
-            .map(|(i, o)| (&o.id, i))
-            .collect();
         let mut at = Vec::with_capacity(lines.len());
         for line in &lines {
-            let Some(&i) = index.get(&line.offer) else {
+            let Some(i) = self.offer_position(&line.offer) else {
                 return Err(IngestError::Format {
                     file: line.file.clone(),
                     line: line.line,
@@ -230,6 +229,25 @@ impl Engine {
             self.declared.push(Declaration { line, before });
         }
         Ok(count)
+    }
+
+    /// The offer of an identifier (as search hits and explanations give them).
+    pub fn offer(&self, id: &OfferId) -> Option<&Offer> {
+        self.offer_position(id).map(|i| &self.dataset.offers[i])
+    }
+
+    fn offer_position(&self, id: &OfferId) -> Option<usize> {
+        self.offer_at
+            .get_or_init(|| {
+                self.dataset
+                    .offers
+                    .iter()
+                    .enumerate()
+                    .map(|(i, o)| (o.id.clone(), i))
+                    .collect()
+            })
+            .get(id)
+            .copied()
     }
 
     /// The capacities declared by [`Engine::declare_capacities`], in file order, each with the

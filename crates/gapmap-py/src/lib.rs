@@ -9,7 +9,7 @@ use std::collections::HashMap;
 use gapmap_engine::{Cell, Engine, FRAME_COLUMNS, ImportOptions, TableRow, read_match_config};
 use gapmap_index::OfferQuery;
 use gapmap_match::{Axis, CompetenceGap, GapKey, LinkKind, MatchConfig};
-use gapmap_model::{Need, NeedId, Offer, OfferId, RegionCode, Volume};
+use gapmap_model::{Need, NeedId, RegionCode, Volume};
 use pyo3::exceptions::{PyException, PyUserWarning};
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList};
@@ -231,13 +231,6 @@ impl PyEngine {
             ..OfferQuery::default()
         };
         let hits = self.engine.search(&query).map_err(error)?;
-        let offers: HashMap<&OfferId, &Offer> = self
-            .engine
-            .dataset()
-            .offers
-            .iter()
-            .map(|o| (&o.id, o))
-            .collect();
         let list = PyList::empty(py);
         for h in hits {
             let row = PyDict::new(py);
@@ -245,7 +238,7 @@ impl PyEngine {
             // Seats per intake (published or declared); None when unknown.
             row.set_item(
                 "seats",
-                offers.get(&h.offer).and_then(|o| o.capacity.seats()),
+                self.engine.offer(&h.offer).and_then(|o| o.capacity.seats()),
             )?;
             row.set_item("label", h.label)?;
             row.set_item("score", h.score)?;

@@ -6,12 +6,11 @@
 //! - resolve: `{format_version, text, sheets: [{rome, label, sheet_label, confidence}]}`;
 //! - competences: `{format_version, text, competences: [{ogr, label, kind, score}]}`.
 
-use std::collections::HashMap;
 use std::io::Write;
 
 use anyhow::{Context, bail};
 use gapmap_index::{Near, OfferQuery};
-use gapmap_model::{Departement, EuropeanLevel, InseeCommune, NeedLocation, Offer, TrainingMode};
+use gapmap_model::{Departement, EuropeanLevel, InseeCommune, NeedLocation, TrainingMode};
 use serde_json::json;
 
 use crate::cli::{CompetencesArgs, ResolveArgs, SearchArgs, SourceArgs};
@@ -92,18 +91,11 @@ pub fn search(args: &SearchArgs, progress: &Progress, out: &mut dyn Write) -> an
         });
     }
     let hits = index.search_offers(&query)?;
-    let offers: HashMap<_, &Offer> = loaded
-        .engine
-        .dataset()
-        .offers
-        .iter()
-        .map(|o| (&o.id, o))
-        .collect();
     if args.json {
         let rows: Vec<_> = hits
             .iter()
             .map(|h| {
-                let o = offers.get(&h.offer);
+                let o = loaded.engine.offer(&h.offer);
                 json!({
                     "offer": h.offer.as_str(),
                     "label": h.label,
@@ -135,7 +127,7 @@ pub fn search(args: &SearchArgs, progress: &Progress, out: &mut dyn Write) -> an
         "score", "offer", "school", "dep", "lvl", "seats"
     )?;
     for h in &hits {
-        let o = offers.get(&h.offer);
+        let o = loaded.engine.offer(&h.offer);
         let school = o
             .and_then(|o| o.school_name.clone())
             .unwrap_or_else(|| o.map(|o| o.school.to_string()).unwrap_or_default());
