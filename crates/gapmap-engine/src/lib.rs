@@ -39,4 +39,4 @@ pub use files::{read_match_config, read_scenario};
 pub use gapmap_ingest::ImportOptions;
 #[cfg(feature = "polars")]
 pub use table::to_dataframe;
-pub use table::{Cell, FRAME_COLUMNS, TableRow};
+pub use table::{COLUMN_COUNT, Cell, FRAME_COLUMNS, TableRow};

@@ -84,7 +84,7 @@ impl TableRow {
     }
 
     /// The row's cells in the order of [`FRAME_COLUMNS`]; `key` is the key's text.
-    pub fn cells<'a>(&'a self, key: &'a str) -> [Cell<'a>; 16] {
+    pub fn cells<'a>(&'a self, key: &'a str) -> [Cell<'a>; COLUMN_COUNT] {
         let r = &self.row;
         [
             Cell::Text(key),
@@ -103,6 +103,9 @@ impl TableRow {
             Cell::Flag(r.small),
             Cell::MaybeCount(r.capacity_unknown.map(|u| u.needs)),
             Cell::MaybePeople(r.capacity_unknown.map(|u| u.gap)),
+            Cell::Share(r.transitions.ecological_share()),
+            Cell::Share(r.transitions.digital_share()),
+            Cell::Share(r.transitions.demographic_share()),
         ]
     }
 }
@@ -160,10 +163,17 @@ impl Engine {
     }
 }
 
+/// The number of columns of a gap table.
+pub const COLUMN_COUNT: usize = 19;
+
 /// Column names of a gap table, in order (stable, English, snake_case): the data frames, the
-/// command line's CSV and JSON, the report's tables and the Python package use them. The last two
-/// say how much of the gap courses of unknown capacity may fill (needs, and their gap).
-pub const FRAME_COLUMNS: [&str; 16] = [
+/// command line's CSV and JSON, the report's tables and the Python package use them.
+/// `capacity_unknown_needs` and `gap_capacity_unknown` say how much of the gap courses of unknown
+/// capacity may fill (needs, and their gap); the `transition_*` columns are the shares of the
+/// demand on ROME sheets of green or strategic jobs of the ecological transition, of jobs of the
+/// digital transition and of jobs the demographic transition makes grow (over the demand whose
+/// sheets carry the flag; unknown on competence rows).
+pub const FRAME_COLUMNS: [&str; COLUMN_COUNT] = [
     "key",
     "label",
     "needs",
@@ -180,6 +190,9 @@ pub const FRAME_COLUMNS: [&str; 16] = [
     "small",
     "capacity_unknown_needs",
     "gap_capacity_unknown",
+    "transition_ecological",
+    "transition_digital",
+    "transition_demographic",
 ];
 
 /// A gap table as a polars data frame with the columns of [`FRAME_COLUMNS`]: people a year as
@@ -209,7 +222,7 @@ pub fn to_dataframe(
     use polars::prelude::{Column, DataFrame, NamedFrom, PlSmallStr, Series};
 
     let keys: Vec<String> = rows.iter().map(|r| r.row.key.to_string()).collect();
-    let cells: Vec<[Cell<'_>; 16]> = rows.iter().zip(&keys).map(|(r, k)| r.cells(k)).collect();
+    let cells: Vec<[Cell<'_>; COLUMN_COUNT]> = rows.iter().zip(&keys).map(|(r, k)| r.cells(k)).collect();
     // The cells of a row of zeros give each column's type, also for an empty table.
     let template = TableRow {
         row: GapRow::empty(GapKey::Total),

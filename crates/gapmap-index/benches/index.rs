@@ -41,6 +41,7 @@ fn referential(dir: &std::path::Path) -> Result<Referential, Error> {
         let row = row?;
         let code: RomeCode = row[0].parse()?;
         let metier = Metier {
+            transitions: Default::default(),
             code,
             parent: row[9].parse()?,
             ogr: row[2].parse()?,

@@ -23,6 +23,7 @@ where
 
 fn metier(c: &str, parent: &str, label: &str) -> Metier {
     Metier {
+        transitions: Default::default(),
         code: code(c),
         parent: code(parent),
         ogr: code("1"),
@@ -173,6 +174,7 @@ fn offer(s: &OfferSpec) -> Offer {
     let school: SchoolCode = code(s.uai);
     let code_part = s.cfd.unwrap_or("00000000");
     Offer {
+        intake: Default::default(),
         id: OfferId::new(OfferSource::ParcoursupBts, 2024, school, code_part, s.mode),
         source: OfferSource::ParcoursupBts,
         year: 2024,
@@ -698,6 +700,7 @@ mod real_data {
             r.metiers.insert(
                 code,
                 Metier {
+                    transitions: Default::default(),
                     code,
                     parent: row[9].parse()?,
                     ogr: row[2].parse()?,

@@ -69,6 +69,8 @@ pub mod offers {
     ];
     /// Parcoursup course list (GPS, no capacity).
     pub const PARCOURSUP: &str = "offers/parcoursup/fr-esr-parcoursup.csv";
+    /// Éducation nationale enrolment census (constat de rentrée): pupils per school x MEFSTAT11.
+    pub const CENSUS: &str = "offers/affelnet/constat_2020.csv";
 }
 
 /// School directories.

@@ -40,8 +40,34 @@ pub struct MatchConfig {
     /// Whether seasonal BMO projects (`smet`) count as demand. Default `false`: the training map
     /// is compared with non-seasonal demand and seasonal projects are shown apart.
     pub include_seasonal: bool,
-    /// Share of entrants who complete the course, in [0, 1]. Default `0.8`.
+    /// Share of entrants who reach the final year, in [0, 1], for offers without a measured
+    /// retention (apprenticeships, courses the census does not cover, or all offers when
+    /// `measured_completion` is off). Default `0.8`.
     pub completion_factor: f64,
+    /// Whether an offer's completion is its measured retention to the final year (the census
+    /// ratio of its kind of course in its region, school status) when it has one. Default `true`.
+    pub measured_completion: bool,
+    /// Whether an offer's entrants are its census enrolment (capped at its seats) when it has
+    /// one. Default `true`; off, every offer's entrants come from its applications.
+    pub census_entrants: bool,
+    /// Entrants per first-choice application for offers without census enrolment: entrants =
+    /// min(seats, applications x this). Default: measured per source on the offers that have
+    /// both, among those with fewer applications than seats (the median of enrolled /
+    /// applications), `1.0` when fewer than 20 offers allow the measure.
+    pub entrants_per_application: Option<f64>,
+    /// Share of its seats an offer fills when nothing tells its entrants (no census enrolment,
+    /// applications not published: declared seats, seats a scenario opens). Default `1.0`
+    /// (full), stated on each such offer.
+    pub fill_without_evidence: f64,
+    /// Share of its seats an offer fills when it had no applicant and no census enrolment.
+    /// Default `0.0`: seats nobody asked for supply nobody.
+    pub fill_without_applicants: f64,
+    /// Offers with fewer seats than this have their pressure and fill rate flagged as small.
+    /// Default `10`.
+    pub small_capacity_threshold: u32,
+    /// Outcomes measured on fewer final-year students than this are flagged as small. Default
+    /// `20`.
+    pub small_cohort_threshold: u32,
     /// Share of graduates who go on studying (and so do not enter the labour market) when the offer
     /// has no InserJeunes outcome, by European level; levels not listed use
     /// `further_study_default`. Default: level 3 (CAP) `0.35`, level 4 (bac pro) `0.45`, level 5
@@ -76,6 +102,13 @@ impl Default for MatchConfig {
             count_adjacent: false,
             include_seasonal: false,
             completion_factor: 0.8,
+            measured_completion: true,
+            census_entrants: true,
+            entrants_per_application: None,
+            fill_without_evidence: 1.0,
+            fill_without_applicants: 0.0,
+            small_capacity_threshold: 10,
+            small_cohort_threshold: 20,
             further_study_by_level: vec![
                 LevelRate {
                     level: 3,
@@ -172,10 +205,20 @@ impl MatchConfig {
             ("direct_competence_share", self.direct_competence_share),
             ("adjacent_competence_share", self.adjacent_competence_share),
             ("completion_factor", self.completion_factor),
+            ("fill_without_evidence", self.fill_without_evidence),
+            ("fill_without_applicants", self.fill_without_applicants),
             ("further_study_default", self.further_study_default),
             ("min_resolution_confidence", self.min_resolution_confidence),
         ] {
             checks.push((name.into(), value, UNIT, (0.0..=1.0).contains(&value)));
+        }
+        if let Some(m) = self.entrants_per_application {
+            checks.push((
+                "entrants_per_application".into(),
+                m,
+                "a finite number >= 0",
+                m >= 0.0,
+            ));
         }
         for (k, r) in self.further_study_by_level.iter().enumerate() {
             let name = format!("further_study_by_level[{k}].rate");

@@ -10,7 +10,8 @@ use std::fmt;
 use std::str::FromStr;
 
 use gapmap_model::{
-    BassinCode, Buyer, Count, Departement, EuropeanLevel, NeedId, OgrCode, RomeCode, Volume,
+    BassinCode, Buyer, Count, Departement, Ecological, EuropeanLevel, NeedId, OgrCode, RomeCode,
+    Volume,
 };
 
 use crate::matcher::{CompetenceGap, MatchOutcome, NeedResult, NeedStatus};
@@ -206,6 +207,9 @@ pub struct GapRow {
     /// All projects (seasonal included) of the needs that publish the difficult count: the base
     /// of [`GapRow::tension`].
     pub difficult_base: Volume,
+    /// The demand on ROME sheets of each transition (a need's demand apportioned equally over its
+    /// sheets, like the ROME axis); zero on competence rows, whose transitions are unknown.
+    pub transitions: TransitionDemand,
     /// The needs with a gap that courses of unknown capacity could serve, and their gap; `None`
     /// on competence rows, whose gap is not a sum of needs' gaps.
     pub capacity_unknown: Option<CapacityUnknown>,
@@ -230,6 +234,7 @@ impl GapRow {
             seasonal_masked: 0,
             difficult: Volume::ZERO,
             difficult_base: Volume::ZERO,
+            transitions: TransitionDemand::default(),
             capacity_unknown: Some(CapacityUnknown::default()),
             small: false,
         }
@@ -274,6 +279,7 @@ impl GapRow {
             self.difficult += share(d);
             self.difficult_base += share(all);
         }
+        self.transitions.add(need, share(need.known_volume()));
         if let Some(unknown) = &mut self.capacity_unknown
             && need.capacity_unknown_offers > 0
             && !need.gap.is_zero()
@@ -281,6 +287,73 @@ impl GapRow {
             unknown.needs += 1;
             unknown.gap += share(need.gap);
         }
+    }
+}
+
+/// Demand on the ROME sheets that each transition concerns, beside the demand on sheets whose
+/// flag the referential gives (an empty flag is unknown: it counts in neither).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct TransitionDemand {
+    /// On sheets of green jobs or jobs strategic for the ecological transition.
+    pub ecological: Volume,
+    /// On sheets of brown jobs (activities the ecological transition must reduce or transform).
+    pub brown: Volume,
+    /// On sheets whose ecological classification is given.
+    pub ecological_known: Volume,
+    /// On sheets of jobs the digital transition reshapes.
+    pub digital: Volume,
+    /// On sheets whose digital flag is given.
+    pub digital_known: Volume,
+    /// On sheets of jobs the demographic transition makes grow.
+    pub demographic: Volume,
+    /// On sheets whose demographic flag is given.
+    pub demographic_known: Volume,
+}
+
+impl TransitionDemand {
+    /// Adds `demand` of `need`, apportioned equally over its sheets.
+    fn add(&mut self, need: &NeedResult, demand: Volume) {
+        if need.transitions.is_empty() {
+            return;
+        }
+        let parts = demand.apportion(&vec![1; need.transitions.len()]);
+        for (t, part) in need.transitions.iter().zip(parts) {
+            if let Some(e) = t.ecological {
+                self.ecological_known += part;
+                match e {
+                    Ecological::Green | Ecological::Strategic => self.ecological += part,
+                    Ecological::Brown => self.brown += part,
+                    Ecological::Neutral => {}
+                }
+            }
+            if let Some(d) = t.digital {
+                self.digital_known += part;
+                if d {
+                    self.digital += part;
+                }
+            }
+            if let Some(d) = t.demographic {
+                self.demographic_known += part;
+                if d {
+                    self.demographic += part;
+                }
+            }
+        }
+    }
+
+    /// Share of the demand (with a known classification) on green or strategic jobs.
+    pub fn ecological_share(&self) -> Option<f64> {
+        ratio(self.ecological, self.ecological_known)
+    }
+
+    /// Share of the demand (with a known flag) on jobs of the digital transition.
+    pub fn digital_share(&self) -> Option<f64> {
+        ratio(self.digital, self.digital_known)
+    }
+
+    /// Share of the demand (with a known flag) on jobs of the demographic transition.
+    pub fn demographic_share(&self) -> Option<f64> {
+        ratio(self.demographic, self.demographic_known)
     }
 }
 

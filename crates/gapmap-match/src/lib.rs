@@ -14,11 +14,15 @@
 //!    offer is a link at all and whether it is [`LinkKind::Direct`] or [`LinkKind::Adjacent`];
 //!    level and distance factors multiply it. Needs with the same sheets, level, place and
 //!    specialty share their links.
-//! 4. **Supply** ([`supply`]): graduates per offer and year, with every factor.
+//! 4. **Supply** ([`supply`]): the students who actually enter each offer (census enrolment, or
+//!    applications; empty seats supply nobody), who reach its final year, who enter the labour
+//!    market; every factor with its source. [`indicators`]: pressure, fill rate, outcomes, their
+//!    peers' means and quadrant.
 //! 5. **Allocation** ([`allocate`]): an exact min-cost flow, direct links first, then adjacent
 //!    links on what is left, per connected component in parallel, under the [`BuyerPolicy`].
 //! 6. **Gaps** ([`gaps`]): per need and per [`Axis`]: demand (seasonal projects apart), covered
-//!    directly, covered by adjacent supply, gap, recruitment difficulty; per competence.
+//!    directly, covered by adjacent supply, gap, recruitment difficulty, demand on jobs of the
+//!    ecological, digital and demographic transitions; per competence.
 //! 7. **Scenarios** ([`scenario`]): change the offers, run again, [`compare`].
 //!
 //! Same inputs give the same outputs whatever the number of threads.
@@ -48,6 +52,7 @@ mod config;
 pub mod flow;
 pub mod gaps;
 pub mod geo;
+pub mod indicators;
 mod join;
 mod matcher;
 pub mod scenario;
@@ -63,13 +68,17 @@ mod tests;
 pub use config::{
     BuyerClass, BuyerPolicy, ConfigError, LevelFitValues, LevelRate, MatchConfig, ScoreWeights,
 };
-pub use gaps::{Axis, CapacityUnknown, GapKey, GapRow, UnknownAxis};
+pub use gaps::{Axis, CapacityUnknown, GapKey, GapRow, TransitionDemand, UnknownAxis};
+pub use indicators::{Indicators, OfferIndicators, PeerGroup, PeerMeans, Quadrant};
 pub use matcher::{
     Allocation, CandidateExplanation, CompetenceGap, Explanation, Link, MatchInput, MatchOutcome,
     Matcher, NeedResult, NeedStatus, OfferUse, Timings, run,
 };
 pub use scenario::{Change, Comparison, OpenSeats, Place, Scenario, ScenarioError, apply, compare};
 pub use score::{Component, ComponentKind, Factor, FactorKind, LinkKind, Points, Score};
-pub use supply::{CapacityStatus, RateSource, Supply};
+pub use supply::{
+    CapacityStatus, CompletionSource, EntrantsSource, PerApplication, RateSource, Supply,
+    SupplyRules,
+};
 pub use text::{Resolution, TextHit, TextSource};
 pub use word_overlap::WordOverlap;

@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 
 use gapmap_model::{
     BassinCode, Buyer, Count, Departement, EuropeanLevel, Need, NeedId, NeedLocation, Offer,
-    OfferSource, OgrCode, Referential, RomeCode, Territory, Volume,
+    OfferSource, OgrCode, Referential, RomeCode, Territory, Transitions, Volume,
 };
 use rayon::prelude::*;
 
@@ -18,7 +18,7 @@ use crate::config::{BuyerClass, MatchConfig};
 use crate::geo::{Cells, Places, Reach};
 use crate::join::{CompiledMap, Subject, SubjectLink};
 use crate::score::{LinkKind, Points, Score, Scoring};
-use crate::supply::{Supply, supply_of};
+use crate::supply::{Supply, SupplyRules};
 use crate::text::{Resolution, TextSource};
 
 /// What the matcher reads: the referential, the territory, the offers and the needs.
@@ -115,6 +115,8 @@ pub struct NeedResult {
     pub demand: Option<Volume>,
     /// ROME sheets used (given, or resolved) with the confidence in each.
     pub sheets: Vec<(RomeCode, f64)>,
+    /// The transition flags of each sheet, in the order of `sheets`.
+    pub transitions: Vec<Transitions>,
     /// Whether the sheets were resolved from the specialty text.
     pub resolved: bool,
     /// Resolutions proposed by the text source (empty when the need gave its sheets).
@@ -257,6 +259,7 @@ pub struct Matcher<'a> {
     map: CompiledMap<'a>,
     places: Places<'a>,
     cells: Cells,
+    rules: SupplyRules,
     supplies: Vec<Supply>,
     offer_index: HashMap<&'a gapmap_model::OfferId, u32>,
     /// Offers opened by a scenario: the text source has not indexed them.
@@ -399,7 +402,8 @@ impl<'a> Matcher<'a> {
         text: &'a dyn TextSource,
         config: &MatchConfig,
     ) -> Matcher<'a> {
-        let supplies = offers.par_iter().map(|o| supply_of(o, config)).collect();
+        let rules = SupplyRules::new(offers, config);
+        let supplies = offers.par_iter().map(|o| rules.supply(o)).collect();
         let cells = Cells::new(offers, territory);
         Matcher {
             referential,
@@ -411,6 +415,7 @@ impl<'a> Matcher<'a> {
             map: CompiledMap::new(referential, offers, cells.of_offer()),
             places: Places::new(territory),
             cells,
+            rules,
             supplies,
             offer_index: offers
                 .iter()
@@ -430,6 +435,11 @@ impl<'a> Matcher<'a> {
     /// The offers matched against.
     pub fn offers(&self) -> &'a [Offer] {
         self.offers
+    }
+
+    /// The supply rules, with what they measured on the offers.
+    pub fn supply_rules(&self) -> &SupplyRules {
+        &self.rules
     }
 
     /// Matches `needs`.
@@ -943,6 +953,15 @@ impl<'a> Matcher<'a> {
             seasonal_excluded,
             demand,
             resolved: need.rome.is_empty() && !sheets.is_empty(),
+            transitions: sheets
+                .iter()
+                .map(|(code, _)| {
+                    self.referential
+                        .metiers
+                        .get(code)
+                        .map_or_else(Transitions::default, |m| m.transitions)
+                })
+                .collect(),
             sheets,
             resolutions,
             level: need.min_level,

@@ -32,7 +32,7 @@
 use std::collections::BTreeMap;
 
 use gapmap_model::{
-    Capacity, Cfd, InseeCommune, Location, LocationPrecision, Offer, OfferId, OfferSource,
+    Capacity, Cfd, InseeCommune, Intake, Location, LocationPrecision, Offer, OfferId, OfferSource,
     Referential, SchoolCode, Territory, TrainingMode, Uai, Volume,
 };
 
@@ -149,11 +149,7 @@ pub fn apply(
                         offer: offer.to_string(),
                     }
                 })?;
-                target.capacity = match target.capacity {
-                    Capacity::Seats(n) => Capacity::Seats(n.saturating_add(*seats)),
-                    Capacity::Declared(n) => Capacity::Declared(n.saturating_add(*seats)),
-                    Capacity::Placeholder(_) | Capacity::Unknown => Capacity::Seats(*seats),
-                };
+                add_seats(target, *seats);
             }
             Change::Close { offer } => {
                 let before = result.len();
@@ -168,16 +164,30 @@ pub fn apply(
             Change::Open(open) => {
                 let new = new_offer(number, open, &result, referential, territory)?;
                 match result.iter_mut().find(|o| o.id == new.id) {
-                    Some(existing) => {
-                        let n = existing.capacity.seats().unwrap_or(0);
-                        existing.capacity = Capacity::Seats(n.saturating_add(open.seats));
-                    }
+                    Some(existing) => add_seats(existing, open.seats),
                     None => result.push(new),
                 }
             }
         }
     }
     Ok(result)
+}
+
+/// Adds `seats` to an offer. Seats added to published (or declared) ones are recorded as added
+/// ([`gapmap_model::Intake::added_seats`]): they enter only the applicants the offer turned away.
+/// An offer of unknown capacity gets exactly these seats, its entrants told by its own evidence.
+fn add_seats(offer: &mut Offer, seats: u32) {
+    offer.capacity = match offer.capacity {
+        Capacity::Seats(n) => Capacity::Seats(n.saturating_add(seats)),
+        Capacity::Declared(n) => Capacity::Declared(n.saturating_add(seats)),
+        Capacity::Placeholder(_) | Capacity::Unknown => {
+            offer.intake.added_seats = 0;
+            Capacity::Seats(seats)
+        }
+    };
+    if matches!(offer.capacity, Capacity::Seats(n) | Capacity::Declared(n) if n > seats) {
+        offer.intake.added_seats = offer.intake.added_seats.saturating_add(seats);
+    }
 }
 
 fn new_offer(
@@ -295,6 +305,7 @@ fn new_offer(
         duration_years,
         capacity: Capacity::Seats(open.seats),
         applications: None,
+        intake: Intake::default(),
         outcomes: None,
     })
 }

@@ -1,12 +1,28 @@
-//! Supply: how many graduates a year an offer sends to the labour market, and when.
+//! Supply: how many students actually enter an offer, how many of them reach the labour market,
+//! and when.
 //!
-//! `graduates = seats x completion factor x (1 - further-study rate)`, in [`Volume`] thousandths,
-//! rounded down. The further-study rate is the offer's InserJeunes outcome when known, else the
-//! configured default for its level. Graduates enter the labour market `duration_years` after the
-//! intake year. Offers without a known capacity supply nothing; they stay visible as "capacity
-//! unknown" candidates in explanations.
+//! `graduates = entrants x completion x (1 - further study)`, in [`Volume`] thousandths, rounded
+//! down. Every factor says where it comes from:
+//!
+//! - **Entrants** ([`EntrantsSource`]): an empty seat trains nobody. A school-mode offer found in
+//!   the enrolment census enters its census pupils, at most its seats; otherwise its
+//!   first-choice applications times the entrants per application (measured per source, see
+//!   [`SupplyRules`]), at most its seats; an offer with no applicant enters nobody
+//!   ([`MatchConfig::fill_without_applicants`]); an offer whose applications are not published
+//!   (declared seats, seats a scenario opens) fills [`MatchConfig::fill_without_evidence`] of its
+//!   seats. Seats a scenario adds to an offer ([`gapmap_model::Intake::added_seats`]) enter the
+//!   applicants its published seats turned away, no more.
+//! - **Completion**: the offer's measured retention to the final year (census, school status),
+//!   else [`MatchConfig::completion_factor`]. InserJeunes measures its rates on final-year
+//!   students, passed or not: retention to the final year is the matching completion.
+//! - **Further study**: the offer's InserJeunes rate, else the configured default for its level.
+//!
+//! Graduates enter the labour market `duration_years` after the intake year. Offers without a
+//! known capacity supply nothing; they stay visible as "capacity unknown" candidates.
 
-use gapmap_model::{Capacity, Offer, OfferId, Volume};
+use std::collections::BTreeMap;
+
+use gapmap_model::{Capacity, Offer, OfferId, OfferSource, Volume};
 
 use crate::config::MatchConfig;
 
@@ -41,17 +57,84 @@ impl CapacityStatus {
     }
 }
 
+/// Where an offer's entrants come from.
+#[derive(Clone, Debug, PartialEq)]
+pub enum EntrantsSource {
+    /// The census enrolment of the course at its school, at most its seats.
+    Census {
+        /// Census year.
+        year: u16,
+        /// Pupils counted.
+        pupils: u32,
+    },
+    /// First-choice applications times the entrants per application, at most the seats.
+    Applications {
+        /// Applications published.
+        applications: u32,
+        /// Entrants per application used.
+        per_application: f64,
+        /// Whether `per_application` was measured on the data (else configured).
+        measured: bool,
+    },
+    /// No applicant and no census enrolment: [`MatchConfig::fill_without_applicants`] of the
+    /// seats.
+    NoApplicants {
+        /// Share of the seats filled.
+        fill: f64,
+    },
+    /// Nothing tells the entrants: [`MatchConfig::fill_without_evidence`] of the seats, an
+    /// assumption.
+    Assumed {
+        /// Share of the seats filled.
+        fill: f64,
+    },
+    /// The capacity is not known: no entrants are counted.
+    CapacityUnknown,
+}
+
+impl EntrantsSource {
+    /// Short machine key (`census`, `applications`, `no-applicants`, `assumed`,
+    /// `capacity-unknown`).
+    pub fn key(&self) -> &'static str {
+        match self {
+            EntrantsSource::Census { .. } => "census",
+            EntrantsSource::Applications { .. } => "applications",
+            EntrantsSource::NoApplicants { .. } => "no-applicants",
+            EntrantsSource::Assumed { .. } => "assumed",
+            EntrantsSource::CapacityUnknown => "capacity-unknown",
+        }
+    }
+}
+
+/// Where a completion factor comes from.
+#[derive(Clone, Debug, PartialEq)]
+pub enum CompletionSource {
+    /// The measured retention to the final year (with its scope).
+    Measured(String),
+    /// [`MatchConfig::completion_factor`].
+    Configured,
+}
+
 /// The supply of one offer with every factor that went into it.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Supply {
     /// The offer.
     pub offer: OfferId,
-    /// Seats per intake, when known.
+    /// Seats per intake, when known (scenario seats included).
     pub seats: Option<u32>,
     /// Whether the capacity is known.
     pub capacity: CapacityStatus,
+    /// Students entering per intake, at most the seats.
+    pub entrants: Volume,
+    /// Where the entrants come from.
+    pub entrants_source: EntrantsSource,
+    /// Applicants the published seats turned away (applications x entrants per application
+    /// beyond the seats; zero when the census shows seats left empty): whom added seats enter.
+    pub turned_away: Volume,
     /// Completion factor used.
     pub completion_factor: f64,
+    /// Where it comes from.
+    pub completion_source: CompletionSource,
     /// Further-study rate used.
     pub further_study_rate: f64,
     /// Where the rate comes from.
@@ -66,60 +149,224 @@ pub struct Supply {
     pub entry_year: u16,
 }
 
-/// The supply of an offer.
-pub fn supply_of(offer: &Offer, config: &MatchConfig) -> Supply {
-    let (seats, capacity) = match offer.capacity {
-        Capacity::Seats(n) => (Some(n), CapacityStatus::Known),
-        Capacity::Placeholder(_) => (None, CapacityStatus::Placeholder),
-        Capacity::Unknown => (None, CapacityStatus::Unknown),
-        Capacity::Declared(n) => (Some(n), CapacityStatus::Declared),
-    };
+/// Entrants per application of one source.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct PerApplication {
+    /// The value.
+    pub value: f64,
+    /// Offers it was measured on (`None`: configured, or the fallback `1.0`).
+    pub measured_on: Option<usize>,
+}
+
+/// The rules that turn offers into supply, with what they measured on the offers.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SupplyRules {
+    config: MatchConfig,
+    per_application: BTreeMap<OfferSource, PerApplication>,
+}
+
+/// Fewest offers on which entrants per application are measured.
+pub const MIN_PER_APPLICATION_SAMPLE: usize = 20;
+
+impl SupplyRules {
+    /// The rules of `config`, measuring entrants per application on `offers` unless configured.
+    pub fn new(offers: &[Offer], config: &MatchConfig) -> SupplyRules {
+        let mut ratios: BTreeMap<OfferSource, Vec<f64>> = BTreeMap::new();
+        for o in offers {
+            if let (Some(e), Capacity::Seats(seats), Some(a)) =
+                (o.intake.enrolment, o.capacity, o.applications)
+                && a > 0
+                && a < seats
+                && o.intake.added_seats == 0
+            {
+                let entered = e.pupils.min(seats);
+                ratios
+                    .entry(o.source)
+                    .or_default()
+                    .push(f64::from(entered) / f64::from(a));
+            }
+        }
+        let mut per_application = BTreeMap::new();
+        for (source, mut r) in ratios {
+            if r.len() >= MIN_PER_APPLICATION_SAMPLE {
+                r.sort_by(f64::total_cmp);
+                let n = r.len();
+                let median = if n % 2 == 1 {
+                    r[n / 2]
+                } else {
+                    (r[n / 2 - 1] + r[n / 2]) / 2.0
+                };
+                per_application.insert(
+                    source,
+                    PerApplication {
+                        value: median,
+                        measured_on: Some(n),
+                    },
+                );
+            }
+        }
+        SupplyRules {
+            config: config.clone(),
+            per_application,
+        }
+    }
+
+    /// Entrants per application for offers of `source`.
+    pub fn per_application(&self, source: OfferSource) -> PerApplication {
+        match self.config.entrants_per_application {
+            Some(value) => PerApplication {
+                value: value.max(0.0),
+                measured_on: None,
+            },
+            None => self
+                .per_application
+                .get(&source)
+                .copied()
+                .unwrap_or(PerApplication {
+                    value: 1.0,
+                    measured_on: None,
+                }),
+        }
+    }
+
+    /// The supply of `offer`.
+    pub fn supply(&self, offer: &Offer) -> Supply {
+        let config = &self.config;
+        let (seats, capacity) = match offer.capacity {
+            Capacity::Seats(n) => (Some(n), CapacityStatus::Known),
+            Capacity::Placeholder(_) => (None, CapacityStatus::Placeholder),
+            Capacity::Unknown => (None, CapacityStatus::Unknown),
+            Capacity::Declared(n) => (Some(n), CapacityStatus::Declared),
+        };
+        let (entrants, entrants_source, turned_away) = match seats {
+            Some(n) => self.entrants(offer, n),
+            None => (0, EntrantsSource::CapacityUnknown, 0),
+        };
+        let (completion_factor, completion_source) = match &offer.intake.retention {
+            Some(r) if config.measured_completion && r.share.is_finite() => (
+                r.share.clamp(0.0, 1.0),
+                CompletionSource::Measured(r.scope.clone()),
+            ),
+            _ => (unit(config.completion_factor), CompletionSource::Configured),
+        };
+        let (further_study_rate, rate_source) = further_study(offer, config);
+        let milli = entrants as f64 * completion_factor * (1.0 - further_study_rate);
+        // Rounded down to the thousandth, past the float error of an exact product
+        // (18 x 0.8 x (1 - 0.56) is 6.336, not 6.335).
+        let graduates = Volume::from_milli((milli + 1e-6).floor().max(0.0) as u64);
+        let duration_assumed = offer.duration_years.is_none();
+        let duration_years = offer
+            .duration_years
+            .unwrap_or(config.default_duration_years);
+        Supply {
+            offer: offer.id.clone(),
+            seats,
+            capacity,
+            entrants: Volume::from_milli(entrants),
+            entrants_source,
+            turned_away: Volume::from_milli(turned_away),
+            completion_factor,
+            completion_source,
+            further_study_rate,
+            rate_source,
+            graduates,
+            duration_years,
+            duration_assumed,
+            entry_year: offer.year.saturating_add(u16::from(duration_years)),
+        }
+    }
+
+    /// Entrants (thousandths) of an offer of `seats` seats, their source, and the applicants its
+    /// published seats turned away.
+    fn entrants(&self, offer: &Offer, seats: u32) -> (u64, EntrantsSource, u64) {
+        let config = &self.config;
+        let added = offer.intake.added_seats.min(seats);
+        let published = u64::from(seats - added) * 1000;
+        let census = offer.intake.enrolment.filter(|_| config.census_entrants);
+        let per_application = self.per_application(offer.source);
+        let wanted = offer
+            .applications
+            .map(|a| (f64::from(a) * per_application.value * 1000.0).floor() as u64);
+        let (base, source) = match (census, offer.applications) {
+            (Some(e), _) => (
+                published.min(u64::from(e.pupils) * 1000),
+                EntrantsSource::Census {
+                    year: e.year,
+                    pupils: e.pupils,
+                },
+            ),
+            (None, Some(0)) => {
+                let fill = unit(config.fill_without_applicants);
+                (
+                    share_of(published, fill),
+                    EntrantsSource::NoApplicants { fill },
+                )
+            }
+            (None, Some(a)) => (
+                published.min(wanted.unwrap_or(0)),
+                EntrantsSource::Applications {
+                    applications: a,
+                    per_application: per_application.value,
+                    measured: per_application.measured_on.is_some(),
+                },
+            ),
+            (None, None) => {
+                let fill = unit(config.fill_without_evidence);
+                (share_of(published, fill), EntrantsSource::Assumed { fill })
+            }
+        };
+        // Seats left empty in the census turned nobody away, whatever the applications say.
+        let full = census.is_none_or(|e| u64::from(e.pupils) * 1000 >= published);
+        let turned_away = match (wanted, full) {
+            (Some(w), true) => w.saturating_sub(published),
+            _ => 0,
+        };
+        let extra = match source {
+            EntrantsSource::Assumed { fill } => share_of(u64::from(added) * 1000, fill),
+            _ => turned_away.min(u64::from(added) * 1000),
+        };
+        (base + extra, source, turned_away)
+    }
+}
+
+/// The further-study rate of an offer and where it comes from.
+fn further_study(offer: &Offer, config: &MatchConfig) -> (f64, RateSource) {
     let known_rate = offer.outcomes.as_ref().and_then(|o| {
         o.further_study_rate
             .filter(|r| r.is_finite())
             .map(|r| (r.clamp(0.0, 1.0), o.scope.clone()))
     });
-    let (further_study_rate, rate_source) = match known_rate {
+    match known_rate {
         Some((rate, scope)) => (rate, RateSource::Outcomes(scope)),
         None => {
             let level = offer.level.map(|l| l.get());
             let listed =
                 level.filter(|l| config.further_study_by_level.iter().any(|r| r.level == *l));
-            let rate = config.further_study_for(level).clamp(0.0, 1.0);
+            let rate = unit(config.further_study_for(level));
             match listed {
                 Some(l) => (rate, RateSource::LevelDefault(l)),
                 None => (rate, RateSource::Default),
             }
         }
-    };
-    let completion_factor = if config.completion_factor.is_finite() {
-        config.completion_factor.clamp(0.0, 1.0)
+    }
+}
+
+/// A share clamped to [0, 1] (0 when not finite).
+fn unit(x: f64) -> f64 {
+    if x.is_finite() {
+        x.clamp(0.0, 1.0)
     } else {
         0.0
-    };
-    let graduates = match seats {
-        Some(n) => {
-            let milli = f64::from(n) * 1000.0 * completion_factor * (1.0 - further_study_rate);
-            // Rounded down to the thousandth, past the float error of an exact product
-            // (18 x 0.8 x (1 - 0.56) is 6.336, not 6.335).
-            Volume::from_milli((milli + 1e-6).floor().max(0.0) as u64)
-        }
-        None => Volume::ZERO,
-    };
-    let duration_assumed = offer.duration_years.is_none();
-    let duration_years = offer
-        .duration_years
-        .unwrap_or(config.default_duration_years);
-    Supply {
-        offer: offer.id.clone(),
-        seats,
-        capacity,
-        completion_factor,
-        further_study_rate,
-        rate_source,
-        graduates,
-        duration_years,
-        duration_assumed,
-        entry_year: offer.year.saturating_add(u16::from(duration_years)),
     }
+}
+
+/// `share` of `milli` thousandths, rounded down.
+fn share_of(milli: u64, share: f64) -> u64 {
+    (milli as f64 * share + 1e-6).floor() as u64
+}
+
+/// The supply of an offer under `config` alone (entrants per application not measured): for
+/// tests and single offers. A run uses [`SupplyRules`], measured on all offers.
+pub fn supply_of(offer: &Offer, config: &MatchConfig) -> Supply {
+    SupplyRules::new(std::slice::from_ref(offer), config).supply(offer)
 }

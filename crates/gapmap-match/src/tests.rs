@@ -36,6 +36,7 @@ struct Fixture {
 fn metier(code_: &str, parent: &str, ogr: &str, label: &str) -> Metier {
     let c: RomeCode = code(code_);
     Metier {
+        transitions: Default::default(),
         code: c,
         parent: code(parent),
         ogr: code(ogr),
@@ -135,6 +136,7 @@ fn referential() -> Referential {
     r.diplomas.insert(
         code("32020110"),
         Diploma {
+            predecessors: Vec::new(),
             cfd: code("32020110"),
             short_label: "BTS".to_owned(),
             label: "BTS CRSA".to_owned(),
@@ -204,6 +206,7 @@ fn offer(
     let c = &t.communes[&code(commune)];
     let uai_code: SchoolCode = code(uai);
     Offer {
+        intake: Default::default(),
         id: OfferId::new(
             OfferSource::Affelnet,
             2024,
@@ -281,6 +284,10 @@ fn fixture() -> Fixture {
         Capacity::Seats(30),
     );
     bts_lille.outcomes = Some(Outcomes {
+        employment_rate_12m: None,
+        employment_rate_24m: None,
+        cohort: None,
+        predecessor: None,
         employment_rate_6m: Some(0.7),
         further_study_rate: Some(0.2),
         scope: "school 0590005K 2022".to_owned(),
@@ -419,6 +426,10 @@ fn supply_of_exact_products() {
             Capacity::Seats(seats),
         );
         o.outcomes = Some(Outcomes {
+            employment_rate_12m: None,
+            employment_rate_24m: None,
+            cohort: None,
+            predecessor: None,
             employment_rate_6m: None,
             further_study_rate: Some(rate),
             scope: "region 32".to_owned(),

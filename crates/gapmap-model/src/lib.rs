@@ -35,11 +35,15 @@ pub use codes::{
     SiteCode, Uai,
 };
 pub use need::{Buyer, Need, NeedId, NeedLocation, SourceRef};
-pub use offer::{Location, LocationPrecision, Offer, OfferId, OfferSource, Outcomes, TrainingMode};
+pub use offer::{
+    Enrolment, Intake, Location, LocationPrecision, Offer, OfferId, OfferSource, Outcomes,
+    Retention, TrainingMode,
+};
 pub use quantity::{Capacity, Count, Volume};
 pub use referential::{
-    Appellation, Certification, Competence, CompetenceKind, Diploma, FapOccupation, MefUnit,
-    Metier, MetierCompetence, Referential, ReferentialIndex, RomeFapLink, SkillBlock,
+    Appellation, Certification, Competence, CompetenceKind, Diploma, Ecological, FapOccupation,
+    MefUnit, Metier, MetierCompetence, Referential, ReferentialIndex, RomeFapLink, SkillBlock,
+    Transitions,
 };
 pub use territory::{Bassin, Commune, DepartementInfo, GeoPoint, Territory};
 

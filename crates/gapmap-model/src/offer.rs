@@ -145,10 +145,52 @@ pub struct Location {
 pub struct Outcomes {
     /// Share in employment 6 months after leaving (0-1).
     pub employment_rate_6m: Option<f64>,
+    /// Share in employment 12 months after leaving (0-1; region x diploma figures only).
+    pub employment_rate_12m: Option<f64>,
+    /// Share in employment 24 months after leaving (0-1; region x diploma figures only).
+    pub employment_rate_24m: Option<f64>,
     /// Share going on to further study (0-1).
     pub further_study_rate: Option<f64>,
+    /// Final-year students the rates are measured on (`nb_annee_term`; region x diploma only).
+    pub cohort: Option<u32>,
+    /// The diploma the figures were measured under when it is not the offer's own: a predecessor
+    /// that the offer's diploma renovated (BCN `ANCIEN_DIPLOME_n`).
+    pub predecessor: Option<Cfd>,
     /// What the figures describe (`school 0590005K 2022`, `region 32 cfd 40025214 2021_2022`).
     pub scope: String,
+}
+
+/// Pupils enrolled in a course on the day of a school census (Éducation nationale *constat de
+/// rentrée*), matched by school and MEFSTAT11.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Enrolment {
+    /// Census year (rentrée).
+    pub year: u16,
+    /// Pupils in the course's year of entry at that school.
+    pub pupils: u32,
+}
+
+/// The share of a course's entrants who reach its final year, measured in a census: pupils of
+/// the final year over pupils of the year of entry of the same kind of course (MEFSTAT11
+/// *dispositif*) in the imported area, a cross-sectional ratio that assumes stable cohorts.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Retention {
+    /// The share, in [0, 1] (a ratio above 1, from pupils joining on the way, counts as 1).
+    pub share: f64,
+    /// What it was measured on (`census 2020 dispositif 238 years 1->3: 18310/19396 pupils`).
+    pub scope: String,
+}
+
+/// What is known of the students who actually enter an offer, beside its seats.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Intake {
+    /// The census enrolment of the course at the school (school status only).
+    pub enrolment: Option<Enrolment>,
+    /// The measured retention to the final year of its kind of course (school status only).
+    pub retention: Option<Retention>,
+    /// Seats a scenario added on top of the published capacity (0 for published offers): the
+    /// entrants of these seats are the applicants the published seats turned away.
+    pub added_seats: u32,
 }
 
 /// A training offer: a course at a school, with its capacity.
@@ -190,6 +232,8 @@ pub struct Offer {
     pub capacity: Capacity,
     /// First-choice applications (Affelnet "vœux 1", Parcoursup confirmed wishes).
     pub applications: Option<u32>,
+    /// Census enrolment, measured retention and scenario seats.
+    pub intake: Intake,
     /// InserJeunes outcomes, when known.
     pub outcomes: Option<Outcomes>,
 }

@@ -32,6 +32,45 @@ pub struct Metier {
     pub regulated: bool,
     /// Managerial ("cadre") occupation.
     pub manager: bool,
+    /// What ROME 4.0 says of the sheet and the ecological, digital and demographic transitions.
+    pub transitions: Transitions,
+}
+
+/// ROME 4.0's classification of a job in the ecological transition (`transition_eco`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub enum Ecological {
+    /// `Emploi Vert`: a job whose purpose is the environment.
+    Green,
+    /// `Emploi stratégique pour la Transition écologique`: a job the transition depends on.
+    Strategic,
+    /// `Emploi Brun`: a job of an activity the transition must reduce or transform.
+    Brown,
+    /// `Emploi Blanc`: none of these.
+    Neutral,
+}
+
+impl Ecological {
+    /// Short machine key (`green`, `strategic`, `brown`, `neutral`).
+    pub fn key(self) -> &'static str {
+        match self {
+            Ecological::Green => "green",
+            Ecological::Strategic => "strategic",
+            Ecological::Brown => "brown",
+            Ecological::Neutral => "neutral",
+        }
+    }
+}
+
+/// The transition flags of a ROME sheet. A flag the referential leaves empty is unknown (`None`),
+/// never read as "no".
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Transitions {
+    /// `transition_eco`.
+    pub ecological: Option<Ecological>,
+    /// `transition_num` (`O`/`N`): a job the digital transition reshapes.
+    pub digital: Option<bool>,
+    /// `transition_demo` (`O`/`N`): a job the demographic transition (ageing) makes grow.
+    pub demographic: Option<bool>,
 }
 
 impl Metier {
@@ -125,7 +164,6 @@ pub struct Certification {
     /// Still awarded (Certif Info `Etat`).
     pub active: bool,
     /// The Certif Info certification this one replaces (`Code_Ancien_Diplome`), if any.
-    #[serde(default)]
     pub replaces: Option<u32>,
 }
 
@@ -155,6 +193,9 @@ pub struct Diploma {
     pub nsf: Option<Nsf>,
     /// Closing date as published (`DATE_FERMETURE`, `dd/mm/yyyy`), if closed.
     pub closed_on: Option<String>,
+    /// The diplomas this one renovates (`ANCIEN_DIPLOME_1..7` of `nFormationDiplome_`): their
+    /// measured outcomes describe this diploma's predecessors.
+    pub predecessors: Vec<Cfd>,
 }
 
 /// A training unit of the BCN MEF nomenclature (`nMef`).
@@ -442,6 +483,7 @@ mod tests {
     fn metier(code: &str, parent: &str) -> Result<Metier, crate::CodeError> {
         let code: RomeCode = code.parse()?;
         Ok(Metier {
+            transitions: Default::default(),
             code,
             parent: parent.parse()?,
             ogr: "1".parse()?,

@@ -18,7 +18,8 @@
 //! when the BCN lacks them) and the apprenticeship kit (RNCP). A MEF unknown to the BCN keeps the
 //! offer and records a field reject. The label is the course's own when the source has one, else
 //! the BCN diploma's, else the BCN unit's, else `MEFSTAT11 <code>`. Location: see
-//! [`locate`](self::locate); outcomes: see [`outcomes`](self::outcomes).
+//! [`locate`](self::locate); outcomes (with the renovated diplomas' lineage): see
+//! [`outcomes`](self::outcomes); enrolment and retention (the census): see [`census`](self::census).
 //!
 //! Identifiers are `source:year:UAI:code:mode` ([`OfferId::new`]). Some files list the same
 //! school x MEF x status twice (two sections with their own capacities, e.g. a "parcours
@@ -30,6 +31,7 @@
 //! region is unknown).
 
 mod by_label;
+mod census;
 mod directory;
 mod locate;
 mod outcomes;
@@ -39,11 +41,12 @@ use std::cell::RefCell;
 use std::collections::{BTreeMap, BTreeSet};
 
 use gapmap_model::{
-    Capacity, Certification, Cfd, GeoPoint, Location, MefStat11, Offer, OfferId, OfferSource,
-    Referential, RegionCode, SchoolCode, Territory,
+    Capacity, Certification, Cfd, GeoPoint, Intake, Location, MefStat11, Offer, OfferId,
+    OfferSource, Referential, RegionCode, SchoolCode, Territory,
 };
 
 use crate::{DataDir, ImportReport, IngestError, Reject, layout};
+use census::Census;
 use directory::Directory;
 use locate::Locator;
 use outcomes::OutcomeIndex;
@@ -94,6 +97,7 @@ pub fn read_offers(
     }
     let directory = Directory::read(data, report)?;
     let outcomes = OutcomeIndex::read(data, referential, report)?;
+    let census = Census::read(data, &scope, report)?;
     let mut hints = SchoolHints::default();
     for r in &raw {
         if let Some(point) = r.point {
@@ -103,7 +107,7 @@ pub fn read_offers(
             hints.names.entry(r.school).or_insert_with(|| name.clone());
         }
     }
-    let mut joiner = Joiner::new(referential, territory, directory, hints, outcomes);
+    let mut joiner = Joiner::new(referential, territory, directory, hints, outcomes, census);
     joiner.learn_codes(&raw);
     let mut seen: BTreeMap<OfferId, u32> = BTreeMap::new();
     let mut offers = Vec::with_capacity(raw.len());
@@ -160,6 +164,7 @@ struct Joiner<'a> {
     locations: RefCell<BTreeMap<SchoolCode, Location>>,
     locator: Locator<'a>,
     outcomes: OutcomeIndex,
+    census: Census,
 }
 
 impl<'a> Joiner<'a> {
@@ -169,6 +174,7 @@ impl<'a> Joiner<'a> {
         directory: Directory,
         hints: SchoolHints,
         outcomes: OutcomeIndex,
+        census: Census,
     ) -> Self {
         let mut certifications: BTreeMap<Cfd, Vec<&Certification>> = BTreeMap::new();
         for c in &referential.certifications {
@@ -197,6 +203,7 @@ impl<'a> Joiner<'a> {
             locations: RefCell::default(),
             locator: Locator::new(territory),
             outcomes,
+            census,
         }
     }
 
@@ -351,9 +358,25 @@ impl<'a> Joiner<'a> {
         if let Some(last) = cfd.and_then(|c| self.final_year_mefs.get(&c)) {
             mefs.extend(last.iter().copied());
         }
-        let outcomes = self
-            .outcomes
-            .find(location.region, raw.mode, &mefs, cfd, raw.school);
+        let outcomes = self.outcomes.find(
+            self.referential,
+            location.region,
+            raw.mode,
+            &mefs,
+            cfd,
+            raw.school,
+        );
+        let duration_years = unit.and_then(|u| u.duration_years);
+        let intake = Intake {
+            enrolment: self.census.enrolment(raw.school, raw.mefstat11, raw.mode),
+            retention: self.census.retention(
+                location.region,
+                raw.mefstat11,
+                duration_years,
+                raw.mode,
+            ),
+            added_seats: 0,
+        };
         let offer = Offer {
             id: OfferId::new(raw.source, raw.year, raw.school, &raw.code, raw.mode),
             source: raw.source,
@@ -377,9 +400,10 @@ impl<'a> Joiner<'a> {
             formacodes,
             rome,
             mode: raw.mode,
-            duration_years: unit.and_then(|u| u.duration_years),
+            duration_years,
             capacity: raw.capacity,
             applications: raw.applications,
+            intake,
             outcomes,
         };
         (offer, rejects)

@@ -90,6 +90,9 @@ impl OutcomeIndex {
         let cfd_col = table.column(&["cfd"])?;
         let mef_col = table.column(&["mefstat11"])?;
         let employment_col = table.column(&["taux_emploi_6_mois"])?;
+        let employment_12_col = table.find_column(&["taux_emploi_12_mois"]);
+        let employment_24_col = table.find_column(&["taux_emploi_24_mois"]);
+        let cohort_size_col = table.find_column(&["nb_annee_term"]);
         let study_col = table.column(&["taux_poursuite_etudes"])?;
         for row in table.rows() {
             let Some(row) = report.keep(row) else {
@@ -123,6 +126,15 @@ impl OutcomeIndex {
             };
             let cohort = row.get(cohort_col).to_owned();
             let employment = rate(&row, employment_col, "taux_emploi_6_mois", report);
+            let employment_12 =
+                employment_12_col.and_then(|c| rate(&row, c, "taux_emploi_12_mois", report));
+            let employment_24 =
+                employment_24_col.and_then(|c| rate(&row, c, "taux_emploi_24_mois", report));
+            let cohort_size = cohort_size_col.and_then(|c| {
+                report
+                    .keep(row.parse_opt::<u32>(c, "nb_annee_term"))
+                    .flatten()
+            });
             let study = rate(&row, study_col, "taux_poursuite_etudes", report);
             report.accept(&row.file);
             if employment.is_none() && study.is_none() {
@@ -141,7 +153,11 @@ impl OutcomeIndex {
                 };
                 let outcomes = Outcomes {
                     employment_rate_6m: employment,
+                    employment_rate_12m: employment_12,
+                    employment_rate_24m: employment_24,
                     further_study_rate: study,
+                    cohort: cohort_size,
+                    predecessor: None,
                     scope,
                 };
                 let entry = self.region.entry((region, mode, key));
@@ -216,7 +232,11 @@ impl OutcomeIndex {
             };
             let outcomes = Outcomes {
                 employment_rate_6m: employment,
+                employment_rate_12m: None,
+                employment_rate_24m: None,
                 further_study_rate: study,
+                cohort: None,
+                predecessor: None,
                 scope: format!("school {uai} 2022_2023 {scope_label}"),
             };
             // The apprenticeship file comes second and wins for apprentices.
@@ -226,9 +246,11 @@ impl OutcomeIndex {
     }
 
     /// Outcomes for an offer: region x diploma first (its MEF, its final-year MEF, its diploma),
-    /// else the school's figures for its population.
+    /// then region x the diplomas its diploma renovated (see [`predecessors`]), else the school's
+    /// figures for its population.
     pub(crate) fn find(
         &self,
+        referential: &Referential,
         region: Option<RegionCode>,
         mode: TrainingMode,
         mefs: &[MefStat11],
@@ -245,6 +267,27 @@ impl OutcomeIndex {
                     return Some(o.clone());
                 }
             }
+            for old in cfd.map_or_else(Vec::new, |c| predecessors(referential, c)) {
+                // The old diploma's own code, or its units in the offer's kinds of course: a
+                // MEFSTAT11 ends with the last six characters of its diploma's code.
+                let keys = mefs
+                    .iter()
+                    .filter_map(|m| unit_of(*m, old))
+                    .map(DiplomaKey::Mef)
+                    .chain([DiplomaKey::Cfd(old)]);
+                for key in keys {
+                    if let Some((_, o)) = self.region.get(&(region, mode, key)) {
+                        let mut o = o.clone();
+                        o.predecessor = Some(old);
+                        o.scope = format!(
+                            "{}, renovated as {}",
+                            o.scope,
+                            cfd.map_or_else(String::new, |c| c.to_string())
+                        );
+                        return Some(o);
+                    }
+                }
+            }
         }
         let scopes: &[SchoolScope] = match mode {
             TrainingMode::School => &[SchoolScope::Pupils, SchoolScope::All],
@@ -257,3 +300,37 @@ impl OutcomeIndex {
             .find_map(|s| self.schools.get(&(uai, *s)).cloned())
     }
 }
+
+/// The diplomas `cfd` renovated, nearest first: its `ANCIEN_DIPLOME_n`, then theirs, up to
+/// [`LINEAGE_DEPTH`] renovations back, each once.
+pub(crate) fn predecessors(referential: &Referential, cfd: Cfd) -> Vec<Cfd> {
+    let mut found: Vec<Cfd> = Vec::new();
+    let mut frontier = vec![cfd];
+    for _ in 0..LINEAGE_DEPTH {
+        let mut next = Vec::new();
+        for c in frontier {
+            for &old in referential
+                .diplomas
+                .get(&c)
+                .map_or(&[][..], |d| &d.predecessors)
+            {
+                if old != cfd && !found.contains(&old) {
+                    found.push(old);
+                    next.push(old);
+                }
+            }
+        }
+        frontier = next;
+    }
+    found
+}
+
+/// The unit of diploma `cfd` in the kind and year of course of `mef`: its first five characters
+/// and the diploma code's last six (`23830023102` is year 3 of bac pro `40023102`).
+fn unit_of(mef: MefStat11, cfd: Cfd) -> Option<MefStat11> {
+    let (mef, cfd) = (mef.as_str(), cfd.as_str());
+    format!("{}{}", mef.get(..5)?, cfd.get(2..)?).parse().ok()
+}
+
+/// How many renovations back the outcomes of a diploma are looked for.
+pub(crate) const LINEAGE_DEPTH: usize = 3;

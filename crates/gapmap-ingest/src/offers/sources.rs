@@ -37,7 +37,7 @@ pub(crate) struct RegionScope<'a> {
 }
 
 impl RegionScope<'_> {
-    fn keeps(&self, departement: &Departement) -> bool {
+    pub(crate) fn keeps(&self, departement: &Departement) -> bool {
         self.region
             .is_none_or(|r| self.territory.region_of(departement) == Some(r))
     }

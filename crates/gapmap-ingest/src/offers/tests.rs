@@ -44,6 +44,7 @@ fn sample_referential() -> Result<Referential, Box<dyn std::error::Error>> {
     r.diplomas.insert(
         "40025214".parse()?,
         Diploma {
+            predecessors: Vec::new(),
             cfd: "40025214".parse()?,
             short_label: "BAC PRO".to_owned(),
             label: "MAINTENANCE DES EQUIPEMENTS INDUSTRIELS".to_owned(),

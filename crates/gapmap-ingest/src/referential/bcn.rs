@@ -12,6 +12,9 @@
 //! is at level 3 or 4 depending on the diploma). `00` (no qualification level: DNB, first-cycle
 //! years), `99` (undetermined) and `XX` give no level, without a reject.
 //!
+//! Renovations: `nFormationDiplome_` names up to seven diplomas a diploma replaces
+//! (`ANCIEN_DIPLOME_1..7`); they become [`Diploma::predecessors`] (the view has no such columns).
+//!
 //! Training units: several MEFs may share one MEFSTAT11 (one pair in 2025). The unit kept is the
 //! intake year (`ANNEE_DISPOSITIF` = 1) if any, then an open one (no closing date), then the one
 //! closed last, then the smaller MEF code; the others are rejected with a reason naming the MEF
@@ -119,6 +122,12 @@ fn read_diplomas(
     let label = table.column(&["LIBELLE_LONG_200"])?;
     let closed_on = table.column(&["DATE_FERMETURE"])?;
     let own_level = table.find_column(&["NIVEAU_QUALIFICATION_RNCP"]);
+    let predecessor_columns: Vec<(usize, String)> = (1..=7)
+        .filter_map(|n| {
+            let name = format!("ANCIEN_DIPLOME_{n}");
+            table.find_column(&[name.as_str()]).map(|c| (c, name))
+        })
+        .collect();
     for_each_row(&table, report, |row, field_rejects| {
         let code: Cfd = row.parse(cfd, "FORMATION_DIPLOME")?;
         match origin.get(&code) {
@@ -180,6 +189,11 @@ fn read_diplomas(
             level,
             nsf,
             closed_on: row.opt(closed_on).map(str::to_owned),
+            predecessors: predecessor_columns
+                .iter()
+                .filter_map(|(c, name)| soft(row.parse_opt(*c, name), field_rejects))
+                .filter(|old| *old != code)
+                .collect(),
         };
         origin.insert(code, (standard, row.line));
         diplomas.insert(code, diploma);

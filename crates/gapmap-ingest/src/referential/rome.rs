@@ -9,17 +9,21 @@
 //! a sheet: `coeur_metier` = `Principale` is a core item, `Émergente` (emerging) and empty are not.
 //!
 //! The `emploi_reglemente` / `emploi_cadre` flags are `O`, `N` or empty (about 200 sheets each):
-//! empty reads as "no". Job titles keep their published `code_rome_parent`, which for about 400
+//! empty reads as "no". The transition flags are kept as published, empty as unknown:
+//! `transition_eco` (v460: 1,194 `Emploi Blanc`, 261 strategic, 96 green, 33 brown),
+//! `transition_num` (170 `O`, 1,192 `N`, 222 empty), `transition_demo` (70 `O`, 1,261 `N`, 253
+//! empty). Job titles keep their published `code_rome_parent`, which for about 400
 //! titles is the pre-4.0 sheet they came from rather than the parent of their current sheet.
 
 use std::collections::{BTreeMap, HashMap};
 
 use gapmap_model::{
-    Appellation, Competence, CompetenceKind, Metier, MetierCompetence, OgrCode, RomeCode,
+    Appellation, Competence, CompetenceKind, Ecological, Metier, MetierCompetence, OgrCode,
+    RomeCode, Transitions,
 };
 
 use super::{for_each_row, soft, text, yes_no};
-use crate::{DataDir, ImportReport, IngestError, Table, layout::rome as files};
+use crate::{DataDir, ImportReport, IngestError, Reject, Row, Table, layout::rome as files};
 
 /// The ROME part of the referential.
 pub(super) struct Rome {
@@ -62,6 +66,11 @@ fn read_metiers(
     let label = table.column(&["libelle_rome"])?;
     let regulated = table.column(&["emploi_reglemente"])?;
     let manager = table.column(&["emploi_cadre"])?;
+    let transition_columns = [
+        table.find_column(&["transition_eco"]),
+        table.find_column(&["transition_num"]),
+        table.find_column(&["transition_demo"]),
+    ];
     let mut metiers = BTreeMap::new();
     let mut lines = HashMap::new();
     for_each_row(&table, report, |row, field_rejects| {
@@ -75,6 +84,7 @@ fn read_metiers(
             themes: Vec::new(),
             regulated: yes_no(row, regulated, "emploi_reglemente", field_rejects),
             manager: yes_no(row, manager, "emploi_cadre", field_rejects),
+            transitions: transitions(row, transition_columns, field_rejects),
         };
         if let Some(first) = lines.insert(metier.code, row.line) {
             return Err(row.reject(
@@ -94,6 +104,47 @@ fn read_metiers(
         Ok(())
     });
     Ok(metiers)
+}
+
+/// The transition flags of a sheet row; a column absent or empty leaves its flag unknown.
+fn transitions(
+    row: &Row,
+    [eco, digital, demographic]: [Option<usize>; 3],
+    field_rejects: &mut Vec<Reject>,
+) -> Transitions {
+    let ecological = eco.and_then(|c| match row.get(c) {
+        "" => None,
+        "Emploi Vert" => Some(Ecological::Green),
+        "Emploi stratégique pour la Transition écologique" => Some(Ecological::Strategic),
+        "Emploi Brun" => Some(Ecological::Brown),
+        "Emploi Blanc" => Some(Ecological::Neutral),
+        other => {
+            field_rejects.push(row.reject(
+                "transition_eco",
+                other,
+                "expected Emploi Vert, Emploi stratégique pour la Transition écologique, Emploi \
+                 Brun or Emploi Blanc",
+                false,
+            ));
+            None
+        }
+    });
+    let flag = |column: Option<usize>, field: &str, field_rejects: &mut Vec<Reject>| {
+        column.and_then(|c| match row.get(c) {
+            "" => None,
+            "O" => Some(true),
+            "N" => Some(false),
+            other => {
+                field_rejects.push(row.reject(field, other, "expected O, N or empty", false));
+                None
+            }
+        })
+    };
+    Transitions {
+        ecological,
+        digital: flag(digital, "transition_num", field_rejects),
+        demographic: flag(demographic, "transition_demo", field_rejects),
+    }
 }
 
 fn read_domains(

@@ -232,6 +232,9 @@ pub(crate) enum Msg {
     CapacityUnknownNeeds,
     /// Column: the gap of those needs.
     GapCapacityUnknown,
+    TransitionEcological,
+    TransitionDigital,
+    TransitionDemographic,
     /// Summary note: part of the gap courses of unknown capacity may fill.
     CapacityUnknownNote,
 }
@@ -350,6 +353,15 @@ impl Msg {
                 "Needs with courses of unknown capacity",
             ),
             Msg::GapCapacityUnknown => ("Écart de ces besoins", "Gap of these needs"),
+            Msg::TransitionEcological => (
+                "Part transition écologique",
+                "Ecological transition share",
+            ),
+            Msg::TransitionDigital => ("Part transition numérique", "Digital transition share"),
+            Msg::TransitionDemographic => (
+                "Part transition démographique",
+                "Demographic transition share",
+            ),
             Msg::CapacityUnknownNote => (
                 "Sur cet écart, {gap} personnes par an relèvent de besoins ({needs}) que pourraient aussi servir, à portée, des formations dont la capacité n'est pas connue (les formations du supérieur, que la liste Parcoursup donne sans capacité, et les capacités fictives « 999 » d'Affelnet). Elles ne comptent pour rien dans les chiffres : une part inconnue de cet écart peut être la leur. Un fichier de capacités (--capacities) les fait compter.",
                 "Of this gap, {gap} people a year belong to needs ({needs}) that courses of unknown capacity within reach could also serve (higher-education courses, which the Parcoursup list gives without capacity, and Affelnet's 999 placeholders). They count for nothing in the figures: an unknown part of this gap may be theirs. A capacities file (--capacities) makes them count.",

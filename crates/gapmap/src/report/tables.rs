@@ -46,7 +46,7 @@ impl CsvDelimiter {
 }
 
 /// The CSV header in the report's language, in the order of [`gapmap_engine::FRAME_COLUMNS`].
-pub fn csv_header(lang: Lang) -> [String; 16] {
+pub fn csv_header(lang: Lang) -> [String; gapmap_engine::COLUMN_COUNT] {
     [
         Msg::Code,
         Msg::Label,
@@ -64,6 +64,9 @@ pub fn csv_header(lang: Lang) -> [String; 16] {
         Msg::SmallCount,
         Msg::CapacityUnknownNeeds,
         Msg::GapCapacityUnknown,
+        Msg::TransitionEcological,
+        Msg::TransitionDigital,
+        Msg::TransitionDemographic,
     ]
     .map(|msg| lang.text(msg).to_lowercase())
 }
