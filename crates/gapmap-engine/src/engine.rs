@@ -236,7 +236,7 @@ impl Engine {
         self.offer_position(id).map(|i| &self.dataset.offers[i])
     }
 
-    fn offer_position(&self, id: &OfferId) -> Option<usize> {
+    pub(crate) fn offer_position(&self, id: &OfferId) -> Option<usize> {
         self.offer_at
             .get_or_init(|| {
                 self.dataset

@@ -6,8 +6,9 @@
 //! memory for an import, and for a store the index kept beside it, reused while the store's
 //! content hash is the one it was built for and rebuilt otherwise. On an engine: read needs files
 //! ([`Engine::needs_from_file`]), compute the gaps of needs ([`Engine::gaps`]), explain one need
-//! ([`Engine::explain`]), try a what-if scenario ([`Engine::what_if`]), search offers, resolve a job
-//! title to ROME sheets, find competences. [`read_scenario`] and [`read_match_config`] read the
+//! ([`Engine::explain`]), try a what-if scenario ([`Engine::what_if`]), read the supply of every
+//! offer with its indicators ([`Engine::supplies`]), search offers, resolve a job title to ROME
+//! sheets, find competences. [`read_scenario`] and [`read_match_config`] read the
 //! scenario and configuration files with positioned errors.
 //!
 //! ```
@@ -31,12 +32,14 @@
 mod engine;
 mod error;
 mod files;
+mod supply;
 mod table;
 
 pub use engine::{Declaration, Engine, Needs, Origin, Steps, WhatIf};
 pub use error::EngineError;
 pub use files::{read_match_config, read_scenario};
 pub use gapmap_ingest::ImportOptions;
+pub use supply::{OFFER_COLUMNS, OfferFacts, Supplies, SupplyGroup};
 #[cfg(feature = "polars")]
 pub use table::to_dataframe;
 pub use table::{COLUMN_COUNT, Cell, FRAME_COLUMNS, TableRow};

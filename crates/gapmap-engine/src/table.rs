@@ -222,7 +222,8 @@ pub fn to_dataframe(
     use polars::prelude::{Column, DataFrame, NamedFrom, PlSmallStr, Series};
 
     let keys: Vec<String> = rows.iter().map(|r| r.row.key.to_string()).collect();
-    let cells: Vec<[Cell<'_>; COLUMN_COUNT]> = rows.iter().zip(&keys).map(|(r, k)| r.cells(k)).collect();
+    let cells: Vec<[Cell<'_>; COLUMN_COUNT]> =
+        rows.iter().zip(&keys).map(|(r, k)| r.cells(k)).collect();
     // The cells of a row of zeros give each column's type, also for an empty table.
     let template = TableRow {
         row: GapRow::empty(GapKey::Total),

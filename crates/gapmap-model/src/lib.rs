@@ -36,8 +36,8 @@ pub use codes::{
 };
 pub use need::{Buyer, Need, NeedId, NeedLocation, SourceRef};
 pub use offer::{
-    Enrolment, Intake, Location, LocationPrecision, Offer, OfferId, OfferSource, Outcomes,
-    Retention, TrainingMode,
+    Enrolment, Intake, Location, LocationPrecision, Offer, OfferId, OfferSource, OutcomeBasis,
+    Outcomes, Retention, TrainingMode,
 };
 pub use quantity::{Capacity, Count, Volume};
 pub use referential::{

@@ -153,11 +153,33 @@ pub struct Outcomes {
     pub further_study_rate: Option<f64>,
     /// Final-year students the rates are measured on (`nb_annee_term`; region x diploma only).
     pub cohort: Option<u32>,
-    /// The diploma the figures were measured under when it is not the offer's own: a predecessor
-    /// that the offer's diploma renovated (BCN `ANCIEN_DIPLOME_n`).
-    pub predecessor: Option<Cfd>,
+    /// What the figures were measured on.
+    pub basis: OutcomeBasis,
     /// What the figures describe (`school 0590005K 2022`, `region 32 cfd 40025214 2021_2022`).
     pub scope: String,
+}
+
+/// What an offer's outcomes were measured on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum OutcomeBasis {
+    /// The leavers of the offer's own diploma in its region.
+    Diploma,
+    /// The leavers, in its region, of a diploma that the offer's diploma renovated (BCN
+    /// `ANCIEN_DIPLOME_n`): the renovated course's measured history.
+    Predecessor(Cfd),
+    /// All the leavers of the offer's school (for its population), whatever their course.
+    School,
+}
+
+impl OutcomeBasis {
+    /// Short machine key (`diploma`, `predecessor`, `school`).
+    pub fn key(self) -> &'static str {
+        match self {
+            OutcomeBasis::Diploma => "diploma",
+            OutcomeBasis::Predecessor(_) => "predecessor",
+            OutcomeBasis::School => "school",
+        }
+    }
 }
 
 /// Pupils enrolled in a course on the day of a school census (Éducation nationale *constat de

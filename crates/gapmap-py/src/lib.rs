@@ -272,7 +272,8 @@ impl PyEngine {
 /// Columns of a gap table: those of `gapmap_engine::FRAME_COLUMNS`, in that order.
 fn gap_rows(columns: &Bound<'_, PyDict>, table: &[TableRow]) -> PyResult<()> {
     let keys: Vec<String> = table.iter().map(|t| t.row.key.to_string()).collect();
-    let cells: Vec<[Cell<'_>; gapmap_engine::COLUMN_COUNT]> = table.iter().zip(&keys).map(|(t, k)| t.cells(k)).collect();
+    let cells: Vec<[Cell<'_>; gapmap_engine::COLUMN_COUNT]> =
+        table.iter().zip(&keys).map(|(t, k)| t.cells(k)).collect();
     for (i, name) in FRAME_COLUMNS.iter().enumerate() {
         let column = PyList::empty(columns.py());
         for row in &cells {

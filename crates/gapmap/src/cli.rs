@@ -36,6 +36,8 @@ pub enum Command {
     Explain(ExplainArgs),
     /// The main job: import (or reuse a store), match and write a gap report.
     Report(ReportArgs),
+    /// The supply of the training map: entrants, graduates, indicators, and where each comes from.
+    Supply(SupplyArgs),
 }
 
 /// Where the data comes from: a raw data folder or a store.
@@ -216,6 +218,26 @@ pub struct GapsArgs {
     /// At most this many rows in table format (0 = all).
     #[arg(long, default_value_t = 30)]
     pub limit: usize,
+}
+
+/// `gapmap supply`.
+#[derive(Debug, Args)]
+pub struct SupplyArgs {
+    /// Data source.
+    #[command(flatten)]
+    pub source: SourceArgs,
+    /// Seats for offers whose source publishes none (as for `gaps`).
+    #[arg(long, value_name = "FILE")]
+    pub capacities: Option<PathBuf>,
+    /// Matching configuration (TOML; its supply keys apply).
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// One row per offer with its indicators, instead of totals per source, mode and level.
+    #[arg(long)]
+    pub offers: bool,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
 }
 
 /// `gapmap explain`.

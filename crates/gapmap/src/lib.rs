@@ -30,6 +30,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Gaps(args) => commands::gaps::run(args, &progress, &mut out)?,
         Command::Explain(args) => commands::gaps::explain(args, &progress, &mut out)?,
         Command::Report(args) => commands::report::run(args, &progress, &mut out)?,
+        Command::Supply(args) => commands::supply::run(args, &progress, &mut out)?,
     }
     out.flush()?;
     Ok(ExitCode::SUCCESS)

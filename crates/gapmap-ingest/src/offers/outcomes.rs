@@ -10,7 +10,7 @@
 use std::collections::BTreeMap;
 
 use gapmap_model::{
-    Cfd, MefStat11, Outcomes, Referential, RegionCode, SchoolCode, TrainingMode, Uai,
+    Cfd, MefStat11, OutcomeBasis, Outcomes, Referential, RegionCode, SchoolCode, TrainingMode, Uai,
 };
 
 use crate::{DataDir, ImportReport, IngestError, Row, Table, layout};
@@ -157,7 +157,7 @@ impl OutcomeIndex {
                     employment_rate_24m: employment_24,
                     further_study_rate: study,
                     cohort: cohort_size,
-                    predecessor: None,
+                    basis: OutcomeBasis::Diploma,
                     scope,
                 };
                 let entry = self.region.entry((region, mode, key));
@@ -236,7 +236,7 @@ impl OutcomeIndex {
                 employment_rate_24m: None,
                 further_study_rate: study,
                 cohort: None,
-                predecessor: None,
+                basis: OutcomeBasis::School,
                 scope: format!("school {uai} 2022_2023 {scope_label}"),
             };
             // The apprenticeship file comes second and wins for apprentices.
@@ -278,7 +278,7 @@ impl OutcomeIndex {
                 for key in keys {
                     if let Some((_, o)) = self.region.get(&(region, mode, key)) {
                         let mut o = o.clone();
-                        o.predecessor = Some(old);
+                        o.basis = OutcomeBasis::Predecessor(old);
                         o.scope = format!(
                             "{}, renovated as {}",
                             o.scope,

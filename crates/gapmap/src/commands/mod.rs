@@ -5,3 +5,4 @@ pub mod import;
 pub mod rejects;
 pub mod report;
 pub mod search;
+pub mod supply;

@@ -353,10 +353,9 @@ impl Msg {
                 "Needs with courses of unknown capacity",
             ),
             Msg::GapCapacityUnknown => ("Écart de ces besoins", "Gap of these needs"),
-            Msg::TransitionEcological => (
-                "Part transition écologique",
-                "Ecological transition share",
-            ),
+            Msg::TransitionEcological => {
+                ("Part transition écologique", "Ecological transition share")
+            }
             Msg::TransitionDigital => ("Part transition numérique", "Digital transition share"),
             Msg::TransitionDemographic => (
                 "Part transition démographique",

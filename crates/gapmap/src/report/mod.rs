@@ -49,7 +49,7 @@ pub mod json;
 mod model;
 mod readme;
 mod screenshot;
-mod tables;
+pub mod tables;
 
 #[cfg(test)]
 mod tests;

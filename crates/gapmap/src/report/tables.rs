@@ -108,6 +108,32 @@ pub fn write_csv(
     Ok(())
 }
 
+/// Writes the per-offer table (the columns of [`gapmap_engine::OFFER_COLUMNS`]) as CSV to `out`:
+/// text neutralised, numbers with the delimiter's decimal mark, unknown values empty.
+pub fn write_offers_csv<'a>(
+    out: impl Write,
+    offers: impl Iterator<Item = gapmap_engine::OfferFacts<'a>>,
+    delimiter: CsvDelimiter,
+) -> anyhow::Result<()> {
+    let mut writer = csv::WriterBuilder::new()
+        .delimiter(delimiter.byte())
+        .from_writer(out);
+    writer.write_record(gapmap_engine::OFFER_COLUMNS)?;
+    for facts in offers {
+        writer.write_record(facts.values().iter().map(|v| match v {
+            serde_json::Value::Null => String::new(),
+            serde_json::Value::String(text) => text_cell(text),
+            serde_json::Value::Number(n) => number_cell(n.as_f64().unwrap_or(f64::NAN), delimiter),
+            other => other.to_string(),
+        }))?;
+    }
+    writer
+        .into_inner()
+        .map_err(|error| anyhow::anyhow!("writing the offers' CSV: {}", error.error()))?
+        .flush()?;
+    Ok(())
+}
+
 /// A text cell, neutralised against formula injection (see the module documentation).
 pub fn text_cell(value: &str) -> String {
     match value.chars().next() {

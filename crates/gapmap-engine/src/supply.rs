@@ -1,0 +1,324 @@
+//! The supply side as a planner reads it: per offer, the students who enter, the graduates who
+//! reach the labour market, and the indicators beside its peers' means; per group of offers, the
+//! totals.
+//!
+//! ```
+//! use gapmap_engine::{Engine, ImportOptions};
+//! use gapmap_match::MatchConfig;
+//!
+//! # fn main() -> Result<(), gapmap_engine::EngineError> {
+//! let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+//! let engine = Engine::import(&root.join("datasets/demo"), &ImportOptions::default())?;
+//! let supplies = engine.supplies(&MatchConfig::default());
+//! for facts in supplies.iter() {
+//!     // An empty seat trains nobody: entrants never exceed the seats.
+//!     let seats = facts.supply.seats.unwrap_or(0);
+//!     assert!(facts.supply.entrants.milli() <= u64::from(seats) * 1000);
+//! }
+//! # Ok(())
+//! # }
+//! ```
+
+use std::collections::BTreeMap;
+
+use gapmap_match::{Indicators, MatchConfig, OfferIndicators, PeerMeans, Supply, SupplyRules};
+use gapmap_model::{
+    EuropeanLevel, Offer, OfferId, OfferSource, OutcomeBasis, TrainingMode, Volume,
+};
+use serde_json::{Value, json};
+
+use crate::Engine;
+
+/// The supply of every offer of an engine under one configuration.
+pub struct Supplies<'e> {
+    engine: &'e Engine,
+    offers: &'e [Offer],
+    rules: SupplyRules,
+    indicators: Indicators,
+}
+
+/// One offer with its supply and indicators.
+#[derive(Clone, Debug)]
+pub struct OfferFacts<'s> {
+    /// The offer.
+    pub offer: &'s Offer,
+    /// Its entrants, completion, further study and graduates, each with its source.
+    pub supply: Supply,
+    /// Pressure, fill rate, outcomes, flags, quadrant.
+    pub indicators: &'s OfferIndicators,
+    /// The means of its peers (same region, source and level).
+    pub peers: PeerMeans,
+}
+
+impl Engine {
+    /// The supply and indicators of the engine's offers under `config` (entrants per application
+    /// measured on them unless configured).
+    pub fn supplies(&self, config: &MatchConfig) -> Supplies<'_> {
+        let offers = &self.dataset().offers;
+        Supplies {
+            engine: self,
+            offers,
+            rules: SupplyRules::new(offers, config),
+            indicators: Indicators::new(offers, config),
+        }
+    }
+}
+
+impl<'e> Supplies<'e> {
+    /// The rules, with what they measured (entrants per application by source).
+    pub fn rules(&self) -> &SupplyRules {
+        &self.rules
+    }
+
+    /// The indicators of every offer and the means of every peer group.
+    pub fn indicators(&self) -> &Indicators {
+        &self.indicators
+    }
+
+    /// The facts of the `i`-th offer of the engine.
+    pub fn get(&self, i: usize) -> Option<OfferFacts<'_>> {
+        let offer = self.offers.get(i)?;
+        let indicators = self.indicators.get(i)?;
+        Some(OfferFacts {
+            offer,
+            supply: self.rules.supply(offer),
+            indicators,
+            peers: self.indicators.means(&indicators.peers),
+        })
+    }
+
+    /// The facts of an offer by identifier.
+    pub fn of(&self, id: &OfferId) -> Option<OfferFacts<'_>> {
+        self.get(self.engine.offer_position(id)?)
+    }
+
+    /// The facts of every offer, in the engine's order.
+    pub fn iter(&self) -> impl Iterator<Item = OfferFacts<'_>> {
+        (0..self.offers.len()).filter_map(|i| self.get(i))
+    }
+
+    /// Totals per source, mode and level, in that order.
+    pub fn summary(&self) -> Vec<SupplyGroup> {
+        let mut groups: BTreeMap<GroupKey, SupplyGroup> = BTreeMap::new();
+        for f in self.iter() {
+            let key = (f.offer.source, f.offer.mode, f.offer.level);
+            groups
+                .entry(key)
+                .or_insert_with(|| SupplyGroup::empty(key))
+                .add(&f);
+        }
+        groups.into_values().collect()
+    }
+}
+
+type GroupKey = (OfferSource, TrainingMode, Option<EuropeanLevel>);
+
+/// The supply of a group of offers (one source, mode and level).
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+pub struct SupplyGroup {
+    /// Source key.
+    pub source: &'static str,
+    /// Mode key.
+    pub mode: &'static str,
+    /// European level.
+    pub level: Option<u8>,
+    /// Offers.
+    pub offers: usize,
+    /// Offers with a known (published or declared) capacity.
+    pub with_seats: usize,
+    /// Their seats.
+    pub seats: u64,
+    /// Students entering per intake.
+    pub entrants: f64,
+    /// Graduates entering the labour market per year.
+    pub graduates: f64,
+    /// Offers by where their entrants come from ([`gapmap_match::EntrantsSource::key`]).
+    pub entrants_from: BTreeMap<&'static str, usize>,
+    /// Offers whose completion is a measured retention.
+    pub measured_completion: usize,
+    /// Offers by what their outcomes were measured on (`diploma`, `predecessor`, `school`,
+    /// `none`).
+    pub outcomes: BTreeMap<&'static str, usize>,
+}
+
+impl SupplyGroup {
+    fn empty((source, mode, level): GroupKey) -> SupplyGroup {
+        SupplyGroup {
+            source: source.key(),
+            mode: mode.key(),
+            level: level.map(EuropeanLevel::get),
+            offers: 0,
+            with_seats: 0,
+            seats: 0,
+            entrants: 0.0,
+            graduates: 0.0,
+            entrants_from: BTreeMap::new(),
+            measured_completion: 0,
+            outcomes: BTreeMap::new(),
+        }
+    }
+
+    fn add(&mut self, f: &OfferFacts<'_>) {
+        let s = &f.supply;
+        self.offers += 1;
+        if let Some(n) = s.seats {
+            self.with_seats += 1;
+            self.seats += u64::from(n);
+        }
+        self.entrants = sum(self.entrants, s.entrants);
+        self.graduates = sum(self.graduates, s.graduates);
+        *self
+            .entrants_from
+            .entry(s.entrants_source.key())
+            .or_insert(0) += 1;
+        self.measured_completion += usize::from(matches!(
+            s.completion_source,
+            gapmap_match::CompletionSource::Measured(_)
+        ));
+        let basis = f.offer.outcomes.as_ref().map_or("none", |o| o.basis.key());
+        *self.outcomes.entry(basis).or_insert(0) += 1;
+    }
+}
+
+/// Adds people in thousandths exactly (no float drift over thousands of offers).
+fn sum(total: f64, v: Volume) -> f64 {
+    ((total * 1000.0).round() + v.milli() as f64) / 1000.0
+}
+
+/// Column names of the per-offer table (the report's `offers.csv`, `gapmap supply --offers`, the
+/// Python `Engine.offers()` frame), in order.
+pub const OFFER_COLUMNS: [&str; 40] = [
+    "offer",
+    "label",
+    "school",
+    "school_code",
+    "departement",
+    "commune",
+    "source",
+    "year",
+    "mode",
+    "level",
+    "cfd",
+    "seats",
+    "capacity",
+    "applications",
+    "census_year",
+    "census_pupils",
+    "entrants",
+    "entrants_source",
+    "entrants_per_application",
+    "turned_away",
+    "completion",
+    "completion_source",
+    "further_study",
+    "further_study_source",
+    "graduates",
+    "pressure",
+    "pressure_mean",
+    "fill_rate",
+    "fill_rate_mean",
+    "employment_6m",
+    "employment_6m_mean",
+    "employment_12m",
+    "employment_12m_mean",
+    "employment_24m",
+    "employment_24m_mean",
+    "further_study_mean",
+    "outcomes_basis",
+    "small_capacity",
+    "small_cohort",
+    "quadrant",
+];
+
+impl OfferFacts<'_> {
+    /// The offer's values in the order of [`OFFER_COLUMNS`] (`null` when unknown, never 0).
+    pub fn values(&self) -> [Value; 40] {
+        let (o, s, i, m) = (self.offer, &self.supply, self.indicators, &self.peers);
+        let people = |v: Volume| json!(v.as_f64());
+        let per_application = match &s.entrants_source {
+            gapmap_match::EntrantsSource::Applications {
+                per_application, ..
+            } => json!(per_application),
+            _ => Value::Null,
+        };
+        let further_source = match &s.rate_source {
+            gapmap_match::RateSource::Outcomes(_) => "outcomes",
+            gapmap_match::RateSource::LevelDefault(_) => "level-default",
+            gapmap_match::RateSource::Default => "default",
+        };
+        let completion_source = match &s.completion_source {
+            gapmap_match::CompletionSource::Measured(_) => "measured",
+            gapmap_match::CompletionSource::Configured => "configured",
+        };
+        [
+            json!(o.id.as_str()),
+            json!(o.label),
+            json!(o.school_name),
+            json!(o.school.to_string()),
+            json!(o.location.departement.to_string()),
+            json!(o.location.commune.map(|c| c.to_string())),
+            json!(o.source.key()),
+            json!(o.year),
+            json!(o.mode.key()),
+            json!(o.level.map(EuropeanLevel::get)),
+            json!(o.cfd.map(|c| c.to_string())),
+            json!(s.seats),
+            json!(capacity_key(s.capacity)),
+            json!(o.applications),
+            json!(o.intake.enrolment.map(|e| e.year)),
+            json!(o.intake.enrolment.map(|e| e.pupils)),
+            people(s.entrants),
+            json!(s.entrants_source.key()),
+            per_application,
+            people(s.turned_away),
+            json!(s.completion_factor),
+            json!(completion_source),
+            json!(s.further_study_rate),
+            json!(further_source),
+            people(s.graduates),
+            json!(i.pressure),
+            json!(m.pressure),
+            json!(i.fill_rate),
+            json!(m.fill_rate),
+            json!(i.employment_6m),
+            json!(m.employment_6m),
+            json!(i.employment_12m),
+            json!(m.employment_12m),
+            json!(i.employment_24m),
+            json!(m.employment_24m),
+            json!(m.further_study),
+            json!(o.outcomes.as_ref().map(|x| x.basis.key())),
+            json!(i.small_capacity),
+            json!(i.small_cohort),
+            json!(i.quadrant.map(|q| q.key())),
+        ]
+    }
+
+    /// The offer as one JSON object with the keys of [`OFFER_COLUMNS`].
+    pub fn to_json(&self) -> Value {
+        Value::Object(
+            OFFER_COLUMNS
+                .iter()
+                .zip(self.values())
+                .map(|(k, v)| ((*k).to_owned(), v))
+                .collect(),
+        )
+    }
+
+    /// Whether the outcomes were measured on a renovated diploma's predecessor.
+    pub fn outcomes_via_predecessor(&self) -> bool {
+        matches!(
+            self.offer.outcomes.as_ref().map(|o| o.basis),
+            Some(OutcomeBasis::Predecessor(_))
+        )
+    }
+}
+
+fn capacity_key(c: gapmap_match::CapacityStatus) -> &'static str {
+    match c {
+        gapmap_match::CapacityStatus::Known => "published",
+        gapmap_match::CapacityStatus::Placeholder => "placeholder",
+        gapmap_match::CapacityStatus::Unknown => "unknown",
+        gapmap_match::CapacityStatus::Declared => "declared",
+    }
+}

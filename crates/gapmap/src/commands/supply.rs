@@ -1,0 +1,201 @@
+//! `gapmap supply`: the training map's supply as the matcher counts it — the students who enter
+//! each offer, the graduates who reach the labour market — with where each figure comes from, and
+//! the indicators planners steer with.
+//!
+//! Outputs: a table of totals per source, mode and level (`--format table|csv|json`), or with
+//! `--offers` one row per offer with the columns of [`gapmap_engine::OFFER_COLUMNS`]. JSON
+//! (`format_version` 1): `{format_version, source, per_application: [{source, value,
+//! measured_on}], groups: [...]}` or `{format_version, source, offers: [...]}`.
+
+use std::io::Write;
+
+use anyhow::Context;
+use gapmap_engine::{Supplies, SupplyGroup};
+use gapmap_model::OfferSource;
+use serde_json::json;
+
+use crate::cli::{Format, SupplyArgs};
+use crate::pipeline;
+use crate::progress::Progress;
+use crate::report::tables::{CsvDelimiter, write_offers_csv};
+
+/// Output format version of this command.
+pub const FORMAT_VERSION: u32 = 1;
+
+/// Runs `gapmap supply`.
+pub fn run(args: &SupplyArgs, progress: &Progress, out: &mut dyn Write) -> anyhow::Result<()> {
+    let mut loaded = pipeline::load(&args.source, progress)?;
+    if let Some(path) = &args.capacities {
+        loaded
+            .engine
+            .declare_capacities(path)
+            .with_context(|| format!("reading capacities {}", path.display()))?;
+    }
+    let (config, _) = gapmap_engine::read_match_config(args.config.as_deref())?;
+    let supplies = loaded.engine.supplies(&config);
+    if args.offers {
+        return offers(&supplies, &loaded.source_label, args.format, out);
+    }
+    let groups = supplies.summary();
+    match args.format {
+        Format::Json => {
+            let doc = json!({
+                "format_version": FORMAT_VERSION,
+                "source": loaded.source_label,
+                "per_application": per_application(&supplies),
+                "groups": groups,
+            });
+            serde_json::to_writer_pretty(&mut *out, &doc)?;
+            writeln!(out)?;
+        }
+        Format::Csv => {
+            let mut w = csv::WriterBuilder::new()
+                .delimiter(b';')
+                .from_writer(&mut *out);
+            w.write_record([
+                "source",
+                "mode",
+                "level",
+                "offers",
+                "with_seats",
+                "seats",
+                "entrants",
+                "graduates",
+                "from_census",
+                "from_applications",
+                "no_applicants",
+                "assumed",
+                "capacity_unknown",
+                "measured_completion",
+                "outcomes_diploma",
+                "outcomes_predecessor",
+                "outcomes_school",
+            ])?;
+            for g in &groups {
+                let n = |k: &str| g.entrants_from.get(k).copied().unwrap_or(0).to_string();
+                let b = |k: &str| g.outcomes.get(k).copied().unwrap_or(0).to_string();
+                w.write_record([
+                    g.source.to_owned(),
+                    g.mode.to_owned(),
+                    g.level.map(|l| l.to_string()).unwrap_or_default(),
+                    g.offers.to_string(),
+                    g.with_seats.to_string(),
+                    g.seats.to_string(),
+                    g.entrants.to_string(),
+                    g.graduates.to_string(),
+                    n("census"),
+                    n("applications"),
+                    n("no-applicants"),
+                    n("assumed"),
+                    n("capacity-unknown"),
+                    g.measured_completion.to_string(),
+                    b("diploma"),
+                    b("predecessor"),
+                    b("school"),
+                ])?;
+            }
+            w.flush()?;
+        }
+        Format::Table => table(&supplies, &groups, &loaded.source_label, out)?,
+    }
+    Ok(())
+}
+
+fn per_application(supplies: &Supplies<'_>) -> Vec<serde_json::Value> {
+    [OfferSource::Affelnet, OfferSource::ParcoursupBts]
+        .into_iter()
+        .map(|s| {
+            let p = supplies.rules().per_application(s);
+            json!({"source": s.key(), "value": p.value, "measured_on": p.measured_on})
+        })
+        .collect()
+}
+
+fn offers(
+    supplies: &Supplies<'_>,
+    source: &str,
+    format: Format,
+    out: &mut dyn Write,
+) -> anyhow::Result<()> {
+    match format {
+        Format::Json => {
+            let rows: Vec<_> = supplies.iter().map(|f| f.to_json()).collect();
+            let doc = json!({"format_version": FORMAT_VERSION, "source": source, "offers": rows});
+            serde_json::to_writer_pretty(&mut *out, &doc)?;
+            writeln!(out)?;
+            Ok(())
+        }
+        // A table of 40 columns is a CSV: read it in a spreadsheet.
+        Format::Csv | Format::Table => {
+            write_offers_csv(&mut *out, supplies.iter(), CsvDelimiter::Semicolon)
+        }
+    }
+}
+
+fn table(
+    supplies: &Supplies<'_>,
+    groups: &[SupplyGroup],
+    source: &str,
+    out: &mut dyn Write,
+) -> anyhow::Result<()> {
+    writeln!(out, "supply of {source}")?;
+    writeln!(
+        out,
+        "{:<15} {:<14} {:>3} {:>6} {:>8} {:>10} {:>10}  entrants from (census/applications/none/assumed/unknown)  measured completion  outcomes (diploma/predecessor/school)",
+        "source", "mode", "lvl", "offers", "seats", "entrants", "graduates"
+    )?;
+    let (mut seats, mut entrants, mut graduates) = (0u64, 0.0, 0.0);
+    for g in groups {
+        let n = |k: &str| g.entrants_from.get(k).copied().unwrap_or(0);
+        let b = |k: &str| g.outcomes.get(k).copied().unwrap_or(0);
+        writeln!(
+            out,
+            "{:<15} {:<14} {:>3} {:>6} {:>8} {:>10.1} {:>10.1}  {:>5}/{}/{}/{}/{}  {:>5}  {}/{}/{}",
+            g.source,
+            g.mode,
+            g.level.map(|l| l.to_string()).unwrap_or_else(|| "-".into()),
+            g.offers,
+            g.seats,
+            g.entrants,
+            g.graduates,
+            n("census"),
+            n("applications"),
+            n("no-applicants"),
+            n("assumed"),
+            n("capacity-unknown"),
+            g.measured_completion,
+            b("diploma"),
+            b("predecessor"),
+            b("school"),
+        )?;
+        seats += g.seats;
+        entrants += g.entrants;
+        graduates += g.graduates;
+    }
+    writeln!(
+        out,
+        "{:<15} {:<14} {:>3} {:>6} {:>8} {:>10.1} {:>10.1}",
+        "total",
+        "",
+        "",
+        supplies.iter().count(),
+        seats,
+        entrants,
+        graduates
+    )?;
+    for p in per_application(supplies) {
+        writeln!(
+            out,
+            "entrants per first-choice application, {}: {:.3} ({})",
+            p["source"].as_str().unwrap_or(""),
+            p["value"].as_f64().unwrap_or(f64::NAN),
+            match p["measured_on"].as_u64() {
+                Some(n) => format!(
+                    "median over {n} offers with census enrolment and fewer applications than seats"
+                ),
+                None => "configured, or 1 when too few offers allow the measure".to_owned(),
+            }
+        )?;
+    }
+    Ok(())
+}
