@@ -13,6 +13,8 @@ use gapmap_model::{
 };
 use proptest::prelude::*;
 
+mod supply;
+
 use crate::{
     BuyerClass, BuyerPolicy, Change, MatchConfig, MatchInput, MatchOutcome, Matcher, OpenSeats,
     Place, Scenario, WordOverlap, apply, compare, run,

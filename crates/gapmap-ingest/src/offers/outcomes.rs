@@ -5,7 +5,8 @@
 //! and `code_region_ij` InserJeunes' own numbering (09 for it): `code_region` is used. School-mode
 //! rows (`voie = scolaire`) give a `mefstat11` (of the final year), apprenticeship rows a `cfd`.
 //! Several cohorts (`millesime`, e.g. `2022_2023`) are published: the latest one with a figure is
-//! kept. Rates are published as percentages and stored as shares (0-1); `nd` and empty are unknown.
+//! kept; the 24-month employment rate, published two cohorts later than the others, is the latest
+//! cohort's that has one (the scope names it). Rates are published as percentages and stored as shares (0-1); `nd` and empty are unknown.
 
 use std::collections::BTreeMap;
 
@@ -36,6 +37,9 @@ enum SchoolScope {
 #[derive(Default)]
 pub(crate) struct OutcomeIndex {
     region: BTreeMap<(RegionCode, TrainingMode, DiplomaKey), (String, Outcomes)>,
+    /// The latest cohort with a 24-month employment rate, per key: InserJeunes publishes it two
+    /// cohorts after the others.
+    region_24: BTreeMap<(RegionCode, TrainingMode, DiplomaKey), (String, f64)>,
     schools: BTreeMap<(Uai, SchoolScope), Outcomes>,
 }
 
@@ -147,6 +151,15 @@ impl OutcomeIndex {
             });
             let keys = [mef.map(DiplomaKey::Mef), cfd.map(DiplomaKey::Cfd)];
             for key in keys.into_iter().flatten() {
+                if let Some(r) = employment_24 {
+                    let latest = self
+                        .region_24
+                        .entry((region, mode, key))
+                        .or_insert_with(|| (cohort.clone(), r));
+                    if cohort > latest.0 {
+                        *latest = (cohort.clone(), r);
+                    }
+                }
                 let scope = match key {
                     DiplomaKey::Mef(m) => format!("region {region} mefstat11 {m} {cohort}"),
                     DiplomaKey::Cfd(c) => format!("region {region} cfd {c} {cohort}"),
@@ -245,6 +258,27 @@ impl OutcomeIndex {
         Ok(())
     }
 
+    /// The region x diploma outcomes of a key: its latest cohort's, with the 24-month employment
+    /// rate of the latest cohort that publishes one (named in the scope when older).
+    fn region_outcomes(
+        &self,
+        region: RegionCode,
+        mode: TrainingMode,
+        key: DiplomaKey,
+    ) -> Option<Outcomes> {
+        let (cohort, o) = self.region.get(&(region, mode, key))?;
+        let mut o = o.clone();
+        if o.employment_rate_24m.is_none()
+            && let Some((older, rate)) = self.region_24.get(&(region, mode, key))
+        {
+            o.employment_rate_24m = Some(*rate);
+            if older != cohort {
+                o.scope = format!("{} (24 months: {older})", o.scope);
+            }
+        }
+        Some(o)
+    }
+
     /// Outcomes for an offer: region x diploma first (its MEF, its final-year MEF, its diploma),
     /// then region x the diplomas its diploma renovated (see [`predecessors`]), else the school's
     /// figures for its population.
@@ -263,8 +297,8 @@ impl OutcomeIndex {
                 .map(|m| DiplomaKey::Mef(*m))
                 .chain(cfd.map(DiplomaKey::Cfd));
             for key in keys {
-                if let Some((_, o)) = self.region.get(&(region, mode, key)) {
-                    return Some(o.clone());
+                if let Some(o) = self.region_outcomes(region, mode, key) {
+                    return Some(o);
                 }
             }
             for old in cfd.map_or_else(Vec::new, |c| predecessors(referential, c)) {
@@ -276,8 +310,7 @@ impl OutcomeIndex {
                     .map(DiplomaKey::Mef)
                     .chain([DiplomaKey::Cfd(old)]);
                 for key in keys {
-                    if let Some((_, o)) = self.region.get(&(region, mode, key)) {
-                        let mut o = o.clone();
+                    if let Some(mut o) = self.region_outcomes(region, mode, key) {
                         o.basis = OutcomeBasis::Predecessor(old);
                         o.scope = format!(
                             "{}, renovated as {}",

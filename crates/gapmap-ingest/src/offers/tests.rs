@@ -9,6 +9,7 @@ use super::locate::normalize_place;
 use super::{OfferFilter, OfferSummary, read_offers};
 use crate::territory::tests::{SAMPLE, real_data, sample_dir};
 use crate::{ImportReport, IngestError, layout, read_referential, read_territory};
+use gapmap_model::Enrolment;
 
 /// A referential with two training units, their diplomas and one certification.
 fn sample_referential() -> Result<Referential, Box<dyn std::error::Error>> {
@@ -595,8 +596,124 @@ fn real_offers_region_32() -> Result<(), IngestError> {
             Capacity::Unknown
         ))
     );
+    census_and_lineage_region_32(&offers, &report);
     eprintln!("{all:#?}");
     Ok(())
+}
+
+/// The census and the renovated diplomas' outcomes on the real region 32 offers (figures by hand
+/// with python3's csv module on `constat_2020.csv`, `nFormationDiplome_.csv` and
+/// `ij_region_data.csv`).
+fn census_and_lineage_region_32(offers: &[Offer], report: &ImportReport) {
+    let offer = |id: &str| {
+        offers
+            .iter()
+            .find(|o| o.id.as_str() == id)
+            .unwrap_or_else(|| panic!("no offer {id}"))
+    };
+    // The census: 4,707 rows of region 32 schools (39,739 outside), none refused.
+    let census = report
+        .files
+        .iter()
+        .find(|f| f.file == layout::offers::CENSUS)
+        .map(|f| (f.rows_read, f.accepted, f.rejected, f.outside_region));
+    assert_eq!(census, Some((44_446, 4_707, 0, 39_739)));
+    // CAP PSR at 0020012C: 11 pupils of 23210022142 in 2020. School-mode offers of Affelnet
+    // 2022 found in the census: 1,419 of 2,137; BTS 2024: 352 school-mode rows (the census
+    // counts pupils: the 192 apprenticeship rows sharing a school and code are not joined).
+    let cap = offer("affelnet:2022:0020012C:23210022142:school");
+    assert_eq!(
+        cap.intake.enrolment,
+        Some(Enrolment {
+            year: 2020,
+            pupils: 11
+        })
+    );
+    let joined = |source: OfferSource, mode: TrainingMode| {
+        offers
+            .iter()
+            .filter(|o| o.source == source && o.mode == mode && o.intake.enrolment.is_some())
+            .count()
+    };
+    assert_eq!(joined(OfferSource::Affelnet, TrainingMode::School), 1_419);
+    assert_eq!(
+        joined(OfferSource::ParcoursupBts, TrainingMode::School),
+        352
+    );
+    assert_eq!(
+        joined(OfferSource::ParcoursupBts, TrainingMode::Apprenticeship),
+        0
+    );
+    // Retention to the final year, region 32 pupils per year of course: CAP (232) 7,080 ->
+    // 6,426; bac pro (238) 19,396 -> 20,572 -> 18,310 (the first step, above 1, counts 1); BTS
+    // (322) 14,109 -> 10,683.
+    let retention = |id: &str| {
+        offer(id)
+            .intake
+            .retention
+            .as_ref()
+            .map(|r| (format!("{:.4}", r.share), r.scope.clone()))
+    };
+    expect_test::expect![[r#"
+        Some(("0.9076", "census 2020 region 32 dispositif 232 years 1->2: 7080 -> 6426 pupils, each year's step capped at 1"))
+        Some(("0.8900", "census 2020 region 32 dispositif 238 years 1->3: 19396 -> 18310 pupils, each year's step capped at 1"))
+        Some(("0.8900", "census 2020 region 32 dispositif 238 years 2->3: 20572 -> 18310 pupils, each year's step capped at 1"))
+        Some(("0.7572", "census 2020 region 32 dispositif 322 years 1->2: 14109 -> 10683 pupils, each year's step capped at 1"))
+        None"#]]
+    .assert_eq(
+        &[
+            "affelnet:2022:0020012C:23210022142:school",
+            "affelnet:2022:0020012C:23810031211:school",
+            "affelnet:2022:0020034B:23820025012:school",
+            "parcoursup-bts:2024:0590011S:32211020116:school",
+            "parcoursup-bts:2024:0590072H:32211020116:apprenticeship",
+        ]
+        .map(|id| format!("{:?}", retention(id)))
+        .join("\n"),
+    );
+    // Renovations: bac pro MSPC 40025012 renovates 40025007 (ANCIEN_DIPLOME_1); its own final
+    // year has no region 32 figure, the old one's (23830025007, cohort 2022_2023: 1,225
+    // final-year pupils, employment 36 %, further study 61 %; 24 months: 54 % in 2020_2021) are
+    // its measured history. BTS CIEL 32020116 renovates 32020112; its apprentices take the old
+    // diploma's apprenticeship figures.
+    let outcomes = |id: &str| {
+        let o = offer(id).outcomes.as_ref().map(|o| {
+            format!(
+                "{:?} {:?} {:?} {:?} {:?} {:?} {}",
+                o.basis,
+                o.cohort,
+                o.employment_rate_6m,
+                o.employment_rate_12m,
+                o.employment_rate_24m,
+                o.further_study_rate,
+                o.scope
+            )
+        });
+        o.unwrap_or_default()
+    };
+    expect_test::expect![[r#"
+        Predecessor(Cfd(40025007)) Some(1225) Some(0.36) Some(0.51) Some(0.54) Some(0.61) region 32 mefstat11 23830025007 2022_2023 (24 months: 2020_2021), renovated as 40025012
+        Predecessor(Cfd(32020112)) Some(92) Some(0.45) Some(0.62) Some(0.63) Some(0.57) region 32 cfd 32020112 2022_2023 (24 months: 2020_2021), renovated as 32020116"#]]
+    .assert_eq(
+        &[
+            "affelnet:2022:0020034B:23820025012:school",
+            "parcoursup-bts:2024:0590072H:32211020116:apprenticeship",
+        ]
+        .map(outcomes)
+        .join("\n"),
+    );
+    // Offers whose outcomes are their diploma's own, a predecessor's, their school's: without
+    // the lineage, the 381 would have their school's figures or none.
+    let basis = |b: &str| {
+        offers
+            .iter()
+            .filter(|o| o.outcomes.as_ref().is_some_and(|x| x.basis.key() == b))
+            .count()
+    };
+    assert_eq!(
+        (basis("diploma"), basis("predecessor"), basis("school")),
+        (2_265, 381, 1_220)
+    );
 }
 
 /// National figures, checked with python3 (csv module): Affelnet 2022 has 19,641 rows, all with a

@@ -1,0 +1,345 @@
+//! Supply: entrants, completion, indicators, and what a scenario's extension is worth.
+
+use std::fmt::Write as _;
+
+use expect_test::{Expect, expect};
+use gapmap_model::{
+    Capacity, Enrolment, Intake, Offer, OfferSource, Outcomes, Retention, TrainingMode, Volume,
+};
+use proptest::prelude::*;
+
+use super::offer;
+use crate::indicators::Indicators;
+use crate::supply::SupplyRules;
+use crate::{Change, MatchConfig, Scenario};
+
+/// A school-mode bac pro offer of `seats` seats with these applications and census pupils.
+fn course(seats: u32, applications: Option<u32>, census: Option<u32>) -> Offer {
+    let mut o = offer(
+        "0801853E",
+        "80021",
+        "Bac pro",
+        &["H2902"],
+        4,
+        Capacity::Seats(seats),
+    );
+    o.applications = applications;
+    o.intake.enrolment = census.map(|pupils| Enrolment { year: 2020, pupils });
+    o
+}
+
+/// Renders the supply of each case under `config`, entrants per application measured on the
+/// cases themselves.
+fn check(cases: &[(&str, Offer)], config: &MatchConfig, expect: Expect) {
+    let offers: Vec<Offer> = cases.iter().map(|(_, o)| o.clone()).collect();
+    let rules = SupplyRules::new(&offers, config);
+    let mut out = String::new();
+    for (name, o) in cases {
+        let s = rules.supply(o);
+        let _ = writeln!(
+            out,
+            "{name}: seats={:?} entrants={} ({:?}) turned_away={} completion={} graduates={}",
+            s.seats, s.entrants, s.entrants_source, s.turned_away, s.completion_factor, s.graduates
+        );
+    }
+    expect.assert_eq(&out);
+}
+
+/// The entrants rules: census first (at most the seats), else applications x entrants per
+/// application (1 when too few offers allow the measure), nobody without applicants, the seats
+/// when nothing is known; graduates = entrants x 0.8 x (1 - 0.45).
+#[test]
+fn entrants_rules() {
+    check(
+        &[
+            ("census under seats", course(20, Some(30), Some(14))),
+            ("census over seats", course(20, Some(30), Some(26))),
+            ("applications under seats", course(20, Some(9), None)),
+            ("applications over seats", course(20, Some(45), None)),
+            ("no applicant", course(20, Some(0), None)),
+            ("nothing known", course(20, None, None)),
+            ("no applicant, census", course(20, Some(0), Some(12))),
+            ("placeholder", {
+                let mut o = course(0, Some(10), Some(10));
+                o.capacity = Capacity::Placeholder(999);
+                o
+            }),
+        ],
+        &MatchConfig::default(),
+        expect![[r#"
+            census under seats: seats=Some(20) entrants=14 (Census { year: 2020, pupils: 14 }) turned_away=0 completion=0.8 graduates=6.16
+            census over seats: seats=Some(20) entrants=20 (Census { year: 2020, pupils: 26 }) turned_away=10 completion=0.8 graduates=8.8
+            applications under seats: seats=Some(20) entrants=9 (Applications { applications: 9, per_application: 1.0, measured: false }) turned_away=0 completion=0.8 graduates=3.96
+            applications over seats: seats=Some(20) entrants=20 (Applications { applications: 45, per_application: 1.0, measured: false }) turned_away=25 completion=0.8 graduates=8.8
+            no applicant: seats=Some(20) entrants=0 (NoApplicants { fill: 0.0 }) turned_away=0 completion=0.8 graduates=0
+            nothing known: seats=Some(20) entrants=20 (Assumed { fill: 1.0 }) turned_away=0 completion=0.8 graduates=8.8
+            no applicant, census: seats=Some(20) entrants=12 (Census { year: 2020, pupils: 12 }) turned_away=0 completion=0.8 graduates=5.28
+            placeholder: seats=None entrants=0 (CapacityUnknown) turned_away=0 completion=0.8 graduates=0
+        "#]],
+    );
+}
+
+/// Configured otherwise: no census, a fixed 1.5 entrants per application, seats nobody asked for
+/// half filled, a measured retention ignored.
+#[test]
+fn entrants_rules_configured() {
+    let mut measured = course(20, Some(10), Some(18));
+    measured.intake.retention = Some(Retention {
+        share: 0.75,
+        scope: "census".into(),
+    });
+    let config = MatchConfig {
+        census_entrants: false,
+        measured_completion: false,
+        entrants_per_application: Some(1.5),
+        fill_without_applicants: 0.5,
+        ..MatchConfig::default()
+    };
+    check(
+        &[
+            ("census ignored", measured.clone()),
+            ("no applicant", course(20, Some(0), None)),
+        ],
+        &config,
+        expect![[r#"
+            census ignored: seats=Some(20) entrants=15 (Applications { applications: 10, per_application: 1.5, measured: false }) turned_away=0 completion=0.8 graduates=6.6
+            no applicant: seats=Some(20) entrants=10 (NoApplicants { fill: 0.5 }) turned_away=0 completion=0.8 graduates=4.4
+        "#]],
+    );
+    check(
+        &[("measured retention", measured)],
+        &MatchConfig::default(),
+        expect![[r#"
+            measured retention: seats=Some(20) entrants=18 (Census { year: 2020, pupils: 18 }) turned_away=0 completion=0.75 graduates=7.425
+        "#]],
+    );
+}
+
+/// Entrants per application are the median of enrolled / applications over the offers with a
+/// census enrolment and fewer applications than seats, per source, from 20 such offers.
+#[test]
+fn entrants_per_application_measured() {
+    let mut cases: Vec<(String, Offer)> = (0..21)
+        .map(|k| (format!("c{k}"), course(30, Some(10), Some(10 + k))))
+        .collect();
+    cases.push(("no census".into(), course(30, Some(12), None)));
+    let offers: Vec<Offer> = cases.iter().map(|(_, o)| o.clone()).collect();
+    let rules = SupplyRules::new(&offers, &MatchConfig::default());
+    let p = rules.per_application(OfferSource::Affelnet);
+    // Ratios 1.0, 1.1, ... 3.0: the median is 2.0.
+    assert_eq!((p.value, p.measured_on), (2.0, Some(21)));
+    let s = rules.supply(&offers[21]);
+    assert_eq!(s.entrants, Volume::from_milli(24_000));
+    // Too few for Parcoursup BTS: 1.
+    let bts = rules.per_application(OfferSource::ParcoursupBts);
+    assert_eq!((bts.value, bts.measured_on), (1.0, None));
+}
+
+/// Seats a scenario adds enter only the applicants the published seats turned away: nothing for
+/// a course that leaves seats empty, up to the seats added for one that turns applicants away.
+#[test]
+fn extension_enters_the_turned_away() {
+    let empty_seats = course(20, Some(30), Some(14));
+    let turns_away = course(20, Some(30), Some(20));
+    let no_evidence = course(20, None, None);
+    let offers = vec![empty_seats, turns_away, no_evidence];
+    let scenario = Scenario {
+        name: "extend".into(),
+        changes: offers
+            .iter()
+            .map(|o| Change::Extend {
+                offer: o.id.clone(),
+                seats: 6,
+            })
+            .collect(),
+    };
+    // The three offers share an id (same school, label, mode): give them their own.
+    let offers: Vec<Offer> = offers
+        .into_iter()
+        .enumerate()
+        .map(|(k, mut o)| {
+            o.id = o.id.nth(k as u32 + 2);
+            o
+        })
+        .collect();
+    let scenario = Scenario {
+        changes: scenario
+            .changes
+            .iter()
+            .zip(&offers)
+            .map(|(_, o)| Change::Extend {
+                offer: o.id.clone(),
+                seats: 6,
+            })
+            .collect(),
+        ..scenario
+    };
+    let f = super::fixture();
+    let after = crate::apply(&scenario, &offers, &f.referential, &f.territory)
+        .unwrap_or_else(|e| panic!("{e}"));
+    let rows: Vec<(&str, Offer)> = ["empty seats", "turns away", "no evidence"]
+        .into_iter()
+        .zip(after)
+        .collect();
+    check(
+        &rows,
+        &MatchConfig::default(),
+        expect![[r#"
+            empty seats: seats=Some(26) entrants=14 (Census { year: 2020, pupils: 14 }) turned_away=0 completion=0.8 graduates=6.16
+            turns away: seats=Some(26) entrants=26 (Census { year: 2020, pupils: 20 }) turned_away=10 completion=0.8 graduates=11.44
+            no evidence: seats=Some(26) entrants=26 (Assumed { fill: 1.0 }) turned_away=0 completion=0.8 graduates=11.44
+        "#]],
+    );
+}
+
+/// Pressure, fill rate, peers' seat-weighted means and quadrants, by hand: pressures 30/20 = 1.5,
+/// 10/20 = 0.5 and 4/5 = 0.8 (mean 44/45 = 0.978); fill rates 18/20 and 20/20, the third has no
+/// census (mean 38/40 = 0.95); employment 0.6, 0.4, 0.6 (mean (12 + 8 + 3)/45 = 0.511). The
+/// third has 5 seats (small, under 10) and every cohort is 15 (small, under 20).
+#[test]
+fn indicators_by_hand() {
+    let with = |applications, pupils, employment: f64| {
+        let mut o = course(20, Some(applications), Some(pupils));
+        o.outcomes = Some(Outcomes {
+            employment_rate_6m: Some(employment),
+            employment_rate_12m: None,
+            employment_rate_24m: None,
+            further_study_rate: Some(0.4),
+            cohort: Some(15),
+            basis: gapmap_model::OutcomeBasis::Diploma,
+            scope: "test".into(),
+        });
+        o
+    };
+    let offers = vec![with(30, 18, 0.6), with(10, 20, 0.4), {
+        let mut small = with(4, 3, 0.6);
+        small.capacity = Capacity::Seats(5);
+        small.intake = Intake::default();
+        small
+    }];
+    let indicators = Indicators::new(&offers, &MatchConfig::default());
+    let mut out = String::new();
+    for k in 0..3 {
+        let i = indicators.get(k).unwrap_or_else(|| panic!("no offer {k}"));
+        let m = indicators.means(&i.peers);
+        let _ = writeln!(
+            out,
+            "pressure={:?} fill={:?} employment={:?} small_capacity={} small_cohort={} quadrant={:?} | means pressure={:?} fill={:?} employment={:?}",
+            i.pressure,
+            i.fill_rate,
+            i.employment_6m,
+            i.small_capacity,
+            i.small_cohort,
+            i.quadrant,
+            m.pressure,
+            m.fill_rate,
+            m.employment_6m
+        );
+    }
+    expect![[r#"
+        pressure=Some(1.5) fill=Some(0.9) employment=Some(0.6) small_capacity=false small_cohort=true quadrant=Some(AttractiveEmploying) | means pressure=Some(0.9777777777777777) fill=Some(0.95) employment=Some(0.5111111111111111)
+        pressure=Some(0.5) fill=Some(1.0) employment=Some(0.4) small_capacity=false small_cohort=true quadrant=Some(Neither) | means pressure=Some(0.9777777777777777) fill=Some(0.95) employment=Some(0.5111111111111111)
+        pressure=Some(0.8) fill=None employment=Some(0.6) small_capacity=true small_cohort=true quadrant=Some(EmployingOnly) | means pressure=Some(0.9777777777777777) fill=Some(0.95) employment=Some(0.5111111111111111)
+    "#]].assert_eq(&out);
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(256))]
+
+    /// Supply never exceeds seats x completion (x (1 - further study)): an empty seat trains
+    /// nobody and no rule creates students; entrants never exceed the seats.
+    #[test]
+    fn supply_within_seats(
+        seats in 0u32..200,
+        applications in proptest::option::of(0u32..400),
+        census in proptest::option::of(0u32..300),
+        added in 0u32..50,
+        per_application in proptest::option::of(0.0f64..5.0),
+        census_entrants in any::<bool>(),
+        apprentice in any::<bool>(),
+    ) {
+        let mut o = course(seats, applications, census);
+        o.capacity = Capacity::Seats(seats + added);
+        o.intake.added_seats = added;
+        if apprentice {
+            o.mode = TrainingMode::Apprenticeship;
+        }
+        let config = MatchConfig {
+            entrants_per_application: per_application,
+            census_entrants,
+            ..MatchConfig::default()
+        };
+        let s = SupplyRules::new(std::slice::from_ref(&o), &config).supply(&o);
+        let capacity = u64::from(seats + added) * 1000;
+        prop_assert!(s.entrants.milli() <= capacity);
+        let bound = capacity as f64 * s.completion_factor * (1.0 - s.further_study_rate);
+        prop_assert!(s.graduates.milli() as f64 <= bound + 1e-6);
+        // Seats added enter at most the applicants turned away (all of them when nothing tells
+        // the entrants and the seats are assumed filled).
+        let base = {
+            let mut b = o.clone();
+            b.capacity = Capacity::Seats(seats);
+            b.intake.added_seats = 0;
+            SupplyRules::new(std::slice::from_ref(&b), &config).supply(&b)
+        };
+        let extra = match s.entrants_source {
+            crate::EntrantsSource::Assumed { .. } => u64::from(added) * 1000,
+            _ => s.turned_away.milli().min(u64::from(added) * 1000),
+        };
+        prop_assert!(s.entrants.milli() <= base.entrants.milli() + extra);
+        // No applicant and no census: nobody enters (default configuration).
+        if applications == Some(0) && (census.is_none() || !census_entrants) {
+            prop_assert_eq!(s.entrants, Volume::ZERO);
+            prop_assert_eq!(s.graduates, Volume::ZERO);
+        }
+    }
+}
+
+/// Each row's demand on jobs of the transitions: a flag the referential leaves empty is unknown,
+/// never "no". I1304 is green and digital, I1310 neutral and not digital, M1844 digital with an
+/// unknown ecological flag; nothing says the demographic flag.
+#[test]
+fn transition_shares() {
+    use gapmap_model::{Ecological, Transitions};
+    let mut f = super::fixture();
+    for (sheet, ecological, digital) in [
+        ("I1304", Some(Ecological::Green), Some(true)),
+        ("I1310", Some(Ecological::Neutral), Some(false)),
+        ("M1844", None, Some(true)),
+    ] {
+        if let Some(m) = f.referential.metiers.get_mut(&super::code(sheet)) {
+            m.transitions = Transitions {
+                ecological,
+                digital,
+                demographic: None,
+            };
+        }
+    }
+    let outcome = super::outcome_of(&f, &f.offers, &MatchConfig::default());
+    let mut out = String::new();
+    for row in outcome
+        .aggregate(crate::Axis::Rome)
+        .into_iter()
+        .chain([outcome.total()])
+    {
+        let t = row.transitions;
+        let _ = writeln!(
+            out,
+            "{:<6} demand={} ecological={:?} digital={:?} demographic={:?}",
+            row.key.to_string(),
+            row.volume,
+            t.ecological_share(),
+            t.digital_share(),
+            t.demographic_share()
+        );
+    }
+    expect![[r#"
+        I1304  demand=15 ecological=Some(1.0) digital=Some(1.0) demographic=None
+        I1310  demand=25 ecological=Some(0.0) digital=Some(0.0) demographic=None
+        M1810  demand=0 ecological=None digital=None demographic=None
+        M1844  demand=8 ecological=None digital=Some(1.0) demographic=None
+        N2205  demand=6 ecological=None digital=None demographic=None
+        total  demand=54 ecological=Some(0.375) digital=Some(0.4791666666666667) demographic=None
+    "#]]
+    .assert_eq(&out);
+}
