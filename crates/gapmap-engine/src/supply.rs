@@ -185,9 +185,12 @@ fn sum(total: f64, v: Volume) -> f64 {
     ((total * 1000.0).round() + v.milli() as f64) / 1000.0
 }
 
+/// The number of columns of the per-offer table.
+pub const OFFER_COLUMN_COUNT: usize = 40;
+
 /// Column names of the per-offer table (the report's `offers.csv`, `gapmap supply --offers`, the
 /// Python `Engine.offers()` frame), in order.
-pub const OFFER_COLUMNS: [&str; 40] = [
+pub const OFFER_COLUMNS: [&str; OFFER_COLUMN_COUNT] = [
     "offer",
     "label",
     "school",
@@ -232,7 +235,7 @@ pub const OFFER_COLUMNS: [&str; 40] = [
 
 impl OfferFacts<'_> {
     /// The offer's values in the order of [`OFFER_COLUMNS`] (`null` when unknown, never 0).
-    pub fn values(&self) -> [Value; 40] {
+    pub fn values(&self) -> [Value; OFFER_COLUMN_COUNT] {
         let (o, s, i, m) = (self.offer, &self.supply, self.indicators, &self.peers);
         let people = |v: Volume| json!(v.as_f64());
         let per_application = match &s.entrants_source {

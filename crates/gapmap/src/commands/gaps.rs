@@ -1,17 +1,18 @@
 //! `gapmap gaps` and `gapmap explain`.
 //!
-//! JSON of `gaps` (stable, `format_version` 3): `{format_version, by, source, coverage_rule, total:
+//! JSON of `gaps` (stable, `format_version` 4): `{format_version, by, source, coverage_rule, total:
 //! Row, rows: [Row]}` with `Row = {key, label, needs, masked_needs, demand, covered, covered_direct,
 //! covered_adjacent, gap, coverage, seasonal_excluded, seasonal_masked, tension, small,
-//! capacity_unknown_needs, gap_capacity_unknown}` (the columns of `FRAME_COLUMNS`; volumes in
+//! capacity_unknown_needs, gap_capacity_unknown, transition_ecological, transition_digital,
+//! transition_demographic}` (the columns of `FRAME_COLUMNS`; volumes in
 //! people per year; `covered` is the headline: direct supply, plus adjacent supply when the
 //! configuration counts it, and `gap = demand - covered`; `coverage` and `tension` (share of
 //! projects employers judge difficult, BMO lines only) in [0, 1] or null when unknown).
 
 use std::io::Write;
 
-use gapmap_engine::{Cell, FRAME_COLUMNS, TableRow};
-use gapmap_match::{Explanation, LinkKind, MatchOutcome, NeedStatus};
+use gapmap_engine::{Cell, FRAME_COLUMNS, OfferFacts, TableRow};
+use gapmap_match::{Explanation, Indicators, LinkKind, MatchOutcome, NeedStatus};
 use gapmap_model::{NeedId, Offer, Volume};
 use serde::Serialize;
 
@@ -21,7 +22,7 @@ use crate::pipeline;
 use crate::progress::Progress;
 
 /// Output format version.
-pub const FORMAT_VERSION: u32 = 3;
+pub const FORMAT_VERSION: u32 = 4;
 
 /// The total row of an outcome, as printed.
 pub fn total(outcome: &MatchOutcome) -> TableRow {
@@ -206,8 +207,9 @@ pub fn explain(args: &ExplainArgs, progress: &Progress, out: &mut dyn Write) -> 
     };
     let offers = matcher.offers();
     let d = prepared.loaded.engine.dataset();
+    let indicators = Indicators::new(offers, &prepared.config);
     if args.json {
-        serde_json::to_writer_pretty(&mut *out, &explain_json(&ex, offers))?;
+        serde_json::to_writer_pretty(&mut *out, &explain_json(&ex, offers, &indicators))?;
         writeln!(out)?;
         return Ok(());
     }
@@ -330,12 +332,13 @@ pub fn explain(args: &ExplainArgs, progress: &Progress, out: &mut dyn Write) -> 
         )?;
         writeln!(
             out,
-            "      supply {}/yr ({:?}); to this need {}; to all needs {}; left {}",
-            c.supply.graduates,
-            c.supply.capacity,
-            c.to_this_need,
-            c.offer_allocated,
-            c.offer_remaining
+            "      supply {}",
+            super::supply::facts_line(&facts(c, offers, &indicators))
+        )?;
+        writeln!(
+            out,
+            "      to this need {}; to all needs {}; left {}",
+            c.to_this_need, c.offer_allocated, c.offer_remaining
         )?;
     }
     if ex.candidates.len() > 15 {
@@ -348,8 +351,30 @@ pub fn explain(args: &ExplainArgs, progress: &Progress, out: &mut dyn Write) -> 
     Ok(())
 }
 
-/// The JSON of `gapmap explain --json` (`format_version` 2).
-pub fn explain_json(ex: &Explanation<'_>, offers: &[Offer]) -> serde_json::Value {
+/// A candidate's offer with its supply and indicators.
+fn facts<'a>(
+    c: &gapmap_match::CandidateExplanation,
+    offers: &'a [Offer],
+    indicators: &'a Indicators,
+) -> OfferFacts<'a> {
+    let own = indicators
+        .get(c.offer_index)
+        .unwrap_or_else(|| unreachable!("indicators are computed over the candidates' offers"));
+    OfferFacts {
+        offer: &offers[c.offer_index],
+        supply: c.supply.clone(),
+        indicators: own,
+        peers: indicators.means(&own.peers),
+    }
+}
+
+/// The JSON of `gapmap explain --json` (`format_version` 4): each candidate's `supply` is the
+/// per-offer object of `gapmap supply --offers` (the columns of `gapmap_engine::OFFER_COLUMNS`).
+pub fn explain_json(
+    ex: &Explanation<'_>,
+    offers: &[Offer],
+    indicators: &Indicators,
+) -> serde_json::Value {
     let n = ex.need;
     let candidates: Vec<_> = ex
         .candidates
@@ -374,6 +399,7 @@ pub fn explain_json(ex: &Explanation<'_>, offers: &[Offer]) -> serde_json::Value
                 "distance_km": c.score.distance_km,
                 "capacity": format!("{:?}", c.supply.capacity),
                 "graduates": c.supply.graduates.as_f64(),
+                "supply": facts(c, offers, indicators).to_json(),
                 "to_this_need": c.to_this_need.as_f64(),
                 "offer_allocated": c.offer_allocated.as_f64(),
                 "offer_remaining": c.offer_remaining.as_f64(),

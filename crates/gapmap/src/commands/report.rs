@@ -4,8 +4,9 @@ use std::collections::{BTreeMap, HashMap};
 use std::io::Write;
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use gapmap_match::{Axis, GapKey, LinkKind, MatchOutcome, Matcher, NeedResult};
-use gapmap_model::{Dataset, GeoPoint, NeedLocation, Offer};
+use gapmap_engine::Supplies;
+use gapmap_match::{Axis, GapKey, LinkKind, MatchConfig, MatchOutcome, Matcher, NeedResult};
+use gapmap_model::{Dataset, GeoPoint, NeedLocation, Offer, OfferSource};
 
 use crate::cli::{LangArg, ReportArgs};
 use crate::commands::gaps;
@@ -13,7 +14,7 @@ use crate::pipeline;
 use crate::progress::Progress;
 use crate::report::{
     self, BigGap, ClosestOffer, CsvDelimiter, DemandPoint, Lang, ReportInput, ReportOptions,
-    ScenarioDelta, ScenarioRow, Site, SourceCredit,
+    ScenarioDelta, ScenarioRow, Site, SourceCredit, SupplySection,
 };
 
 /// Needs shown with their closest offers in the report.
@@ -54,6 +55,7 @@ pub fn run(args: &ReportArgs, progress: &Progress, out: &mut dyn Write) -> anyho
         lang,
         prepared.config_text.clone(),
         scenario,
+        &prepared.config,
     );
     let delimiter = match args.csv_separator.as_str() {
         ";" => CsvDelimiter::Semicolon,
@@ -92,8 +94,10 @@ pub fn report_input(
     lang: Lang,
     config_toml: String,
     scenario: Option<ScenarioDelta>,
+    config: &MatchConfig,
 ) -> ReportInput {
     let d = loaded.engine.dataset();
+    let supplies = loaded.engine.supplies(config);
     let region = loaded.engine.region();
     let region_name = region.and_then(|r| d.territory.regions.get(&r).cloned());
     let title = match (&region_name, lang) {
@@ -143,8 +147,9 @@ pub fn report_input(
     let big_gaps = by_gap
         .into_iter()
         .take(BIG_GAPS)
-        .filter_map(|n| big_gap(matcher, outcome, n, d))
+        .filter_map(|n| big_gap(matcher, outcome, n, d, &supplies))
         .collect();
+    let supply = supply_section(&supplies);
     ReportInput {
         title,
         generated_at: now_utc(),
@@ -173,6 +178,22 @@ pub fn report_input(
         outline_points,
         big_gaps,
         scenario,
+        supply: Some(supply),
+    }
+}
+
+/// The supply section: totals per group, entrants per application, every offer.
+fn supply_section(supplies: &Supplies<'_>) -> SupplySection {
+    SupplySection {
+        groups: supplies.summary(),
+        per_application: [OfferSource::Affelnet, OfferSource::ParcoursupBts]
+            .into_iter()
+            .map(|s| {
+                let p = supplies.rules().per_application(s);
+                (s.key().to_owned(), p.value, p.measured_on)
+            })
+            .collect(),
+        offers: supplies.iter().map(|f| f.values()).collect(),
     }
 }
 
@@ -219,6 +240,7 @@ fn big_gap(
     outcome: &MatchOutcome,
     n: &NeedResult,
     d: &Dataset,
+    supplies: &Supplies<'_>,
 ) -> Option<BigGap> {
     let untaught: Vec<String> = n
         .untaught_competences
@@ -234,6 +256,7 @@ fn big_gap(
         .take(3)
         .map(|c| {
             let o = &offers[c.offer_index];
+            let facts = supplies.get(c.offer_index);
             let mut lacks: Vec<String> = Vec::new();
             if c.link.kind == LinkKind::Adjacent {
                 lacks.push("formation voisine: reconversion nécessaire".to_owned());
@@ -266,6 +289,11 @@ fn big_gap(
                 distance_km: c.score.distance_km,
                 score: c.score.total.as_f64(),
                 lacks,
+                graduates: c.supply.graduates.as_f64(),
+                pressure: facts.as_ref().and_then(|f| f.indicators.pressure),
+                pressure_mean: facts.as_ref().and_then(|f| f.peers.pressure),
+                employment_6m: facts.as_ref().and_then(|f| f.indicators.employment_6m),
+                employment_6m_mean: facts.as_ref().and_then(|f| f.peers.employment_6m),
             }
         })
         .collect();

@@ -1,8 +1,11 @@
 //! `gapmap search`, `gapmap resolve`, `gapmap competences`: the index from the command line.
 //!
-//! JSON outputs (stable, `format_version` 1):
-//! - search: `{format_version, query, hits: [{offer, label, school, uai, commune, departement, level,
-//!   mode, seats, score, text_score, bm25, distance_km, filters, matched_terms}]}`;
+//! JSON outputs (stable, `format_version` 2):
+//! - search: `{format_version, query, hits: [{offer, label, school, school_code, uai, commune,
+//!   departement, level, mode, seats, supply, score, text_score, bm25, distance_km, filters,
+//!   matched_terms}]}`, `supply` the per-offer object of `gapmap supply --offers` (entrants,
+//!   graduates, pressure, fill rate, outcomes with their peers' means, quadrant; default
+//!   configuration);
 //! - resolve: `{format_version, text, sheets: [{rome, label, sheet_label, confidence}]}`;
 //! - competences: `{format_version, text, competences: [{ogr, label, kind, score}]}`.
 
@@ -18,7 +21,7 @@ use crate::pipeline;
 use crate::progress::Progress;
 
 /// Output format version of these commands.
-pub const FORMAT_VERSION: u32 = 1;
+pub const FORMAT_VERSION: u32 = 2;
 
 fn store_source(store: &std::path::Path) -> SourceArgs {
     SourceArgs {
@@ -91,6 +94,9 @@ pub fn search(args: &SearchArgs, progress: &Progress, out: &mut dyn Write) -> an
         });
     }
     let hits = index.search_offers(&query)?;
+    let supplies = loaded
+        .engine
+        .supplies(&gapmap_match::MatchConfig::default());
     if args.json {
         let rows: Vec<_> = hits
             .iter()
@@ -107,6 +113,7 @@ pub fn search(args: &SearchArgs, progress: &Progress, out: &mut dyn Write) -> an
                     "level": o.and_then(|o| o.level.map(|l| l.get())),
                     "mode": o.map(|o| o.mode.key()),
                     "seats": o.and_then(|o| o.capacity.seats()),
+                    "supply": supplies.of(&h.offer).map(|f| f.to_json()),
                     "score": h.score,
                     "text_score": h.breakdown.text,
                     "bm25": h.breakdown.bm25,
@@ -123,8 +130,8 @@ pub fn search(args: &SearchArgs, progress: &Progress, out: &mut dyn Write) -> an
     }
     writeln!(
         out,
-        "{:>5}  {:<58} {:<34} {:>3} {:>4} {:>6}  matched",
-        "score", "offer", "school", "dep", "lvl", "seats"
+        "{:>5}  {:<58} {:<34} {:>3} {:>4} {:>6} {:>6} {:>5} {:>5} {:>5}  matched",
+        "score", "offer", "school", "dep", "lvl", "seats", "grads", "press", "fill", "emp6"
     )?;
     for h in &hits {
         let o = loaded.engine.offer(&h.offer);
@@ -136,9 +143,18 @@ pub fn search(args: &SearchArgs, progress: &Progress, out: &mut dyn Write) -> an
             .distance_km
             .map(|d| format!(" {d:.0} km"))
             .unwrap_or_default();
+        let facts = supplies.of(&h.offer);
+        let ratio = |v: Option<f64>| v.map_or_else(|| "-".to_owned(), |v| format!("{v:.2}"));
+        let graduates = facts.as_ref().map_or_else(
+            || "-".to_owned(),
+            |f| format!("{:.1}", f.supply.graduates.as_f64()),
+        );
+        let indicator = |pick: fn(&gapmap_match::OfferIndicators) -> Option<f64>| {
+            ratio(facts.as_ref().and_then(|f| pick(f.indicators)))
+        };
         writeln!(
             out,
-            "{:>5.2}  {:<58} {:<34} {:>3} {:>4} {:>6}  {}{dist}",
+            "{:>5.2}  {:<58} {:<34} {:>3} {:>4} {:>6} {:>6} {:>5} {:>5} {:>5}  {}{dist}",
             h.score,
             cut(&h.label, 58),
             cut(&school, 34),
@@ -148,6 +164,10 @@ pub fn search(args: &SearchArgs, progress: &Progress, out: &mut dyn Write) -> an
                 .unwrap_or_else(|| "-".into()),
             o.and_then(|o| o.capacity.seats().map(|s| s.to_string()))
                 .unwrap_or_else(|| "?".into()),
+            graduates,
+            indicator(|i| i.pressure),
+            indicator(|i| i.fill_rate),
+            indicator(|i| i.employment_6m),
             h.matched_terms.join(" "),
         )?;
     }

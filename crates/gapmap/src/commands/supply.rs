@@ -127,7 +127,8 @@ fn offers(
         }
         // A table of 40 columns is a CSV: read it in a spreadsheet.
         Format::Csv | Format::Table => {
-            write_offers_csv(&mut *out, supplies.iter(), CsvDelimiter::Semicolon)
+            let rows: Vec<_> = supplies.iter().map(|f| f.values()).collect();
+            write_offers_csv(&mut *out, rows.iter(), CsvDelimiter::Semicolon)
         }
     }
 }
@@ -198,4 +199,83 @@ fn table(
         )?;
     }
     Ok(())
+}
+
+/// An offer's supply and indicators in one readable line: each factor with its source, then the
+/// indicators beside its peers' means, its quadrant and small-count flags.
+pub fn facts_line(f: &gapmap_engine::OfferFacts<'_>) -> String {
+    use gapmap_match::{CompletionSource, EntrantsSource, RateSource};
+    let s = &f.supply;
+    let entrants = match &s.entrants_source {
+        EntrantsSource::Census { year, pupils } => format!("census {year}: {pupils} pupils"),
+        EntrantsSource::Applications {
+            applications,
+            per_application,
+            measured,
+        } => format!(
+            "{applications} first-choice applications x {per_application:.2}{}",
+            if *measured { " measured" } else { "" }
+        ),
+        EntrantsSource::NoApplicants { fill } => format!("no applicant: {fill} of the seats"),
+        EntrantsSource::Assumed { fill } => {
+            format!("nothing tells the entrants: {fill} of the seats assumed")
+        }
+        EntrantsSource::CapacityUnknown => "capacity unknown".to_owned(),
+    };
+    let completion = match &s.completion_source {
+        CompletionSource::Measured(_) => "measured retention",
+        CompletionSource::Configured => "configured",
+    };
+    let further = match &s.rate_source {
+        RateSource::Outcomes(_) => "InserJeunes",
+        RateSource::LevelDefault(_) | RateSource::Default => "configured",
+    };
+    let mut line = format!(
+        "entrants {} of {} seats ({entrants}) x completion {:.2} ({completion}) x (1 - further study {:.2} ({further})) = {} graduates/yr",
+        s.entrants,
+        s.seats.map_or_else(|| "?".to_owned(), |n| n.to_string()),
+        s.completion_factor,
+        s.further_study_rate,
+        s.graduates,
+    );
+    if !s.turned_away.is_zero() {
+        line.push_str(&format!("; turns away {} applicants", s.turned_away));
+    }
+    let (i, m) = (f.indicators, &f.peers);
+    let pair = |name: &str, own: Option<f64>, mean: Option<f64>, percent: bool| {
+        let show = |v: Option<f64>| match (v, percent) {
+            (Some(v), true) => format!("{:.0} %", v * 100.0),
+            (Some(v), false) => format!("{v:.2}"),
+            (None, _) => "unknown".to_owned(),
+        };
+        format!("{name} {} (peers {})", show(own), show(mean))
+    };
+    let mut parts = vec![
+        pair("pressure", i.pressure, m.pressure, false),
+        match i.census_gap_years {
+            Some(gap) if gap != 0 && i.fill_rate.is_some() => format!(
+                "{} (census {gap} years before the intake)",
+                pair("fill rate", i.fill_rate, m.fill_rate, false)
+            ),
+            _ => pair("fill rate", i.fill_rate, m.fill_rate, false),
+        },
+        pair(
+            "employment 6 months",
+            i.employment_6m,
+            m.employment_6m,
+            true,
+        ),
+        pair("12 months", i.employment_12m, m.employment_12m, true),
+        pair("24 months", i.employment_24m, m.employment_24m, true),
+    ];
+    if let Some(q) = i.quadrant {
+        parts.push(q.key().to_owned());
+    }
+    if i.small_capacity {
+        parts.push("few seats: pressure and fill rate on small numbers".to_owned());
+    }
+    if i.small_cohort {
+        parts.push("outcomes of a small cohort".to_owned());
+    }
+    format!("{line}\n      {}", parts.join(", "))
 }

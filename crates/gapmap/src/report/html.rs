@@ -154,6 +154,7 @@ pub fn render(input: &ReportInput, options: &ReportOptions) -> anyhow::Result<St
         }
     }
     big_gaps(&mut page, input)?;
+    supply(&mut page, input)?;
     scenario(&mut page, input)?;
     sources(&mut page, input)?;
     configuration(&mut page, input)?;
@@ -175,6 +176,9 @@ fn contents(page: &mut String, input: &ReportInput, has_map: bool) -> anyhow::Re
     }
     if !input.big_gaps.is_empty() {
         entries.push(("big-gaps", Msg::BigGaps));
+    }
+    if input.supply.is_some() {
+        entries.push(("supply", Msg::Supply));
     }
     if input.scenario.is_some() {
         entries.push(("scenario", Msg::Scenario));
@@ -494,11 +498,15 @@ fn big_gaps(page: &mut String, input: &ReportInput) -> anyhow::Result<()> {
             write!(
                 page,
                 "<table class=\"figures offers\"><thead><tr><th>{}</th><th>{}</th><th class=\"num\">{}</th>\
+                 <th class=\"num\">{}</th><th class=\"num\">{}</th><th class=\"num\">{}</th>\
                  <th class=\"num\">{}</th><th>{}</th></tr></thead><tbody>",
                 lang.text(Msg::Offer),
                 lang.text(Msg::School),
                 lang.text(Msg::DistanceKm),
                 lang.text(Msg::Score),
+                lang.text(Msg::Graduates),
+                lang.text(Msg::PressurePeers),
+                lang.text(Msg::EmploymentPeers),
                 lang.text(Msg::Lacks),
             )?;
             for offer in &big.closest_offers {
@@ -513,6 +521,20 @@ fn big_gaps(page: &mut String, input: &ReportInput) -> anyhow::Result<()> {
                     None => page.push_str("<td class=\"num\">–</td>"),
                 }
                 number_cell(page, "score", offer.score, &lang.decimal(offer.score, 2))?;
+                number_cell(
+                    page,
+                    "graduates",
+                    offer.graduates,
+                    &lang.decimal(offer.graduates, 1),
+                )?;
+                beside_mean(page, lang, offer.pressure, offer.pressure_mean, false);
+                beside_mean(
+                    page,
+                    lang,
+                    offer.employment_6m,
+                    offer.employment_6m_mean,
+                    true,
+                );
                 page.push_str("<td><ul class=\"lacks\">");
                 for lack in &offer.lacks {
                     write!(page, "<li>{}</li>", escape(lack))?;
@@ -524,6 +546,94 @@ fn big_gaps(page: &mut String, input: &ReportInput) -> anyhow::Result<()> {
         page.push_str("</article>\n");
     }
     page.push_str("</section>\n");
+    Ok(())
+}
+
+/// A cell with a figure and its peers' mean in brackets (`–` when unknown, never 0).
+fn beside_mean(page: &mut String, lang: Lang, own: Option<f64>, mean: Option<f64>, percent: bool) {
+    let show = |v: Option<f64>| match (v, percent) {
+        (Some(v), true) => lang.percent(v),
+        (Some(v), false) => lang.decimal(v, 2),
+        (None, _) => "–".to_owned(),
+    };
+    let _ = write!(
+        page,
+        "<td class=\"num\">{} ({})</td>",
+        show(own),
+        show(mean)
+    );
+}
+
+fn supply(page: &mut String, input: &ReportInput) -> anyhow::Result<()> {
+    let Some(supply) = &input.supply else {
+        return Ok(());
+    };
+    let lang = input.lang;
+    write!(
+        page,
+        "<section id=\"supply\"><h2>{}</h2><p class=\"intro\">{}</p><ul>",
+        lang.text(Msg::Supply),
+        lang.text(Msg::SupplyIntro)
+    )?;
+    for (source, value, measured) in &supply.per_application {
+        let how = match (measured, lang) {
+            (Some(n), Lang::Fr) => {
+                format!("médiane sur {n} formations au constat et moins de vœux que de places")
+            }
+            (Some(n), _) => {
+                format!("median over {n} offers in the census with fewer applications than seats")
+            }
+            (None, Lang::Fr) => "paramètre, ou 1 faute de formations où le mesurer".to_owned(),
+            (None, _) => "setting, or 1 for want of offers to measure it on".to_owned(),
+        };
+        let text = lang
+            .text(Msg::PerApplication)
+            .replace("{source}", source)
+            .replace("{value}", &lang.decimal(*value, 2))
+            .replace("{measured}", &how);
+        write!(page, "<li>{}</li>", escape(&text))?;
+    }
+    write!(
+        page,
+        "</ul><table class=\"figures\"><thead><tr><th>{}</th><th>{}</th><th class=\"num\">{}</th>\
+         <th class=\"num\">{}</th><th class=\"num\">{}</th><th class=\"num\">{}</th>\
+         <th class=\"num\">{}</th><th class=\"num\">{}</th><th class=\"num\">{}</th>\
+         <th class=\"num\">{}</th></tr></thead><tbody>",
+        lang.text(Msg::SourceColumn),
+        lang.text(Msg::Mode),
+        lang.text(Msg::LevelColumn),
+        lang.text(Msg::Offers),
+        lang.text(Msg::Seats),
+        lang.text(Msg::Entrants),
+        lang.text(Msg::Graduates),
+        lang.text(Msg::FromCensus),
+        lang.text(Msg::FromApplications),
+        lang.text(Msg::MeasuredOutcomes),
+    )?;
+    for g in supply.groups.iter().filter(|g| g.with_seats > 0) {
+        let count = |k: &str| g.entrants_from.get(k).copied().unwrap_or(0);
+        let measured = g.outcomes.get("diploma").copied().unwrap_or(0)
+            + g.outcomes.get("predecessor").copied().unwrap_or(0);
+        write!(
+            page,
+            "<tr><td>{}</td><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td>",
+            escape(g.source),
+            escape(g.mode),
+            g.level.map_or_else(|| "–".to_owned(), |l| l.to_string()),
+            g.offers
+        )?;
+        number_cell(page, "seats", g.seats as f64, &lang.people(g.seats as f64))?;
+        number_cell(page, "entrants", g.entrants, &lang.people(g.entrants))?;
+        number_cell(page, "graduates", g.graduates, &lang.people(g.graduates))?;
+        write!(
+            page,
+            "<td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td></tr>",
+            count("census"),
+            count("applications"),
+            measured
+        )?;
+    }
+    page.push_str("</tbody></table></section>\n");
     Ok(())
 }
 

@@ -232,9 +232,42 @@ pub(crate) enum Msg {
     CapacityUnknownNeeds,
     /// Column: the gap of those needs.
     GapCapacityUnknown,
+    /// Column: share of the demand on green or strategic jobs of the ecological transition.
     TransitionEcological,
+    /// Column: share of the demand on jobs of the digital transition.
     TransitionDigital,
+    /// Column: share of the demand on jobs of the demographic transition.
     TransitionDemographic,
+    /// Column: graduates a year of an offer.
+    Graduates,
+    /// Column: first-choice applications per seat (peers' mean).
+    PressurePeers,
+    /// Column: employment rate at 6 months (peers' mean).
+    EmploymentPeers,
+    /// Section: the supply of the training map.
+    Supply,
+    /// Supply section: how entrants and graduates are counted.
+    SupplyIntro,
+    /// Supply entrants per application sentence: `{source}`, `{value}`, `{measured}`.
+    PerApplication,
+    /// Column: source of the offers.
+    SourceColumn,
+    /// Column: training mode.
+    Mode,
+    /// Column: European level.
+    LevelColumn,
+    /// Column: offers.
+    Offers,
+    /// Column: seats.
+    Seats,
+    /// Column: entrants.
+    Entrants,
+    /// Column: offers whose entrants come from the census.
+    FromCensus,
+    /// Column: offers whose entrants come from their applications.
+    FromApplications,
+    /// Column: offers whose outcomes are measured on their diploma or its predecessor.
+    MeasuredOutcomes,
     /// Summary note: part of the gap courses of unknown capacity may fill.
     CapacityUnknownNote,
 }
@@ -357,6 +390,30 @@ impl Msg {
                 ("Part transition écologique", "Ecological transition share")
             }
             Msg::TransitionDigital => ("Part transition numérique", "Digital transition share"),
+            Msg::Graduates => ("Diplômés / an", "Graduates / yr"),
+            Msg::PressurePeers => ("Pression (moyenne)", "Pressure (mean)"),
+            Msg::EmploymentPeers => ("Emploi à 6 mois (moyenne)", "Employment at 6 months (mean)"),
+            Msg::Supply => (
+                "L'offre de formation : entrants et diplômés",
+                "The training supply: entrants and graduates",
+            ),
+            Msg::SupplyIntro => (
+                "Une place vide ne forme personne. Les entrants d'une formation sont ses élèves au constat de rentrée 2020 (établissement × formation, statut scolaire), au plus ses places ; sinon ses premiers vœux multipliés par le nombre d'entrants par vœu mesuré, au plus ses places ; aucun entrant sans candidat. Les diplômés = entrants × part qui atteint l'année terminale (mesurée au constat par type de formation dans la région, statut scolaire ; sinon le paramètre) × (1 − poursuite d'études InserJeunes). Le détail par formation, avec la pression, le remplissage et l'insertion comparés à la moyenne des formations de même niveau, est dans offers.csv.",
+                "An empty seat trains nobody. A course's entrants are its pupils in the 2020 school census (school x course, school status), at most its seats; else its first-choice applications times the measured entrants per application, at most its seats; no entrant without an applicant. Graduates = entrants x share reaching the final year (measured in the census per kind of course in the region, school status; else the setting) x (1 - InserJeunes further study). Each offer, with its pressure, fill rate and outcomes against the mean of the courses of its level, is in offers.csv.",
+            ),
+            Msg::PerApplication => (
+                "Entrants par premier vœu, {source} : {value} ({measured}).",
+                "Entrants per first-choice application, {source}: {value} ({measured}).",
+            ),
+            Msg::SourceColumn => ("Source", "Source"),
+            Msg::Mode => ("Statut", "Mode"),
+            Msg::LevelColumn => ("Niveau", "Level"),
+            Msg::Offers => ("Formations", "Offers"),
+            Msg::Seats => ("Places", "Seats"),
+            Msg::Entrants => ("Entrants", "Entrants"),
+            Msg::FromCensus => ("dont constat", "of which census"),
+            Msg::FromApplications => ("dont vœux", "of which applications"),
+            Msg::MeasuredOutcomes => ("Insertion mesurée", "Measured outcomes"),
             Msg::TransitionDemographic => (
                 "Part transition démographique",
                 "Demographic transition share",

@@ -10,13 +10,13 @@ use serde::Serialize;
 use super::model::{Axis, ReportInput, TableRow};
 
 /// Version of the `gaps.json` shape; raised whenever a field changes meaning or disappears.
-pub const FORMAT_VERSION: u32 = 4;
+pub const FORMAT_VERSION: u32 = 5;
 
-/// The schema of `gaps.json`, format version 3, as printed in the documentation.
-pub const SCHEMA: &str = r#"gaps.json, format_version 4. Numbers are people a year unless said
+/// The schema of `gaps.json`, as printed in the documentation.
+pub const SCHEMA: &str = r#"gaps.json, format_version 5. Numbers are people a year unless said
 otherwise; a share that is unknown is written null, never 0.
 {
-  "format_version": 4,                       // this schema's version
+  "format_version": 5,                       // this schema's version
   "generator": "gapmap 0.1.0",               // program and version that wrote the file
   "title": string,
   "generated_at": string,                    // as given by the caller
@@ -37,17 +37,34 @@ otherwise; a share that is unknown is written null, never 0.
   "big_gaps": [ { "need_label": string, "gap": number,
                   "closest_offers": [ { "label": string, "school": string,
                                         "distance_km": number | null, "score": number,
-                                        "lacks": [ string ] } ] } ],
+                                        "lacks": [ string ], "graduates": number,
+                                        "pressure": number | null,
+                                        "pressure_mean": number | null,
+                                        "employment_6m": number | null,
+                                        "employment_6m_mean": number | null } ] } ],
   "scenario": null | { "description": string,
                        "rows": [ { "label": string, "before": number, "after": number,
-                                   "delta": number } ] }
+                                   "delta": number } ] },
+  "supply": null | {                         // the training map's supply (offers.csv per offer)
+    "per_application": [ { "source": string, "value": number,
+                           "measured_on": integer | null } ],
+    "groups": [ { "source": string, "mode": string, "level": integer | null,
+                  "offers": integer, "with_seats": integer, "seats": integer,
+                  "entrants": number, "graduates": number,
+                  "entrants_from": { "<census|applications|no-applicants|assumed|capacity-unknown>": integer },
+                  "measured_completion": integer,
+                  "outcomes": { "<diploma|predecessor|school|none>": integer } } ]
+  }
 }
 Row = { "key": string, "label": string, "needs": integer, "masked_needs": integer,
         "demand": number, "covered": number, "covered_direct": number,
         "covered_adjacent": number, "gap": number, "coverage": number | null,
         "seasonal_excluded": number, "seasonal_masked": integer, "tension": number | null,
         "small": boolean, "capacity_unknown_needs": integer | null,
-        "gap_capacity_unknown": number | null }    // null on competence rows
+        "gap_capacity_unknown": number | null,     // null on competence rows
+        "transition_ecological": number | null,    // shares of the demand on ROME sheets of
+        "transition_digital": number | null,       // the transitions; null when no sheet of
+        "transition_demographic": number | null }  // the row says (always on competence rows)
                                      // the columns of the CSV and Parquet tables, same order
 The commune points used to draw the map outline are not in the file."#;
 
@@ -70,6 +87,20 @@ struct Document<'a> {
     uncovered: Vec<Uncovered<'a>>,
     big_gaps: Vec<BigGap<'a>>,
     scenario: Option<Scenario<'a>>,
+    supply: Option<Supply<'a>>,
+}
+
+#[derive(Debug, Serialize)]
+struct Supply<'a> {
+    per_application: Vec<PerApplication<'a>>,
+    groups: &'a [gapmap_engine::SupplyGroup],
+}
+
+#[derive(Debug, Serialize)]
+struct PerApplication<'a> {
+    source: &'a str,
+    value: f64,
+    measured_on: Option<usize>,
 }
 
 /// One field per axis, in [`Axis::ALL`] order; absent axes are left out.
@@ -146,6 +177,11 @@ struct Offer<'a> {
     distance_km: Option<f64>,
     score: f64,
     lacks: &'a [String],
+    graduates: f64,
+    pressure: Option<f64>,
+    pressure_mean: Option<f64>,
+    employment_6m: Option<f64>,
+    employment_6m_mean: Option<f64>,
 }
 
 #[derive(Debug, Serialize)]
@@ -224,10 +260,27 @@ pub fn to_json(input: &ReportInput) -> anyhow::Result<String> {
                         distance_km: offer.distance_km,
                         score: offer.score,
                         lacks: &offer.lacks,
+                        graduates: offer.graduates,
+                        pressure: offer.pressure,
+                        pressure_mean: offer.pressure_mean,
+                        employment_6m: offer.employment_6m,
+                        employment_6m_mean: offer.employment_6m_mean,
                     })
                     .collect(),
             })
             .collect(),
+        supply: input.supply.as_ref().map(|supply| Supply {
+            per_application: supply
+                .per_application
+                .iter()
+                .map(|(source, value, measured_on)| PerApplication {
+                    source,
+                    value: *value,
+                    measured_on: *measured_on,
+                })
+                .collect(),
+            groups: &supply.groups,
+        }),
         scenario: input.scenario.as_ref().map(|scenario| Scenario {
             description: &scenario.description,
             rows: scenario

@@ -10,6 +10,7 @@
 //! | `report.html` | planners | one self-contained page: key figures, tables, bar charts, map (inline SVG) |
 //! | `gaps_by_<axis>.csv` | spreadsheets | one table per axis, UTF-8 with BOM, `;` and decimal comma by default |
 //! | `gaps_by_<axis>.parquet` | analysts | the same tables, Zstd-compressed |
+//! | `offers.csv` | spreadsheets | every offer: seats, entrants, graduates, indicators and their peers' means (when the input has its supply) |
 //! | `gaps.json` | programs | every figure, shape in [`json::SCHEMA`], versioned by `format_version` |
 //! | `README.txt` | everyone | what each file is, sources and licences, the configuration used |
 //!
@@ -35,6 +36,7 @@
 //!     outline_points: Vec::new(),
 //!     big_gaps: Vec::new(),
 //!     scenario: None,
+//!     supply: None,
 //! };
 //! let files = write_report(&input, Path::new("out"), &ReportOptions::default())?;
 //! println!("open {}", files.html.display());
@@ -63,7 +65,7 @@ use anyhow::Context;
 pub use i18n::Lang;
 pub use model::{
     Axis, BigGap, ClosestOffer, DemandPoint, GeoPoint, ReportInput, ScenarioDelta, ScenarioRow,
-    Site, SourceCredit, TableRow,
+    Site, SourceCredit, SupplySection, TableRow,
 };
 pub use screenshot::screenshot;
 pub use tables::{CsvDelimiter, text_cell};
@@ -99,6 +101,8 @@ pub struct ReportFiles {
     pub csv: BTreeMap<Axis, PathBuf>,
     /// `gaps_by_<axis>.parquet`, one per axis of the input.
     pub parquet: BTreeMap<Axis, PathBuf>,
+    /// `offers.csv`, when the input has its supply.
+    pub offers: Option<PathBuf>,
     /// `gaps.json`.
     pub json: PathBuf,
     /// `README.txt`.
@@ -115,6 +119,8 @@ pub mod file_names {
     pub const JSON: &str = "gaps.json";
     /// The README.
     pub const README: &str = "README.txt";
+    /// The offers' table.
+    pub const OFFERS: &str = "offers.csv";
 
     /// `gaps_by_<axis>`, the name of an axis's tables without extension.
     pub fn table_stem(axis: Axis) -> String {
@@ -143,6 +149,14 @@ pub fn write_report(
         parquet.insert(*axis, parquet_path);
     }
 
+    let offers = match &input.supply {
+        Some(supply) => {
+            let path = out_dir.join(file_names::OFFERS);
+            tables::write_offers_file(&path, &supply.offers, options.csv_delimiter)?;
+            Some(path)
+        }
+        None => None,
+    };
     let json = out_dir.join(file_names::JSON);
     write_text(&json, &json::to_json(input)?)?;
     let readme = out_dir.join(file_names::README);
@@ -155,6 +169,7 @@ pub fn write_report(
         html,
         csv,
         parquet,
+        offers,
         json,
         readme,
     })

@@ -46,6 +46,21 @@ pub struct ReportInput {
     pub big_gaps: Vec<BigGap>,
     /// A scenario's effect on the gaps, when one was run.
     pub scenario: Option<ScenarioDelta>,
+    /// The supply of the training map, when the caller computed it.
+    pub supply: Option<SupplySection>,
+}
+
+/// The supply of the training map: the students who enter, the graduates who leave, per group
+/// of offers and per offer.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SupplySection {
+    /// Totals per source, mode and level.
+    pub groups: Vec<gapmap_engine::SupplyGroup>,
+    /// Entrants per first-choice application by source key, with the number of offers it was
+    /// measured on (`None`: configured, or 1 for want of offers to measure it on).
+    pub per_application: Vec<(String, f64, Option<usize>)>,
+    /// Every offer's values, in the order of [`gapmap_engine::OFFER_COLUMNS`].
+    pub offers: Vec<[serde_json::Value; gapmap_engine::OFFER_COLUMN_COUNT]>,
 }
 
 /// Credit line for one source data set.
@@ -118,6 +133,16 @@ pub struct ClosestOffer {
     pub score: f64,
     /// What the offer lacks, in planners' words (missing competences, level, distance...).
     pub lacks: Vec<String>,
+    /// Graduates a year it sends to the labour market (its entrants, not its seats).
+    pub graduates: f64,
+    /// First-choice applications per seat, when published.
+    pub pressure: Option<f64>,
+    /// Its peers' mean pressure (same region, source and level).
+    pub pressure_mean: Option<f64>,
+    /// Employment rate 6 months after leaving, when measured.
+    pub employment_6m: Option<f64>,
+    /// Its peers' mean.
+    pub employment_6m_mean: Option<f64>,
 }
 
 /// The effect of a scenario (e.g. opening seats) on the gaps.

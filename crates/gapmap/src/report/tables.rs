@@ -108,19 +108,33 @@ pub fn write_csv(
     Ok(())
 }
 
+/// Writes `offers.csv`: UTF-8 with a BOM, the columns of [`gapmap_engine::OFFER_COLUMNS`].
+pub fn write_offers_file(
+    path: &Path,
+    offers: &[[serde_json::Value; gapmap_engine::OFFER_COLUMN_COUNT]],
+    delimiter: CsvDelimiter,
+) -> anyhow::Result<()> {
+    let file = File::create(path).with_context(|| format!("creating {}", path.display()))?;
+    let mut out = BufWriter::new(file);
+    out.write_all("\u{FEFF}".as_bytes())?;
+    write_offers_csv(&mut out, offers.iter(), delimiter)?;
+    out.flush()
+        .with_context(|| format!("writing {}", path.display()))
+}
+
 /// Writes the per-offer table (the columns of [`gapmap_engine::OFFER_COLUMNS`]) as CSV to `out`:
 /// text neutralised, numbers with the delimiter's decimal mark, unknown values empty.
-pub fn write_offers_csv<'a>(
+pub fn write_offers_csv<'v>(
     out: impl Write,
-    offers: impl Iterator<Item = gapmap_engine::OfferFacts<'a>>,
+    offers: impl Iterator<Item = &'v [serde_json::Value; gapmap_engine::OFFER_COLUMN_COUNT]>,
     delimiter: CsvDelimiter,
 ) -> anyhow::Result<()> {
     let mut writer = csv::WriterBuilder::new()
         .delimiter(delimiter.byte())
         .from_writer(out);
     writer.write_record(gapmap_engine::OFFER_COLUMNS)?;
-    for facts in offers {
-        writer.write_record(facts.values().iter().map(|v| match v {
+    for values in offers {
+        writer.write_record(values.iter().map(|v| match v {
             serde_json::Value::Null => String::new(),
             serde_json::Value::String(text) => text_cell(text),
             serde_json::Value::Number(n) => number_cell(n.as_f64().unwrap_or(f64::NAN), delimiter),

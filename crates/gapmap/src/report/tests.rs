@@ -170,6 +170,11 @@ fn sample_input() -> ReportInput {
                     "compétence : réglementation Part 66".to_owned(),
                     "niveau : 5 au lieu de 4".to_owned(),
                 ],
+                graduates: 9.932,
+                pressure: Some(4.75),
+                pressure_mean: Some(0.79),
+                employment_6m: None,
+                employment_6m_mean: Some(0.39),
             }],
         }],
         scenario: Some(ScenarioDelta {
@@ -181,6 +186,50 @@ fn sample_input() -> ReportInput {
                 delta: -12.0,
             }],
         }),
+        supply: Some(sample_supply()),
+    }
+}
+
+/// Two groups of offers and two offers, one with unknown figures and a hostile label.
+fn sample_supply() -> SupplySection {
+    let offer = |values: Value| -> [Value; gapmap_engine::OFFER_COLUMN_COUNT] {
+        gapmap_engine::OFFER_COLUMNS.map(|c| values.get(c).cloned().unwrap_or(Value::Null))
+    };
+    let group = |mode: &'static str, seats: u64, entrants: f64, graduates: f64| {
+        gapmap_engine::SupplyGroup {
+            source: "affelnet",
+            mode,
+            level: Some(4),
+            offers: 2,
+            with_seats: 2,
+            seats,
+            entrants,
+            graduates,
+            entrants_from: [("census", 1), ("applications", 1)].into_iter().collect(),
+            measured_completion: 2,
+            outcomes: [("diploma", 1), ("predecessor", 1)].into_iter().collect(),
+        }
+    };
+    SupplySection {
+        groups: vec![
+            group("school", 48, 42.5, 18.25),
+            group("apprenticeship", 0, 0.0, 0.0),
+        ],
+        per_application: vec![("affelnet".to_owned(), 1.346, Some(807))],
+        offers: vec![
+            offer(serde_json::json!({
+                "offer": "affelnet:2022:0020012C:23210022142:school",
+                "label": "=CAP <PSR>",
+                "seats": 12, "entrants": 11.0, "entrants_source": "census",
+                "pressure": 1.5, "pressure_mean": 0.93, "fill_rate": 0.9166,
+                "quadrant": "attractive-employing", "small_capacity": false,
+            })),
+            offer(serde_json::json!({
+                "offer": "affelnet:2022:0020012C:23210033205:school",
+                "label": "CAP AEPE", "seats": 15, "entrants": 15.0,
+                "entrants_source": "applications", "pressure": null,
+            })),
+        ],
     }
 }
 
@@ -226,6 +275,7 @@ fn html_is_one_self_contained_page_with_every_section() -> TestResult {
             gaps-tag
             gaps-buyer
             big-gaps
+            supply
             scenario
             sources
             configuration
@@ -390,6 +440,7 @@ fn html_in_english_uses_english_labels() -> TestResult {
             Gaps by tag
             Gaps by buyer
             Largest gaps and the closest offers
+            The training supply: entrants and graduates
             Scenario: before / after
             Data sources and licences
             Configuration used
@@ -481,7 +532,8 @@ fn csv_opens_with_the_csv_crate_and_its_totals_match_the_json() -> TestResult {
         csv_header(Lang::Fr).join(";"),
         "code;libellé;besoins;besoins masqués;demande;couverte;couverte directe;voisine;écart;\
          couverture;saisonniers exclus;saisonniers masqués;difficulté;effectif_faible;\
-         besoins avec formations de capacité inconnue;écart de ces besoins"
+         besoins avec formations de capacité inconnue;écart de ces besoins;\
+         part transition écologique;part transition numérique;part transition démographique"
     );
     Ok(())
 }
@@ -501,11 +553,11 @@ fn csv_labels_round_trip_neutralised_against_formulas() -> TestResult {
     // Labels come back whole (`;`, quotes, newline, accents); those that a spreadsheet would run
     // start with an apostrophe.
     expect![[r#"
-        ["M1805", "Études et développement informatique; \"full-stack\"\nen alternance", "1", "0", "60", "20,5", "20,5", "0", "39,5", "0,3416666666666667", "0", "0", "", "non", "0", "0"]
-        ["I1304", "'=HYPERLINK(\"http://evil.example\")", "1", "0", "40", "30", "30", "0", "10", "0,75", "0", "0", "", "non", "0", "0"]
-        ["K2204", "'-20 % de charges", "1", "0", "12", "2", "2", "0", "10", "0,16666666666666666", "0", "0", "", "oui", "0", "0"]
-        ["N1103", "<script>alert('x')</script> & Cie", "1", "0", "30", "30", "30", "0", "0", "1", "0", "0", "", "non", "0", "0"]
-        ["H2913", "'@SUM(A1) Œuvre à façon — ÉÇÀ", "1", "0", "8", "0", "0", "0", "8", "0", "0", "0", "", "oui", "0", "0"]"#]]
+        ["M1805", "Études et développement informatique; \"full-stack\"\nen alternance", "1", "0", "60", "20,5", "20,5", "0", "39,5", "0,3416666666666667", "0", "0", "", "non", "0", "0", "", "", ""]
+        ["I1304", "'=HYPERLINK(\"http://evil.example\")", "1", "0", "40", "30", "30", "0", "10", "0,75", "0", "0", "", "non", "0", "0", "", "", ""]
+        ["K2204", "'-20 % de charges", "1", "0", "12", "2", "2", "0", "10", "0,16666666666666666", "0", "0", "", "oui", "0", "0", "", "", ""]
+        ["N1103", "<script>alert('x')</script> & Cie", "1", "0", "30", "30", "30", "0", "0", "1", "0", "0", "", "non", "0", "0", "", "", ""]
+        ["H2913", "'@SUM(A1) Œuvre à façon — ÉÇÀ", "1", "0", "8", "0", "0", "0", "8", "0", "0", "0", "", "oui", "0", "0", "", "", ""]"#]]
     .assert_eq(&lines.join("\n"));
     Ok(())
 }
@@ -576,7 +628,10 @@ fn comma_delimited_csv_uses_decimal_points() -> TestResult {
             "",
             "non",
             "0",
-            "0"
+            "0",
+            "",
+            "",
+            ""
         ]
     );
     Ok(())
@@ -889,5 +944,75 @@ fn real_commune_points_outline_the_region_on_the_map() -> TestResult {
         screenshot(&keep.join(file_names::HTML), &keep.join("report.png"))?;
     }
     assert!(files.html.is_file());
+    Ok(())
+}
+
+/// `offers.csv` has a BOM, the engine's per-offer columns, text neutralised, unknown values empty;
+/// the page's supply section shows each group with seats and the JSON's figures, and the closest
+/// offers their graduates and indicators beside their peers' means (unknown as a dash).
+#[test]
+fn supply_section_and_offers_csv() -> TestResult {
+    let dir = tempfile::tempdir()?;
+    let (files, json) = write_sample(dir.path(), &ReportOptions::default())?;
+    let path = files
+        .offers
+        .ok_or_else(|| anyhow::anyhow!("no offers.csv"))?;
+    let bytes = std::fs::read(&path)?;
+    assert!(bytes.starts_with("\u{FEFF}".as_bytes()));
+    let mut reader = csv::ReaderBuilder::new()
+        .delimiter(b';')
+        .from_reader(&bytes[3..]);
+    let header: Vec<String> = reader.headers()?.iter().map(str::to_owned).collect();
+    assert_eq!(
+        header,
+        gapmap_engine::OFFER_COLUMNS.map(String::from).to_vec()
+    );
+    let rows: Vec<csv::StringRecord> = reader.records().collect::<Result<_, _>>()?;
+    let cell = |row: usize, column: &str| {
+        let i = header
+            .iter()
+            .position(|h| h == column)
+            .unwrap_or(usize::MAX);
+        rows[row].get(i).unwrap_or("?").to_owned()
+    };
+    assert_eq!(
+        [
+            cell(0, "label"),
+            cell(0, "pressure"),
+            cell(0, "fill_rate"),
+            cell(0, "quadrant"),
+            cell(1, "pressure"),
+            cell(1, "fill_rate"),
+        ],
+        [
+            "'=CAP <PSR>",
+            "1,5",
+            "0,9166",
+            "attractive-employing",
+            "",
+            ""
+        ]
+        .map(String::from)
+    );
+    let text = std::fs::read_to_string(&files.html)?;
+    let page = Html::parse_document(&text);
+    let groups: Vec<String> = page
+        .select(&selector("#supply tbody tr"))
+        .map(|tr| tr.text().collect::<Vec<_>>().join("|"))
+        .collect();
+    check_list(
+        &groups.iter().map(String::as_str).collect::<Vec<_>>(),
+        expect![[r#"
+            affelnet|school|4|2|48|42,5|18,2|1|1|2
+            affelnet|apprenticeship|4|2|0|0|0|1|1|2"#]],
+    );
+    assert_eq!(json["supply"]["groups"][0]["graduates"], 18.25);
+    assert_eq!(json["supply"]["per_application"][0]["measured_on"], 807);
+    let offer_row: String = page
+        .select(&selector("#big-gaps tbody tr"))
+        .next()
+        .map(|tr| tr.text().collect::<Vec<_>>().join("|"))
+        .unwrap_or_default();
+    assert!(offer_row.contains("9,9|4,75 (0,79)|– (39"), "{offer_row}");
     Ok(())
 }

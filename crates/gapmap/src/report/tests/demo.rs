@@ -266,14 +266,14 @@ pub fn demo_input(outline_points: Vec<GeoPoint>) -> ReportInput {
                         distance_km: Some(3.2),
                         score: 0.71,
                         lacks: lacks(&["compétence : soudure TIG", "places : 12 pour 38"]),
-                    },
+                    graduates: 0.0, pressure: None, pressure_mean: None, employment_6m: None, employment_6m_mean: None, },
                     ClosestOffer {
                         label: "CAP Réalisations industrielles en chaudronnerie ou soudage".to_owned(),
                         school: "CFA de l'industrie, Calais".to_owned(),
                         distance_km: Some(41.0),
                         score: 0.64,
                         lacks: lacks(&["distance : 41 km", "niveau : 3 au lieu de 4"]),
-                    },
+                    graduates: 0.0, pressure: None, pressure_mean: None, employment_6m: None, employment_6m_mean: None, },
                 ],
             },
             BigGap {
@@ -285,9 +285,10 @@ pub fn demo_input(outline_points: Vec<GeoPoint>) -> ReportInput {
                     distance_km: Some(6.8),
                     score: 0.82,
                     lacks: lacks(&["places : 10 pour 29"]),
-                }],
+                graduates: 0.0, pressure: None, pressure_mean: None, employment_6m: None, employment_6m_mean: None, }],
             },
         ],
+        supply: None,
         scenario: Some(ScenarioDelta {
             description: "Ouvrir 24 places de Bac pro chaudronnerie à Dunkerque et 12 places de CAP soudage à Lens".to_owned(),
             rows: vec![
