@@ -6,7 +6,9 @@ use std::path::PathBuf;
 
 use std::collections::HashMap;
 
-use gapmap_engine::{Cell, Engine, FRAME_COLUMNS, ImportOptions, TableRow, read_match_config};
+use gapmap_engine::{
+    Cell, Engine, FRAME_COLUMNS, ImportOptions, OFFER_COLUMNS, TableRow, read_match_config,
+};
 use gapmap_index::OfferQuery;
 use gapmap_match::{Axis, CompetenceGap, GapKey, LinkKind, MatchConfig};
 use gapmap_model::{Need, NeedId, RegionCode, Volume};
@@ -193,6 +195,7 @@ impl PyEngine {
         doc.set_item("gap", people(n.gap))?;
         doc.set_item("status", n.status.key())?;
         let offers = &self.engine.dataset().offers;
+        let supplies = self.engine.supplies(&config);
         let candidates = PyList::empty(py);
         for c in &why.candidates {
             let offer = &offers[c.offer_index];
@@ -210,6 +213,8 @@ impl PyEngine {
             row.set_item("distance_km", c.score.distance_km)?;
             row.set_item("graduates", people(c.supply.graduates))?;
             row.set_item("to_this_need", people(c.to_this_need))?;
+            let facts = supplies.get(c.offer_index).map(|f| f.to_json());
+            row.set_item("supply", json_value(py, facts.as_ref())?)?;
             row.set_item("matched_terms", c.matched_terms.clone())?;
             candidates.append(row)?;
         }
@@ -231,6 +236,7 @@ impl PyEngine {
             ..OfferQuery::default()
         };
         let hits = self.engine.search(&query).map_err(error)?;
+        let supplies = self.engine.supplies(&MatchConfig::default());
         let list = PyList::empty(py);
         for h in hits {
             let row = PyDict::new(py);
@@ -240,12 +246,41 @@ impl PyEngine {
                 "seats",
                 self.engine.offer(&h.offer).and_then(|o| o.capacity.seats()),
             )?;
+            let facts = supplies.of(&h.offer).map(|f| f.to_json());
+            row.set_item("supply", json_value(py, facts.as_ref())?)?;
             row.set_item("label", h.label)?;
             row.set_item("score", h.score)?;
             row.set_item("matched_terms", h.matched_terms)?;
             list.append(row)?;
         }
         Ok(list)
+    }
+
+    /// Every offer with its supply and indicators: a dict of columns (`OFFER_COLUMNS`).
+    #[pyo3(signature = (config_file=None))]
+    fn offer_columns<'py>(
+        &self,
+        py: Python<'py>,
+        config_file: Option<PathBuf>,
+    ) -> PyResult<Bound<'py, PyDict>> {
+        let config = config(config_file)?;
+        let supplies = self.engine.supplies(&config);
+        let mut columns: Vec<Vec<serde_json::Value>> =
+            vec![Vec::new(); gapmap_engine::OFFER_COLUMN_COUNT];
+        for facts in supplies.iter() {
+            for (column, value) in columns.iter_mut().zip(facts.values()) {
+                column.push(value);
+            }
+        }
+        // In the order of the columns (a JSON object would sort them).
+        let doc = PyDict::new(py);
+        for (name, values) in OFFER_COLUMNS.iter().zip(columns) {
+            doc.set_item(
+                name,
+                json_value(py, Some(&serde_json::Value::Array(values)))?,
+            )?;
+        }
+        Ok(doc)
     }
 
     /// ROME sheets for a job title, most likely first: a list of dicts.
@@ -267,6 +302,15 @@ impl PyEngine {
         }
         Ok(list)
     }
+}
+
+/// A JSON value as the Python object `json.loads` makes of it (`None` for none).
+fn json_value<'py>(
+    py: Python<'py>,
+    value: Option<&serde_json::Value>,
+) -> PyResult<Bound<'py, PyAny>> {
+    let text = value.map_or_else(|| "null".to_owned(), serde_json::Value::to_string);
+    py.import("json")?.call_method1("loads", (text,))
 }
 
 /// Columns of a gap table: those of `gapmap_engine::FRAME_COLUMNS`, in that order.
@@ -297,6 +341,7 @@ fn gap_rows(columns: &Bound<'_, PyDict>, table: &[TableRow]) -> PyResult<()> {
 fn _gapmap(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<PyEngine>()?;
     m.add("FRAME_COLUMNS", FRAME_COLUMNS.to_vec())?;
+    m.add("OFFER_COLUMNS", OFFER_COLUMNS.to_vec())?;
     m.add("GapmapError", m.py().get_type::<GapmapError>())?;
     Ok(())
 }

@@ -49,7 +49,8 @@ def assert_same_rows(frame, rows):
         for column in ["needs", "masked_needs", "demand", "covered", "covered_direct",
                        "covered_adjacent", "gap", "seasonal_excluded", "seasonal_masked", "small"]:
             assert mine[column] == pytest.approx(cli[column], abs=1e-9), (column, mine, cli)
-        for column in ["coverage", "tension"]:
+        for column in ["coverage", "tension", "transition_ecological", "transition_digital",
+                       "transition_demographic"]:
             if cli[column] is None:
                 assert mine[column] is None, (column, mine, cli)
             else:
@@ -109,8 +110,44 @@ def test_explain_search_resolve_give_plain_values():
     assert isinstance(why["candidates"], list)
     hits = engine.search("maintenance aéronautique", limit=5)
     assert hits and all(isinstance(h["score"], float) for h in hits)
+    assert all(h["supply"]["offer"] == h["offer"] for h in hits)
+    assert all("graduates" in c["supply"] for c in why["candidates"])
     sheets = engine.resolve("télépilote de drone")
     assert sheets and sheets[0]["rome"][0].isalpha()
+
+
+def cli_supply(*args):
+    env = {k: v for k, v in os.environ.items() if k != "GAPMAP_DATA"}
+    out = subprocess.run(
+        [str(BINARY), "supply", "--offers", "--format", "json", "--quiet", *args],
+        cwd=ROOT, env=env, check=True, capture_output=True, text=True,
+    )
+    return json.loads(out.stdout)["offers"]
+
+
+def test_real_offers_equal_the_cli_and_keep_entrants_within_seats():
+    data = real_data()
+    engine = gapmap.Engine.import_data(data, region=32)
+    frame = engine.offers()
+    assert list(frame.columns) == list(gapmap.OFFER_COLUMNS)
+    cli = cli_supply("--data", str(data), "--region", "32")
+    assert frame.height == len(cli) == 4801
+    for mine, theirs in zip(frame.iter_rows(named=True), cli):
+        for column in gapmap.OFFER_COLUMNS:
+            if theirs[column] is None or isinstance(theirs[column], str):
+                assert mine[column] == theirs[column], (column, mine, theirs)
+            else:
+                assert mine[column] == pytest.approx(theirs[column], abs=1e-9), (column, mine)
+    # An empty seat trains nobody: entrants never exceed seats; unknown is null, never 0.
+    known = frame.filter(frame["seats"].is_not_null())
+    assert (known["entrants"] <= known["seats"]).all()
+    assert frame["pressure"].null_count() > 0
+    # The CAP PSR of 0020012C, by hand (Affelnet 2022: 12 seats, 18 first choices; census 2020:
+    # 11 pupils): pressure 1.5, fill rate 11/12, 11 entrants.
+    cap = frame.filter(frame["offer"] == "affelnet:2022:0020012C:23210022142:school").row(0, named=True)
+    assert (cap["pressure"], cap["fill_rate"], cap["entrants"]) == (1.5, pytest.approx(11 / 12), 11.0)
+    pandas_frame = engine.offers(pandas=True)
+    assert pandas_frame["seats"].isna().sum() == frame["seats"].null_count()
 
 
 def test_errors_and_refused_rows_carry_the_position(tmp_path):

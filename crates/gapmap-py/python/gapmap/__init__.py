@@ -17,13 +17,13 @@ from __future__ import annotations
 import os
 from typing import Any, Iterable, Optional, Union
 
-from gapmap._gapmap import FRAME_COLUMNS
+from gapmap._gapmap import FRAME_COLUMNS, OFFER_COLUMNS
 from gapmap._gapmap import Engine as _Engine
 from gapmap._gapmap import GapmapError
 
 Path = Union[str, "os.PathLike[str]"]
 
-__all__ = ["Engine", "GapmapError", "FRAME_COLUMNS"]
+__all__ = ["Engine", "GapmapError", "FRAME_COLUMNS", "OFFER_COLUMNS"]
 
 # Column types of a gap table (competence tables add "graduates" and "untaught_demand").
 _COUNTS = ("needs", "masked_needs", "seasonal_masked")
@@ -31,6 +31,15 @@ _COUNTS = ("needs", "masked_needs", "seasonal_masked")
 _OPTIONAL_COUNTS = ("capacity_unknown_needs",)
 _TEXTS = ("key", "label")
 _FLAGS = ("small",)
+
+# Column types of the offers' table (`Engine.offers`); the others are floats, null when unknown.
+_OFFER_TEXTS = (
+    "offer", "label", "school", "school_code", "departement", "commune", "source", "mode", "cfd",
+    "capacity", "entrants_source", "completion_source", "further_study_source", "outcomes_basis",
+    "quadrant",
+)
+_OFFER_COUNTS = ("year", "level", "seats", "applications", "census_year", "census_pupils")
+_OFFER_FLAGS = ("small_capacity", "small_cohort")
 
 
 def _path(path: Optional[Path]) -> Optional[str]:
@@ -109,8 +118,34 @@ class Engine:
             None if config is None else os.fspath(config),
         )
 
+    def offers(self, config: Optional[Path] = None, pandas: bool = False) -> Any:
+        """Every offer with its supply and indicators, one row per offer with the columns of
+        `OFFER_COLUMNS`: seats, entrants (census enrolment, else applications; empty seats supply
+        nobody), completion, further study and graduates with where each comes from; pressure,
+        fill rate and InserJeunes outcomes beside the mean of the offers of the same region,
+        source and level; quadrant and small-count flags. Unknown values are null, never 0. A
+        polars DataFrame, or pandas with `pandas=True`."""
+        columns = self._inner.offer_columns(None if config is None else os.fspath(config))
+        def kind(name: str) -> tuple:
+            if name in _OFFER_TEXTS:
+                return ("String", "object")
+            if name in _OFFER_COUNTS:
+                return ("UInt64", "UInt64")
+            if name in _OFFER_FLAGS:
+                return ("Boolean", "bool")
+            return ("Float64", "float64")
+        dtypes = {name: kind(name) for name in columns}
+        if pandas:
+            import pandas as pd
+
+            return pd.DataFrame(columns).astype({n: t[1] for n, t in dtypes.items()})
+        import polars as pl
+
+        return pl.DataFrame(columns, schema={n: getattr(pl, t[0]) for n, t in dtypes.items()})
+
     def search(self, text: str, limit: int = 20) -> list:
-        """Training offers for a text, best first (plain dicts)."""
+        """Training offers for a text, best first (plain dicts; `supply` is the offer's row of
+        `offers()`)."""
         return self._inner.search(text, limit)
 
     def resolve(self, text: str, limit: int = 5) -> list:
