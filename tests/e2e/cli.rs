@@ -756,3 +756,45 @@ fn capacities_file_on_the_demo() -> Result<(), Box<dyn std::error::Error>> {
     );
     Ok(())
 }
+
+/// An extension is worth the applicants a course turns away, not its seats (checked by hand from
+/// the raw files): 6 more seats of the aerospace boilermaking certificate at Méaulte (4 seats, 13
+/// confirmed wishes in Parcoursup BTS 2024: 9 turned away) enter 6 apprentices, 6 x 0.8 x 0.55 =
+/// 2.64 graduates a year; 6 more seats of bac pro Métallerie at Ham (15 seats, 7 pupils in the 2020
+/// census) enter nobody.
+#[test]
+fn real_extensions_enter_only_the_applicants_turned_away() -> Result<(), Box<dyn std::error::Error>>
+{
+    let Some(data) = real_data() else {
+        return Ok(());
+    };
+    let tmp = tempfile::tempdir()?;
+    let data = data.to_str().ok_or("path")?;
+    let scenario = project_root().join("datasets/scenarios/extensions-2026.toml");
+    let out = gapmap_ok(
+        tmp.path(),
+        &[
+            "gaps",
+            "--data",
+            data,
+            "--region",
+            "32",
+            "--needs",
+            &plan(),
+            "--by",
+            "buyer",
+            "--scenario",
+            scenario.to_str().ok_or("path")?,
+            "--quiet",
+        ],
+    );
+    let notes: Vec<&str> = out
+        .lines()
+        .skip_while(|l| !l.starts_with("scenario "))
+        .skip(1)
+        .collect();
+    expect_test::expect![[r#"
+          affelnet:2022:0801252B:23820025406:school: +6 seats: +0 entrants (it left seats empty (7 pupils in the census for 15 seats): the added seats enter nobody), +0 graduates a year
+          parcoursup-bts:2024:0801231D:23K00025403:apprenticeship: +6 seats: +6 entrants (9 applicants turned away before), +2.64 graduates a year"#]].assert_eq(&notes.join("\n"));
+    Ok(())
+}

@@ -74,7 +74,10 @@ pub use matcher::{
     Allocation, CandidateExplanation, CompetenceGap, Explanation, Link, MatchInput, MatchOutcome,
     Matcher, NeedResult, NeedStatus, OfferUse, Timings, run,
 };
-pub use scenario::{Change, Comparison, OpenSeats, Place, Scenario, ScenarioError, apply, compare};
+pub use scenario::{
+    Change, Comparison, OpenSeats, Place, Scenario, ScenarioError, SupplyChange, apply, compare,
+    supply_changes,
+};
 pub use score::{Component, ComponentKind, Factor, FactorKind, LinkKind, Points, Score};
 pub use supply::{
     CapacityStatus, CompletionSource, EntrantsSource, PerApplication, RateSource, Supply,

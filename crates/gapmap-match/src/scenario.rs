@@ -36,8 +36,10 @@ use gapmap_model::{
     Referential, SchoolCode, Territory, TrainingMode, Uai, Volume,
 };
 
+use crate::config::MatchConfig;
 use crate::gaps::{Axis, GapKey, GapRow};
 use crate::matcher::MatchOutcome;
+use crate::supply::{EntrantsSource, Supply, SupplyRules};
 
 /// A named list of changes to the training map.
 #[derive(Clone, Debug, PartialEq)]
@@ -424,4 +426,131 @@ pub fn compare(before: &MatchOutcome, after: &MatchOutcome) -> Comparison {
         needs,
         aggregates,
     }
+}
+
+/// What a scenario does to the supply of one offer: its supply before and after (each `None`
+/// when the offer is absent: opened, or closed).
+#[derive(Clone, Debug, PartialEq)]
+pub struct SupplyChange {
+    /// The offer.
+    pub offer: OfferId,
+    /// Before the scenario.
+    pub before: Option<Supply>,
+    /// After it.
+    pub after: Option<Supply>,
+}
+
+impl SupplyChange {
+    /// Entrants gained (thousandths; negative when lost).
+    pub fn entrants_delta_milli(&self) -> i64 {
+        let of = |s: &Option<Supply>| s.as_ref().map_or(0, |s| s.entrants.milli() as i64);
+        of(&self.after) - of(&self.before)
+    }
+
+    /// Graduates a year gained (thousandths; negative when lost).
+    pub fn graduates_delta_milli(&self) -> i64 {
+        let of = |s: &Option<Supply>| s.as_ref().map_or(0, |s| s.graduates.milli() as i64);
+        of(&self.after) - of(&self.before)
+    }
+
+    /// In words: the seats changed, the entrants they bring and why (an extension enters only
+    /// the applicants the course turned away: worth nothing where seats stay empty).
+    pub fn note(&self) -> String {
+        let people = |milli: i64| format!("{:+}", milli as f64 / 1000.0);
+        match (&self.before, &self.after) {
+            (None, Some(a)) => format!(
+                "{}: opens {} seats: {} entrants ({}), {} graduates a year",
+                self.offer,
+                a.seats.unwrap_or(0),
+                a.entrants,
+                entrants_reason(&a.entrants_source),
+                a.graduates
+            ),
+            (Some(b), None) => format!(
+                "{}: closed: {} graduates a year lost",
+                self.offer, b.graduates
+            ),
+            (Some(b), Some(a)) => {
+                let added = i64::from(a.seats.unwrap_or(0)) - i64::from(b.seats.unwrap_or(0));
+                let why = if self.entrants_delta_milli() == 0 && added > 0 {
+                    match &b.entrants_source {
+                        EntrantsSource::Census { pupils, .. } => format!(
+                            "it left seats empty ({pupils} pupils in the census for {} seats): the added seats enter nobody",
+                            b.seats.unwrap_or(0)
+                        ),
+                        EntrantsSource::Applications { .. }
+                        | EntrantsSource::NoApplicants { .. } => {
+                            "it turns no applicant away: the added seats enter nobody".to_owned()
+                        }
+                        _ => "nothing tells who would enter them".to_owned(),
+                    }
+                } else {
+                    format!("{} applicants turned away before", b.turned_away)
+                };
+                format!(
+                    "{}: {added:+} seats: {} entrants ({why}), {} graduates a year",
+                    self.offer,
+                    people(self.entrants_delta_milli()),
+                    people(self.graduates_delta_milli()),
+                )
+            }
+            (None, None) => format!("{}: no change", self.offer),
+        }
+    }
+}
+
+fn entrants_reason(source: &EntrantsSource) -> String {
+    match source {
+        EntrantsSource::Assumed { fill } => {
+            format!(
+                "{fill} of the seats assumed filled: no applications or census for a new course"
+            )
+        }
+        EntrantsSource::Census { year, pupils } => format!("census {year}: {pupils} pupils"),
+        EntrantsSource::Applications { applications, .. } => {
+            format!("{applications} first-choice applications")
+        }
+        EntrantsSource::NoApplicants { .. } => "no applicant".to_owned(),
+        EntrantsSource::CapacityUnknown => "capacity unknown".to_owned(),
+    }
+}
+
+/// The offers whose supply a scenario changes, in identifier order: opened, closed, or with other
+/// seats or entrants (supply rules measured on each side's offers).
+pub fn supply_changes(
+    before: &[Offer],
+    after: &[Offer],
+    config: &MatchConfig,
+) -> Vec<SupplyChange> {
+    let (rules_before, rules_after) = (
+        SupplyRules::new(before, config),
+        SupplyRules::new(after, config),
+    );
+    let index = |offers: &'_ [Offer]| -> BTreeMap<OfferId, usize> {
+        offers
+            .iter()
+            .enumerate()
+            .map(|(i, o)| (o.id.clone(), i))
+            .collect()
+    };
+    let (at_before, at_after) = (index(before), index(after));
+    let ids: std::collections::BTreeSet<&OfferId> =
+        at_before.keys().chain(at_after.keys()).collect();
+    ids.into_iter()
+        .filter_map(|id| {
+            let b = at_before.get(id).map(|&i| &before[i]);
+            let a = at_after.get(id).map(|&i| &after[i]);
+            if let (Some(b), Some(a)) = (b, a)
+                && b.capacity == a.capacity
+                && b.intake == a.intake
+            {
+                return None;
+            }
+            Some(SupplyChange {
+                offer: id.clone(),
+                before: b.map(|o| rules_before.supply(o)),
+                after: a.map(|o| rules_after.supply(o)),
+            })
+        })
+        .collect()
 }

@@ -157,6 +157,17 @@ pub fn run(args: &GapsArgs, progress: &Progress, out: &mut dyn Write) -> anyhow:
                     total.row.masked_needs
                 )?;
             }
+            if let Some((scenario, offers)) = &prepared.scenario {
+                writeln!(
+                    out,
+                    "scenario {:?}, supply of the offers it changes:",
+                    scenario.name
+                )?;
+                let before = &loaded.engine.dataset().offers;
+                for change in gapmap_match::supply_changes(before, offers, &prepared.config) {
+                    writeln!(out, "  {}", change.note())?;
+                }
+            }
         }
     }
     progress.finish("gaps computed");

@@ -35,12 +35,17 @@ pub fn run(args: &ReportArgs, progress: &Progress, out: &mut dyn Write) -> anyho
         Some((scenario, offers)) => {
             let after_matcher = prepared.matcher(offers, progress);
             let after = prepared.rerun(&after_matcher, &outcome, progress);
-            Some(scenario_delta(
-                &scenario.name,
-                &outcome,
-                &after,
-                loaded.engine.dataset(),
-            ))
+            let mut delta =
+                scenario_delta(&scenario.name, &outcome, &after, loaded.engine.dataset());
+            delta.supply_notes = gapmap_match::supply_changes(
+                &loaded.engine.dataset().offers,
+                offers,
+                &prepared.config,
+            )
+            .iter()
+            .map(gapmap_match::SupplyChange::note)
+            .collect();
+            Some(delta)
         }
         None => None,
     };
@@ -351,6 +356,7 @@ fn scenario_delta(
     }
     ScenarioDelta {
         description: name.to_owned(),
+        supply_notes: Vec::new(),
         rows,
     }
 }

@@ -644,11 +644,22 @@ fn scenario(page: &mut String, input: &ReportInput) -> anyhow::Result<()> {
     let lang = input.lang;
     write!(
         page,
-        "<section id=\"scenario\"><h2>{}</h2><p class=\"intro\">{}</p>\
-         <table class=\"figures\"><thead><tr><th>{}</th><th class=\"num\">{}</th><th class=\"num\">{}</th>\
-         <th class=\"num\">{}</th></tr></thead><tbody>",
+        "<section id=\"scenario\"><h2>{}</h2><p class=\"intro\">{}</p>",
         lang.text(Msg::Scenario),
         escape(&scenario.description),
+    )?;
+    // What each changed offer supplies: an extension enters only the applicants turned away.
+    if !scenario.supply_notes.is_empty() {
+        page.push_str("<ul class=\"supply-notes\">");
+        for note in &scenario.supply_notes {
+            write!(page, "<li>{}</li>", escape(note))?;
+        }
+        page.push_str("</ul>");
+    }
+    write!(
+        page,
+        "<table class=\"figures\"><thead><tr><th>{}</th><th class=\"num\">{}</th><th class=\"num\">{}</th>\
+         <th class=\"num\">{}</th></tr></thead><tbody>",
         lang.text(Msg::Label),
         lang.text(Msg::Before),
         lang.text(Msg::After),

@@ -43,6 +43,7 @@ otherwise; a share that is unknown is written null, never 0.
                                         "employment_6m": number | null,
                                         "employment_6m_mean": number | null } ] } ],
   "scenario": null | { "description": string,
+                       "supply_notes": [ string ],   // each changed offer's entrants, and why
                        "rows": [ { "label": string, "before": number, "after": number,
                                    "delta": number } ] },
   "supply": null | {                         // the training map's supply (offers.csv per offer)
@@ -187,6 +188,7 @@ struct Offer<'a> {
 #[derive(Debug, Serialize)]
 struct Scenario<'a> {
     description: &'a str,
+    supply_notes: &'a [String],
     rows: Vec<ScenarioRow<'a>>,
 }
 
@@ -283,6 +285,7 @@ pub fn to_json(input: &ReportInput) -> anyhow::Result<String> {
         }),
         scenario: input.scenario.as_ref().map(|scenario| Scenario {
             description: &scenario.description,
+            supply_notes: &scenario.supply_notes,
             rows: scenario
                 .rows
                 .iter()

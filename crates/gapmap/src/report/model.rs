@@ -150,6 +150,9 @@ pub struct ClosestOffer {
 pub struct ScenarioDelta {
     /// What the scenario changes, in planners' words.
     pub description: String,
+    /// What each changed offer supplies before and after, in words: an extension enters only the
+    /// applicants a course turned away.
+    pub supply_notes: Vec<String>,
     /// One row per item whose gap the scenario changes.
     pub rows: Vec<ScenarioRow>,
 }

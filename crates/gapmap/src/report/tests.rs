@@ -178,6 +178,7 @@ fn sample_input() -> ReportInput {
             }],
         }],
         scenario: Some(ScenarioDelta {
+            supply_notes: Vec::new(),
             description: "Ouvrir 12 places de BTS Aéronautique à Creil".to_owned(),
             rows: vec![ScenarioRow {
                 label: "Technicien de maintenance aéronautique".to_owned(),
