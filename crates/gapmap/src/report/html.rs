@@ -737,6 +737,7 @@ fn files(page: &mut String, input: &ReportInput) -> anyhow::Result<()> {
         Msg::ReadmeHtml,
         Msg::ReadmeCsv,
         Msg::ReadmeParquet,
+        Msg::ReadmeOffers,
         Msg::ReadmeJson,
         Msg::ReadmeSelf,
     ] {

@@ -268,6 +268,8 @@ pub(crate) enum Msg {
     FromApplications,
     /// Column: offers whose outcomes are measured on their diploma or its predecessor.
     MeasuredOutcomes,
+    /// README: offers.csv.
+    ReadmeOffers,
     /// Summary note: part of the gap courses of unknown capacity may fill.
     CapacityUnknownNote,
 }
@@ -433,6 +435,10 @@ impl Msg {
             Msg::ReadmeCsv => (
                 "gaps_by_<axe>.csv : les tables d'écarts par axe, pour Excel ou LibreOffice (UTF-8 avec BOM).",
                 "gaps_by_<axis>.csv: the gap tables by axis, for Excel or LibreOffice (UTF-8 with BOM).",
+            ),
+            Msg::ReadmeOffers => (
+                "offers.csv : chaque formation avec ses places, ses entrants, ses diplômés et leurs sources, sa pression, son remplissage et son insertion à côté de la moyenne des formations de même région, source et niveau (colonnes en anglais, vides quand la donnée manque).",
+                "offers.csv: every offer with its seats, entrants, graduates and where they come from, its pressure, fill rate and outcomes beside the mean of the offers of its region, source and level (empty when the data lack the figure).",
             ),
             Msg::ReadmeParquet => (
                 "gaps_by_<axe>.parquet : les mêmes tables en Parquet (compression Zstd), pour les analystes.",

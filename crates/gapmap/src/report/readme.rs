@@ -36,6 +36,7 @@ pub fn render(input: &ReportInput) -> anyhow::Result<String> {
         Msg::ReadmeHtml,
         Msg::ReadmeCsv,
         Msg::ReadmeParquet,
+        Msg::ReadmeOffers,
         Msg::ReadmeJson,
         Msg::ReadmeSelf,
     ] {

@@ -717,6 +717,7 @@ fn readme_names_the_files_sources_configuration_and_notice() -> TestResult {
             - report.html : le rapport à lire, un seul fichier autonome (s'ouvre sans réseau dans un navigateur).
             - gaps_by_<axe>.csv : les tables d'écarts par axe, pour Excel ou LibreOffice (UTF-8 avec BOM).
             - gaps_by_<axe>.parquet : les mêmes tables en Parquet (compression Zstd), pour les analystes.
+            - offers.csv : chaque formation avec ses places, ses entrants, ses diplômés et leurs sources, sa pression, son remplissage et son insertion à côté de la moyenne des formations de même région, source et niveau (colonnes en anglais, vides quand la donnée manque).
             - gaps.json : toutes les données du rapport, schéma documenté et versionné (champ format_version).
             - README.txt : ce fichier.
             Dans les CSV, les nombres restent des nombres (20,5 avec le séparateur ; et une virgule décimale, 20.5 avec le séparateur ,) ; un texte qui commence par = + - @, une tabulation ou un retour chariot est précédé d'une apostrophe pour qu'un tableur ne l'exécute pas comme une formule.
