@@ -5,7 +5,8 @@
 //! 2. Ask for the gaps of a recruitment plan: the Ministry plan of `datasets/needs/`, compared with
 //!    the graduates of the trainings that teach each job.
 //! 3. Explain one need: which offers could supply it, how each scores, where their graduates went.
-//! 4. Try a scenario: the openings of `datasets/scenarios/ouvertures-2026.toml`, and what they
+//! 4. Read the supply: the students who actually enter the courses, and their graduates.
+//! 5. Try a scenario: the openings of `datasets/scenarios/ouvertures-2026.toml`, and what they
 //!    change.
 //!
 //! `cargo run -p gapmap-engine --example plan [DATA_FOLDER]`
@@ -84,7 +85,22 @@ fn main() -> Result<(), EngineError> {
         }
     }
 
-    // 4. A scenario: apply its openings and match again, reusing the links of step 2.
+    // 4. The supply behind those figures: students who enter (census enrolment or applications,
+    //    at most the seats; an empty seat trains nobody) and graduates, per source, mode and level.
+    for g in engine.supplies(&config).summary() {
+        println!(
+            "  {:<15} {:<14} level {:<2} {:>4} offers {:>6} seats {:>9.1} entrants {:>8.1} graduates",
+            g.source,
+            g.mode,
+            g.level.map_or("-".to_owned(), |l| l.to_string()),
+            g.offers,
+            g.seats,
+            g.entrants,
+            g.graduates
+        );
+    }
+
+    // 5. A scenario: apply its openings and match again, reusing the links of step 2.
     let scenario = read_scenario(&root.join("datasets/scenarios/ouvertures-2026.toml"))?;
     let what_if = engine.what_if(&plan.needs, &config, &outcome, &scenario)?;
     let delta = compare(&outcome, &what_if.outcome);
