@@ -341,11 +341,9 @@ pub fn explain(args: &ExplainArgs, progress: &Progress, out: &mut dyn Write) -> 
             parts.join(" + "),
             factors.join(", ")
         )?;
-        writeln!(
-            out,
-            "      supply {}",
-            super::supply::facts_line(&facts(c, offers, &indicators))
-        )?;
+        if let Some(f) = facts(c, offers, &indicators) {
+            writeln!(out, "      supply {}", super::supply::facts_line(&f))?;
+        }
         writeln!(
             out,
             "      to this need {}; to all needs {}; left {}",
@@ -362,21 +360,20 @@ pub fn explain(args: &ExplainArgs, progress: &Progress, out: &mut dyn Write) -> 
     Ok(())
 }
 
-/// A candidate's offer with its supply and indicators.
+/// A candidate's offer with its supply and indicators (`None` if `offers` and `indicators` are
+/// not those the candidate was found in).
 fn facts<'a>(
     c: &gapmap_match::CandidateExplanation,
     offers: &'a [Offer],
     indicators: &'a Indicators,
-) -> OfferFacts<'a> {
-    let own = indicators
-        .get(c.offer_index)
-        .unwrap_or_else(|| unreachable!("indicators are computed over the candidates' offers"));
-    OfferFacts {
-        offer: &offers[c.offer_index],
+) -> Option<OfferFacts<'a>> {
+    let own = indicators.get(c.offer_index)?;
+    Some(OfferFacts {
+        offer: offers.get(c.offer_index)?,
         supply: c.supply.clone(),
         indicators: own,
         peers: indicators.means(&own.peers),
-    }
+    })
 }
 
 /// The JSON of `gapmap explain --json` (`format_version` 4): each candidate's `supply` is the
@@ -410,7 +407,7 @@ pub fn explain_json(
                 "distance_km": c.score.distance_km,
                 "capacity": format!("{:?}", c.supply.capacity),
                 "graduates": c.supply.graduates.as_f64(),
-                "supply": facts(c, offers, indicators).to_json(),
+                "supply": facts(c, offers, indicators).map(|f| f.to_json()),
                 "to_this_need": c.to_this_need.as_f64(),
                 "offer_allocated": c.offer_allocated.as_f64(),
                 "offer_remaining": c.offer_remaining.as_f64(),
