@@ -10,7 +10,9 @@ use gapmap_ingest::{
     read_capacities_file, read_needs_file,
 };
 use gapmap_match::geo::Places;
-use gapmap_match::{Explanation, GapKey, MatchConfig, MatchOutcome, Matcher, Resolution, Scenario};
+use gapmap_match::{
+    Explanation, GapKey, MatchConfig, MatchOutcome, Matcher, Resolution, Scenario, SupplyRules,
+};
 use gapmap_model::{
     Capacity, Dataset, GeoPoint, Need, NeedId, NeedLocation, Offer, OfferId, RegionCode,
 };
@@ -301,10 +303,24 @@ impl Engine {
     }
 
     /// A matcher over other offers (a scenario's), with the engine's referential, territory and
-    /// index.
+    /// index, and the supply rules of the engine's own offers ([`Engine::supply_rules`]).
     pub fn matcher_over<'a>(&'a self, offers: &'a [Offer], config: &MatchConfig) -> Matcher<'a> {
         let d = &self.dataset;
-        Matcher::new(&d.referential, &d.territory, offers, &self.index, config)
+        let rules = self.supply_rules(config);
+        Matcher::with_rules(
+            &d.referential,
+            &d.territory,
+            offers,
+            &self.index,
+            config,
+            rules,
+        )
+    }
+
+    /// The supply rules of `config` measured on the engine's offers (the published map, with the
+    /// declared capacities): the rules of every matcher of the engine, a scenario's included.
+    pub fn supply_rules(&self, config: &MatchConfig) -> SupplyRules {
+        SupplyRules::new(&self.dataset.offers, config)
     }
 
     /// Matches `needs` against the engine's offers: coverage, gaps, allocation (see

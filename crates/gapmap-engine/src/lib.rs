@@ -39,7 +39,10 @@ pub use engine::{Declaration, Engine, Needs, Origin, Steps, WhatIf};
 pub use error::EngineError;
 pub use files::{read_match_config, read_scenario};
 pub use gapmap_ingest::ImportOptions;
-pub use supply::{OFFER_COLUMN_COUNT, OFFER_COLUMNS, OfferFacts, Supplies, SupplyGroup};
+pub use supply::{
+    EntrantsCounts, OFFER_COLUMN_COUNT, OFFER_COLUMNS, OfferFacts, OutcomeCounts, Supplies,
+    SupplyGroup,
+};
 #[cfg(feature = "polars")]
 pub use table::to_dataframe;
 pub use table::{COLUMN_COUNT, Cell, FRAME_COLUMNS, TableRow};

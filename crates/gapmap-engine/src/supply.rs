@@ -21,7 +21,9 @@
 
 use std::collections::BTreeMap;
 
-use gapmap_match::{Indicators, MatchConfig, OfferIndicators, PeerMeans, Supply, SupplyRules};
+use gapmap_match::{
+    EntrantsSource, Indicators, MatchConfig, OfferIndicators, PeerMeans, Supply, SupplyRules,
+};
 use gapmap_model::{
     EuropeanLevel, Offer, OfferId, OfferSource, OutcomeBasis, TrainingMode, Volume,
 };
@@ -58,7 +60,7 @@ impl Engine {
         Supplies {
             engine: self,
             offers,
-            rules: SupplyRules::new(offers, config),
+            rules: self.supply_rules(config),
             indicators: Indicators::new(offers, config),
         }
     }
@@ -114,7 +116,7 @@ impl<'e> Supplies<'e> {
 type GroupKey = (OfferSource, TrainingMode, Option<EuropeanLevel>);
 
 /// The supply of a group of offers (one source, mode and level).
-#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 pub struct SupplyGroup {
     /// Source key.
     pub source: &'static str,
@@ -128,17 +130,53 @@ pub struct SupplyGroup {
     pub with_seats: usize,
     /// Their seats.
     pub seats: u64,
-    /// Students entering per intake.
+    /// Offers whose entrants are known (a capacity, or census pupils).
+    pub with_entrants: usize,
+    /// Students entering per intake, over the offers whose entrants are known.
     pub entrants: f64,
-    /// Graduates entering the labour market per year.
+    /// Graduates entering the labour market per year, over the same offers.
     pub graduates: f64,
-    /// Offers by where their entrants come from ([`gapmap_match::EntrantsSource::key`]).
-    pub entrants_from: BTreeMap<&'static str, usize>,
+    /// Offers by where their entrants come from.
+    pub entrants_from: EntrantsCounts,
     /// Offers whose completion is a measured retention.
     pub measured_completion: usize,
-    /// Offers by what their outcomes were measured on (`diploma`, `predecessor`, `school`,
-    /// `none`).
-    pub outcomes: BTreeMap<&'static str, usize>,
+    /// Offers by what their outcomes were measured on.
+    pub outcomes: OutcomeCounts,
+}
+
+/// Offers by where their entrants come from ([`EntrantsSource`]).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize)]
+pub struct EntrantsCounts {
+    /// The census.
+    pub census: usize,
+    /// Their applications.
+    pub applications: usize,
+    /// No applicant.
+    pub no_applicants: usize,
+    /// Assumed (nothing tells).
+    pub assumed: usize,
+    /// Unknown (no capacity, no census).
+    pub capacity_unknown: usize,
+}
+
+/// Offers by what their outcomes were measured on ([`OutcomeBasis`]).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize)]
+pub struct OutcomeCounts {
+    /// Their diploma in their region.
+    pub diploma: usize,
+    /// The diploma theirs renovates.
+    pub predecessor: usize,
+    /// Their school, all courses mixed.
+    pub school: usize,
+    /// No outcomes.
+    pub none: usize,
+}
+
+impl OutcomeCounts {
+    /// Offers whose outcomes are their course's (their diploma's or its predecessor's).
+    pub fn of_the_course(&self) -> usize {
+        self.diploma + self.predecessor
+    }
 }
 
 impl SupplyGroup {
@@ -147,14 +185,7 @@ impl SupplyGroup {
             source: source.key(),
             mode: mode.key(),
             level: level.map(EuropeanLevel::get),
-            offers: 0,
-            with_seats: 0,
-            seats: 0,
-            entrants: 0.0,
-            graduates: 0.0,
-            entrants_from: BTreeMap::new(),
-            measured_completion: 0,
-            outcomes: BTreeMap::new(),
+            ..SupplyGroup::default()
         }
     }
 
@@ -165,18 +196,30 @@ impl SupplyGroup {
             self.with_seats += 1;
             self.seats += u64::from(n);
         }
-        self.entrants = sum(self.entrants, s.entrants);
-        self.graduates = sum(self.graduates, s.graduates);
-        *self
-            .entrants_from
-            .entry(s.entrants_source.key())
-            .or_insert(0) += 1;
+        let from = &mut self.entrants_from;
+        match s.entrants_source {
+            EntrantsSource::Census { .. } => from.census += 1,
+            EntrantsSource::Applications { .. } => from.applications += 1,
+            EntrantsSource::NoApplicants { .. } => from.no_applicants += 1,
+            EntrantsSource::Assumed { .. } => from.assumed += 1,
+            EntrantsSource::CapacityUnknown => from.capacity_unknown += 1,
+        }
+        if s.entrants_source != EntrantsSource::CapacityUnknown {
+            self.with_entrants += 1;
+            self.entrants = sum(self.entrants, s.entrants);
+            self.graduates = sum(self.graduates, s.graduates);
+        }
         self.measured_completion += usize::from(matches!(
             s.completion_source,
             gapmap_match::CompletionSource::Measured(_)
         ));
-        let basis = f.offer.outcomes.as_ref().map_or("none", |o| o.basis.key());
-        *self.outcomes.entry(basis).or_insert(0) += 1;
+        let counts = &mut self.outcomes;
+        match f.offer.outcomes.as_ref().map(|o| o.basis) {
+            Some(OutcomeBasis::Diploma) => counts.diploma += 1,
+            Some(OutcomeBasis::Predecessor(_)) => counts.predecessor += 1,
+            Some(OutcomeBasis::School) => counts.school += 1,
+            None => counts.none += 1,
+        }
     }
 }
 
@@ -186,7 +229,7 @@ fn sum(total: f64, v: Volume) -> f64 {
 }
 
 /// The number of columns of the per-offer table.
-pub const OFFER_COLUMN_COUNT: usize = 40;
+pub const OFFER_COLUMN_COUNT: usize = 41;
 
 /// Column names of the per-offer table (the report's `offers.csv`, `gapmap supply --offers`, the
 /// Python `Engine.offers()` frame), in order.
@@ -206,14 +249,14 @@ pub const OFFER_COLUMNS: [&str; OFFER_COLUMN_COUNT] = [
     "capacity",
     "applications",
     "census_year",
-    "census_pupils",
+    "census_entered",
     "entrants",
     "entrants_source",
     "entrants_per_application",
     "turned_away",
     "completion",
     "completion_source",
-    "further_study",
+    "further_study_used",
     "further_study_source",
     "graduates",
     "pressure",
@@ -226,6 +269,7 @@ pub const OFFER_COLUMNS: [&str; OFFER_COLUMN_COUNT] = [
     "employment_12m_mean",
     "employment_24m",
     "employment_24m_mean",
+    "further_study",
     "further_study_mean",
     "outcomes_basis",
     "small_capacity",
@@ -234,24 +278,24 @@ pub const OFFER_COLUMNS: [&str; OFFER_COLUMN_COUNT] = [
 ];
 
 impl OfferFacts<'_> {
-    /// The offer's values in the order of [`OFFER_COLUMNS`] (`null` when unknown, never 0).
+    /// The offer's values in the order of [`OFFER_COLUMNS`] (`null` when unknown, never 0:
+    /// entrants, graduates and applicants turned away of an offer with neither seats nor census
+    /// pupils are unknown).
     pub fn values(&self) -> [Value; OFFER_COLUMN_COUNT] {
         let (o, s, i, m) = (self.offer, &self.supply, self.indicators, &self.peers);
-        let people = |v: Volume| json!(v.as_f64());
+        let known = s.entrants_source != EntrantsSource::CapacityUnknown;
+        let people = |v: Volume| {
+            if known {
+                json!(v.as_f64())
+            } else {
+                Value::Null
+            }
+        };
         let per_application = match &s.entrants_source {
-            gapmap_match::EntrantsSource::Applications {
+            EntrantsSource::Applications {
                 per_application, ..
             } => json!(per_application),
             _ => Value::Null,
-        };
-        let further_source = match &s.rate_source {
-            gapmap_match::RateSource::Outcomes(_) => "outcomes",
-            gapmap_match::RateSource::LevelDefault(_) => "level-default",
-            gapmap_match::RateSource::Default => "default",
-        };
-        let completion_source = match &s.completion_source {
-            gapmap_match::CompletionSource::Measured(_) => "measured",
-            gapmap_match::CompletionSource::Configured => "configured",
         };
         [
             json!(o.id.as_str()),
@@ -266,18 +310,18 @@ impl OfferFacts<'_> {
             json!(o.level.map(EuropeanLevel::get)),
             json!(o.cfd.map(|c| c.to_string())),
             json!(s.seats),
-            json!(capacity_key(s.capacity)),
+            json!(s.capacity.key()),
             json!(o.applications),
             json!(o.intake.enrolment.map(|e| e.year)),
-            json!(o.intake.enrolment.map(|e| e.pupils)),
+            json!(o.intake.enrolment.map(|e| e.entered())),
             people(s.entrants),
             json!(s.entrants_source.key()),
             per_application,
             people(s.turned_away),
             json!(s.completion_factor),
-            json!(completion_source),
+            json!(s.completion_source.key()),
             json!(s.further_study_rate),
-            json!(further_source),
+            json!(s.rate_source.key()),
             people(s.graduates),
             json!(i.pressure),
             json!(m.pressure),
@@ -289,6 +333,7 @@ impl OfferFacts<'_> {
             json!(m.employment_12m),
             json!(i.employment_24m),
             json!(m.employment_24m),
+            json!(i.further_study),
             json!(m.further_study),
             json!(o.outcomes.as_ref().map(|x| x.basis.key())),
             json!(i.small_capacity),
@@ -306,22 +351,5 @@ impl OfferFacts<'_> {
                 .map(|(k, v)| ((*k).to_owned(), v))
                 .collect(),
         )
-    }
-
-    /// Whether the outcomes were measured on a renovated diploma's predecessor.
-    pub fn outcomes_via_predecessor(&self) -> bool {
-        matches!(
-            self.offer.outcomes.as_ref().map(|o| o.basis),
-            Some(OutcomeBasis::Predecessor(_))
-        )
-    }
-}
-
-fn capacity_key(c: gapmap_match::CapacityStatus) -> &'static str {
-    match c {
-        gapmap_match::CapacityStatus::Known => "published",
-        gapmap_match::CapacityStatus::Placeholder => "placeholder",
-        gapmap_match::CapacityStatus::Unknown => "unknown",
-        gapmap_match::CapacityStatus::Declared => "declared",
     }
 }

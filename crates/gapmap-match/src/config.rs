@@ -42,18 +42,22 @@ pub struct MatchConfig {
     pub include_seasonal: bool,
     /// Share of entrants who reach the final year, in [0, 1], for offers without a measured
     /// retention (apprenticeships, courses the census does not cover, or all offers when
-    /// `measured_completion` is off). Default `0.8`.
+    /// `measured_completion` is off) whose level `completion_by_level` does not list. Default
+    /// `0.8`.
     pub completion_factor: f64,
+    /// The same share by European level, for offers without a measured retention. Default: none
+    /// (no open file gives apprentices' or higher education's completion: `completion_factor`).
+    pub completion_by_level: Vec<LevelRate>,
     /// Whether an offer's completion is its measured retention to the final year (the census
     /// ratio of its kind of course in its region, school status) when it has one. Default `true`.
     pub measured_completion: bool,
     /// Whether an offer's entrants are its census enrolment (capped at its seats) when it has
     /// one. Default `true`; off, every offer's entrants come from its applications.
     pub census_entrants: bool,
-    /// Entrants per first-choice application for offers without census enrolment: entrants =
-    /// min(seats, applications x this). Default: measured per source on the offers that have
-    /// both, among those with fewer applications than seats (the median of enrolled /
-    /// applications), `1.0` when fewer than 20 offers allow the measure.
+    /// Entrants per application for offers without census enrolment: entrants = min(seats,
+    /// applications x this). Default: calibrated per source on the offers the census counts (the
+    /// value for which their entrants by this rule add up to their census entrants), `1.0` when
+    /// fewer than 20 offers allow the measure.
     pub entrants_per_application: Option<f64>,
     /// Share of its seats an offer fills when nothing tells its entrants (no census enrolment,
     /// applications not published: declared seats, seats a scenario opens). Default `1.0`
@@ -102,6 +106,7 @@ impl Default for MatchConfig {
             count_adjacent: false,
             include_seasonal: false,
             completion_factor: 0.8,
+            completion_by_level: Vec::new(),
             measured_completion: true,
             census_entrants: true,
             entrants_per_application: None,
@@ -150,6 +155,13 @@ pub struct ConfigError {
 }
 
 impl MatchConfig {
+    /// The completion assumed for an offer of `level` without a measured retention.
+    pub fn completion_for(&self, level: Option<u8>) -> f64 {
+        level
+            .and_then(|l| self.completion_by_level.iter().find(|r| r.level == l))
+            .map_or(self.completion_factor, |r| r.rate)
+    }
+
     /// The further-study share assumed for an offer of `level` without outcomes.
     pub fn further_study_for(&self, level: Option<u8>) -> f64 {
         level
@@ -220,9 +232,14 @@ impl MatchConfig {
                 m >= 0.0,
             ));
         }
-        for (k, r) in self.further_study_by_level.iter().enumerate() {
-            let name = format!("further_study_by_level[{k}].rate");
-            checks.push((name, r.rate, UNIT, (0.0..=1.0).contains(&r.rate)));
+        for (table, rates) in [
+            ("further_study_by_level", &self.further_study_by_level),
+            ("completion_by_level", &self.completion_by_level),
+        ] {
+            for (k, r) in rates.iter().enumerate() {
+                let name = format!("{table}[{k}].rate");
+                checks.push((name, r.rate, UNIT, (0.0..=1.0).contains(&r.rate)));
+            }
         }
         if let BuyerPolicy::Priority {
             ministry,
@@ -255,10 +272,17 @@ impl MatchConfig {
                 expected: "at least one positive weight",
             });
         }
-        for (k, r) in self.further_study_by_level.iter().enumerate() {
+        let levels = [
+            ("further_study_by_level", &self.further_study_by_level),
+            ("completion_by_level", &self.completion_by_level),
+        ];
+        for (k, (table, r)) in levels
+            .iter()
+            .flat_map(|(t, rates)| rates.iter().enumerate().map(move |(k, r)| (k, (t, r))))
+        {
             if !(1..=8).contains(&r.level) {
                 return Err(ConfigError {
-                    field: format!("further_study_by_level[{k}].level"),
+                    field: format!("{table}[{k}].level"),
                     value: r.level.to_string(),
                     expected: "a European level, 1 to 8",
                 });

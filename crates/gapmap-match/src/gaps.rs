@@ -11,7 +11,7 @@ use std::str::FromStr;
 
 use gapmap_model::{
     BassinCode, Buyer, Count, Departement, Ecological, EuropeanLevel, NeedId, OgrCode, RomeCode,
-    Volume,
+    Transitions, Volume,
 };
 
 use crate::matcher::{CompetenceGap, MatchOutcome, NeedResult, NeedStatus};
@@ -257,10 +257,17 @@ impl GapRow {
 
     /// Adds a need's figures to the row.
     pub fn add(&mut self, need: &NeedResult) {
-        self.add_share(need, |v| v);
+        self.add_share(need, |v| v, None);
     }
 
-    fn add_share(&mut self, need: &NeedResult, share: impl Fn(Volume) -> Volume) {
+    /// Adds `share` of a need's figures; `sheet`: the row is the need's `sheet`-th ROME sheet
+    /// (its transitions are that sheet's alone).
+    fn add_share(
+        &mut self,
+        need: &NeedResult,
+        share: impl Fn(Volume) -> Volume,
+        sheet: Option<usize>,
+    ) {
         if need.demand.is_none() {
             self.masked_needs += 1;
             return;
@@ -279,7 +286,8 @@ impl GapRow {
             self.difficult += share(d);
             self.difficult_base += share(all);
         }
-        self.transitions.add(need, share(need.known_volume()));
+        self.transitions
+            .add(need, share(need.known_volume()), sheet);
         if let Some(unknown) = &mut self.capacity_unknown
             && need.capacity_unknown_offers > 0
             && !need.gap.is_zero()
@@ -311,13 +319,25 @@ pub struct TransitionDemand {
 }
 
 impl TransitionDemand {
-    /// Adds `demand` of `need`, apportioned equally over its sheets.
-    fn add(&mut self, need: &NeedResult, demand: Volume) {
-        if need.transitions.is_empty() {
-            return;
-        }
-        let parts = demand.apportion(&vec![1; need.transitions.len()]);
-        for (t, part) in need.transitions.iter().zip(parts) {
+    /// Adds `demand` of `need`: all of it on its `sheet`-th sheet when given, else apportioned
+    /// equally over its sheets.
+    fn add(&mut self, need: &NeedResult, demand: Volume, sheet: Option<usize>) {
+        let parts: Vec<(&Transitions, Volume)> = match sheet {
+            Some(k) => need
+                .transitions
+                .get(k)
+                .map(|t| (t, demand))
+                .into_iter()
+                .collect(),
+            None => {
+                let n = need.transitions.len().max(1);
+                need.transitions
+                    .iter()
+                    .zip(demand.apportion(&vec![1; n]))
+                    .collect()
+            }
+        };
+        for (t, part) in parts {
             if let Some(e) = t.ecological {
                 self.ecological_known += part;
                 match e {
@@ -390,7 +410,7 @@ impl MatchOutcome {
                     .entry(key.clone())
                     .or_insert_with(|| GapRow::empty(key));
                 if axis == Axis::Rome {
-                    row.add_share(need, |v| v.apportion(&vec![1; n])[k]);
+                    row.add_share(need, |v| v.apportion(&vec![1; n])[k], Some(k));
                 } else {
                     row.add(need);
                 }

@@ -7,27 +7,35 @@
 //!   stated beside the figure.
 //! - **Outcomes**: InserJeunes employment rates at 6, 12 and 24 months and further-study rate.
 //!
-//! Peers are the offers of the same region, source and European level ([`PeerGroup`]); their
-//! means are seat-weighted over the offers that have both the figure and published seats
+//! Outcomes are the course's: its diploma's in its region, or the diploma it renovates
+//! ([`OutcomeBasis::Diploma`], [`OutcomeBasis::Predecessor`]); a school's overall figures, which
+//! mix its courses, are not an indicator of one course (they stay in its supply's further-study
+//! rate, with their source).
+//!
+//! Peers are the offers of the same region, source, mode and European level ([`PeerGroup`]);
+//! their means are seat-weighted over the offers that have both the figure and published seats
 //! (pressure and fill rate as ratios of sums). The **quadrant** places an offer's pressure and
 //! 6-month employment rate above or below its peers' means (unknown when either is). Pressure and
 //! fill rate over fewer seats than [`MatchConfig::small_capacity_threshold`], and outcomes
 //! measured on fewer final-year students than [`MatchConfig::small_cohort_threshold`], are
-//! flagged small: read them with care.
+//! flagged small: read them with care (unknown when the cohort's size is).
 
 use std::collections::BTreeMap;
 
-use gapmap_model::{Capacity, EuropeanLevel, Offer, OfferSource, RegionCode};
+use gapmap_model::{EuropeanLevel, Offer, OfferSource, OutcomeBasis, RegionCode, TrainingMode};
 
 use crate::config::MatchConfig;
+use crate::supply::published_seats;
 
-/// The offers an offer is compared with.
+/// The offers an offer is compared with: same region, source, mode and level.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct PeerGroup {
     /// Region of the offer.
     pub region: Option<RegionCode>,
     /// Source (pressures of Affelnet and Parcoursup do not compare).
     pub source: OfferSource,
+    /// School or apprenticeship (their pressures and outcomes differ).
+    pub mode: TrainingMode,
     /// European level.
     pub level: Option<EuropeanLevel>,
 }
@@ -100,8 +108,9 @@ pub struct OfferIndicators {
     pub further_study: Option<f64>,
     /// Pressure and fill rate rest on fewer seats than the threshold.
     pub small_capacity: bool,
-    /// The outcomes rest on fewer final-year students than the threshold.
-    pub small_cohort: bool,
+    /// The outcomes rest on fewer final-year students than the threshold (`None`: outcomes
+    /// unknown, or their cohort's size).
+    pub small_cohort: Option<bool>,
     /// Pressure and 6-month employment against the peers' means.
     pub quadrant: Option<Quadrant>,
 }
@@ -193,27 +202,23 @@ impl Indicators {
     }
 }
 
-/// The seats an offer published (a scenario's added seats left out), when known.
-fn published_seats(o: &Offer) -> Option<u32> {
-    match o.capacity {
-        Capacity::Seats(n) | Capacity::Declared(n) => Some(n.saturating_sub(o.intake.added_seats)),
-        Capacity::Placeholder(_) | Capacity::Unknown => None,
-    }
-}
-
 /// An offer's own figures (the quadrant comes once the means are known).
 fn own(o: &Offer, config: &MatchConfig) -> OfferIndicators {
     let seats = published_seats(o).filter(|&n| n > 0);
     let ratio = |x: u32| seats.map(|n| f64::from(x) / f64::from(n));
-    let outcomes = o.outcomes.as_ref();
+    let outcomes = o
+        .outcomes
+        .as_ref()
+        .filter(|x| !matches!(x.basis, OutcomeBasis::School));
     OfferIndicators {
         peers: PeerGroup {
             region: o.location.region,
             source: o.source,
+            mode: o.mode,
             level: o.level,
         },
         pressure: o.applications.and_then(ratio),
-        fill_rate: o.intake.enrolment.and_then(|e| ratio(e.pupils)),
+        fill_rate: o.intake.enrolment.and_then(|e| ratio(e.entered())),
         census_gap_years: o
             .intake
             .enrolment
@@ -225,7 +230,7 @@ fn own(o: &Offer, config: &MatchConfig) -> OfferIndicators {
         small_capacity: seats.is_some_and(|n| n < config.small_capacity_threshold),
         small_cohort: outcomes
             .and_then(|x| x.cohort)
-            .is_some_and(|n| n < config.small_cohort_threshold),
+            .map(|n| n < config.small_cohort_threshold),
         quadrant: None,
     }
 }

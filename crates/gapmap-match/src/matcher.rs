@@ -394,7 +394,8 @@ impl ReachCache {
 }
 
 impl<'a> Matcher<'a> {
-    /// Compiles the join over `offers` and computes their supply.
+    /// Compiles the join over `offers` and computes their supply, with supply rules measured on
+    /// `offers` themselves.
     pub fn new(
         referential: &'a Referential,
         territory: &'a Territory,
@@ -403,6 +404,20 @@ impl<'a> Matcher<'a> {
         config: &MatchConfig,
     ) -> Matcher<'a> {
         let rules = SupplyRules::new(offers, config);
+        Matcher::with_rules(referential, territory, offers, text, config, rules)
+    }
+
+    /// [`Matcher::new`] with supply rules measured elsewhere: a scenario's offers are supplied by
+    /// the rules of the published map, so that a change never moves the supply of the offers it
+    /// does not touch.
+    pub fn with_rules(
+        referential: &'a Referential,
+        territory: &'a Territory,
+        offers: &'a [Offer],
+        text: &'a dyn TextSource,
+        config: &MatchConfig,
+        rules: SupplyRules,
+    ) -> Matcher<'a> {
         let supplies = offers.par_iter().map(|o| rules.supply(o)).collect();
         let cells = Cells::new(offers, territory);
         Matcher {

@@ -18,7 +18,8 @@
 //! label = "BTS ..."       # optional: default from the BCN / Certif Info
 //!
 //! [[change]]
-//! kind = "extend"         # add N seats to an existing offer
+//! kind = "extend"         # add N seats to an existing offer (of known capacity): they enter the
+//!                         # applicants it turned away, no more
 //! offer = "affelnet:2022:0590005K:23830023102:school"
 //! seats = 12
 //!
@@ -36,7 +37,6 @@ use gapmap_model::{
     Referential, SchoolCode, Territory, TrainingMode, Uai, Volume,
 };
 
-use crate::config::MatchConfig;
 use crate::gaps::{Axis, GapKey, GapRow};
 use crate::matcher::MatchOutcome;
 use crate::supply::{EntrantsSource, Supply, SupplyRules};
@@ -55,7 +55,8 @@ pub struct Scenario {
 pub enum Change {
     /// Open seats of a diploma somewhere.
     Open(OpenSeats),
-    /// Add seats to an existing offer. An offer of unknown capacity gets exactly these seats.
+    /// Add seats to an existing offer of known capacity; they enter only the applicants it turned
+    /// away. An offer of unknown capacity is refused ([`ScenarioError::UnknownCapacity`]).
     Extend {
         /// The offer.
         offer: OfferId,
@@ -116,6 +117,17 @@ pub enum ScenarioError {
         /// The diploma code.
         cfd: String,
     },
+    /// `extend` names an offer whose capacity is unknown: seats added to an unknown number are
+    /// an unknown number (declare its seats with a capacities file first).
+    #[error(
+        "change {change}: offer {offer} has no known capacity: seats added to it make an unknown number; declare its seats with a capacities file first"
+    )]
+    UnknownCapacity {
+        /// 1-based index of the change.
+        change: usize,
+        /// The offer id.
+        offer: String,
+    },
     /// `open` in a commune where no school is known.
     #[error("change {change}: no school known in commune {commune}; give a UAI instead")]
     NoSchoolInCommune {
@@ -151,6 +163,12 @@ pub fn apply(
                         offer: offer.to_string(),
                     }
                 })?;
+                if target.capacity.seats().is_none() {
+                    return Err(ScenarioError::UnknownCapacity {
+                        change: number,
+                        offer: offer.to_string(),
+                    });
+                }
                 add_seats(target, *seats);
             }
             Change::Close { offer } => {
@@ -175,19 +193,16 @@ pub fn apply(
     Ok(result)
 }
 
-/// Adds `seats` to an offer. Seats added to published (or declared) ones are recorded as added
-/// ([`gapmap_model::Intake::added_seats`]): they enter only the applicants the offer turned away.
-/// An offer of unknown capacity gets exactly these seats, its entrants told by its own evidence.
+/// Adds `seats` to an offer of known capacity (published, declared, or opened by the scenario),
+/// recorded as added ([`gapmap_model::Intake::added_seats`]): they enter only the applicants the
+/// offer turned away (a scenario's opened offer, with no applicants, fills them as its own).
 fn add_seats(offer: &mut Offer, seats: u32) {
     offer.capacity = match offer.capacity {
         Capacity::Seats(n) => Capacity::Seats(n.saturating_add(seats)),
         Capacity::Declared(n) => Capacity::Declared(n.saturating_add(seats)),
-        Capacity::Placeholder(_) | Capacity::Unknown => {
-            offer.intake.added_seats = 0;
-            Capacity::Seats(seats)
-        }
+        unknown @ (Capacity::Placeholder(_) | Capacity::Unknown) => unknown,
     };
-    if matches!(offer.capacity, Capacity::Seats(n) | Capacity::Declared(n) if n > seats) {
+    if offer.capacity.seats().is_some() {
         offer.intake.added_seats = offer.intake.added_seats.saturating_add(seats);
     }
 }
@@ -472,20 +487,19 @@ impl SupplyChange {
             ),
             (Some(b), Some(a)) => {
                 let added = i64::from(a.seats.unwrap_or(0)) - i64::from(b.seats.unwrap_or(0));
-                let why = if self.entrants_delta_milli() == 0 && added > 0 {
-                    match &b.entrants_source {
-                        EntrantsSource::Census { pupils, .. } => format!(
-                            "it left seats empty ({pupils} pupils in the census for {} seats): the added seats enter nobody",
-                            b.seats.unwrap_or(0)
-                        ),
-                        EntrantsSource::Applications { .. }
-                        | EntrantsSource::NoApplicants { .. } => {
-                            "it turns no applicant away: the added seats enter nobody".to_owned()
-                        }
-                        _ => "nothing tells who would enter them".to_owned(),
+                let why = match (&b.entrants_source, b.seats) {
+                    (EntrantsSource::Census { pupils, .. }, Some(seats)) if *pupils < seats => {
+                        format!(
+                            "it left seats empty ({pupils} pupils entered in the census for {seats} seats): added seats enter nobody"
+                        )
                     }
-                } else {
-                    format!("{} applicants turned away before", b.turned_away)
+                    (EntrantsSource::Assumed { fill }, _) => {
+                        format!("{:.0} % of the seats assumed filled", fill * 100.0)
+                    }
+                    _ if b.turned_away.is_zero() => {
+                        "no applicant was turned away: added seats enter nobody".to_owned()
+                    }
+                    _ => format!("{} applicants turned away before", b.turned_away),
                 };
                 format!(
                     "{}: {added:+} seats: {} entrants ({why}), {} graduates a year",
@@ -516,16 +530,8 @@ fn entrants_reason(source: &EntrantsSource) -> String {
 }
 
 /// The offers whose supply a scenario changes, in identifier order: opened, closed, or with other
-/// seats or entrants (supply rules measured on each side's offers).
-pub fn supply_changes(
-    before: &[Offer],
-    after: &[Offer],
-    config: &MatchConfig,
-) -> Vec<SupplyChange> {
-    let (rules_before, rules_after) = (
-        SupplyRules::new(before, config),
-        SupplyRules::new(after, config),
-    );
+/// seats, under the same `rules` before and after (those of the published map).
+pub fn supply_changes(before: &[Offer], after: &[Offer], rules: &SupplyRules) -> Vec<SupplyChange> {
     let index = |offers: &'_ [Offer]| -> BTreeMap<OfferId, usize> {
         offers
             .iter()
@@ -548,8 +554,8 @@ pub fn supply_changes(
             }
             Some(SupplyChange {
                 offer: id.clone(),
-                before: b.map(|o| rules_before.supply(o)),
-                after: a.map(|o| rules_after.supply(o)),
+                before: b.map(|o| rules.supply(o)),
+                after: a.map(|o| rules.supply(o)),
             })
         })
         .collect()

@@ -5,20 +5,26 @@
 //! down. Every factor says where it comes from:
 //!
 //! - **Entrants** ([`EntrantsSource`]): an empty seat trains nobody. A school-mode offer found in
-//!   the enrolment census enters its census pupils, at most its seats; otherwise its
-//!   first-choice applications times the entrants per application (measured per source, see
-//!   [`SupplyRules`]), at most its seats; an offer with no applicant enters nobody
-//!   ([`MatchConfig::fill_without_applicants`]); an offer whose applications are not published
-//!   (declared seats, seats a scenario opens) fills [`MatchConfig::fill_without_evidence`] of its
-//!   seats. Seats a scenario adds to an offer ([`gapmap_model::Intake::added_seats`]) enter the
-//!   applicants its published seats turned away, no more.
+//!   the enrolment census enters the pupils who entered it there
+//!   ([`gapmap_model::Enrolment::entered`]), at most its seats (whatever its seats when the source
+//!   gives none: the pupils are measured); otherwise its applications times the entrants per
+//!   application (calibrated per source on the offers the census counts, see [`SupplyRules`]),
+//!   at most its seats; an offer with no
+//!   applicant enters nobody ([`MatchConfig::fill_without_applicants`]); an offer whose
+//!   applications are not published (declared seats, seats a scenario opens) fills
+//!   [`MatchConfig::fill_without_evidence`] of its seats. Seats a scenario adds to an offer
+//!   ([`gapmap_model::Intake::added_seats`]) enter the applicants its published seats turned away,
+//!   no more: applications x min(1, entrants per application) beyond the seats (an entrant per
+//!   application above 1 counts pupils who asked for other courses first), none where the census
+//!   shows seats left empty.
 //! - **Completion**: the offer's measured retention to the final year (census, school status),
 //!   else [`MatchConfig::completion_factor`]. InserJeunes measures its rates on final-year
 //!   students, passed or not: retention to the final year is the matching completion.
 //! - **Further study**: the offer's InserJeunes rate, else the configured default for its level.
 //!
-//! Graduates enter the labour market `duration_years` after the intake year. Offers without a
-//! known capacity supply nothing; they stay visible as "capacity unknown" candidates.
+//! Graduates enter the labour market `duration_years` after the intake year. Offers with neither a
+//! known capacity nor census pupils supply nothing; they stay visible as "capacity unknown"
+//! candidates.
 
 use std::collections::BTreeMap;
 
@@ -55,16 +61,37 @@ impl CapacityStatus {
     pub fn is_known(self) -> bool {
         matches!(self, CapacityStatus::Known | CapacityStatus::Declared)
     }
+
+    /// Short machine key (`published`, `placeholder`, `unknown`, `declared`).
+    pub fn key(self) -> &'static str {
+        match self {
+            CapacityStatus::Known => "published",
+            CapacityStatus::Placeholder => "placeholder",
+            CapacityStatus::Unknown => "unknown",
+            CapacityStatus::Declared => "declared",
+        }
+    }
+}
+
+impl RateSource {
+    /// Short machine key (`outcomes`, `level-default`, `default`).
+    pub fn key(&self) -> &'static str {
+        match self {
+            RateSource::Outcomes(_) => "outcomes",
+            RateSource::LevelDefault(_) => "level-default",
+            RateSource::Default => "default",
+        }
+    }
 }
 
 /// Where an offer's entrants come from.
 #[derive(Clone, Debug, PartialEq)]
 pub enum EntrantsSource {
-    /// The census enrolment of the course at its school, at most its seats.
+    /// The pupils who entered the course at its school in the census, at most its seats.
     Census {
         /// Census year.
         year: u16,
-        /// Pupils counted.
+        /// Pupils who entered ([`gapmap_model::Enrolment::entered`]).
         pupils: u32,
     },
     /// First-choice applications times the entrants per application, at most the seats.
@@ -88,7 +115,8 @@ pub enum EntrantsSource {
         /// Share of the seats filled.
         fill: f64,
     },
-    /// The capacity is not known: no entrants are counted.
+    /// The capacity is not known and the census does not count the course: no entrants are
+    /// counted, and none is 0: unknown.
     CapacityUnknown,
 }
 
@@ -111,8 +139,19 @@ impl EntrantsSource {
 pub enum CompletionSource {
     /// The measured retention to the final year (with its scope).
     Measured(String),
+    /// The configuration: [`MatchConfig::completion_by_level`] for the offer's level, else
     /// [`MatchConfig::completion_factor`].
     Configured,
+}
+
+impl CompletionSource {
+    /// Short machine key (`measured`, `configured`).
+    pub fn key(&self) -> &'static str {
+        match self {
+            CompletionSource::Measured(_) => "measured",
+            CompletionSource::Configured => "configured",
+        }
+    }
 }
 
 /// The supply of one offer with every factor that went into it.
@@ -128,8 +167,9 @@ pub struct Supply {
     pub entrants: Volume,
     /// Where the entrants come from.
     pub entrants_source: EntrantsSource,
-    /// Applicants the published seats turned away (applications x entrants per application
-    /// beyond the seats; zero when the census shows seats left empty): whom added seats enter.
+    /// Applicants the published seats turned away (applications x min(1, entrants per
+    /// application) beyond the seats; zero when the census shows seats left empty): whom added
+    /// seats enter.
     pub turned_away: Volume,
     /// Completion factor used.
     pub completion_factor: f64,
@@ -169,42 +209,39 @@ pub struct SupplyRules {
 pub const MIN_PER_APPLICATION_SAMPLE: usize = 20;
 
 impl SupplyRules {
-    /// The rules of `config`, measuring entrants per application on `offers` unless configured.
+    /// The rules of `config`, measuring entrants per application on `offers` unless configured:
+    /// per source, the value for which the rule's entrants (min(seats, applications x value)) of
+    /// the offers the census counts add up to their census entrants (at most their seats), from
+    /// [`MIN_PER_APPLICATION_SAMPLE`] such offers. Seats a scenario adds are left out (the
+    /// published seats decide).
     pub fn new(offers: &[Offer], config: &MatchConfig) -> SupplyRules {
-        let mut ratios: BTreeMap<OfferSource, Vec<f64>> = BTreeMap::new();
+        // Per source: (seats, applications, census entrants at most the seats).
+        let mut samples: BTreeMap<OfferSource, Vec<(f64, f64, f64)>> = BTreeMap::new();
         for o in offers {
-            if let (Some(e), Capacity::Seats(seats), Some(a)) =
-                (o.intake.enrolment, o.capacity, o.applications)
+            if let (Some(e), Some(seats), Some(a)) =
+                (o.intake.enrolment, published_seats(o), o.applications)
                 && a > 0
-                && a < seats
-                && o.intake.added_seats == 0
+                && seats > 0
             {
-                let entered = e.pupils.min(seats);
-                ratios
-                    .entry(o.source)
-                    .or_default()
-                    .push(f64::from(entered) / f64::from(a));
+                let entered = e.entered().min(seats);
+                samples.entry(o.source).or_default().push((
+                    f64::from(seats),
+                    f64::from(a),
+                    f64::from(entered),
+                ));
             }
         }
-        let mut per_application = BTreeMap::new();
-        for (source, mut r) in ratios {
-            if r.len() >= MIN_PER_APPLICATION_SAMPLE {
-                r.sort_by(f64::total_cmp);
-                let n = r.len();
-                let median = if n % 2 == 1 {
-                    r[n / 2]
-                } else {
-                    (r[n / 2 - 1] + r[n / 2]) / 2.0
+        let per_application = samples
+            .into_iter()
+            .filter(|(_, sample)| sample.len() >= MIN_PER_APPLICATION_SAMPLE)
+            .map(|(source, sample)| {
+                let measured = PerApplication {
+                    value: calibrate(&sample),
+                    measured_on: Some(sample.len()),
                 };
-                per_application.insert(
-                    source,
-                    PerApplication {
-                        value: median,
-                        measured_on: Some(n),
-                    },
-                );
-            }
-        }
+                (source, measured)
+            })
+            .collect();
         SupplyRules {
             config: config.clone(),
             per_application,
@@ -238,16 +275,29 @@ impl SupplyRules {
             Capacity::Unknown => (None, CapacityStatus::Unknown),
             Capacity::Declared(n) => (Some(n), CapacityStatus::Declared),
         };
-        let (entrants, entrants_source, turned_away) = match seats {
-            Some(n) => self.entrants(offer, n),
-            None => (0, EntrantsSource::CapacityUnknown, 0),
+        let census = offer.intake.enrolment.filter(|_| config.census_entrants);
+        let (entrants, entrants_source, turned_away) = match (seats, census) {
+            (Some(n), _) => self.entrants(offer, n),
+            // No seats published, but the pupils who entered are counted.
+            (None, Some(e)) => (
+                u64::from(e.entered()) * 1000,
+                EntrantsSource::Census {
+                    year: e.year,
+                    pupils: e.entered(),
+                },
+                0,
+            ),
+            (None, None) => (0, EntrantsSource::CapacityUnknown, 0),
         };
         let (completion_factor, completion_source) = match &offer.intake.retention {
             Some(r) if config.measured_completion && r.share.is_finite() => (
                 r.share.clamp(0.0, 1.0),
                 CompletionSource::Measured(r.scope.clone()),
             ),
-            _ => (unit(config.completion_factor), CompletionSource::Configured),
+            _ => (
+                unit(config.completion_for(offer.level.map(|l| l.get()))),
+                CompletionSource::Configured,
+            ),
         };
         let (further_study_rate, rate_source) = further_study(offer, config);
         let milli = entrants as f64 * completion_factor * (1.0 - further_study_rate);
@@ -284,15 +334,17 @@ impl SupplyRules {
         let published = u64::from(seats - added) * 1000;
         let census = offer.intake.enrolment.filter(|_| config.census_entrants);
         let per_application = self.per_application(offer.source);
-        let wanted = offer
-            .applications
-            .map(|a| (f64::from(a) * per_application.value * 1000.0).floor() as u64);
+        let wanted = |share: f64| {
+            offer
+                .applications
+                .map(|a| (f64::from(a) * share * 1000.0).floor() as u64)
+        };
         let (base, source) = match (census, offer.applications) {
             (Some(e), _) => (
-                published.min(u64::from(e.pupils) * 1000),
+                published.min(u64::from(e.entered()) * 1000),
                 EntrantsSource::Census {
                     year: e.year,
-                    pupils: e.pupils,
+                    pupils: e.entered(),
                 },
             ),
             (None, Some(0)) => {
@@ -303,7 +355,7 @@ impl SupplyRules {
                 )
             }
             (None, Some(a)) => (
-                published.min(wanted.unwrap_or(0)),
+                published.min(wanted(per_application.value).unwrap_or(0)),
                 EntrantsSource::Applications {
                     applications: a,
                     per_application: per_application.value,
@@ -315,10 +367,11 @@ impl SupplyRules {
                 (share_of(published, fill), EntrantsSource::Assumed { fill })
             }
         };
-        // Seats left empty in the census turned nobody away, whatever the applications say.
-        let full = census.is_none_or(|e| u64::from(e.pupils) * 1000 >= published);
-        let turned_away = match (wanted, full) {
-            (Some(w), true) => w.saturating_sub(published),
+        // Seats left empty in the census turned nobody away, whatever the applications say; an
+        // entrant per application above 1 counts pupils who asked for other courses first.
+        let full = census.is_none_or(|e| u64::from(e.entered()) * 1000 >= published);
+        let turned_away = match wanted(per_application.value.min(1.0)) {
+            Some(w) if full => w.saturating_sub(published),
             _ => 0,
         };
         let extra = match source {
@@ -327,6 +380,32 @@ impl SupplyRules {
         };
         (base + extra, source, turned_away)
     }
+}
+
+/// The seats an offer published (a scenario's added seats left out), when known.
+pub fn published_seats(offer: &Offer) -> Option<u32> {
+    offer
+        .capacity
+        .seats()
+        .map(|n| n.saturating_sub(offer.intake.added_seats))
+}
+
+/// The entrants per application for which `sum(min(seats, applications x value))` equals
+/// `sum(entered)` over `sample` (seats, applications, entered): a bisection on [0, 20], the sum
+/// growing with the value.
+fn calibrate(sample: &[(f64, f64, f64)]) -> f64 {
+    let target: f64 = sample.iter().map(|&(_, _, e)| e).sum();
+    let predicted = |m: f64| -> f64 { sample.iter().map(|&(s, a, _)| s.min(a * m)).sum() };
+    let (mut lo, mut hi) = (0.0_f64, 20.0_f64);
+    for _ in 0..60 {
+        let mid = (lo + hi) / 2.0;
+        if predicted(mid) < target {
+            lo = mid;
+        } else {
+            hi = mid;
+        }
+    }
+    (lo + hi) / 2.0
 }
 
 /// The further-study rate of an offer and where it comes from.

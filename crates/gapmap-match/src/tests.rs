@@ -1067,7 +1067,7 @@ fn scenario_opens_extends_and_closes() {
                 label: None,
             }),
             Change::Extend {
-                offer: OfferId("affelnet:2024:0592345D:BTS cybersécurité:school".to_owned()),
+                offer: OfferId("affelnet:2024:0590005K:BTS maintenance:school".to_owned()),
                 seats: 10,
             },
             Change::Close {
@@ -1080,30 +1080,25 @@ fn scenario_opens_extends_and_closes() {
     check(
         Case::Scenario(scenario),
         expect![[r#"
-            total gap 24.24 -> 8.8
+            total gap 24.24 -> 14
             need adt-1 gap 5.8 -> 0 (-5800)
             need bmo-1 gap 1.44 -> 0 (-1440)
-            need mn-1 gap 8 -> 2.8 (-5200)
             need bitd-1 gap 3 -> 0 (-3000)
             rome:I1304 gap 4.44 -> 0 (-4440)
             rome:I1310 gap 5.8 -> 0 (-5800)
-            rome:M1844 gap 8 -> 2.8 (-5200)
-            departement:59 gap 13.8 -> 2.8 (-11000)
+            departement:59 gap 13.8 -> 8 (-5800)
             departement:60 gap 9 -> 6 (-3000)
             departement:80 gap 1.44 -> 0 (-1440)
             bassin:(none) gap 9 -> 6 (-3000)
             bassin:3211 gap 5.8 -> 0 (-5800)
-            bassin:3215 gap 8 -> 2.8 (-5200)
             bassin:3222 gap 1.44 -> 0 (-1440)
             level:(none) gap 1.44 -> 0 (-1440)
             level:4 gap 11.8 -> 6 (-5800)
-            level:5 gap 11 -> 2.8 (-8200)
+            level:5 gap 11 -> 8 (-3000)
             buyer:armee-de-terre gap 5.8 -> 0 (-5800)
-            buyer:marine-nationale gap 8 -> 2.8 (-5200)
             buyer:bitd:Naval Group gap 3 -> 0 (-3000)
             buyer:bmo gap 1.44 -> 0 (-1440)
             tag:(none) gap 1.44 -> 0 (-1440)
-            tag:cyber gap 8 -> 2.8 (-5200)
             tag:maintenance gap 8.8 -> 0 (-8800)
         "#]],
     );

@@ -190,6 +190,17 @@ pub struct Enrolment {
     pub year: u16,
     /// Pupils in the course's year of entry at that school.
     pub pupils: u32,
+    /// Of them, as many as the same school counts in the year before of the same course (an
+    /// entry in première beside the school's own seconde): pupils who mostly move up, entrants of
+    /// the earlier year's offer, not of this one. 0 for a first year.
+    pub continuing: u32,
+}
+
+impl Enrolment {
+    /// Pupils who entered the course in this year: the pupils less the continuing ones.
+    pub fn entered(self) -> u32 {
+        self.pupils.saturating_sub(self.continuing)
+    }
 }
 
 /// The share of a course's entrants who reach its final year, measured in a census: pupils of

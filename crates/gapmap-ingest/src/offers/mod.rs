@@ -123,6 +123,7 @@ pub fn read_offers(
         }
         offers.push(offer);
     }
+    joiner.census.mark_continuing(&mut offers);
     Ok(offers)
 }
 

@@ -8,12 +8,13 @@
 //! kept; the 24-month employment rate, published two cohorts later than the others, is the latest
 //! cohort's that has one (the scope names it). Rates are published as percentages and stored as shares (0-1); `nd` and empty are unknown.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use gapmap_model::{
     Cfd, MefStat11, OutcomeBasis, Outcomes, Referential, RegionCode, SchoolCode, TrainingMode, Uai,
 };
 
+use super::census::CourseYear;
 use crate::{DataDir, ImportReport, IngestError, Row, Table, layout};
 
 /// What a region x diploma row is keyed by.
@@ -41,6 +42,9 @@ pub(crate) struct OutcomeIndex {
     /// cohorts after the others.
     region_24: BTreeMap<(RegionCode, TrainingMode, DiplomaKey), (String, f64)>,
     schools: BTreeMap<(Uai, SchoolScope), Outcomes>,
+    /// The BCN's training units by diploma, kind and year of course: where a renovated
+    /// diploma's predecessor was counted.
+    units: HashMap<(Cfd, CourseYear), MefStat11>,
 }
 
 /// A percentage field: empty or `nd` is unknown, else a share 0-1.
@@ -66,6 +70,11 @@ impl OutcomeIndex {
         report: &mut ImportReport,
     ) -> Result<Self, IngestError> {
         let mut index = OutcomeIndex::default();
+        for (&mef, unit) in &referential.mef_units {
+            if let Some(course) = CourseYear::of(mef) {
+                index.units.entry((unit.cfd, course)).or_insert(mef);
+            }
+        }
         if data.has(layout::outcomes::REGION) {
             index.read_region(data, referential, report)?;
         }
@@ -302,11 +311,11 @@ impl OutcomeIndex {
                 }
             }
             for old in cfd.map_or_else(Vec::new, |c| predecessors(referential, c)) {
-                // The old diploma's own code, or its units in the offer's kinds of course: a
-                // MEFSTAT11 ends with the last six characters of its diploma's code.
+                // The old diploma's own code, or its units (in the BCN) in the offer's kinds and
+                // years of course.
                 let keys = mefs
                     .iter()
-                    .filter_map(|m| unit_of(*m, old))
+                    .filter_map(|m| self.units.get(&(old, CourseYear::of(*m)?)).copied())
                     .map(DiplomaKey::Mef)
                     .chain([DiplomaKey::Cfd(old)]);
                 for key in keys {
@@ -356,13 +365,6 @@ pub(crate) fn predecessors(referential: &Referential, cfd: Cfd) -> Vec<Cfd> {
         frontier = next;
     }
     found
-}
-
-/// The unit of diploma `cfd` in the kind and year of course of `mef`: its first five characters
-/// and the diploma code's last six (`23830023102` is year 3 of bac pro `40023102`).
-fn unit_of(mef: MefStat11, cfd: Cfd) -> Option<MefStat11> {
-    let (mef, cfd) = (mef.as_str(), cfd.as_str());
-    format!("{}{}", mef.get(..5)?, cfd.get(2..)?).parse().ok()
 }
 
 /// How many renovations back the outcomes of a diploma are looked for.

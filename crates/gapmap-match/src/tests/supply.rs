@@ -24,7 +24,11 @@ fn course(seats: u32, applications: Option<u32>, census: Option<u32>) -> Offer {
         Capacity::Seats(seats),
     );
     o.applications = applications;
-    o.intake.enrolment = census.map(|pupils| Enrolment { year: 2020, pupils });
+    o.intake.enrolment = census.map(|pupils| Enrolment {
+        year: 2020,
+        pupils,
+        continuing: 0,
+    });
     o
 }
 
@@ -74,7 +78,7 @@ fn entrants_rules() {
             no applicant: seats=Some(20) entrants=0 (NoApplicants { fill: 0.0 }) turned_away=0 completion=0.8 graduates=0
             nothing known: seats=Some(20) entrants=20 (Assumed { fill: 1.0 }) turned_away=0 completion=0.8 graduates=8.8
             no applicant, census: seats=Some(20) entrants=12 (Census { year: 2020, pupils: 12 }) turned_away=0 completion=0.8 graduates=5.28
-            placeholder: seats=None entrants=0 (CapacityUnknown) turned_away=0 completion=0.8 graduates=0
+            placeholder: seats=None entrants=10 (Census { year: 2020, pupils: 10 }) turned_away=0 completion=0.8 graduates=4.4
         "#]],
     );
 }
@@ -115,10 +119,12 @@ fn entrants_rules_configured() {
     );
 }
 
-/// Entrants per application are the median of enrolled / applications over the offers with a
-/// census enrolment and fewer applications than seats, per source, from 20 such offers.
+/// Entrants per application are calibrated per source on the offers the census counts: the value
+/// for which min(seats, applications x value) adds up to their census entrants. 21 offers of 30
+/// seats with 10 applications and 10 to 30 pupils: census entrants 420; min(30, 10 x m) summed is
+/// 210 m up to m = 3, so m = 2.
 #[test]
-fn entrants_per_application_measured() {
+fn entrants_per_application_calibrated() {
     let mut cases: Vec<(String, Offer)> = (0..21)
         .map(|k| (format!("c{k}"), course(30, Some(10), Some(10 + k))))
         .collect();
@@ -126,13 +132,47 @@ fn entrants_per_application_measured() {
     let offers: Vec<Offer> = cases.iter().map(|(_, o)| o.clone()).collect();
     let rules = SupplyRules::new(&offers, &MatchConfig::default());
     let p = rules.per_application(OfferSource::Affelnet);
-    // Ratios 1.0, 1.1, ... 3.0: the median is 2.0.
-    assert_eq!((p.value, p.measured_on), (2.0, Some(21)));
+    assert!((p.value - 2.0).abs() < 1e-9, "{p:?}");
+    assert_eq!(p.measured_on, Some(21));
     let s = rules.supply(&offers[21]);
     assert_eq!(s.entrants, Volume::from_milli(24_000));
+    // Turned away: applications x min(1, m) beyond the seats (none here: 12 for 30 seats).
+    assert_eq!(s.turned_away, Volume::ZERO);
     // Too few for Parcoursup BTS: 1.
     let bts = rules.per_application(OfferSource::ParcoursupBts);
     assert_eq!((bts.value, bts.measured_on), (1.0, None));
+}
+
+/// An offer whose source publishes no capacity but whose pupils the census counts supplies them:
+/// its entrants are measured, whatever its seats.
+#[test]
+fn census_entrants_without_capacity() {
+    let mut o = course(0, Some(8), Some(35));
+    o.capacity = Capacity::Placeholder(999);
+    check(
+        &[("placeholder", o)],
+        &MatchConfig::default(),
+        expect![[r#"
+            placeholder: seats=None entrants=35 (Census { year: 2020, pupils: 35 }) turned_away=0 completion=0.8 graduates=15.4
+        "#]],
+    );
+}
+
+/// An entry in première beside the school's own seconde of the same course: the pupils who move
+/// up are the seconde offer's entrants, not counted again.
+#[test]
+fn continuing_pupils_are_not_entrants_again() {
+    let mut o = course(15, Some(20), Some(30));
+    if let Some(e) = &mut o.intake.enrolment {
+        e.continuing = 22;
+    }
+    check(
+        &[("premiere", o)],
+        &MatchConfig::default(),
+        expect![[r#"
+        premiere: seats=Some(15) entrants=8 (Census { year: 2020, pupils: 8 }) turned_away=0 completion=0.8 graduates=3.52
+    "#]],
+    );
 }
 
 /// Seats a scenario adds enter only the applicants the published seats turned away: nothing for
@@ -192,6 +232,23 @@ fn extension_enters_the_turned_away() {
     );
 }
 
+/// Seats added to a course of unknown capacity make an unknown number: refused, with the change.
+#[test]
+fn extending_an_unknown_capacity_is_refused() {
+    let mut o = course(0, Some(10), Some(35));
+    o.capacity = Capacity::Placeholder(999);
+    let scenario = Scenario {
+        name: "extend".into(),
+        changes: vec![Change::Extend {
+            offer: o.id.clone(),
+            seats: 10,
+        }],
+    };
+    let f = super::fixture();
+    let refused = crate::apply(&scenario, &[o], &f.referential, &f.territory).err();
+    expect!["change 1: offer affelnet:2024:0801853E:Bac pro:school has no known capacity: seats added to it make an unknown number; declare its seats with a capacities file first"].assert_eq(&refused.map(|e| e.to_string()).unwrap_or_default());
+}
+
 /// Pressure, fill rate, peers' seat-weighted means and quadrants, by hand: pressures 30/20 = 1.5,
 /// 10/20 = 0.5 and 4/5 = 0.8 (mean 44/45 = 0.978); fill rates 18/20 and 20/20, the third has no
 /// census (mean 38/40 = 0.95); employment 0.6, 0.4, 0.6 (mean (12 + 8 + 3)/45 = 0.511). The
@@ -224,7 +281,7 @@ fn indicators_by_hand() {
         let m = indicators.means(&i.peers);
         let _ = writeln!(
             out,
-            "pressure={:?} fill={:?} employment={:?} small_capacity={} small_cohort={} quadrant={:?} | means pressure={:?} fill={:?} employment={:?}",
+            "pressure={:?} fill={:?} employment={:?} small_capacity={} small_cohort={:?} quadrant={:?} | means pressure={:?} fill={:?} employment={:?}",
             i.pressure,
             i.fill_rate,
             i.employment_6m,
@@ -237,9 +294,9 @@ fn indicators_by_hand() {
         );
     }
     expect![[r#"
-        pressure=Some(1.5) fill=Some(0.9) employment=Some(0.6) small_capacity=false small_cohort=true quadrant=Some(AttractiveEmploying) | means pressure=Some(0.9777777777777777) fill=Some(0.95) employment=Some(0.5111111111111111)
-        pressure=Some(0.5) fill=Some(1.0) employment=Some(0.4) small_capacity=false small_cohort=true quadrant=Some(Neither) | means pressure=Some(0.9777777777777777) fill=Some(0.95) employment=Some(0.5111111111111111)
-        pressure=Some(0.8) fill=None employment=Some(0.6) small_capacity=true small_cohort=true quadrant=Some(EmployingOnly) | means pressure=Some(0.9777777777777777) fill=Some(0.95) employment=Some(0.5111111111111111)
+        pressure=Some(1.5) fill=Some(0.9) employment=Some(0.6) small_capacity=false small_cohort=Some(true) quadrant=Some(AttractiveEmploying) | means pressure=Some(0.9777777777777777) fill=Some(0.95) employment=Some(0.5111111111111111)
+        pressure=Some(0.5) fill=Some(1.0) employment=Some(0.4) small_capacity=false small_cohort=Some(true) quadrant=Some(Neither) | means pressure=Some(0.9777777777777777) fill=Some(0.95) employment=Some(0.5111111111111111)
+        pressure=Some(0.8) fill=None employment=Some(0.6) small_capacity=true small_cohort=Some(true) quadrant=Some(EmployingOnly) | means pressure=Some(0.9777777777777777) fill=Some(0.95) employment=Some(0.5111111111111111)
     "#]].assert_eq(&out);
 }
 
@@ -297,7 +354,8 @@ proptest! {
 
 /// Each row's demand on jobs of the transitions: a flag the referential leaves empty is unknown,
 /// never "no". I1304 is green and digital, I1310 neutral and not digital, M1844 digital with an
-/// unknown ecological flag; nothing says the demographic flag.
+/// unknown ecological flag; nothing says the demographic flag. On the ROME axis a row's shares are
+/// its sheet's: 1, 0 or unknown, also for the half of a need over two sheets.
 #[test]
 fn transition_shares() {
     use gapmap_model::{Ecological, Transitions};
@@ -315,6 +373,17 @@ fn transition_shares() {
             };
         }
     }
+    // A need over two sheets: its demand splits 10 / 10, each half with its sheet's flags.
+    f.needs.push(super::need(
+        "two-sheets",
+        gapmap_model::Buyer::BmoSurvey,
+        "Technicien réseaux et maintenance",
+        &["I1304", "I1310"],
+        Some(4),
+        gapmap_model::NeedLocation::Commune(super::code("59350")),
+        gapmap_model::Count::Known(Volume::from_milli(20_000)),
+        &[],
+    ));
     let outcome = super::outcome_of(&f, &f.offers, &MatchConfig::default());
     let mut out = String::new();
     for row in outcome
@@ -334,12 +403,12 @@ fn transition_shares() {
         );
     }
     expect![[r#"
-        I1304  demand=15 ecological=Some(1.0) digital=Some(1.0) demographic=None
-        I1310  demand=25 ecological=Some(0.0) digital=Some(0.0) demographic=None
+        I1304  demand=25 ecological=Some(1.0) digital=Some(1.0) demographic=None
+        I1310  demand=35 ecological=Some(0.0) digital=Some(0.0) demographic=None
         M1810  demand=0 ecological=None digital=None demographic=None
         M1844  demand=8 ecological=None digital=Some(1.0) demographic=None
         N2205  demand=6 ecological=None digital=None demographic=None
-        total  demand=54 ecological=Some(0.375) digital=Some(0.4791666666666667) demographic=None
+        total  demand=74 ecological=Some(0.4166666666666667) digital=Some(0.4852941176470588) demographic=None
     "#]]
     .assert_eq(&out);
 }

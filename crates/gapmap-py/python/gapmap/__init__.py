@@ -38,8 +38,10 @@ _OFFER_TEXTS = (
     "capacity", "entrants_source", "completion_source", "further_study_source", "outcomes_basis",
     "quadrant",
 )
-_OFFER_COUNTS = ("year", "level", "seats", "applications", "census_year", "census_pupils")
-_OFFER_FLAGS = ("small_capacity", "small_cohort")
+# small_cohort is null when the cohort's size is unknown: pandas' nullable boolean.
+_OFFER_COUNTS = ("year", "level", "seats", "applications", "census_year", "census_entered")
+_OFFER_FLAGS = ("small_capacity",)
+_OFFER_OPTIONAL_FLAGS = ("small_cohort",)
 
 
 def _path(path: Optional[Path]) -> Optional[str]:
@@ -133,6 +135,8 @@ class Engine:
                 return ("UInt64", "UInt64")
             if name in _OFFER_FLAGS:
                 return ("Boolean", "bool")
+            if name in _OFFER_OPTIONAL_FLAGS:
+                return ("Boolean", "boolean")
             return ("Float64", "float64")
         dtypes = {name: kind(name) for name in columns}
         if pandas:

@@ -164,7 +164,11 @@ pub fn run(args: &GapsArgs, progress: &Progress, out: &mut dyn Write) -> anyhow:
                     scenario.name
                 )?;
                 let before = &loaded.engine.dataset().offers;
-                for change in gapmap_match::supply_changes(before, offers, &prepared.config) {
+                for change in gapmap_match::supply_changes(
+                    before,
+                    offers,
+                    &loaded.engine.supply_rules(&prepared.config),
+                ) {
                     writeln!(out, "  {}", change.note())?;
                 }
             }

@@ -40,7 +40,7 @@ pub fn run(args: &ReportArgs, progress: &Progress, out: &mut dyn Write) -> anyho
             delta.supply_notes = gapmap_match::supply_changes(
                 &loaded.engine.dataset().offers,
                 offers,
-                &prepared.config,
+                &loaded.engine.supply_rules(&prepared.config),
             )
             .iter()
             .map(gapmap_match::SupplyChange::note)

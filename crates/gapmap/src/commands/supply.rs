@@ -48,56 +48,62 @@ pub fn run(args: &SupplyArgs, progress: &Progress, out: &mut dyn Write) -> anyho
             serde_json::to_writer_pretty(&mut *out, &doc)?;
             writeln!(out)?;
         }
-        Format::Csv => {
-            let mut w = csv::WriterBuilder::new()
-                .delimiter(b';')
-                .from_writer(&mut *out);
-            w.write_record([
-                "source",
-                "mode",
-                "level",
-                "offers",
-                "with_seats",
-                "seats",
-                "entrants",
-                "graduates",
-                "from_census",
-                "from_applications",
-                "no_applicants",
-                "assumed",
-                "capacity_unknown",
-                "measured_completion",
-                "outcomes_diploma",
-                "outcomes_predecessor",
-                "outcomes_school",
-            ])?;
-            for g in &groups {
-                let n = |k: &str| g.entrants_from.get(k).copied().unwrap_or(0).to_string();
-                let b = |k: &str| g.outcomes.get(k).copied().unwrap_or(0).to_string();
-                w.write_record([
-                    g.source.to_owned(),
-                    g.mode.to_owned(),
-                    g.level.map(|l| l.to_string()).unwrap_or_default(),
-                    g.offers.to_string(),
-                    g.with_seats.to_string(),
-                    g.seats.to_string(),
-                    g.entrants.to_string(),
-                    g.graduates.to_string(),
-                    n("census"),
-                    n("applications"),
-                    n("no-applicants"),
-                    n("assumed"),
-                    n("capacity-unknown"),
-                    g.measured_completion.to_string(),
-                    b("diploma"),
-                    b("predecessor"),
-                    b("school"),
-                ])?;
-            }
-            w.flush()?;
-        }
+        Format::Csv => groups_csv(&groups, out)?,
         Format::Table => table(&supplies, &groups, &loaded.source_label, out)?,
     }
+    Ok(())
+}
+
+/// The groups as CSV, one column per count.
+fn groups_csv(groups: &[SupplyGroup], out: &mut dyn Write) -> anyhow::Result<()> {
+    let mut w = csv::WriterBuilder::new()
+        .delimiter(b';')
+        .from_writer(&mut *out);
+    w.write_record([
+        "source",
+        "mode",
+        "level",
+        "offers",
+        "with_seats",
+        "seats",
+        "with_entrants",
+        "entrants",
+        "graduates",
+        "from_census",
+        "from_applications",
+        "no_applicants",
+        "assumed",
+        "capacity_unknown",
+        "measured_completion",
+        "outcomes_diploma",
+        "outcomes_predecessor",
+        "outcomes_school",
+    ])?;
+    for g in groups {
+        let (e, o) = (&g.entrants_from, &g.outcomes);
+        let counts = [g.offers, g.with_seats, g.seats as usize, g.with_entrants];
+        let mut record: Vec<String> = vec![
+            g.source.to_owned(),
+            g.mode.to_owned(),
+            g.level.map(|l| l.to_string()).unwrap_or_default(),
+        ];
+        record.extend(counts.iter().map(ToString::to_string));
+        record.extend([g.entrants.to_string(), g.graduates.to_string()]);
+        let tail = [
+            e.census,
+            e.applications,
+            e.no_applicants,
+            e.assumed,
+            e.capacity_unknown,
+            g.measured_completion,
+            o.diploma,
+            o.predecessor,
+            o.school,
+        ];
+        record.extend(tail.iter().map(ToString::to_string));
+        w.write_record(record)?;
+    }
+    w.flush()?;
     Ok(())
 }
 
@@ -147,27 +153,34 @@ fn table(
     )?;
     let (mut seats, mut entrants, mut graduates) = (0u64, 0.0, 0.0);
     for g in groups {
-        let n = |k: &str| g.entrants_from.get(k).copied().unwrap_or(0);
-        let b = |k: &str| g.outcomes.get(k).copied().unwrap_or(0);
+        let (e, o) = (&g.entrants_from, &g.outcomes);
+        // A group whose entrants no data gives prints "unknown", never 0.
+        let people = |v: f64| {
+            if g.with_entrants == 0 {
+                "unknown".to_owned()
+            } else {
+                format!("{v:.1}")
+            }
+        };
         writeln!(
             out,
-            "{:<15} {:<14} {:>3} {:>6} {:>8} {:>10.1} {:>10.1}  {:>5}/{}/{}/{}/{}  {:>5}  {}/{}/{}",
+            "{:<15} {:<14} {:>3} {:>6} {:>8} {:>10} {:>10}  {:>5}/{}/{}/{}/{}  {:>5}  {}/{}/{}",
             g.source,
             g.mode,
             g.level.map(|l| l.to_string()).unwrap_or_else(|| "-".into()),
             g.offers,
             g.seats,
-            g.entrants,
-            g.graduates,
-            n("census"),
-            n("applications"),
-            n("no-applicants"),
-            n("assumed"),
-            n("capacity-unknown"),
+            people(g.entrants),
+            people(g.graduates),
+            e.census,
+            e.applications,
+            e.no_applicants,
+            e.assumed,
+            e.capacity_unknown,
             g.measured_completion,
-            b("diploma"),
-            b("predecessor"),
-            b("school"),
+            o.diploma,
+            o.predecessor,
+            o.school,
         )?;
         seats += g.seats;
         entrants += g.entrants;
@@ -187,12 +200,12 @@ fn table(
     for p in per_application(supplies) {
         writeln!(
             out,
-            "entrants per first-choice application, {}: {:.3} ({})",
+            "entrants per application, {}: {:.3} ({})",
             p["source"].as_str().unwrap_or(""),
             p["value"].as_f64().unwrap_or(f64::NAN),
             match p["measured_on"].as_u64() {
                 Some(n) => format!(
-                    "median over {n} offers with census enrolment and fewer applications than seats"
+                    "calibrated on the {n} offers the census counts: their entrants by this rule add up to the census's"
                 ),
                 None => "configured, or 1 when too few offers allow the measure".to_owned(),
             }
@@ -207,14 +220,16 @@ pub fn facts_line(f: &gapmap_engine::OfferFacts<'_>) -> String {
     use gapmap_match::{CompletionSource, EntrantsSource, RateSource};
     let s = &f.supply;
     let entrants = match &s.entrants_source {
-        EntrantsSource::Census { year, pupils } => format!("census {year}: {pupils} pupils"),
+        EntrantsSource::Census { year, pupils } => {
+            format!("census {year}: {pupils} pupils entered")
+        }
         EntrantsSource::Applications {
             applications,
             per_application,
             measured,
         } => format!(
-            "{applications} first-choice applications x {per_application:.2}{}",
-            if *measured { " measured" } else { "" }
+            "{applications} applications x {per_application:.2} entrants per application{}",
+            if *measured { " (measured)" } else { "" }
         ),
         EntrantsSource::NoApplicants { fill } => format!("no applicant: {fill} of the seats"),
         EntrantsSource::Assumed { fill } => {
@@ -274,7 +289,7 @@ pub fn facts_line(f: &gapmap_engine::OfferFacts<'_>) -> String {
     if i.small_capacity {
         parts.push("few seats: pressure and fill rate on small numbers".to_owned());
     }
-    if i.small_cohort {
+    if i.small_cohort == Some(true) {
         parts.push("outcomes of a small cohort".to_owned());
     }
     format!("{line}\n      {}", parts.join(", "))

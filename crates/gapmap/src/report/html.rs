@@ -577,12 +577,12 @@ fn supply(page: &mut String, input: &ReportInput) -> anyhow::Result<()> {
     )?;
     for (source, value, measured) in &supply.per_application {
         let how = match (measured, lang) {
-            (Some(n), Lang::Fr) => {
-                format!("médiane sur {n} formations au constat et moins de vœux que de places")
-            }
-            (Some(n), _) => {
-                format!("median over {n} offers in the census with fewer applications than seats")
-            }
+            (Some(n), Lang::Fr) => format!(
+                "calé sur les {n} formations du constat : leurs entrants selon cette règle font le total du constat"
+            ),
+            (Some(n), _) => format!(
+                "calibrated on the {n} offers of the census: their entrants by this rule add up to the census's"
+            ),
             (None, Lang::Fr) => "paramètre, ou 1 faute de formations où le mesurer".to_owned(),
             (None, _) => "setting, or 1 for want of offers to measure it on".to_owned(),
         };
@@ -610,10 +610,8 @@ fn supply(page: &mut String, input: &ReportInput) -> anyhow::Result<()> {
         lang.text(Msg::FromApplications),
         lang.text(Msg::MeasuredOutcomes),
     )?;
-    for g in supply.groups.iter().filter(|g| g.with_seats > 0) {
-        let count = |k: &str| g.entrants_from.get(k).copied().unwrap_or(0);
-        let measured = g.outcomes.get("diploma").copied().unwrap_or(0)
-            + g.outcomes.get("predecessor").copied().unwrap_or(0);
+    // Groups whose entrants no data gives (the course list) are left out: no figure to show.
+    for g in supply.groups.iter().filter(|g| g.with_entrants > 0) {
         write!(
             page,
             "<tr><td>{}</td><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td>",
@@ -628,9 +626,9 @@ fn supply(page: &mut String, input: &ReportInput) -> anyhow::Result<()> {
         write!(
             page,
             "<td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td></tr>",
-            count("census"),
-            count("applications"),
-            measured
+            g.entrants_from.census,
+            g.entrants_from.applications,
+            g.outcomes.of_the_course()
         )?;
     }
     page.push_str("</tbody></table></section>\n");
