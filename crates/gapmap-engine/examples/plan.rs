@@ -88,15 +88,20 @@ fn main() -> Result<(), EngineError> {
     // 4. The supply behind those figures: students who enter (census enrolment or applications,
     //    at most the seats; an empty seat trains nobody) and graduates, per source, mode and level.
     for g in engine.supplies(&config).summary() {
+        // A group whose entrants no data gives (courses without capacity or census) is unknown.
+        let people = |v: f64| match g.with_entrants {
+            0 => "unknown".to_owned(),
+            _ => format!("{v:.1}"),
+        };
         println!(
-            "  {:<15} {:<14} level {:<2} {:>4} offers {:>6} seats {:>9.1} entrants {:>8.1} graduates",
+            "  {:<15} {:<14} level {:<2} {:>4} offers {:>6} seats {:>9} entrants {:>8} graduates",
             g.source,
             g.mode,
             g.level.map_or("-".to_owned(), |l| l.to_string()),
             g.offers,
             g.seats,
-            g.entrants,
-            g.graduates
+            people(g.entrants),
+            people(g.graduates)
         );
     }
 

@@ -375,10 +375,10 @@ impl Engine {
     /// The engine's offers once `scenario` is applied.
     pub fn apply(&self, scenario: &Scenario) -> Result<Vec<Offer>, EngineError> {
         let d = &self.dataset;
-        gapmap_match::apply(scenario, &d.offers, &d.referential, &d.territory).map_err(|source| {
+        gapmap_match::apply(scenario, &d.offers, &d.referential, &d.territory).map_err(|cause| {
             EngineError::ScenarioApply {
                 name: scenario.name.clone(),
-                source,
+                cause,
             }
         })
     }

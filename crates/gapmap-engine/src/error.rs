@@ -29,13 +29,14 @@ pub enum EngineError {
         /// What is wrong, and where (`change 2: ...`).
         message: String,
     },
-    /// A scenario cannot be applied to the data (an unknown offer, an unknown diploma).
-    #[error("scenario {name:?}: {source}")]
+    /// A scenario cannot be applied to the data (an unknown offer, an unknown diploma, seats added
+    /// to an unknown capacity). The cause is in the message, not chained: printed once.
+    #[error("scenario {name:?}: {cause}")]
     ScenarioApply {
         /// The scenario's name.
         name: String,
         /// The cause.
-        source: gapmap_match::ScenarioError,
+        cause: gapmap_match::ScenarioError,
     },
     /// A configuration file is not valid.
     #[error("{}: {message}", path.display())]

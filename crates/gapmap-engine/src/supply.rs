@@ -204,7 +204,7 @@ impl SupplyGroup {
             EntrantsSource::Assumed { .. } => from.assumed += 1,
             EntrantsSource::CapacityUnknown => from.capacity_unknown += 1,
         }
-        if s.entrants_source != EntrantsSource::CapacityUnknown {
+        if s.is_known() {
             self.with_entrants += 1;
             self.entrants = sum(self.entrants, s.entrants);
             self.graduates = sum(self.graduates, s.graduates);
@@ -229,7 +229,7 @@ fn sum(total: f64, v: Volume) -> f64 {
 }
 
 /// The number of columns of the per-offer table.
-pub const OFFER_COLUMN_COUNT: usize = 41;
+pub const OFFER_COLUMN_COUNT: usize = 42;
 
 /// Column names of the per-offer table (the report's `offers.csv`, `gapmap supply --offers`, the
 /// Python `Engine.offers()` frame), in order.
@@ -249,6 +249,7 @@ pub const OFFER_COLUMNS: [&str; OFFER_COLUMN_COUNT] = [
     "capacity",
     "applications",
     "census_year",
+    "census_pupils",
     "census_entered",
     "entrants",
     "entrants_source",
@@ -283,7 +284,7 @@ impl OfferFacts<'_> {
     /// pupils are unknown).
     pub fn values(&self) -> [Value; OFFER_COLUMN_COUNT] {
         let (o, s, i, m) = (self.offer, &self.supply, self.indicators, &self.peers);
-        let known = s.entrants_source != EntrantsSource::CapacityUnknown;
+        let known = s.is_known();
         let people = |v: Volume| {
             if known {
                 json!(v.as_f64())
@@ -313,11 +314,17 @@ impl OfferFacts<'_> {
             json!(s.capacity.key()),
             json!(o.applications),
             json!(o.intake.enrolment.map(|e| e.year)),
+            json!(o.intake.enrolment.map(|e| e.pupils)),
             json!(o.intake.enrolment.map(|e| e.entered())),
             people(s.entrants),
             json!(s.entrants_source.key()),
             per_application,
-            people(s.turned_away),
+            // Applicants turned away are counted against seats: unknown without them.
+            if s.seats.is_some() {
+                json!(s.turned_away.as_f64())
+            } else {
+                Value::Null
+            },
             json!(s.completion_factor),
             json!(s.completion_source.key()),
             json!(s.further_study_rate),

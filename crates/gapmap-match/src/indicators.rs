@@ -3,7 +3,8 @@
 //!
 //! - **Pressure**: first-choice applications / seats (Affelnet `Demandes vœux 1`; Parcoursup's
 //!   confirmed wishes, which are not ranked, so BTS pressures compare only with each other).
-//! - **Fill rate**: census pupils / seats. The census year is not the capacity's year: the gap is
+//! - **Fill rate**: census pupils / seats (all the pupils of the class, those moving up from the
+//!   school's own seconde included). The census year is not the capacity's year: the gap is
 //!   stated beside the figure.
 //! - **Outcomes**: InserJeunes employment rates at 6, 12 and 24 months and further-study rate.
 //!
@@ -106,8 +107,8 @@ pub struct OfferIndicators {
     pub employment_24m: Option<f64>,
     /// Further-study rate.
     pub further_study: Option<f64>,
-    /// Pressure and fill rate rest on fewer seats than the threshold.
-    pub small_capacity: bool,
+    /// Pressure and fill rate rest on fewer seats than the threshold (`None`: seats unknown).
+    pub small_capacity: Option<bool>,
     /// The outcomes rest on fewer final-year students than the threshold (`None`: outcomes
     /// unknown, or their cohort's size).
     pub small_cohort: Option<bool>,
@@ -218,7 +219,7 @@ fn own(o: &Offer, config: &MatchConfig) -> OfferIndicators {
             level: o.level,
         },
         pressure: o.applications.and_then(ratio),
-        fill_rate: o.intake.enrolment.and_then(|e| ratio(e.entered())),
+        fill_rate: o.intake.enrolment.and_then(|e| ratio(e.pupils)),
         census_gap_years: o
             .intake
             .enrolment
@@ -227,7 +228,7 @@ fn own(o: &Offer, config: &MatchConfig) -> OfferIndicators {
         employment_12m: outcomes.and_then(|x| x.employment_rate_12m),
         employment_24m: outcomes.and_then(|x| x.employment_rate_24m),
         further_study: outcomes.and_then(|x| x.further_study_rate),
-        small_capacity: seats.is_some_and(|n| n < config.small_capacity_threshold),
+        small_capacity: published_seats(o).map(|n| n < config.small_capacity_threshold),
         small_cohort: outcomes
             .and_then(|x| x.cohort)
             .map(|n| n < config.small_cohort_threshold),

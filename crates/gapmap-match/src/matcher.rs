@@ -152,8 +152,9 @@ pub struct NeedResult {
     pub status: NeedStatus,
     /// Candidates counted in the headline (direct ones, adjacent ones too when the configuration
     /// counts them) whose capacity is unknown (the Parcoursup course list, which holds the
-    /// higher-education courses, publishes none) or a placeholder (Affelnet `999`): they supply
-    /// nothing in the figures, so part of the gap may be theirs, by an amount no data says.
+    /// higher-education courses, publishes none) or a placeholder (Affelnet `999`), and whose
+    /// pupils the census does not count: they supply nothing in the figures, so part of the gap
+    /// may be theirs, by an amount no data says.
     pub capacity_unknown_offers: usize,
     /// Demand below the small-count threshold.
     pub small: bool,
@@ -1070,7 +1071,7 @@ impl<'a> Matcher<'a> {
         need.capacity_unknown_offers = links
             .iter()
             .filter(|l| l.kind == LinkKind::Direct || self.config.count_adjacent)
-            .filter(|l| !self.supplies[l.offer as usize].capacity.is_known())
+            .filter(|l| !self.supplies[l.offer as usize].is_known())
             .count();
     }
 
@@ -1096,7 +1097,7 @@ impl<'a> Matcher<'a> {
         }
         if counted
             .iter()
-            .all(|l| !self.supplies[l.offer as usize].capacity.is_known())
+            .all(|l| !self.supplies[l.offer as usize].is_known())
         {
             return NeedStatus::CapacityUnknown;
         }

@@ -487,19 +487,20 @@ impl SupplyChange {
             ),
             (Some(b), Some(a)) => {
                 let added = i64::from(a.seats.unwrap_or(0)) - i64::from(b.seats.unwrap_or(0));
-                let why = match (&b.entrants_source, b.seats) {
-                    (EntrantsSource::Census { pupils, .. }, Some(seats)) if *pupils < seats => {
-                        format!(
-                            "it left seats empty ({pupils} pupils entered in the census for {seats} seats): added seats enter nobody"
-                        )
+                let seats = u64::from(b.seats.unwrap_or(0)) * 1000;
+                let why = match &b.entrants_source {
+                    _ if !b.turned_away.is_zero() => {
+                        format!("{} applicants turned away before", b.turned_away)
                     }
-                    (EntrantsSource::Assumed { fill }, _) => {
+                    EntrantsSource::Assumed { fill } => {
                         format!("{:.0} % of the seats assumed filled", fill * 100.0)
                     }
-                    _ if b.turned_away.is_zero() => {
-                        "no applicant was turned away: added seats enter nobody".to_owned()
-                    }
-                    _ => format!("{} applicants turned away before", b.turned_away),
+                    EntrantsSource::Census { .. } if b.entrants.milli() < seats => format!(
+                        "the census shows seats left empty ({} entrants for {} seats): added seats enter nobody",
+                        b.entrants,
+                        b.seats.unwrap_or(0)
+                    ),
+                    _ => "no applicant was turned away: added seats enter nobody".to_owned(),
                 };
                 format!(
                     "{}: {added:+} seats: {} entrants ({why}), {} graduates a year",
@@ -522,7 +523,7 @@ fn entrants_reason(source: &EntrantsSource) -> String {
         }
         EntrantsSource::Census { year, pupils } => format!("census {year}: {pupils} pupils"),
         EntrantsSource::Applications { applications, .. } => {
-            format!("{applications} first-choice applications")
+            format!("{applications} applications")
         }
         EntrantsSource::NoApplicants { .. } => "no applicant".to_owned(),
         EntrantsSource::CapacityUnknown => "capacity unknown".to_owned(),

@@ -94,7 +94,8 @@ pub enum EntrantsSource {
         /// Pupils who entered ([`gapmap_model::Enrolment::entered`]).
         pupils: u32,
     },
-    /// First-choice applications times the entrants per application, at most the seats.
+    /// Applications (Affelnet's first choices, Parcoursup's confirmed wishes) times the entrants
+    /// per application, at most the seats.
     Applications {
         /// Applications published.
         applications: u32,
@@ -189,6 +190,13 @@ pub struct Supply {
     pub entry_year: u16,
 }
 
+impl Supply {
+    /// Whether the offer's supply is known: it has seats, or the census counts its pupils.
+    pub fn is_known(&self) -> bool {
+        self.entrants_source != EntrantsSource::CapacityUnknown
+    }
+}
+
 /// Entrants per application of one source.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct PerApplication {
@@ -218,10 +226,16 @@ impl SupplyRules {
         // Per source: (seats, applications, census entrants at most the seats).
         let mut samples: BTreeMap<OfferSource, Vec<(f64, f64, f64)>> = BTreeMap::new();
         for o in offers {
-            if let (Some(e), Some(seats), Some(a)) =
-                (o.intake.enrolment, published_seats(o), o.applications)
+            // Published seats only (declared ones are the user's), and no première entry beside
+            // the school's own seconde (its seats hold the pupils moving up).
+            let published = match o.capacity {
+                Capacity::Seats(n) => Some(n.saturating_sub(o.intake.added_seats)),
+                _ => None,
+            };
+            if let (Some(e), Some(seats), Some(a)) = (o.intake.enrolment, published, o.applications)
                 && a > 0
                 && seats > 0
+                && e.continuing == 0
             {
                 let entered = e.entered().min(seats);
                 samples.entry(o.source).or_default().push((
@@ -340,8 +354,12 @@ impl SupplyRules {
                 .map(|a| (f64::from(a) * share * 1000.0).floor() as u64)
         };
         let (base, source) = match (census, offer.applications) {
+            // The seats of a première entry beside the school's own seconde hold the pupils moving
+            // up: the newcomers take what is left.
             (Some(e), _) => (
-                published.min(u64::from(e.entered()) * 1000),
+                published
+                    .saturating_sub(u64::from(e.continuing) * 1000)
+                    .min(u64::from(e.entered()) * 1000),
                 EntrantsSource::Census {
                     year: e.year,
                     pupils: e.entered(),
@@ -369,9 +387,11 @@ impl SupplyRules {
         };
         // Seats left empty in the census turned nobody away, whatever the applications say; an
         // entrant per application above 1 counts pupils who asked for other courses first.
-        let full = census.is_none_or(|e| u64::from(e.entered()) * 1000 >= published);
+        let full = census.is_none_or(|e| u64::from(e.pupils) * 1000 >= published);
+        let open_to_newcomers =
+            published.saturating_sub(census.map_or(0, |e| u64::from(e.continuing) * 1000));
         let turned_away = match wanted(per_application.value.min(1.0)) {
-            Some(w) if full => w.saturating_sub(published),
+            Some(w) if full => w.saturating_sub(open_to_newcomers),
             _ => 0,
         };
         let extra = match source {
@@ -391,12 +411,15 @@ pub fn published_seats(offer: &Offer) -> Option<u32> {
 }
 
 /// The entrants per application for which `sum(min(seats, applications x value))` equals
-/// `sum(entered)` over `sample` (seats, applications, entered): a bisection on [0, 20], the sum
-/// growing with the value.
+/// `sum(entered)` over `sample` (seats, applications, entered): a bisection between 0 and the
+/// largest seats / applications, the sum growing with the value.
 fn calibrate(sample: &[(f64, f64, f64)]) -> f64 {
     let target: f64 = sample.iter().map(|&(_, _, e)| e).sum();
     let predicted = |m: f64| -> f64 { sample.iter().map(|&(s, a, _)| s.min(a * m)).sum() };
-    let (mut lo, mut hi) = (0.0_f64, 20.0_f64);
+    // At the largest seats / applications every offer is full: the sum is the seats, at least
+    // the target (entered pupils are counted at most their seats).
+    let most = sample.iter().map(|&(s, a, _)| s / a).fold(0.0, f64::max);
+    let (mut lo, mut hi) = (0.0_f64, most);
     for _ in 0..60 {
         let mid = (lo + hi) / 2.0;
         if predicted(mid) < target {

@@ -158,77 +158,22 @@ fn census_entrants_without_capacity() {
     );
 }
 
-/// An entry in première beside the school's own seconde of the same course: the pupils who move
-/// up are the seconde offer's entrants, not counted again.
+/// An entry in première beside the school's own seconde of the same course (0590185F: 35 seats,
+/// 38 first choices, 35 pupils of whom 32 counted in seconde the year before): the pupils who
+/// move up are the seconde offer's entrants; newcomers take the 3 seats they leave, and the class
+/// being full, 38 - 3 = 35 applicants were turned away.
 #[test]
 fn continuing_pupils_are_not_entrants_again() {
-    let mut o = course(15, Some(20), Some(30));
+    let mut o = course(35, Some(38), Some(35));
     if let Some(e) = &mut o.intake.enrolment {
-        e.continuing = 22;
+        e.continuing = 32;
     }
     check(
         &[("premiere", o)],
         &MatchConfig::default(),
         expect![[r#"
-        premiere: seats=Some(15) entrants=8 (Census { year: 2020, pupils: 8 }) turned_away=0 completion=0.8 graduates=3.52
+        premiere: seats=Some(35) entrants=3 (Census { year: 2020, pupils: 3 }) turned_away=35 completion=0.8 graduates=1.32
     "#]],
-    );
-}
-
-/// Seats a scenario adds enter only the applicants the published seats turned away: nothing for
-/// a course that leaves seats empty, up to the seats added for one that turns applicants away.
-#[test]
-fn extension_enters_the_turned_away() {
-    let empty_seats = course(20, Some(30), Some(14));
-    let turns_away = course(20, Some(30), Some(20));
-    let no_evidence = course(20, None, None);
-    let offers = vec![empty_seats, turns_away, no_evidence];
-    let scenario = Scenario {
-        name: "extend".into(),
-        changes: offers
-            .iter()
-            .map(|o| Change::Extend {
-                offer: o.id.clone(),
-                seats: 6,
-            })
-            .collect(),
-    };
-    // The three offers share an id (same school, label, mode): give them their own.
-    let offers: Vec<Offer> = offers
-        .into_iter()
-        .enumerate()
-        .map(|(k, mut o)| {
-            o.id = o.id.nth(k as u32 + 2);
-            o
-        })
-        .collect();
-    let scenario = Scenario {
-        changes: scenario
-            .changes
-            .iter()
-            .zip(&offers)
-            .map(|(_, o)| Change::Extend {
-                offer: o.id.clone(),
-                seats: 6,
-            })
-            .collect(),
-        ..scenario
-    };
-    let f = super::fixture();
-    let after = crate::apply(&scenario, &offers, &f.referential, &f.territory)
-        .unwrap_or_else(|e| panic!("{e}"));
-    let rows: Vec<(&str, Offer)> = ["empty seats", "turns away", "no evidence"]
-        .into_iter()
-        .zip(after)
-        .collect();
-    check(
-        &rows,
-        &MatchConfig::default(),
-        expect![[r#"
-            empty seats: seats=Some(26) entrants=14 (Census { year: 2020, pupils: 14 }) turned_away=0 completion=0.8 graduates=6.16
-            turns away: seats=Some(26) entrants=26 (Census { year: 2020, pupils: 20 }) turned_away=10 completion=0.8 graduates=11.44
-            no evidence: seats=Some(26) entrants=26 (Assumed { fill: 1.0 }) turned_away=0 completion=0.8 graduates=11.44
-        "#]],
     );
 }
 
@@ -281,7 +226,7 @@ fn indicators_by_hand() {
         let m = indicators.means(&i.peers);
         let _ = writeln!(
             out,
-            "pressure={:?} fill={:?} employment={:?} small_capacity={} small_cohort={:?} quadrant={:?} | means pressure={:?} fill={:?} employment={:?}",
+            "pressure={:?} fill={:?} employment={:?} small_capacity={:?} small_cohort={:?} quadrant={:?} | means pressure={:?} fill={:?} employment={:?}",
             i.pressure,
             i.fill_rate,
             i.employment_6m,
@@ -294,9 +239,9 @@ fn indicators_by_hand() {
         );
     }
     expect![[r#"
-        pressure=Some(1.5) fill=Some(0.9) employment=Some(0.6) small_capacity=false small_cohort=Some(true) quadrant=Some(AttractiveEmploying) | means pressure=Some(0.9777777777777777) fill=Some(0.95) employment=Some(0.5111111111111111)
-        pressure=Some(0.5) fill=Some(1.0) employment=Some(0.4) small_capacity=false small_cohort=Some(true) quadrant=Some(Neither) | means pressure=Some(0.9777777777777777) fill=Some(0.95) employment=Some(0.5111111111111111)
-        pressure=Some(0.8) fill=None employment=Some(0.6) small_capacity=true small_cohort=Some(true) quadrant=Some(EmployingOnly) | means pressure=Some(0.9777777777777777) fill=Some(0.95) employment=Some(0.5111111111111111)
+        pressure=Some(1.5) fill=Some(0.9) employment=Some(0.6) small_capacity=Some(false) small_cohort=Some(true) quadrant=Some(AttractiveEmploying) | means pressure=Some(0.9777777777777777) fill=Some(0.95) employment=Some(0.5111111111111111)
+        pressure=Some(0.5) fill=Some(1.0) employment=Some(0.4) small_capacity=Some(false) small_cohort=Some(true) quadrant=Some(Neither) | means pressure=Some(0.9777777777777777) fill=Some(0.95) employment=Some(0.5111111111111111)
+        pressure=Some(0.8) fill=None employment=Some(0.6) small_capacity=Some(true) small_cohort=Some(true) quadrant=Some(EmployingOnly) | means pressure=Some(0.9777777777777777) fill=Some(0.95) employment=Some(0.5111111111111111)
     "#]].assert_eq(&out);
 }
 

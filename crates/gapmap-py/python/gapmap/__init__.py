@@ -38,10 +38,13 @@ _OFFER_TEXTS = (
     "capacity", "entrants_source", "completion_source", "further_study_source", "outcomes_basis",
     "quadrant",
 )
-# small_cohort is null when the cohort's size is unknown: pandas' nullable boolean.
-_OFFER_COUNTS = ("year", "level", "seats", "applications", "census_year", "census_entered")
-_OFFER_FLAGS = ("small_capacity",)
-_OFFER_OPTIONAL_FLAGS = ("small_cohort",)
+# small_capacity / small_cohort are null when the seats / the cohort's size are unknown: pandas'
+# nullable boolean.
+_OFFER_COUNTS = (
+    "year", "level", "seats", "applications", "census_year", "census_pupils", "census_entered",
+)
+_OFFER_FLAGS = ()
+_OFFER_OPTIONAL_FLAGS = ("small_capacity", "small_cohort")
 
 
 def _path(path: Optional[Path]) -> Optional[str]:

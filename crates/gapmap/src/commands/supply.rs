@@ -286,7 +286,7 @@ pub fn facts_line(f: &gapmap_engine::OfferFacts<'_>) -> String {
     if let Some(q) = i.quadrant {
         parts.push(q.key().to_owned());
     }
-    if i.small_capacity {
+    if i.small_capacity == Some(true) {
         parts.push("few seats: pressure and fill rate on small numbers".to_owned());
     }
     if i.small_cohort == Some(true) {
