@@ -217,9 +217,47 @@ fn table(
 /// An offer's supply and indicators in one readable line: each factor with its source, then the
 /// indicators beside its peers' means, its quadrant and small-count flags.
 pub fn facts_line(f: &gapmap_engine::OfferFacts<'_>) -> String {
-    use gapmap_match::{CompletionSource, EntrantsSource, RateSource};
-    let s = &f.supply;
-    let entrants = match &s.entrants_source {
+    format!(
+        "{}\n      {}",
+        supply_text(&f.supply),
+        indicators_text(f.indicators, &f.peers)
+    )
+}
+
+/// The supply factor by factor, each with its source.
+fn supply_text(s: &gapmap_match::Supply) -> String {
+    use gapmap_match::{CompletionSource, RateSource};
+    if !s.is_known() {
+        return "supply unknown: no capacity published and no pupils in the census".to_owned();
+    }
+    let completion = match &s.completion_source {
+        CompletionSource::Measured(_) => "measured retention",
+        CompletionSource::Configured => "configured",
+    };
+    let further = match &s.rate_source {
+        RateSource::Outcomes(_) => "InserJeunes",
+        RateSource::LevelDefault(_) | RateSource::Default => "configured",
+    };
+    let mut line = format!(
+        "entrants {} of {} seats ({}) x completion {:.2} ({completion}) x (1 - further study {:.2} ({further})) = {} graduates/yr",
+        s.entrants,
+        s.seats
+            .map_or_else(|| "unknown".to_owned(), |n| n.to_string()),
+        entrants_text(&s.entrants_source),
+        s.completion_factor,
+        s.further_study_rate,
+        s.graduates,
+    );
+    if !s.turned_away.is_zero() {
+        line.push_str(&format!("; turns away {} applicants", s.turned_away));
+    }
+    line
+}
+
+/// Where the entrants come from, in words.
+fn entrants_text(source: &gapmap_match::EntrantsSource) -> String {
+    use gapmap_match::EntrantsSource;
+    match source {
         EntrantsSource::Census { year, pupils } => {
             format!("census {year}: {pupils} pupils entered")
         }
@@ -236,27 +274,11 @@ pub fn facts_line(f: &gapmap_engine::OfferFacts<'_>) -> String {
             format!("nothing tells the entrants: {fill} of the seats assumed")
         }
         EntrantsSource::CapacityUnknown => "capacity unknown".to_owned(),
-    };
-    let completion = match &s.completion_source {
-        CompletionSource::Measured(_) => "measured retention",
-        CompletionSource::Configured => "configured",
-    };
-    let further = match &s.rate_source {
-        RateSource::Outcomes(_) => "InserJeunes",
-        RateSource::LevelDefault(_) | RateSource::Default => "configured",
-    };
-    let mut line = format!(
-        "entrants {} of {} seats ({entrants}) x completion {:.2} ({completion}) x (1 - further study {:.2} ({further})) = {} graduates/yr",
-        s.entrants,
-        s.seats.map_or_else(|| "?".to_owned(), |n| n.to_string()),
-        s.completion_factor,
-        s.further_study_rate,
-        s.graduates,
-    );
-    if !s.turned_away.is_zero() {
-        line.push_str(&format!("; turns away {} applicants", s.turned_away));
     }
-    let (i, m) = (f.indicators, &f.peers);
+}
+
+/// The indicators beside their peers' means, the quadrant and the small-count flags.
+fn indicators_text(i: &gapmap_match::OfferIndicators, m: &gapmap_match::PeerMeans) -> String {
     let pair = |name: &str, own: Option<f64>, mean: Option<f64>, percent: bool| {
         let show = |v: Option<f64>| match (v, percent) {
             (Some(v), true) => format!("{:.0} %", v * 100.0),
@@ -265,15 +287,16 @@ pub fn facts_line(f: &gapmap_engine::OfferFacts<'_>) -> String {
         };
         format!("{name} {} (peers {})", show(own), show(mean))
     };
+    let mut fill = pair("fill rate", i.fill_rate, m.fill_rate, false);
+    if let Some(gap) = i
+        .census_gap_years
+        .filter(|g| *g != 0 && i.fill_rate.is_some())
+    {
+        fill.push_str(&format!(" (census {gap} years before the intake)"));
+    }
     let mut parts = vec![
         pair("pressure", i.pressure, m.pressure, false),
-        match i.census_gap_years {
-            Some(gap) if gap != 0 && i.fill_rate.is_some() => format!(
-                "{} (census {gap} years before the intake)",
-                pair("fill rate", i.fill_rate, m.fill_rate, false)
-            ),
-            _ => pair("fill rate", i.fill_rate, m.fill_rate, false),
-        },
+        fill,
         pair(
             "employment 6 months",
             i.employment_6m,
@@ -283,14 +306,12 @@ pub fn facts_line(f: &gapmap_engine::OfferFacts<'_>) -> String {
         pair("12 months", i.employment_12m, m.employment_12m, true),
         pair("24 months", i.employment_24m, m.employment_24m, true),
     ];
-    if let Some(q) = i.quadrant {
-        parts.push(q.key().to_owned());
-    }
+    parts.extend(i.quadrant.map(|q| q.key().to_owned()));
     if i.small_capacity == Some(true) {
         parts.push("few seats: pressure and fill rate on small numbers".to_owned());
     }
     if i.small_cohort == Some(true) {
         parts.push("outcomes of a small cohort".to_owned());
     }
-    format!("{line}\n      {}", parts.join(", "))
+    parts.join(", ")
 }

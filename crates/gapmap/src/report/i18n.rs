@@ -248,7 +248,7 @@ pub(crate) enum Msg {
     Supply,
     /// Supply section: how entrants and graduates are counted.
     SupplyIntro,
-    /// Supply entrants per application sentence: `{source}`, `{value}`, `{measured}`.
+    /// Supply section: entrants per application of a source: `{source}`, `{value}`, `{measured}`.
     PerApplication,
     /// Column: source of the offers.
     SourceColumn,
@@ -404,8 +404,8 @@ impl Msg {
                 "An empty seat trains nobody. A course's entrants are the pupils who entered it in the 2020 school census (school x course, school status; not those moving up from the same school's seconde), at most its seats, also without a published capacity; else its applications (Affelnet first choices, Parcoursup confirmed wishes) times the entrants per application calibrated on the census, at most its seats; with neither applicant nor census pupil, no entrant. Graduates = entrants x share reaching the final year (measured in the census per kind of course in the region, school status; else the setting) x (1 - InserJeunes further study). Each offer, with its pressure, fill rate and outcomes against the mean of the courses of its region, source, mode and level, is in offers.csv.",
             ),
             Msg::PerApplication => (
-                "Entrants par premier vœu, {source} : {value} ({measured}).",
-                "Entrants per first-choice application, {source}: {value} ({measured}).",
+                "Entrants par vœu, {source} : {value} ({measured}).",
+                "Entrants per application, {source}: {value} ({measured}).",
             ),
             Msg::SourceColumn => ("Source", "Source"),
             Msg::Mode => ("Statut", "Mode"),
