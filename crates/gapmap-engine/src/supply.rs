@@ -22,7 +22,8 @@
 use std::collections::BTreeMap;
 
 use gapmap_match::{
-    EntrantsSource, Indicators, MatchConfig, OfferIndicators, PeerMeans, Supply, SupplyRules,
+    EntrantsSource, EntryStage, Indicators, MatchConfig, OfferIndicators, PeerMeans,
+    PerApplication, Supply, SupplyRules,
 };
 use gapmap_model::{
     EuropeanLevel, Offer, OfferId, OfferSource, OutcomeBasis, TrainingMode, Volume,
@@ -97,6 +98,22 @@ impl<'e> Supplies<'e> {
     /// The facts of every offer, in the engine's order.
     pub fn iter(&self) -> impl Iterator<Item = OfferFacts<'_>> {
         (0..self.offers.len()).filter_map(|i| self.get(i))
+    }
+
+    /// Entrants per application of each source and entry stage whose offers have applications
+    /// (Affelnet, Parcoursup BTS; first year, later year), as the rules use them.
+    pub fn per_application(&self) -> Vec<(OfferSource, EntryStage, PerApplication)> {
+        let mut keys: Vec<(OfferSource, EntryStage)> = self
+            .offers
+            .iter()
+            .filter(|o| o.applications.is_some())
+            .map(|o| (o.source, EntryStage::of(o)))
+            .collect();
+        keys.sort();
+        keys.dedup();
+        keys.into_iter()
+            .map(|(source, stage)| (source, stage, self.rules.per_application(source, stage)))
+            .collect()
     }
 
     /// Totals per source, mode and level, in that order.

@@ -43,6 +43,8 @@ pub mod bcn {
     pub const DIPLOMAS_VIEW: &str = "bcn/vFormationDiplome_.csv";
     /// Diploma levels.
     pub const LEVELS: &str = "bcn/nNiveauFormationDiplome_.csv";
+    /// Families of trades: seconde commune -> specialties of première.
+    pub const FAMILIES: &str = "bcn/familleMetiers.csv";
 }
 
 /// Training offers.

@@ -49,7 +49,9 @@ pub struct MatchConfig {
     /// (no open file gives apprentices' or higher education's completion: `completion_factor`).
     pub completion_by_level: Vec<LevelRate>,
     /// Whether an offer's completion is its measured retention to the final year (the census
-    /// ratio of its kind of course in its region, school status) when it has one. Default `true`.
+    /// ratio of its kind of course in its region, school status) when it has one, and 0 for a
+    /// seconde commune (its pupils are counted in the premières of its family). Default `true`;
+    /// off, every offer's completion is configured.
     pub measured_completion: bool,
     /// Whether an offer's entrants are its census enrolment (capped at its seats) when it has
     /// one. Default `true`; off, every offer's entrants come from its applications.

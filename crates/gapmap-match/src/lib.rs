@@ -80,8 +80,8 @@ pub use scenario::{
 };
 pub use score::{Component, ComponentKind, Factor, FactorKind, LinkKind, Points, Score};
 pub use supply::{
-    CapacityStatus, CompletionSource, EntrantsSource, PerApplication, RateSource, Supply,
-    SupplyRules,
+    CapacityStatus, CompletionSource, EntrantsSource, EntryStage, PerApplication, RateSource,
+    Supply, SupplyRules,
 };
 pub use text::{Resolution, TextHit, TextSource};
 pub use word_overlap::WordOverlap;

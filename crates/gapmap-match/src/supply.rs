@@ -18,7 +18,8 @@
 //!   application above 1 counts pupils who asked for other courses first), none where the census
 //!   shows seats left empty.
 //! - **Completion**: the offer's measured retention to the final year (census, school status),
-//!   else [`MatchConfig::completion_factor`]. InserJeunes measures its rates on final-year
+//!   else [`MatchConfig::completion_factor`]; 0 for a seconde commune of a family of trades, whose
+//!   pupils reach the final year through the premières of its family and are counted there. InserJeunes measures its rates on final-year
 //!   students, passed or not: retention to the final year is the matching completion.
 //! - **Further study**: the offer's InserJeunes rate, else the configured default for its level.
 //!
@@ -143,6 +144,9 @@ pub enum CompletionSource {
     /// The configuration: [`MatchConfig::completion_by_level`] for the offer's level, else
     /// [`MatchConfig::completion_factor`].
     Configured,
+    /// A seconde commune of a family of trades: its pupils reach the final year through a
+    /// première of the family, whose supply counts them; none through this offer (0).
+    CommonYear,
 }
 
 impl CompletionSource {
@@ -151,6 +155,7 @@ impl CompletionSource {
         match self {
             CompletionSource::Measured(_) => "measured",
             CompletionSource::Configured => "configured",
+            CompletionSource::CommonYear => "common-year",
         }
     }
 }
@@ -197,6 +202,35 @@ impl Supply {
     }
 }
 
+/// Whether an offer enters a course in its first year or later (an entry in première): their
+/// applicants differ (pupils choosing a specialty after a seconde commune), so are their entrants
+/// per application.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum EntryStage {
+    /// A first year, or a course whose code does not tell.
+    First,
+    /// A later year.
+    Later,
+}
+
+impl EntryStage {
+    /// The stage of `offer`.
+    pub fn of(offer: &Offer) -> EntryStage {
+        match offer.intake.entry_year {
+            Some(y) if y > 1 => EntryStage::Later,
+            _ => EntryStage::First,
+        }
+    }
+
+    /// Short machine key (`first-year`, `later-year`).
+    pub fn key(self) -> &'static str {
+        match self {
+            EntryStage::First => "first-year",
+            EntryStage::Later => "later-year",
+        }
+    }
+}
+
 /// Entrants per application of one source.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct PerApplication {
@@ -210,21 +244,23 @@ pub struct PerApplication {
 #[derive(Clone, Debug, PartialEq)]
 pub struct SupplyRules {
     config: MatchConfig,
-    per_application: BTreeMap<OfferSource, PerApplication>,
+    per_application: BTreeMap<(OfferSource, EntryStage), PerApplication>,
 }
+
+/// One offer of a calibration: seats, applications, census entrants (at most the seats).
+type Sample = (f64, f64, f64);
 
 /// Fewest offers on which entrants per application are measured.
 pub const MIN_PER_APPLICATION_SAMPLE: usize = 20;
 
 impl SupplyRules {
     /// The rules of `config`, measuring entrants per application on `offers` unless configured:
-    /// per source, the value for which the rule's entrants (min(seats, applications x value)) of
+    /// per source and entry stage, the value for which the rule's entrants (min(seats, applications x value)) of
     /// the offers the census counts add up to their census entrants (at most their seats), from
     /// [`MIN_PER_APPLICATION_SAMPLE`] such offers. Seats a scenario adds are left out (the
     /// published seats decide).
     pub fn new(offers: &[Offer], config: &MatchConfig) -> SupplyRules {
-        // Per source: (seats, applications, census entrants at most the seats).
-        let mut samples: BTreeMap<OfferSource, Vec<(f64, f64, f64)>> = BTreeMap::new();
+        let mut samples: BTreeMap<(OfferSource, EntryStage), Vec<Sample>> = BTreeMap::new();
         for o in offers {
             // Published seats only (declared ones are the user's), and no première entry beside
             // the school's own seconde (its seats hold the pupils moving up).
@@ -238,22 +274,21 @@ impl SupplyRules {
                 && e.continuing == 0
             {
                 let entered = e.entered().min(seats);
-                samples.entry(o.source).or_default().push((
-                    f64::from(seats),
-                    f64::from(a),
-                    f64::from(entered),
-                ));
+                samples
+                    .entry((o.source, EntryStage::of(o)))
+                    .or_default()
+                    .push((f64::from(seats), f64::from(a), f64::from(entered)));
             }
         }
         let per_application = samples
             .into_iter()
             .filter(|(_, sample)| sample.len() >= MIN_PER_APPLICATION_SAMPLE)
-            .map(|(source, sample)| {
+            .map(|(key, sample)| {
                 let measured = PerApplication {
                     value: calibrate(&sample),
                     measured_on: Some(sample.len()),
                 };
-                (source, measured)
+                (key, measured)
             })
             .collect();
         SupplyRules {
@@ -262,8 +297,8 @@ impl SupplyRules {
         }
     }
 
-    /// Entrants per application for offers of `source`.
-    pub fn per_application(&self, source: OfferSource) -> PerApplication {
+    /// Entrants per application for offers of `source` entering at `stage`.
+    pub fn per_application(&self, source: OfferSource, stage: EntryStage) -> PerApplication {
         match self.config.entrants_per_application {
             Some(value) => PerApplication {
                 value: value.max(0.0),
@@ -271,7 +306,7 @@ impl SupplyRules {
             },
             None => self
                 .per_application
-                .get(&source)
+                .get(&(source, stage))
                 .copied()
                 .unwrap_or(PerApplication {
                     value: 1.0,
@@ -304,6 +339,9 @@ impl SupplyRules {
             (None, None) => (0, EntrantsSource::CapacityUnknown, 0),
         };
         let (completion_factor, completion_source) = match &offer.intake.retention {
+            _ if offer.intake.common_year && config.measured_completion => {
+                (0.0, CompletionSource::CommonYear)
+            }
             Some(r) if config.measured_completion && r.share.is_finite() => (
                 r.share.clamp(0.0, 1.0),
                 CompletionSource::Measured(r.scope.clone()),
@@ -347,7 +385,7 @@ impl SupplyRules {
         let added = offer.intake.added_seats.min(seats);
         let published = u64::from(seats - added) * 1000;
         let census = offer.intake.enrolment.filter(|_| config.census_entrants);
-        let per_application = self.per_application(offer.source);
+        let per_application = self.per_application(offer.source, EntryStage::of(offer));
         let wanted = |share: f64| {
             offer
                 .applications
@@ -413,7 +451,7 @@ pub fn published_seats(offer: &Offer) -> Option<u32> {
 /// The entrants per application for which `sum(min(seats, applications x value))` equals
 /// `sum(entered)` over `sample` (seats, applications, entered): a bisection between 0 and the
 /// largest seats / applications, the sum growing with the value.
-fn calibrate(sample: &[(f64, f64, f64)]) -> f64 {
+fn calibrate(sample: &[Sample]) -> f64 {
     let target: f64 = sample.iter().map(|&(_, _, e)| e).sum();
     let predicted = |m: f64| -> f64 { sample.iter().map(|&(s, a, _)| s.min(a * m)).sum() };
     // At the largest seats / applications every offer is full: the sum is the seats, at least

@@ -203,14 +203,16 @@ impl Enrolment {
     }
 }
 
-/// The share of a course's entrants who reach its final year, measured in a census: pupils of
-/// the final year over pupils of the year of entry of the same kind of course (MEFSTAT11
-/// *dispositif*) in the imported area, a cross-sectional ratio that assumes stable cohorts.
+/// The share of a course's entrants who reach its final year, measured in a census: the product,
+/// year after year, of the region's pupils in the next year of the same kind of course (MEFSTAT11
+/// *dispositif*) over its pupils in this one, each step capped at 1; a cross-sectional ratio that
+/// assumes stable cohorts.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Retention {
     /// The share, in [0, 1] (a ratio above 1, from pupils joining on the way, counts as 1).
     pub share: f64,
-    /// What it was measured on (`census 2020 dispositif 238 years 1->3: 18310/19396 pupils`).
+    /// What it was measured on (`census 2020 region 32 dispositif 322 years 1->2, pupils year
+    /// after year: 14109 -> 10683: 0.757`).
     pub scope: String,
 }
 
@@ -224,6 +226,13 @@ pub struct Intake {
     /// Seats a scenario added on top of the published capacity (0 for published offers): the
     /// entrants of these seats are the applicants the published seats turned away.
     pub added_seats: u32,
+    /// The year of course the offer enters (1: a first year; 2: an entry in première), when its
+    /// code tells.
+    pub entry_year: Option<u8>,
+    /// A seconde commune of a family of trades (BCN `familleMetiers`): its pupils choose their
+    /// specialty in première, where they are counted (at this school or another); it sends no
+    /// graduates of its own.
+    pub common_year: bool,
 }
 
 /// A training offer: a course at a school, with its capacity.

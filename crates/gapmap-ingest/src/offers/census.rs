@@ -10,7 +10,9 @@
 //!   year of a course (`2381…`) and an entry in its second (`2382…`, première), the pupils of its
 //!   first year mostly move up: they are the first offer's entrants, recorded on the second as
 //!   [`Enrolment::continuing`] and not counted again. (Where the school offers only the première
-//!   entry, its pupils come from a seconde by family of trades or elsewhere: all are entrants.)
+//!   entry, its pupils come from a seconde commune of a family of trades or elsewhere: all are
+//!   the première's entrants, and a seconde commune sends no graduates of its own, see
+//!   [`gapmap_model::Intake::common_year`].)
 //! - the **retention** of a kind of course in a region: a MEFSTAT11's first three characters are
 //!   its *dispositif* (`238` bac pro in three years, `232` CAP in two, `322` BTS), the fourth its
 //!   year of course. Retention from year `y` to the final year is the product, year after year, of
@@ -44,6 +46,11 @@ impl CourseYear {
             dispositif: [*b.first()?, *b.get(1)?, *b.get(2)?],
             year: u8::try_from(year).ok()?,
         })
+    }
+
+    /// The year of course (1 for a first year).
+    pub(crate) fn year(self) -> u8 {
+        self.year
     }
 
     /// The dispositif as written (`238`).

@@ -46,7 +46,7 @@ use gapmap_model::{
 };
 
 use crate::{DataDir, ImportReport, IngestError, Reject, layout};
-use census::Census;
+use census::{Census, CourseYear};
 use directory::Directory;
 use locate::Locator;
 use outcomes::OutcomeIndex;
@@ -98,6 +98,7 @@ pub fn read_offers(
     let directory = Directory::read(data, report)?;
     let outcomes = OutcomeIndex::read(data, referential, report)?;
     let census = Census::read(data, &scope, report)?;
+    let common_years = common_years(data, report)?;
     let mut hints = SchoolHints::default();
     for r in &raw {
         if let Some(point) = r.point {
@@ -124,7 +125,32 @@ pub fn read_offers(
         offers.push(offer);
     }
     joiner.census.mark_continuing(&mut offers);
+    for o in &mut offers {
+        o.intake.common_year = o.cfd.is_some_and(|c| common_years.contains(&c));
+    }
     Ok(offers)
+}
+
+/// The diplomas of the secondes communes of the families of trades (`CFD_COMMUN` of BCN
+/// `familleMetiers`; none without the file).
+fn common_years(data: &DataDir, report: &mut ImportReport) -> Result<BTreeSet<Cfd>, IngestError> {
+    let mut common = BTreeSet::new();
+    if !data.has(layout::bcn::FAMILIES) {
+        return Ok(common);
+    }
+    let table = crate::Table::open(data, layout::bcn::FAMILIES)?;
+    report.file(&table.file).encoding = Some(table.encoding);
+    let column = table.column(&["CFD_COMMUN"])?;
+    for row in table.rows() {
+        let Some(row) = report.keep(row) else {
+            continue;
+        };
+        if let Some(cfd) = report.keep(row.parse::<Cfd>(column, "CFD_COMMUN")) {
+            report.accept(&row.file);
+            common.insert(cfd);
+        }
+    }
+    Ok(common)
 }
 
 /// The years of a source to read: those whose file is present, all or only the latest.
@@ -377,6 +403,8 @@ impl<'a> Joiner<'a> {
                 raw.mode,
             ),
             added_seats: 0,
+            entry_year: raw.mefstat11.and_then(CourseYear::of).map(CourseYear::year),
+            common_year: false,
         };
         let offer = Offer {
             id: OfferId::new(raw.source, raw.year, raw.school, &raw.code, raw.mode),

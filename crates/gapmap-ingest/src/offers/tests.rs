@@ -664,6 +664,12 @@ fn census_and_lineage_region_32(offers: &[Offer], report: &ImportReport) {
         .map(|e| e.pupils)
         .sum();
     assert_eq!((pairs.len(), pupils, continuing), (84, 1_742, 1_501));
+    // Secondes communes of the families of trades (the 23 `CFD_COMMUN` of bcn/familleMetiers.csv):
+    // 548 Affelnet 2022 offers of region 32, 18,282 seats (python3: MEF -> nMef diploma in the
+    // set); their pupils are counted in the premières of their family.
+    let common: Vec<&Offer> = offers.iter().filter(|o| o.intake.common_year).collect();
+    let common_seats: u32 = common.iter().filter_map(|o| o.capacity.seats()).sum();
+    assert_eq!((common.len(), common_seats), (548, 18_282));
     // Retention to the final year, region 32 pupils per year of course: CAP (232) 7,080 ->
     // 6,426; bac pro (238) 19,396 -> 20,572 -> 18,310 (the first step, above 1, counts 1); BTS
     // (322) 14,109 -> 10,683.

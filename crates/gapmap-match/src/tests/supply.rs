@@ -131,7 +131,7 @@ fn entrants_per_application_calibrated() {
     cases.push(("no census".into(), course(30, Some(12), None)));
     let offers: Vec<Offer> = cases.iter().map(|(_, o)| o.clone()).collect();
     let rules = SupplyRules::new(&offers, &MatchConfig::default());
-    let p = rules.per_application(OfferSource::Affelnet);
+    let p = rules.per_application(OfferSource::Affelnet, crate::EntryStage::First);
     assert!((p.value - 2.0).abs() < 1e-9, "{p:?}");
     assert_eq!(p.measured_on, Some(21));
     let s = rules.supply(&offers[21]);
@@ -139,7 +139,7 @@ fn entrants_per_application_calibrated() {
     // Turned away: applications x min(1, m) beyond the seats (none here: 12 for 30 seats).
     assert_eq!(s.turned_away, Volume::ZERO);
     // Too few for Parcoursup BTS: 1.
-    let bts = rules.per_application(OfferSource::ParcoursupBts);
+    let bts = rules.per_application(OfferSource::ParcoursupBts, crate::EntryStage::First);
     assert_eq!((bts.value, bts.measured_on), (1.0, None));
 }
 
@@ -356,4 +356,49 @@ fn transition_shares() {
         total  demand=74 ecological=Some(0.4166666666666667) digital=Some(0.4852941176470588) demographic=None
     "#]]
     .assert_eq(&out);
+}
+
+/// A seconde commune of a family of trades sends no graduates of its own: its pupils reach the
+/// final year through a première of the family, whose census pupils count them. Its entrants stay
+/// shown; with `measured_completion` off, the configured factor applies as to every offer.
+#[test]
+fn common_year_sends_no_graduates() {
+    let mut o = course(24, Some(30), Some(24));
+    o.intake.common_year = true;
+    check(
+        &[("seconde commune", o.clone())],
+        &MatchConfig::default(),
+        expect![[r#"
+            seconde commune: seats=Some(24) entrants=24 (Census { year: 2020, pupils: 24 }) turned_away=6 completion=0 graduates=0
+        "#]],
+    );
+    let configured = MatchConfig {
+        measured_completion: false,
+        ..MatchConfig::default()
+    };
+    check(
+        &[("configured", o)],
+        &configured,
+        expect![[r#"
+        configured: seats=Some(24) entrants=24 (Census { year: 2020, pupils: 24 }) turned_away=6 completion=0.8 graduates=10.56
+    "#]],
+    );
+}
+
+/// Entrants per application are calibrated apart for entries in a later year (premières, whose
+/// applicants come from secondes communes) and first years.
+#[test]
+fn entrants_per_application_by_entry_stage() {
+    let mut offers: Vec<Offer> = (0..20).map(|_| course(30, Some(10), Some(10))).collect();
+    offers.extend((0..20).map(|_| {
+        let mut o = course(30, Some(10), Some(25));
+        o.intake.entry_year = Some(2);
+        o
+    }));
+    let rules = SupplyRules::new(&offers, &MatchConfig::default());
+    let first = rules.per_application(OfferSource::Affelnet, crate::EntryStage::First);
+    let later = rules.per_application(OfferSource::Affelnet, crate::EntryStage::Later);
+    assert!((first.value - 1.0).abs() < 1e-9, "{first:?}");
+    assert!((later.value - 2.5).abs() < 1e-9, "{later:?}");
+    assert_eq!((first.measured_on, later.measured_on), (Some(20), Some(20)));
 }

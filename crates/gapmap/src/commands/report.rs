@@ -6,7 +6,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 use gapmap_engine::Supplies;
 use gapmap_match::{Axis, GapKey, LinkKind, MatchConfig, MatchOutcome, Matcher, NeedResult};
-use gapmap_model::{Dataset, GeoPoint, NeedLocation, Offer, OfferSource};
+use gapmap_model::{Dataset, GeoPoint, NeedLocation, Offer};
 
 use crate::cli::{LangArg, ReportArgs};
 use crate::commands::gaps;
@@ -191,11 +191,12 @@ pub fn report_input(
 fn supply_section(supplies: &Supplies<'_>) -> SupplySection {
     SupplySection {
         groups: supplies.summary(),
-        per_application: [OfferSource::Affelnet, OfferSource::ParcoursupBts]
+        per_application: supplies
+            .per_application()
             .into_iter()
-            .map(|s| {
-                let p = supplies.rules().per_application(s);
-                (s.key().to_owned(), p.value, p.measured_on)
+            .map(|(source, stage, p)| {
+                let key = format!("{} ({})", source.key(), stage.key());
+                (key, p.value, p.measured_on)
             })
             .collect(),
         offers: supplies.iter().map(|f| f.values()).collect(),

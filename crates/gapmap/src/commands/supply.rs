@@ -11,7 +11,6 @@ use std::io::Write;
 
 use anyhow::Context;
 use gapmap_engine::{Supplies, SupplyGroup};
-use gapmap_model::OfferSource;
 use serde_json::json;
 
 use crate::cli::{Format, SupplyArgs};
@@ -108,11 +107,16 @@ fn groups_csv(groups: &[SupplyGroup], out: &mut dyn Write) -> anyhow::Result<()>
 }
 
 fn per_application(supplies: &Supplies<'_>) -> Vec<serde_json::Value> {
-    [OfferSource::Affelnet, OfferSource::ParcoursupBts]
+    supplies
+        .per_application()
         .into_iter()
-        .map(|s| {
-            let p = supplies.rules().per_application(s);
-            json!({"source": s.key(), "value": p.value, "measured_on": p.measured_on})
+        .map(|(source, stage, p)| {
+            json!({
+                "source": source.key(),
+                "stage": stage.key(),
+                "value": p.value,
+                "measured_on": p.measured_on,
+            })
         })
         .collect()
 }
@@ -200,8 +204,9 @@ fn table(
     for p in per_application(supplies) {
         writeln!(
             out,
-            "entrants per application, {}: {:.3} ({})",
+            "entrants per application, {} {}: {:.3} ({})",
             p["source"].as_str().unwrap_or(""),
+            p["stage"].as_str().unwrap_or(""),
             p["value"].as_f64().unwrap_or(f64::NAN),
             match p["measured_on"].as_u64() {
                 Some(n) => format!(
@@ -233,6 +238,9 @@ fn supply_text(s: &gapmap_match::Supply) -> String {
     let completion = match &s.completion_source {
         CompletionSource::Measured(_) => "measured retention",
         CompletionSource::Configured => "configured",
+        CompletionSource::CommonYear => {
+            "a seconde commune: its pupils graduate from the premières of its family, counted there"
+        }
     };
     let further = match &s.rate_source {
         RateSource::Outcomes(_) => "InserJeunes",
