@@ -49,7 +49,7 @@ pub struct OfferFacts<'s> {
     pub supply: Supply,
     /// Pressure, fill rate, outcomes, flags, quadrant.
     pub indicators: &'s OfferIndicators,
-    /// The means of its peers (same region, source and level).
+    /// The means of its peers (same region, source, mode and level).
     pub peers: PeerMeans,
 }
 
@@ -323,7 +323,8 @@ impl OfferFacts<'_> {
             json!(o.location.departement.to_string()),
             json!(o.location.commune.map(|c| c.to_string())),
             json!(o.source.key()),
-            json!(o.year),
+            // The course list publishes no year (written 0): unknown.
+            json!((o.year != 0).then_some(o.year)),
             json!(o.mode.key()),
             json!(o.level.map(EuropeanLevel::get)),
             json!(o.cfd.map(|c| c.to_string())),

@@ -14,7 +14,8 @@
 //! rate, with their source).
 //!
 //! Peers are the offers of the same region, source, mode and European level ([`PeerGroup`]);
-//! their means are seat-weighted over the offers that have both the figure and published seats
+//! their means are seat-weighted over the offers that have both the figure and seats (published,
+//! or declared in a capacities file: a declaration moves its peers' means too)
 //! (pressure and fill rate as ratios of sums). The **quadrant** places an offer's pressure and
 //! 6-month employment rate above or below its peers' means (unknown when either is). Pressure and
 //! fill rate over fewer seats than [`MatchConfig::small_capacity_threshold`], and outcomes

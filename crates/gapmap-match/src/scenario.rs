@@ -495,11 +495,13 @@ impl SupplyChange {
                     EntrantsSource::Assumed { fill } => {
                         format!("{:.0} % of the seats assumed filled", fill * 100.0)
                     }
-                    EntrantsSource::Census { .. } if b.entrants.milli() < seats => format!(
-                        "the census shows seats left empty ({} entrants for {} seats): added seats enter nobody",
-                        b.entrants,
-                        b.seats.unwrap_or(0)
-                    ),
+                    EntrantsSource::Census { full: false, .. } if b.entrants.milli() < seats => {
+                        format!(
+                            "the census shows seats left empty ({} entrants for {} seats): added seats enter nobody",
+                            b.entrants,
+                            b.seats.unwrap_or(0)
+                        )
+                    }
                     _ => "no applicant was turned away: added seats enter nobody".to_owned(),
                 };
                 format!(
@@ -521,7 +523,9 @@ fn entrants_reason(source: &EntrantsSource) -> String {
                 "{fill} of the seats assumed filled: no applications or census for a new course"
             )
         }
-        EntrantsSource::Census { year, pupils } => format!("census {year}: {pupils} pupils"),
+        EntrantsSource::Census { year, pupils, .. } => {
+            format!("census {year}: {pupils} pupils entered")
+        }
         EntrantsSource::Applications { applications, .. } => {
             format!("{applications} applications")
         }

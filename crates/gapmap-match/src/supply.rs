@@ -94,6 +94,9 @@ pub enum EntrantsSource {
         year: u16,
         /// Pupils who entered ([`gapmap_model::Enrolment::entered`]).
         pupils: u32,
+        /// Whether the census shows the class full (all its pupils, those moving up included, at
+        /// least its seats); `false` when the seats are unknown.
+        full: bool,
     },
     /// Applications (Affelnet's first choices, Parcoursup's confirmed wishes) times the entrants
     /// per application, at most the seats.
@@ -169,7 +172,8 @@ pub struct Supply {
     pub seats: Option<u32>,
     /// Whether the capacity is known.
     pub capacity: CapacityStatus,
-    /// Students entering per intake, at most the seats.
+    /// Students entering per intake, at most the seats (the census pupils of a course whose seats
+    /// are unknown).
     pub entrants: Volume,
     /// Where the entrants come from.
     pub entrants_source: EntrantsSource,
@@ -333,6 +337,7 @@ impl SupplyRules {
                 EntrantsSource::Census {
                     year: e.year,
                     pupils: e.entered(),
+                    full: false,
                 },
                 0,
             ),
@@ -401,6 +406,7 @@ impl SupplyRules {
                 EntrantsSource::Census {
                     year: e.year,
                     pupils: e.entered(),
+                    full: u64::from(e.pupils) * 1000 >= published,
                 },
             ),
             (None, Some(0)) => {

@@ -71,14 +71,14 @@ fn entrants_rules() {
         ],
         &MatchConfig::default(),
         expect![[r#"
-            census under seats: seats=Some(20) entrants=14 (Census { year: 2020, pupils: 14 }) turned_away=0 completion=0.8 graduates=6.16
-            census over seats: seats=Some(20) entrants=20 (Census { year: 2020, pupils: 26 }) turned_away=10 completion=0.8 graduates=8.8
+            census under seats: seats=Some(20) entrants=14 (Census { year: 2020, pupils: 14, full: false }) turned_away=0 completion=0.8 graduates=6.16
+            census over seats: seats=Some(20) entrants=20 (Census { year: 2020, pupils: 26, full: true }) turned_away=10 completion=0.8 graduates=8.8
             applications under seats: seats=Some(20) entrants=9 (Applications { applications: 9, per_application: 1.0, measured: false }) turned_away=0 completion=0.8 graduates=3.96
             applications over seats: seats=Some(20) entrants=20 (Applications { applications: 45, per_application: 1.0, measured: false }) turned_away=25 completion=0.8 graduates=8.8
             no applicant: seats=Some(20) entrants=0 (NoApplicants { fill: 0.0 }) turned_away=0 completion=0.8 graduates=0
             nothing known: seats=Some(20) entrants=20 (Assumed { fill: 1.0 }) turned_away=0 completion=0.8 graduates=8.8
-            no applicant, census: seats=Some(20) entrants=12 (Census { year: 2020, pupils: 12 }) turned_away=0 completion=0.8 graduates=5.28
-            placeholder: seats=None entrants=10 (Census { year: 2020, pupils: 10 }) turned_away=0 completion=0.8 graduates=4.4
+            no applicant, census: seats=Some(20) entrants=12 (Census { year: 2020, pupils: 12, full: false }) turned_away=0 completion=0.8 graduates=5.28
+            placeholder: seats=None entrants=10 (Census { year: 2020, pupils: 10, full: false }) turned_away=0 completion=0.8 graduates=4.4
         "#]],
     );
 }
@@ -114,7 +114,7 @@ fn entrants_rules_configured() {
         &[("measured retention", measured)],
         &MatchConfig::default(),
         expect![[r#"
-            measured retention: seats=Some(20) entrants=18 (Census { year: 2020, pupils: 18 }) turned_away=0 completion=0.75 graduates=7.425
+            measured retention: seats=Some(20) entrants=18 (Census { year: 2020, pupils: 18, full: false }) turned_away=0 completion=0.75 graduates=7.425
         "#]],
     );
 }
@@ -153,7 +153,7 @@ fn census_entrants_without_capacity() {
         &[("placeholder", o)],
         &MatchConfig::default(),
         expect![[r#"
-            placeholder: seats=None entrants=35 (Census { year: 2020, pupils: 35 }) turned_away=0 completion=0.8 graduates=15.4
+            placeholder: seats=None entrants=35 (Census { year: 2020, pupils: 35, full: false }) turned_away=0 completion=0.8 graduates=15.4
         "#]],
     );
 }
@@ -172,8 +172,8 @@ fn continuing_pupils_are_not_entrants_again() {
         &[("premiere", o)],
         &MatchConfig::default(),
         expect![[r#"
-        premiere: seats=Some(35) entrants=3 (Census { year: 2020, pupils: 3 }) turned_away=35 completion=0.8 graduates=1.32
-    "#]],
+            premiere: seats=Some(35) entrants=3 (Census { year: 2020, pupils: 3, full: true }) turned_away=35 completion=0.8 graduates=1.32
+        "#]],
     );
 }
 
@@ -369,7 +369,7 @@ fn common_year_sends_no_graduates() {
         &[("seconde commune", o.clone())],
         &MatchConfig::default(),
         expect![[r#"
-            seconde commune: seats=Some(24) entrants=24 (Census { year: 2020, pupils: 24 }) turned_away=6 completion=0 graduates=0
+            seconde commune: seats=Some(24) entrants=24 (Census { year: 2020, pupils: 24, full: true }) turned_away=6 completion=0 graduates=0
         "#]],
     );
     let configured = MatchConfig {
@@ -380,8 +380,8 @@ fn common_year_sends_no_graduates() {
         &[("configured", o)],
         &configured,
         expect![[r#"
-        configured: seats=Some(24) entrants=24 (Census { year: 2020, pupils: 24 }) turned_away=6 completion=0.8 graduates=10.56
-    "#]],
+            configured: seats=Some(24) entrants=24 (Census { year: 2020, pupils: 24, full: true }) turned_away=6 completion=0.8 graduates=10.56
+        "#]],
     );
 }
 

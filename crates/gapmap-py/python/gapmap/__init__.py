@@ -128,7 +128,7 @@ class Engine:
         `OFFER_COLUMNS`: seats, entrants (census enrolment, else applications; empty seats supply
         nobody), completion, further study and graduates with where each comes from; pressure,
         fill rate and InserJeunes outcomes beside the mean of the offers of the same region,
-        source and level; quadrant and small-count flags. Unknown values are null, never 0. A
+        source, mode and level; quadrant and small-count flags. Unknown values are null, never 0. A
         polars DataFrame, or pandas with `pandas=True`."""
         columns = self._inner.offer_columns(None if config is None else os.fspath(config))
         def kind(name: str) -> tuple:

@@ -233,7 +233,7 @@ pub fn facts_line(f: &gapmap_engine::OfferFacts<'_>) -> String {
 fn supply_text(s: &gapmap_match::Supply) -> String {
     use gapmap_match::{CompletionSource, RateSource};
     if !s.is_known() {
-        return "supply unknown: no capacity published and no pupils in the census".to_owned();
+        return "unknown: no capacity published and no pupils in the census".to_owned();
     }
     let completion = match &s.completion_source {
         CompletionSource::Measured(_) => "measured retention",
@@ -266,7 +266,7 @@ fn supply_text(s: &gapmap_match::Supply) -> String {
 fn entrants_text(source: &gapmap_match::EntrantsSource) -> String {
     use gapmap_match::EntrantsSource;
     match source {
-        EntrantsSource::Census { year, pupils } => {
+        EntrantsSource::Census { year, pupils, .. } => {
             format!("census {year}: {pupils} pupils entered")
         }
         EntrantsSource::Applications {

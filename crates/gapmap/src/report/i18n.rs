@@ -438,7 +438,7 @@ impl Msg {
             ),
             Msg::ReadmeOffers => (
                 "offers.csv : chaque formation avec ses places, ses entrants, ses diplômés et leurs sources, sa pression, son remplissage et son insertion à côté de la moyenne des formations de même région, source et niveau (colonnes en anglais, vides quand la donnée manque).",
-                "offers.csv: every offer with its seats, entrants, graduates and where they come from, its pressure, fill rate and outcomes beside the mean of the offers of its region, source and level (empty when the data lack the figure).",
+                "offers.csv: every offer with its seats, entrants, graduates and where they come from, its pressure, fill rate and outcomes beside the mean of the offers of its region, source, mode and level (empty when the data lack the figure).",
             ),
             Msg::ReadmeParquet => (
                 "gaps_by_<axe>.parquet : les mêmes tables en Parquet (compression Zstd), pour les analystes.",

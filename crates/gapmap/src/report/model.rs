@@ -137,7 +137,7 @@ pub struct ClosestOffer {
     pub graduates: f64,
     /// First-choice applications per seat, when published.
     pub pressure: Option<f64>,
-    /// Its peers' mean pressure (same region, source and level).
+    /// Its peers' mean pressure (same region, source, mode and level).
     pub pressure_mean: Option<f64>,
     /// Employment rate 6 months after leaving, when measured.
     pub employment_6m: Option<f64>,
