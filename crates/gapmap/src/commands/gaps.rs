@@ -348,10 +348,16 @@ pub fn explain(args: &ExplainArgs, progress: &Progress, out: &mut dyn Write) -> 
         if let Some(f) = facts(c, offers, &indicators) {
             writeln!(out, "      supply {}", super::supply::facts_line(&f))?;
         }
+        // An offer whose supply no data gives has allocated nothing; what it has left is unknown.
+        let left = if c.supply.is_known() {
+            c.offer_remaining.to_string()
+        } else {
+            "unknown (supply unknown)".to_owned()
+        };
         writeln!(
             out,
-            "      to this need {}; to all needs {}; left {}",
-            c.to_this_need, c.offer_allocated, c.offer_remaining
+            "      to this need {}; to all needs {}; left {left}",
+            c.to_this_need, c.offer_allocated
         )?;
     }
     if ex.candidates.len() > 15 {
@@ -414,7 +420,7 @@ pub fn explain_json(
                 "supply": facts(c, offers, indicators).map(|f| f.to_json()),
                 "to_this_need": c.to_this_need.as_f64(),
                 "offer_allocated": c.offer_allocated.as_f64(),
-                "offer_remaining": c.offer_remaining.as_f64(),
+                "offer_remaining": c.supply.is_known().then(|| c.offer_remaining.as_f64()),
             })
         })
         .collect();
