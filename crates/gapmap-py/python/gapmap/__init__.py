@@ -43,7 +43,6 @@ _OFFER_TEXTS = (
 _OFFER_COUNTS = (
     "year", "level", "seats", "applications", "census_year", "census_pupils", "census_entered",
 )
-_OFFER_FLAGS = ()
 _OFFER_OPTIONAL_FLAGS = ("small_capacity", "small_cohort")
 
 
@@ -99,14 +98,7 @@ class Engine:
             bmo,
             None if config is None else os.fspath(config),
         )
-        dtypes = {name: _dtype(name) for name in columns}
-        if pandas:
-            import pandas as pd
-
-            return pd.DataFrame(columns).astype({n: t[1] for n, t in dtypes.items()})
-        import polars as pl
-
-        return pl.DataFrame(columns, schema={n: getattr(pl, t[0]) for n, t in dtypes.items()})
+        return _frame(columns, _dtype, pandas)
 
     def explain(
         self,
@@ -131,24 +123,7 @@ class Engine:
         source, mode and level; quadrant and small-count flags. Unknown values are null, never 0. A
         polars DataFrame, or pandas with `pandas=True`."""
         columns = self._inner.offer_columns(None if config is None else os.fspath(config))
-        def kind(name: str) -> tuple:
-            if name in _OFFER_TEXTS:
-                return ("String", "object")
-            if name in _OFFER_COUNTS:
-                return ("UInt64", "UInt64")
-            if name in _OFFER_FLAGS:
-                return ("Boolean", "bool")
-            if name in _OFFER_OPTIONAL_FLAGS:
-                return ("Boolean", "boolean")
-            return ("Float64", "float64")
-        dtypes = {name: kind(name) for name in columns}
-        if pandas:
-            import pandas as pd
-
-            return pd.DataFrame(columns).astype({n: t[1] for n, t in dtypes.items()})
-        import polars as pl
-
-        return pl.DataFrame(columns, schema={n: getattr(pl, t[0]) for n, t in dtypes.items()})
+        return _frame(columns, _offer_dtype, pandas)
 
     def search(self, text: str, limit: int = 20) -> list:
         """Training offers for a text, best first (plain dicts; `supply` is the offer's row of
@@ -158,6 +133,29 @@ class Engine:
     def resolve(self, text: str, limit: int = 5) -> list:
         """ROME sheets for a job title, most likely first (plain dicts)."""
         return self._inner.resolve(text, limit)
+
+
+def _frame(columns: dict, dtype: Any, pandas: bool) -> Any:
+    """A polars (or pandas) data frame of `columns`, each typed by `dtype(name)`."""
+    dtypes = {name: dtype(name) for name in columns}
+    if pandas:
+        import pandas as pd
+
+        return pd.DataFrame(columns).astype({n: t[1] for n, t in dtypes.items()})
+    import polars as pl
+
+    return pl.DataFrame(columns, schema={n: getattr(pl, t[0]) for n, t in dtypes.items()})
+
+
+def _offer_dtype(name: str) -> tuple:
+    """(polars type name, pandas dtype) of a column of the offers' table."""
+    if name in _OFFER_TEXTS:
+        return ("String", "object")
+    if name in _OFFER_COUNTS:
+        return ("UInt64", "UInt64")
+    if name in _OFFER_OPTIONAL_FLAGS:
+        return ("Boolean", "boolean")
+    return ("Float64", "float64")
 
 
 def _dtype(name: str) -> tuple:
