@@ -11,7 +11,7 @@ from pathlib import Path
 import openpyxl
 
 HERE = Path(__file__).parent
-NUMERIC = {"niveau_min", "volume", "annee"}
+NUMERIC = {"niveau_min", "volume", "annee", "annee_fin"}
 
 wb = openpyxl.Workbook()
 sheet = wb.active

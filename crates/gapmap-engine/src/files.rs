@@ -56,7 +56,7 @@ pub fn read_match_config(path: Option<&Path>) -> Result<(MatchConfig, String), E
 
 /// Reads a scenario file: TOML with an optional `name` and `[[change]]` tables of `kind` `open`
 /// (`cfd`, one of `uai` or `commune`, `seats`, optional `mode`, `year`, `label`), `extend`
-/// (`offer`, `seats`) or `close` (`offer`). Errors name the file and the change.
+/// (`offer`, `seats`, optional `year`) or `close` (`offer`, optional `year`). Errors name the file and the change.
 pub fn read_scenario(path: &Path) -> Result<Scenario, EngineError> {
     #[derive(serde::Deserialize)]
     #[serde(deny_unknown_fields)]
@@ -109,8 +109,12 @@ impl RawChange {
             "extend" => Change::Extend {
                 offer: offer()?,
                 seats: seats()?,
+                year: self.year,
             },
-            "close" => Change::Close { offer: offer()? },
+            "close" => Change::Close {
+                offer: offer()?,
+                year: self.year,
+            },
             other => return Err(format!("kind {other:?}: expected open, extend or close")),
         })
     }
@@ -218,7 +222,8 @@ mod tests {
         assert_eq!(
             s.changes,
             vec![Change::Close {
-                offer: OfferId("affelnet:2022:0620257T:x:school".into())
+                offer: OfferId("affelnet:2022:0620257T:x:school".into()),
+                year: None,
             }]
         );
         Ok(())

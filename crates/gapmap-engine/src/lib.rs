@@ -6,7 +6,8 @@
 //! memory for an import, and for a store the index kept beside it, reused while the store's
 //! content hash is the one it was built for and rebuilt otherwise. On an engine: read needs files
 //! ([`Engine::needs_from_file`]), compute the gaps of needs ([`Engine::gaps`]), explain one need
-//! ([`Engine::explain`]), try a what-if scenario ([`Engine::what_if`]), read the supply of every
+//! ([`Engine::explain`]), try a what-if scenario ([`Engine::what_if`]), follow the gaps year by year
+//! over a plan horizon ([`Engine::gaps_over`], [`Engine::what_if_over`]), read the supply of every
 //! offer with its indicators ([`Engine::supplies`]), search offers, resolve a job title to ROME
 //! sheets, find competences. [`read_scenario`] and [`read_match_config`] read the
 //! scenario and configuration files with positioned errors.
@@ -32,6 +33,7 @@
 mod engine;
 mod error;
 mod files;
+mod horizon;
 mod supply;
 mod table;
 
@@ -39,6 +41,9 @@ pub use engine::{Declaration, Engine, Needs, Origin, Steps, WhatIf};
 pub use error::EngineError;
 pub use files::{read_match_config, read_scenario};
 pub use gapmap_ingest::ImportOptions;
+#[cfg(feature = "polars")]
+pub use horizon::to_year_dataframe;
+pub use horizon::{WhatIfOver, YEAR_FRAME_COLUMNS, YearSupply, YearTable};
 pub use supply::{
     EntrantsCounts, OFFER_COLUMN_COUNT, OFFER_COLUMNS, OfferFacts, OutcomeCounts, Supplies,
     SupplyGroup,

@@ -20,7 +20,7 @@ use sha2::{Digest, Sha256};
 use crate::{FileReport, ImportReport, IngestError, Reject, TextEncoding};
 
 /// Version of the on-disk format; bumped when the snapshot's shape changes.
-pub const STORE_FORMAT: u32 = 3;
+pub const STORE_FORMAT: u32 = 4;
 
 const MANIFEST: &str = "manifest.json";
 const DATASET: &str = "dataset.bin";

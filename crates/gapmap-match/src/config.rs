@@ -91,6 +91,35 @@ pub struct MatchConfig {
     pub buyer_policy: BuyerPolicy,
     /// Counts (people) below this are flagged as small in gap tables. Default `5`.
     pub small_count_threshold: u64,
+    /// How a plan horizon projects an offer's seats beyond (and before) the intake years its
+    /// source published. Default [`Projection::Last`].
+    pub capacity_projection: Projection,
+    /// Yearly growth of the BMO demand over a plan horizon, from the survey's year (`0.02`: +2 %
+    /// a year), in [-0.99, 1]. Default `0.0`: the survey's yearly flow repeated every year.
+    pub bmo_growth: f64,
+}
+
+/// How a plan horizon projects an offer's seats to an intake year its source did not publish.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Projection {
+    /// The seats of the nearest published year before (the latest year for later years, the
+    /// earliest for earlier ones).
+    #[default]
+    Last,
+    /// The least-squares line through the published years (at least two), from the latest
+    /// published seats, at least 0 seats; one published year: [`Projection::Last`].
+    Trend,
+}
+
+impl Projection {
+    /// Short machine key (`last`, `trend`).
+    pub fn key(self) -> &'static str {
+        match self {
+            Projection::Last => "last",
+            Projection::Trend => "trend",
+        }
+    }
 }
 
 impl Default for MatchConfig {
@@ -140,6 +169,8 @@ impl Default for MatchConfig {
             min_resolution_confidence: 0.3,
             buyer_policy: BuyerPolicy::default(),
             small_count_threshold: 5,
+            capacity_projection: Projection::Last,
+            bmo_growth: 0.0,
         }
     }
 }
@@ -226,6 +257,12 @@ impl MatchConfig {
         ] {
             checks.push((name.into(), value, UNIT, (0.0..=1.0).contains(&value)));
         }
+        checks.push((
+            "bmo_growth".into(),
+            self.bmo_growth,
+            "a number in [-0.99, 1]",
+            (-0.99..=1.0).contains(&self.bmo_growth),
+        ));
         if let Some(m) = self.entrants_per_application {
             checks.push((
                 "entrants_per_application".into(),

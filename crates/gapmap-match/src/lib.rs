@@ -52,6 +52,7 @@ mod config;
 pub mod flow;
 pub mod gaps;
 pub mod geo;
+pub mod horizon;
 pub mod indicators;
 mod join;
 mod matcher;
@@ -66,22 +67,24 @@ mod word_overlap;
 mod tests;
 
 pub use config::{
-    BuyerClass, BuyerPolicy, ConfigError, LevelFitValues, LevelRate, MatchConfig, ScoreWeights,
+    BuyerClass, BuyerPolicy, ConfigError, LevelFitValues, LevelRate, MatchConfig, Projection,
+    ScoreWeights,
 };
 pub use gaps::{Axis, CapacityUnknown, GapKey, GapRow, TransitionDemand, UnknownAxis};
+pub use horizon::{DemandRule, Horizon, HorizonError, HorizonOutcome, YearOutcome};
 pub use indicators::{Indicators, OfferIndicators, PeerGroup, PeerMeans, Quadrant};
 pub use matcher::{
     Allocation, CandidateExplanation, CompetenceGap, Explanation, Link, MatchInput, MatchOutcome,
     Matcher, NeedResult, NeedStatus, OfferUse, Timings, run,
 };
 pub use scenario::{
-    Change, Comparison, OpenSeats, Place, Scenario, ScenarioError, SupplyChange, apply, compare,
-    supply_changes,
+    Change, ChangeInTime, ChangeKind, Comparison, OpenSeats, Place, Scenario, ScenarioError,
+    SupplyChange, apply, apply_over_time, changes_in_time, compare, supply_changes,
 };
 pub use score::{Component, ComponentKind, Factor, FactorKind, LinkKind, Points, Score};
 pub use supply::{
-    CapacityStatus, CompletionSource, EntrantsSource, EntryStage, PerApplication, RateSource,
-    Supply, SupplyRules,
+    CapacityStatus, Cohort, CompletionSource, EntrantsSource, EntryStage, IntakeSeats,
+    PerApplication, RateSource, Supply, SupplyRules,
 };
 pub use text::{Resolution, TextHit, TextSource};
 pub use word_overlap::WordOverlap;

@@ -4,7 +4,8 @@
 //! list of needs, and [`Matcher::explain`] rebuilds the full score breakdown of one need on
 //! demand (results keep only integers per link).
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use gapmap_model::{
@@ -16,6 +17,7 @@ use rayon::prelude::*;
 use crate::allocate::{AllocationEdge, AllocationProblem, allocate};
 use crate::config::{BuyerClass, MatchConfig};
 use crate::geo::{Cells, Places, Reach};
+use crate::horizon::{self, Horizon, HorizonOutcome, YearOutcome};
 use crate::join::{CompiledMap, Subject, SubjectLink};
 use crate::score::{LinkKind, Points, Score, Scoring};
 use crate::supply::{Supply, SupplyRules};
@@ -216,8 +218,8 @@ pub struct MatchOutcome {
     /// One result per need, in input order.
     pub needs: Vec<NeedResult>,
     /// Links of each need profile ([`NeedResult::profile`]): direct first, then best score, then
-    /// offer index.
-    pub links: Vec<Vec<Link>>,
+    /// offer index (shared by the years of a plan horizon).
+    pub links: Arc<Vec<Vec<Link>>>,
     /// Demanded competences with supply and demand, by OGR code.
     pub competences: Vec<CompetenceGap>,
     /// Small-count threshold (people) used for the flags.
@@ -300,6 +302,30 @@ struct Profiles<'n> {
     subjects: Interner<Subject>,
     keys: Interner<ProfileKey>,
     need_profile: Vec<u32>,
+}
+
+/// The needs of a run once linked, before the allocation.
+struct Prepared<'n> {
+    results: Vec<NeedResult>,
+    links: Arc<Vec<Vec<Link>>>,
+    profiles: Profiles<'n>,
+}
+
+/// One plan year before its allocation: the needs of the year and the offers' supplies.
+struct YearPlan {
+    year: u16,
+    results: Vec<NeedResult>,
+    supplies: Vec<Supply>,
+}
+
+impl YearPlan {
+    /// Whether `other` has the same allocation problem (same needs and volumes, same graduates).
+    fn same_allocation(&self, other: &YearPlan) -> bool {
+        self.results.len() == other.results.len()
+            && (self.results.iter().zip(&other.results))
+                .all(|(a, b)| a.id == b.id && a.demand == b.demand)
+            && (self.supplies.iter().zip(&other.supplies)).all(|(a, b)| a.graduates == b.graduates)
+    }
 }
 
 /// What a rerun keeps of its base (see [`Matcher::rerun`]).
@@ -465,6 +491,124 @@ impl<'a> Matcher<'a> {
 
     /// Matches `needs` and says how long each step took.
     pub fn run_timed(&self, needs: &[Need]) -> (MatchOutcome, Timings) {
+        let (prepared, mut timings) = self.prepare(needs);
+        let clock = Instant::now();
+        let outcome = self.finish(
+            prepared.results,
+            prepared.links,
+            &prepared.profiles,
+            self.supplies.clone(),
+        );
+        timings.allocation = clock.elapsed();
+        (outcome, timings)
+    }
+
+    /// Matches `needs` year by year over `horizon`: each year's demand
+    /// ([`crate::horizon::demand_factor`]) against each offer's graduates of that year
+    /// ([`SupplyRules::supply_in`]). Links depend on neither, so they are found once for all the
+    /// needs and shared by the years; years whose demand and supply are those of an earlier year
+    /// share its allocation.
+    pub fn run_horizon(&self, needs: &[Need], horizon: Horizon) -> HorizonOutcome {
+        self.run_horizon_timed(needs, horizon).0
+    }
+
+    /// [`Matcher::run_horizon`], saying how long each step took (the allocation: of all years).
+    pub fn run_horizon_timed(&self, needs: &[Need], horizon: Horizon) -> (HorizonOutcome, Timings) {
+        let (prepared, mut timings) = self.prepare(needs);
+        let clock = Instant::now();
+        let buyers: BTreeSet<&Buyer> = needs.iter().map(|n| &n.buyer).collect();
+        let plans: Vec<YearPlan> = horizon
+            .years()
+            .collect::<Vec<u16>>()
+            .par_iter()
+            .map(|&year| self.year_plan(needs, &prepared.results, year))
+            .collect();
+        // One allocation per distinct (demand, supply): years often repeat one another.
+        let mut distinct: Vec<usize> = Vec::new();
+        let mut same_as: Vec<usize> = Vec::with_capacity(plans.len());
+        for (k, plan) in plans.iter().enumerate() {
+            match distinct
+                .iter()
+                .position(|&d| plans[d].same_allocation(plan))
+            {
+                Some(d) => same_as.push(d),
+                None => {
+                    same_as.push(distinct.len());
+                    distinct.push(k);
+                }
+            }
+        }
+        let allocations: Vec<(Vec<u64>, Vec<Vec<Allocation>>)> = distinct
+            .par_iter()
+            .map(|&k| self.allocate(&plans[k].results, &prepared.links, &plans[k].supplies))
+            .collect();
+        let years = plans
+            .into_iter()
+            .zip(same_as)
+            .map(|(plan, d)| {
+                let without: Vec<Buyer> = buyers
+                    .iter()
+                    .filter(|b| !plan.results.iter().any(|r| &&r.buyer == *b))
+                    .map(|b| (*b).clone())
+                    .collect();
+                let outcome = self.settle_all(
+                    plan.results,
+                    Arc::clone(&prepared.links),
+                    &prepared.profiles,
+                    plan.supplies,
+                    allocations[d].clone(),
+                );
+                YearOutcome {
+                    year: plan.year,
+                    outcome,
+                    buyers_without_demand: without,
+                }
+            })
+            .collect();
+        timings.allocation = clock.elapsed();
+        (HorizonOutcome { horizon, years }, timings)
+    }
+
+    /// The needs' results (before allocation) and the offers' supplies of one plan year.
+    fn year_plan(&self, needs: &[Need], results: &[NeedResult], year: u16) -> YearPlan {
+        let results = needs
+            .iter()
+            .zip(results)
+            .filter_map(|(need, result)| {
+                let factor = horizon::demand_factor(need, year, &self.config)?;
+                Some(self.scaled(result, factor))
+            })
+            .collect();
+        let supplies = self
+            .offers
+            .iter()
+            .map(|o| self.rules.supply_in(o, year))
+            .collect();
+        YearPlan {
+            year,
+            results,
+            supplies,
+        }
+    }
+
+    /// `result` with its volumes scaled by `factor` (the demand fields recomputed).
+    fn scaled(&self, result: &NeedResult, factor: f64) -> NeedResult {
+        let mut scaled = result.clone();
+        if factor != 1.0 {
+            let scale = |c: Option<Count>| c.map(|c| horizon::scale_count(c, factor));
+            scaled.volume = horizon::scale_count(result.volume, factor);
+            scaled.seasonal = scale(result.seasonal);
+            scaled.difficult = scale(result.difficult);
+            let (seasonal_excluded, demand, small) = self.demand_of(scaled.volume, scaled.seasonal);
+            scaled.seasonal_excluded = seasonal_excluded;
+            scaled.demand = demand;
+            scaled.small = small;
+        }
+        scaled
+    }
+
+    /// The needs' sheets, profiles, links and results before the allocation.
+    fn prepare<'n>(&self, needs: &'n [Need]) -> (Prepared<'n>, Timings) {
         let clock = Instant::now();
         let mut profiles = self.profiles(needs, self.settle_sheets(needs));
         let text: Vec<TextTable> = profiles
@@ -483,15 +627,17 @@ impl<'a> Matcher<'a> {
             &text,
         );
         let results = self.need_results(needs, &mut profiles, &untaught);
-        let join_time = clock.elapsed();
-        let clock = Instant::now();
-        let outcome = self.finish(results, links, &profiles);
         let timings = Timings {
             resolve_and_text: text_time,
-            join: join_time,
-            allocation: clock.elapsed(),
+            join: clock.elapsed(),
+            allocation: Duration::ZERO,
         };
-        (outcome, timings)
+        let prepared = Prepared {
+            results,
+            links: Arc::new(links),
+            profiles,
+        };
+        (prepared, timings)
     }
 
     /// Matches `needs` again over this matcher's offers, reusing `base`: the outcome of the same
@@ -593,7 +739,7 @@ impl<'a> Matcher<'a> {
             .collect();
         let (links, untaught): (Vec<Vec<Link>>, Vec<Vec<OgrCode>>) = solved.into_iter().unzip();
         let results = self.need_results(needs, &mut profiles, &untaught);
-        self.finish(results, links, &profiles)
+        self.finish(results, Arc::new(links), &profiles, self.supplies.clone())
     }
 
     /// What of `base` a rerun can keep: each base offer's index here (`None`: closed), and the
@@ -707,16 +853,28 @@ impl<'a> Matcher<'a> {
     /// The allocation, the results per need and per competence.
     fn finish(
         &self,
-        mut results: Vec<NeedResult>,
-        links: Vec<Vec<Link>>,
+        results: Vec<NeedResult>,
+        links: Arc<Vec<Vec<Link>>>,
         profiles: &Profiles<'_>,
+        supplies: Vec<Supply>,
     ) -> MatchOutcome {
-        let (allocated, flows) = self.allocate(&results, &links);
+        let allocation = self.allocate(&results, &links, &supplies);
+        self.settle_all(results, links, profiles, supplies, allocation)
+    }
+
+    /// The results per need and per competence once the allocation is made.
+    fn settle_all(
+        &self,
+        mut results: Vec<NeedResult>,
+        links: Arc<Vec<Vec<Link>>>,
+        profiles: &Profiles<'_>,
+        supplies: Vec<Supply>,
+        (allocated, flows): (Vec<u64>, Vec<Vec<Allocation>>),
+    ) -> MatchOutcome {
         for (need, allocations) in results.iter_mut().zip(flows) {
-            self.settle(need, allocations, &links[need.profile]);
+            self.settle(need, allocations, &links[need.profile], &supplies);
         }
-        let offer_use = self
-            .supplies
+        let offer_use = supplies
             .iter()
             .zip(&allocated)
             .map(|(s, &a)| OfferUse {
@@ -726,10 +884,14 @@ impl<'a> Matcher<'a> {
             })
             .collect();
         let profile_subject: Vec<u32> = profiles.keys.values.iter().map(|p| p.0).collect();
-        let competences =
-            self.competence_gaps(&results, &profile_subject, &profiles.subjects.values);
+        let competences = self.competence_gaps(
+            &results,
+            &profile_subject,
+            &profiles.subjects.values,
+            &supplies,
+        );
         MatchOutcome {
-            supplies: self.supplies.clone(),
+            supplies,
             offer_use,
             needs: results,
             links,
@@ -949,16 +1111,7 @@ impl<'a> Matcher<'a> {
         profile: usize,
         untaught: &[Vec<OgrCode>],
     ) -> NeedResult {
-        let published = need.volume.known();
-        let seasonal_excluded = match (self.config.include_seasonal, need.seasonal) {
-            (false, Some(Count::Known(s))) => published.map_or(Volume::ZERO, |v| s.min(v)),
-            _ => Volume::ZERO,
-        };
-        let demand = published.map(|v| v.saturating_sub(seasonal_excluded));
-        let small = self
-            .config
-            .small_count_threshold
-            .saturating_mul(Volume::SCALE);
+        let (seasonal_excluded, demand, small) = self.demand_of(need.volume, need.seasonal);
         NeedResult {
             id: need.id.clone(),
             buyer: need.buyer.clone(),
@@ -995,8 +1148,25 @@ impl<'a> Matcher<'a> {
             gap: Volume::ZERO,
             status: NeedStatus::Covered,
             capacity_unknown_offers: 0,
-            small: demand.is_some_and(|v| v.milli() < small),
+            small,
         }
+    }
+
+    /// The seasonal projects left out, the demand compared and whether it is small, of a need of
+    /// `volume` with `seasonal` projects.
+    fn demand_of(&self, volume: Count, seasonal: Option<Count>) -> (Volume, Option<Volume>, bool) {
+        let published = volume.known();
+        let seasonal_excluded = match (self.config.include_seasonal, seasonal) {
+            (false, Some(Count::Known(s))) => published.map_or(Volume::ZERO, |v| s.min(v)),
+            _ => Volume::ZERO,
+        };
+        let demand = published.map(|v| v.saturating_sub(seasonal_excluded));
+        let small = self
+            .config
+            .small_count_threshold
+            .saturating_mul(Volume::SCALE);
+        let small = demand.is_some_and(|v| v.milli() < small);
+        (seasonal_excluded, demand, small)
     }
 
     /// The allocation: graduates allocated per offer, and the allocations of each need.
@@ -1004,9 +1174,10 @@ impl<'a> Matcher<'a> {
         &self,
         needs: &[NeedResult],
         links: &[Vec<Link>],
+        supplies: &[Supply],
     ) -> (Vec<u64>, Vec<Vec<Allocation>>) {
         let mut problem = AllocationProblem {
-            supplies: self.supplies.iter().map(|s| s.graduates.milli()).collect(),
+            supplies: supplies.iter().map(|s| s.graduates.milli()).collect(),
             volumes: needs.iter().map(|n| n.known_volume().milli()).collect(),
             classes: needs.iter().map(|n| BuyerClass::of(&n.buyer)).collect(),
             edges: Vec::new(),
@@ -1044,7 +1215,13 @@ impl<'a> Matcher<'a> {
         (allocated, per_need)
     }
 
-    fn settle(&self, need: &mut NeedResult, mut allocations: Vec<Allocation>, links: &[Link]) {
+    fn settle(
+        &self,
+        need: &mut NeedResult,
+        mut allocations: Vec<Allocation>,
+        links: &[Link],
+        supplies: &[Supply],
+    ) {
         allocations.sort_by(|a, b| {
             a.kind
                 .cmp(&b.kind)
@@ -1067,15 +1244,15 @@ impl<'a> Matcher<'a> {
         };
         need.gap = need.known_volume().saturating_sub(need.covered);
         need.allocations = allocations;
-        need.status = self.status_of(need, links);
+        need.status = self.status_of(need, links, supplies);
         need.capacity_unknown_offers = links
             .iter()
             .filter(|l| l.kind == LinkKind::Direct || self.config.count_adjacent)
-            .filter(|l| !self.supplies[l.offer as usize].is_known())
+            .filter(|l| !supplies[l.offer as usize].is_known())
             .count();
     }
 
-    fn status_of(&self, need: &NeedResult, links: &[Link]) -> NeedStatus {
+    fn status_of(&self, need: &NeedResult, links: &[Link], supplies: &[Supply]) -> NeedStatus {
         if need.demand.is_none() {
             return NeedStatus::Masked;
         }
@@ -1085,11 +1262,16 @@ impl<'a> Matcher<'a> {
         if need.gap.is_zero() {
             return NeedStatus::Covered;
         }
-        if links.is_empty() {
+        // A course a scenario opens later, or closed, is no candidate of this year.
+        let running: Vec<&Link> = links
+            .iter()
+            .filter(|l| supplies[l.offer as usize].is_running())
+            .collect();
+        if running.is_empty() {
             return NeedStatus::NoCandidate;
         }
-        let counted: Vec<&Link> = links
-            .iter()
+        let counted: Vec<&Link> = running
+            .into_iter()
             .filter(|l| self.config.count_adjacent || l.kind == LinkKind::Direct)
             .collect();
         if counted.is_empty() {
@@ -1097,7 +1279,7 @@ impl<'a> Matcher<'a> {
         }
         if counted
             .iter()
-            .all(|l| !self.supplies[l.offer as usize].is_known())
+            .all(|l| !supplies[l.offer as usize].is_known())
         {
             return NeedStatus::CapacityUnknown;
         }
@@ -1112,6 +1294,7 @@ impl<'a> Matcher<'a> {
         needs: &[NeedResult],
         profile_subject: &[u32],
         subjects: &[Subject],
+        supplies: &[Supply],
     ) -> Vec<CompetenceGap> {
         let mut per_subject: Vec<(usize, Volume)> = vec![(0, Volume::ZERO); subjects.len()];
         let mut per_profile: Vec<(Volume, Option<usize>)> =
@@ -1167,7 +1350,7 @@ impl<'a> Matcher<'a> {
         }
         // Graduates of every offer teaching each competence (by competence bit).
         let mut per_bit: Vec<Volume> = Vec::new();
-        for (i, s) in self.supplies.iter().enumerate() {
+        for (i, s) in supplies.iter().enumerate() {
             let Some(set) = self.map.codeset_of(i) else {
                 continue;
             };

@@ -22,11 +22,19 @@
 //!                         # applicants it turned away, no more
 //! offer = "affelnet:2022:0590005K:23830023102:school"
 //! seats = 12
+//! year = 2026             # optional: first intake year of the seats (default: every year)
 //!
 //! [[change]]
 //! kind = "close"          # remove an offer
 //! offer = "parcoursup-bts:2024:0620108B:32022310:school"
+//! year = 2026             # optional: first intake year without entrants (default: the year
+//!                         # after the offer's own)
 //! ```
+//!
+//! Over a plan horizon ([`apply_over_time`]) a change takes effect from its intake year: an
+//! opening or an extension supplies its first graduates a course length later, a closed course
+//! still graduates the cohorts it took before. Without a horizon ([`apply`]) the map is compared
+//! as the scenario leaves it, every change in effect.
 //!
 //! Each `[[change]]` maps to one [`Change`]; `uai`/`commune` map to [`Place`].
 
@@ -62,11 +70,15 @@ pub enum Change {
         offer: OfferId,
         /// Seats added.
         seats: u32,
+        /// First intake year of the seats (`None`: every year).
+        year: Option<u16>,
     },
     /// Remove an offer.
     Close {
         /// The offer.
         offer: OfferId,
+        /// First intake year without entrants (`None`: the year after the offer's own).
+        year: Option<u16>,
     },
 }
 
@@ -136,6 +148,20 @@ pub enum ScenarioError {
         /// The commune code.
         commune: String,
     },
+    /// Two changes add seats to one offer from different intake years.
+    #[error(
+        "change {change}: seats are added to {offer} from {year}, and from {other} by an earlier change: give them the same year, or open another offer"
+    )]
+    ConflictingYears {
+        /// 1-based index of the change.
+        change: usize,
+        /// The offer id.
+        offer: String,
+        /// The year of this change.
+        year: String,
+        /// The year of the earlier change.
+        other: String,
+    },
     /// `open` without a year while there is no offer to take it from.
     #[error("change {change}: no intake year given and no offer to take one from")]
     NoYear {
@@ -144,9 +170,24 @@ pub enum ScenarioError {
     },
 }
 
-/// The offers after the scenario's changes. New offers have [`OfferSource::Scenario`] and the id
-/// `scenario:YEAR:UAI:CFD:MODE`; opening the same one twice adds the seats.
+/// The offers after the scenario's changes, all in effect. New offers have
+/// [`OfferSource::Scenario`] and the id `scenario:YEAR:UAI:CFD:MODE`; opening the same one twice
+/// adds the seats; closed offers are removed.
 pub fn apply(
+    scenario: &Scenario,
+    offers: &[Offer],
+    referential: &Referential,
+    territory: &Territory,
+) -> Result<Vec<Offer>, ScenarioError> {
+    let mut result = apply_over_time(scenario, offers, referential, territory)?;
+    result.retain(|o| o.intake.closed_from.is_none());
+    Ok(result)
+}
+
+/// [`apply`] for a plan horizon: closed offers are kept with the first intake year they close
+/// for ([`gapmap_model::Intake::closed_from`]), added seats with their first intake year
+/// ([`gapmap_model::Intake::added_from`]); an opened offer's year is its first intake.
+pub fn apply_over_time(
     scenario: &Scenario,
     offers: &[Offer],
     referential: &Referential,
@@ -156,30 +197,42 @@ pub fn apply(
     for (k, change) in scenario.changes.iter().enumerate() {
         let number = k + 1;
         match change {
-            Change::Extend { offer, seats } => {
-                let target = result.iter_mut().find(|o| &o.id == offer).ok_or_else(|| {
-                    ScenarioError::UnknownOffer {
-                        change: number,
-                        offer: offer.to_string(),
-                    }
-                })?;
+            Change::Extend { offer, seats, year } => {
+                let open = |o: &&mut Offer| &o.id == offer && o.intake.closed_from.is_none();
+                let target =
+                    result
+                        .iter_mut()
+                        .find(open)
+                        .ok_or_else(|| ScenarioError::UnknownOffer {
+                            change: number,
+                            offer: offer.to_string(),
+                        })?;
                 if target.capacity.seats().is_none() {
                     return Err(ScenarioError::UnknownCapacity {
                         change: number,
                         offer: offer.to_string(),
                     });
                 }
-                add_seats(target, *seats);
-            }
-            Change::Close { offer } => {
-                let before = result.len();
-                result.retain(|o| &o.id != offer);
-                if result.len() == before {
-                    return Err(ScenarioError::UnknownOffer {
+                if target.intake.added_seats > 0 && target.intake.added_from != *year {
+                    return Err(ScenarioError::ConflictingYears {
                         change: number,
                         offer: offer.to_string(),
+                        year: year_text(*year),
+                        other: year_text(target.intake.added_from),
                     });
                 }
+                add_seats(target, *seats);
+                target.intake.added_from = *year;
+            }
+            Change::Close { offer, year } => {
+                let target = result
+                    .iter_mut()
+                    .find(|o| &o.id == offer && o.intake.closed_from.is_none())
+                    .ok_or_else(|| ScenarioError::UnknownOffer {
+                        change: number,
+                        offer: offer.to_string(),
+                    })?;
+                target.intake.closed_from = Some(year.unwrap_or(target.year.saturating_add(1)));
             }
             Change::Open(open) => {
                 let new = new_offer(number, open, &result, referential, territory)?;
@@ -191,6 +244,10 @@ pub fn apply(
         }
     }
     Ok(result)
+}
+
+fn year_text(year: Option<u16>) -> String {
+    year.map_or_else(|| "every year".to_owned(), |y| y.to_string())
 }
 
 /// Adds `seats` to an offer of known capacity (published, declared, or opened by the scenario),
@@ -561,6 +618,72 @@ pub fn supply_changes(before: &[Offer], after: &[Offer], rules: &SupplyRules) ->
                 offer: id.clone(),
                 before: b.map(|o| rules.supply(o)),
                 after: a.map(|o| rules.supply(o)),
+            })
+        })
+        .collect()
+}
+
+/// What a scenario's change does to one offer over a plan horizon.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ChangeInTime {
+    /// The offer.
+    pub offer: OfferId,
+    /// Its label.
+    pub label: String,
+    /// Opened, extended or closed.
+    pub kind: ChangeKind,
+    /// The first intake year concerned (`None`: every year, an extension without a year).
+    pub intake: Option<u16>,
+    /// The first year its graduates enter the labour market (for a closing: the first year
+    /// without them), the intake year plus the course length (`None` with `intake`).
+    pub first_year: Option<u16>,
+}
+
+/// The kind of a [`ChangeInTime`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ChangeKind {
+    /// An opened offer.
+    Opened,
+    /// Seats added to an offer.
+    Extended,
+    /// A closed offer.
+    Closed,
+}
+
+impl ChangeKind {
+    /// Short machine key (`opened`, `extended`, `closed`).
+    pub fn key(self) -> &'static str {
+        match self {
+            ChangeKind::Opened => "opened",
+            ChangeKind::Extended => "extended",
+            ChangeKind::Closed => "closed",
+        }
+    }
+}
+
+/// The changes of the offers of [`apply_over_time`] in time: each opened, extended or closed
+/// offer with the first year its change reaches the labour market (course length: the offer's,
+/// else `default_duration_years`).
+pub fn changes_in_time(offers: &[Offer], default_duration_years: u8) -> Vec<ChangeInTime> {
+    offers
+        .iter()
+        .filter_map(|o| {
+            let (kind, intake) = if let Some(from) = o.intake.closed_from {
+                (ChangeKind::Closed, Some(from))
+            } else if o.source == OfferSource::Scenario {
+                (ChangeKind::Opened, Some(o.year))
+            } else if o.intake.added_seats > 0 {
+                (ChangeKind::Extended, o.intake.added_from)
+            } else {
+                return None;
+            };
+            let length = u16::from(o.duration_years.unwrap_or(default_duration_years));
+            Some(ChangeInTime {
+                offer: o.id.clone(),
+                label: o.label.clone(),
+                kind,
+                intake,
+                first_year: intake.map(|y| y.saturating_add(length)),
             })
         })
         .collect()

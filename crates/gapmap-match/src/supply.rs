@@ -31,7 +31,7 @@ use std::collections::BTreeMap;
 
 use gapmap_model::{Capacity, Offer, OfferId, OfferSource, Volume};
 
-use crate::config::MatchConfig;
+use crate::config::{MatchConfig, Projection};
 
 /// Where a further-study rate comes from.
 #[derive(Clone, Debug, PartialEq)]
@@ -197,12 +197,102 @@ pub struct Supply {
     pub duration_assumed: bool,
     /// Year the first graduates of the intake enter the labour market.
     pub entry_year: u16,
+    /// In a plan year ([`SupplyRules::supply_in`]): the cohort whose graduates enter the labour
+    /// market that year. `None`: the steady state of the offer's own intake.
+    pub cohort: Option<Cohort>,
+}
+
+/// The cohort of an offer that supplies a plan year: its graduates enter the labour market in
+/// `year`, having entered the course in `intake` (`year` less the course length).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Cohort {
+    /// Year the graduates enter the labour market.
+    pub year: u16,
+    /// Intake year of the cohort.
+    pub intake: u16,
+    /// The seats of that intake and where they come from.
+    pub seats: IntakeSeats,
+}
+
+impl Cohort {
+    /// Whether the cohort's seats are a projection (not published for its intake year).
+    pub fn is_projected(&self) -> bool {
+        matches!(self.seats, IntakeSeats::Projected { .. })
+    }
+}
+
+/// The seats of one intake year of an offer.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum IntakeSeats {
+    /// Seats the data give for that intake year (published, or declared in the capacities file),
+    /// with a scenario's added seats once they apply.
+    Data(u32),
+    /// Seats projected from the published `from` year by the configured rule
+    /// ([`MatchConfig::capacity_projection`]), with a scenario's added seats once they apply.
+    Projected {
+        /// Seats.
+        seats: u32,
+        /// The published year projected from.
+        from: u16,
+        /// The rule.
+        rule: Projection,
+    },
+    /// Seats a scenario opens, from the intake year of the opening.
+    Scenario(u32),
+    /// A scenario opens the course in a later intake year.
+    NotOpenYet {
+        /// First intake year.
+        opens: u16,
+    },
+    /// A scenario closed the course from an earlier intake year.
+    Closed {
+        /// First intake year without entrants.
+        from: u16,
+    },
+    /// The data give no seats for the course in any year: its supply is that of its own year
+    /// (census pupils, or unknown).
+    Unknown,
+}
+
+impl IntakeSeats {
+    /// The seats, when known (0 for a course that does not run).
+    pub fn seats(self) -> Option<u32> {
+        match self {
+            IntakeSeats::Data(n) | IntakeSeats::Scenario(n) => Some(n),
+            IntakeSeats::Projected { seats, .. } => Some(seats),
+            IntakeSeats::NotOpenYet { .. } | IntakeSeats::Closed { .. } => Some(0),
+            IntakeSeats::Unknown => None,
+        }
+    }
+
+    /// Short machine key (`data`, `projected`, `scenario`, `not-open-yet`, `closed`, `unknown`).
+    pub fn key(self) -> &'static str {
+        match self {
+            IntakeSeats::Data(_) => "data",
+            IntakeSeats::Projected { .. } => "projected",
+            IntakeSeats::Scenario(_) => "scenario",
+            IntakeSeats::NotOpenYet { .. } => "not-open-yet",
+            IntakeSeats::Closed { .. } => "closed",
+            IntakeSeats::Unknown => "unknown",
+        }
+    }
 }
 
 impl Supply {
     /// Whether the offer's supply is known: it has seats, or the census counts its pupils.
     pub fn is_known(&self) -> bool {
         self.entrants_source != EntrantsSource::CapacityUnknown
+    }
+
+    /// Whether the course takes entrants in the cohort's intake year: `false` when a scenario
+    /// opens it later or closed it (always `true` outside a plan horizon).
+    pub fn is_running(&self) -> bool {
+        self.cohort.is_none_or(|c| {
+            !matches!(
+                c.seats,
+                IntakeSeats::NotOpenYet { .. } | IntakeSeats::Closed { .. }
+            )
+        })
     }
 }
 
@@ -319,10 +409,89 @@ impl SupplyRules {
         }
     }
 
-    /// The supply of `offer`.
+    /// The supply of `offer`: the steady state of its own intake year.
     pub fn supply(&self, offer: &Offer) -> Supply {
+        self.supply_with(offer, offer.capacity, offer.intake.added_seats)
+    }
+
+    /// The supply of `offer` in the plan year `year`: the graduates of its intake of `year` less
+    /// its course length, that intake's seats taken from the data, projected
+    /// ([`MatchConfig::capacity_projection`]) or set by a scenario ([`IntakeSeats`]). The same
+    /// rules as [`SupplyRules::supply`] turn the seats into graduates, with the offer's own
+    /// applications, census, completion and further study (the only ones the data give).
+    pub fn supply_in(&self, offer: &Offer, year: u16) -> Supply {
+        let duration = offer
+            .duration_years
+            .unwrap_or(self.config.default_duration_years);
+        let intake = year.saturating_sub(u16::from(duration));
+        let seats = self.intake_seats(offer, intake);
+        let added = match offer.intake.added_from {
+            Some(from) if intake < from => 0,
+            _ => offer.intake.added_seats,
+        };
+        let mut supply = match seats {
+            IntakeSeats::Unknown => self.supply(offer),
+            IntakeSeats::NotOpenYet { .. } | IntakeSeats::Closed { .. } => {
+                self.supply_with(offer, with_seats(offer.capacity, 0), 0)
+            }
+            IntakeSeats::Data(n) | IntakeSeats::Projected { seats: n, .. } => {
+                self.supply_with(offer, with_seats(offer.capacity, n + added), added)
+            }
+            IntakeSeats::Scenario(n) => {
+                self.supply_with(offer, with_seats(offer.capacity, n), added.min(n))
+            }
+        };
+        let seats = match seats {
+            IntakeSeats::Data(n) => IntakeSeats::Data(n + added),
+            IntakeSeats::Projected { seats, from, rule } => IntakeSeats::Projected {
+                seats: seats + added,
+                from,
+                rule,
+            },
+            other => other,
+        };
+        supply.entry_year = intake.saturating_add(u16::from(duration));
+        supply.cohort = Some(Cohort {
+            year,
+            intake,
+            seats,
+        });
+        supply
+    }
+
+    /// The seats of `offer`'s intake of `intake` before a scenario's added seats (which
+    /// [`SupplyRules::supply_in`] adds from their first year).
+    pub fn intake_seats(&self, offer: &Offer, intake: u16) -> IntakeSeats {
+        if let Some(from) = offer.intake.closed_from
+            && intake >= from
+        {
+            return IntakeSeats::Closed { from };
+        }
+        if offer.source == OfferSource::Scenario {
+            return match offer.capacity.seats() {
+                _ if intake < offer.year => IntakeSeats::NotOpenYet { opens: offer.year },
+                Some(n) => IntakeSeats::Scenario(n),
+                None => IntakeSeats::Unknown,
+            };
+        }
+        let mut points: Vec<(u16, u32)> = offer
+            .intake
+            .history
+            .iter()
+            .filter(|p| p.year < offer.year)
+            .filter_map(|p| Some((p.year, p.capacity.seats()?)))
+            .collect();
+        if let Some(n) = published_seats(offer) {
+            points.push((offer.year, n));
+        }
+        points.sort_unstable();
+        project(&points, intake, self.config.capacity_projection)
+    }
+
+    /// The supply of `offer` with `capacity` seats, `added` of them a scenario's.
+    fn supply_with(&self, offer: &Offer, capacity: Capacity, added: u32) -> Supply {
         let config = &self.config;
-        let (seats, capacity) = match offer.capacity {
+        let (seats, capacity) = match capacity {
             Capacity::Seats(n) => (Some(n), CapacityStatus::Known),
             Capacity::Placeholder(_) => (None, CapacityStatus::Placeholder),
             Capacity::Unknown => (None, CapacityStatus::Unknown),
@@ -330,7 +499,7 @@ impl SupplyRules {
         };
         let census = offer.intake.enrolment.filter(|_| config.census_entrants);
         let (entrants, entrants_source, turned_away) = match (seats, census) {
-            (Some(n), _) => self.entrants(offer, n),
+            (Some(n), _) => self.entrants(offer, n, added),
             // No seats published, but the pupils who entered are counted.
             (None, Some(e)) => (
                 u64::from(e.entered()) * 1000,
@@ -380,14 +549,15 @@ impl SupplyRules {
             duration_years,
             duration_assumed,
             entry_year: offer.year.saturating_add(u16::from(duration_years)),
+            cohort: None,
         }
     }
 
     /// Entrants (thousandths) of an offer of `seats` seats, their source, and the applicants its
     /// published seats turned away.
-    fn entrants(&self, offer: &Offer, seats: u32) -> (u64, EntrantsSource, u64) {
+    fn entrants(&self, offer: &Offer, seats: u32, added: u32) -> (u64, EntrantsSource, u64) {
         let config = &self.config;
-        let added = offer.intake.added_seats.min(seats);
+        let added = added.min(seats);
         let published = u64::from(seats - added) * 1000;
         let census = offer.intake.enrolment.filter(|_| config.census_entrants);
         let per_application = self.per_application(offer.source, EntryStage::of(offer));
@@ -444,6 +614,53 @@ impl SupplyRules {
         };
         (base + extra, source, turned_away)
     }
+}
+
+/// `capacity` with `n` seats, of the same kind (published or declared).
+fn with_seats(capacity: Capacity, n: u32) -> Capacity {
+    match capacity {
+        Capacity::Declared(_) => Capacity::Declared(n),
+        _ => Capacity::Seats(n),
+    }
+}
+
+/// The seats of intake year `intake` from the published `(year, seats)` points (sorted by year):
+/// those of that year; else the nearest published year before (the earliest for an earlier year),
+/// or, for a year after the last under [`Projection::Trend`], the least-squares line through the
+/// points from the last one, at least 0.
+fn project(points: &[(u16, u32)], intake: u16, rule: Projection) -> IntakeSeats {
+    let (Some(&first), Some(&last)) = (points.first(), points.last()) else {
+        return IntakeSeats::Unknown;
+    };
+    if let Some(&(_, n)) = points.iter().rev().find(|&&(y, _)| y == intake) {
+        return IntakeSeats::Data(n);
+    }
+    let (from, held) = match points.iter().rev().find(|&&(y, _)| y < intake) {
+        Some(&before) => before,
+        None => first,
+    };
+    let seats = match (rule, slope(points)) {
+        (Projection::Trend, Some(b)) if intake > last.0 => {
+            let value = f64::from(last.1) + b * f64::from(intake - last.0);
+            value.round().max(0.0).min(f64::from(u32::MAX)) as u32
+        }
+        _ => held,
+    };
+    IntakeSeats::Projected { seats, from, rule }
+}
+
+/// The least-squares slope (seats a year) of the points, when they span two years or more.
+fn slope(points: &[(u16, u32)]) -> Option<f64> {
+    let n = points.len() as f64;
+    let mean_x = points.iter().map(|&(y, _)| f64::from(y)).sum::<f64>() / n;
+    let mean_y = points.iter().map(|&(_, s)| f64::from(s)).sum::<f64>() / n;
+    let (mut sxy, mut sxx) = (0.0, 0.0);
+    for &(y, s) in points {
+        let dx = f64::from(y) - mean_x;
+        sxy += dx * (f64::from(s) - mean_y);
+        sxx += dx * dx;
+    }
+    (sxx > 0.0).then(|| sxy / sxx)
 }
 
 /// The seats an offer published (a scenario's added seats left out), when known.

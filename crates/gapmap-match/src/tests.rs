@@ -13,6 +13,7 @@ use gapmap_model::{
 };
 use proptest::prelude::*;
 
+mod horizon;
 mod supply;
 
 use crate::{
@@ -265,6 +266,8 @@ fn need(
         location,
         volume,
         year: Some(2026),
+        growth: None,
+        until: None,
         tags: tags.iter().map(|t| (*t).to_owned()).collect(),
         fap: None,
         difficult: None,
@@ -1069,11 +1072,13 @@ fn scenario_opens_extends_and_closes() {
             Change::Extend {
                 offer: OfferId("affelnet:2024:0590005K:BTS maintenance:school".to_owned()),
                 seats: 10,
+                year: None,
             },
             Change::Close {
                 offer: OfferId(
                     "affelnet:2024:0590101P:BTS services informatiques:school".to_owned(),
                 ),
+                year: None,
             },
         ],
     };
@@ -1113,9 +1118,11 @@ fn scenario_errors_are_positioned() {
             Change::Extend {
                 offer: OfferId("affelnet:2024:0590005K:BTS maintenance:school".to_owned()),
                 seats: 1,
+                year: None,
             },
             Change::Close {
                 offer: OfferId("nope".to_owned()),
+                year: None,
             },
         ],
     };
@@ -1469,8 +1476,12 @@ proptest! {
                         year: None,
                         label: None,
                     }),
-                    1 => Change::Extend { offer, seats },
-                    _ => Change::Close { offer },
+                    1 => Change::Extend {
+                        offer,
+                        seats,
+                        year: None,
+                    },
+                    _ => Change::Close { offer, year: None },
                 }
             })
             .collect();

@@ -37,7 +37,7 @@ pub use codes::{
 pub use need::{Buyer, Need, NeedId, NeedLocation, SourceRef};
 pub use offer::{
     Enrolment, Intake, Location, LocationPrecision, Offer, OfferId, OfferSource, OutcomeBasis,
-    Outcomes, Retention, TrainingMode,
+    Outcomes, PastCapacity, Retention, TrainingMode,
 };
 pub use quantity::{Capacity, Count, Volume};
 pub use referential::{

@@ -186,8 +186,17 @@ pub struct Need {
     pub location: NeedLocation,
     /// People per year.
     pub volume: Count,
-    /// Year of recruitment.
+    /// Year of recruitment: the year the volume is for. A need without a year is a yearly flow
+    /// of every year.
     pub year: Option<u16>,
+    /// A yearly growth rate (`0.05`: +5 % a year; `0`: the same volume every year): the need is a
+    /// flow from [`Need::year`] on, its volume scaled by `(1 + growth)^(year - Need::year)`.
+    /// `None`: the volume is for [`Need::year`] only.
+    #[serde(default)]
+    pub growth: Option<f64>,
+    /// The last year of a growing flow (inclusive); `None`: no end.
+    #[serde(default)]
+    pub until: Option<u16>,
     /// Free tags (`drones`, `cyber`, `aero`...).
     pub tags: Vec<String>,
     /// FAP occupation for BMO lines.

@@ -233,6 +233,27 @@ pub struct Intake {
     /// specialty in première, where they are counted (at this school or another); it sends no
     /// graduates of its own.
     pub common_year: bool,
+    /// The capacities the same course (source, school, code, mode) published for earlier intake
+    /// years, oldest first (the offer's own year is not repeated).
+    #[serde(default)]
+    pub history: Vec<PastCapacity>,
+    /// The first intake year of the seats a scenario added ([`Intake::added_seats`]); `None`:
+    /// every year.
+    #[serde(default)]
+    pub added_from: Option<u16>,
+    /// The first intake year a scenario closes the course for: it takes no entrants from then
+    /// on, and its last cohort (the intake of the year before) still graduates. `None`: open.
+    #[serde(default)]
+    pub closed_from: Option<u16>,
+}
+
+/// The capacity a course published for one earlier intake year.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PastCapacity {
+    /// Intake year (rentrée).
+    pub year: u16,
+    /// Its capacity as published.
+    pub capacity: Capacity,
 }
 
 /// A training offer: a course at a school, with its capacity.

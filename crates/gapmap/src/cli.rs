@@ -3,7 +3,7 @@
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
-use gapmap_match::Axis;
+use gapmap_match::{Axis, Horizon};
 
 /// gapmap: where the regional training map falls short of recruitment demand.
 #[derive(Debug, Parser)]
@@ -184,9 +184,12 @@ pub struct MatchArgs {
     /// Add the BMO survey's civil demand of the store.
     #[arg(long)]
     pub bmo: bool,
-    /// Year the needs are for (supply entering the labour market that year).
-    #[arg(long)]
-    pub year: Option<u16>,
+    /// Plan years, `2026-2030` or one year `2026` (alias --year): the gaps year by year, each
+    /// year's needs against the graduates entering the labour market that year (the intake of
+    /// that year less the course length). Without it: every need against each offer's yearly
+    /// graduates of its published seats.
+    #[arg(long, alias = "year", value_name = "YEARS")]
+    pub years: Option<Horizon>,
     /// A what-if scenario file.
     #[arg(long, value_name = "FILE")]
     pub scenario: Option<PathBuf>,

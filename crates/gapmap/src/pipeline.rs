@@ -5,7 +5,7 @@
 use anyhow::{Context, bail};
 use gapmap_engine::{Engine, ImportOptions, Steps};
 use gapmap_ingest::ImportReport;
-use gapmap_match::{MatchConfig, MatchOutcome, Matcher, Scenario};
+use gapmap_match::{Horizon, HorizonOutcome, MatchConfig, MatchOutcome, Matcher, Scenario};
 use gapmap_model::Need;
 
 use crate::cli::{MatchArgs, SourceArgs};
@@ -55,8 +55,8 @@ pub fn load(source: &SourceArgs, progress: &Progress) -> anyhow::Result<Loaded> 
 }
 
 /// The needs a command matches: the needs files (default: the project's Ministry plan) plus, with
-/// `--bmo`, the survey's lines of the loaded data; restricted to `--year` when given. Rejected rows of
-/// needs files are returned with them.
+/// `--bmo`, the survey's lines of the loaded data (a plan horizon, `--years`, takes each need in
+/// the years its rule gives). Rejected rows of needs files are returned with them.
 pub fn needs(matching: &MatchArgs, loaded: &Loaded) -> anyhow::Result<(Vec<Need>, ImportReport)> {
     let mut files = matching.needs.clone();
     if files.is_empty() && !matching.no_default_needs {
@@ -74,9 +74,6 @@ pub fn needs(matching: &MatchArgs, loaded: &Loaded) -> anyhow::Result<(Vec<Need>
     }
     if matching.bmo {
         needs.extend(loaded.engine.survey_needs().iter().cloned());
-    }
-    if let Some(year) = matching.year {
-        needs.retain(|n| n.year.is_none_or(|y| y == year));
     }
     if needs.is_empty() {
         bail!("no needs to match: give --needs FILE or --bmo");
@@ -97,6 +94,8 @@ pub struct Prepared {
     pub config_text: String,
     /// The scenario with the offers it gives.
     pub scenario: Option<(Scenario, Vec<gapmap_model::Offer>)>,
+    /// The plan years, when given.
+    pub horizon: Option<Horizon>,
 }
 
 /// Loads the data, its index, the needs, the configuration and the scenario.
@@ -139,6 +138,7 @@ pub fn prepare(
         config,
         config_text,
         scenario,
+        horizon: matching.years,
     })
 }
 
@@ -160,6 +160,32 @@ impl Prepared {
             Some((_, offers)) => offers,
             None => &self.loaded.engine.dataset().offers,
         }
+    }
+
+    /// The offers of the scenario applied over time (closed offers kept with the intake year they
+    /// close for), if there is a scenario.
+    pub fn scenario_over_time(&self) -> anyhow::Result<Option<Vec<gapmap_model::Offer>>> {
+        let Some((scenario, _)) = &self.scenario else {
+            return Ok(None);
+        };
+        let offers = self
+            .loaded
+            .engine
+            .apply_over_time(scenario)
+            .with_context(|| format!("applying scenario {:?} over time", scenario.name))?;
+        Ok(Some(offers))
+    }
+
+    /// Matches the needs with `matcher` year by year over `horizon`.
+    pub fn run_over(
+        &self,
+        matcher: &Matcher<'_>,
+        horizon: Horizon,
+        progress: &Progress,
+    ) -> HorizonOutcome {
+        progress.step("match year by year", || {
+            matcher.run_horizon(&self.needs, horizon)
+        })
     }
 
     /// Matches the needs with `matcher`.

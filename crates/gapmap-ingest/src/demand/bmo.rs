@@ -329,6 +329,8 @@ impl LineNeeds {
             location: NeedLocation::Bassin(self.bassin),
             volume,
             year: self.year,
+            growth: None,
+            until: None,
             tags: Vec::new(),
             fap: self.fap.clone(),
             difficult,

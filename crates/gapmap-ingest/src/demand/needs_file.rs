@@ -14,7 +14,9 @@
 //! | `niveau_min` | no | minimum European level, `1`-`8` or `Niveau 5` |
 //! | `lieu` | yes | `commune:80523`, `departement:59`, `bassin:3211`, `region:32`; a bare 5-character INSEE code or 2/3-character département |
 //! | `volume` | yes | people per year, whole or decimal (`12`, `2.5`, `2,5`), at most 3 decimals, > 0 |
-//! | `annee` | no | year of recruitment |
+//! | `annee` | no | year of recruitment: the volume is for that year only (a row without a year is a yearly flow of every year) |
+//! | `croissance` | no | yearly growth from `annee` on (`5%`, `0.05`, `-3 %`; `0`: the same volume every year), between -99 % and +100 %; needs `annee` |
+//! | `annee_fin` | no | the last year of the flow (inclusive; without `croissance`: the same volume every year from `annee` to it); needs `annee` |
 //! | `tags` | no | free tags separated by `\|` or `,` |
 //! | `commentaire` | no | free text, not imported |
 //!
@@ -266,6 +268,8 @@ struct Columns {
     location: usize,
     volume: usize,
     year: Option<usize>,
+    growth: Option<usize>,
+    until: Option<usize>,
     tags: Option<usize>,
 }
 
@@ -294,6 +298,8 @@ impl Columns {
             location: required(&["lieu", "location", "localisation"])?,
             volume: required(&["volume", "volume_annuel", "effectif"])?,
             year: optional(&["annee", "year"]),
+            growth: optional(&["croissance", "croissance_annuelle", "growth"]),
+            until: optional(&["annee_fin", "jusqu_a", "until", "last_year"]),
             tags: optional(&["tags", "etiquettes"]),
         })
     }
@@ -338,6 +344,52 @@ impl RowReading<'_> {
             reason,
             row_dropped: false,
         });
+    }
+
+    /// The yearly growth and last year of a flow (`croissance`, `annee_fin`): a fatal problem when
+    /// unreadable or without a year to start from, since leaving them out would change the volume
+    /// of every later year.
+    fn flow(&mut self, columns: &Columns, year: Option<u16>) -> (Option<f64>, Option<u16>) {
+        let growth_text = self.get(columns.growth).trim().to_owned();
+        let until_text = self.get(columns.until).trim().to_owned();
+        if growth_text.is_empty() && until_text.is_empty() {
+            return (None, None);
+        }
+        let growth = match (!growth_text.is_empty()).then(|| parse_growth(&growth_text)) {
+            None => Some(0.0),
+            Some(Ok(g)) => Some(g),
+            Some(Err(reason)) => {
+                self.fail("croissance", &growth_text, reason);
+                None
+            }
+        };
+        let until = match (!until_text.is_empty()).then(|| until_text.parse::<u16>()) {
+            None => None,
+            Some(Ok(y)) if (1990..=2100).contains(&y) && year.is_none_or(|from| y >= from) => {
+                Some(y)
+            }
+            Some(_) => {
+                let reason = match year {
+                    Some(from) => format!("expected a year between {from} (annee) and 2100"),
+                    None => "expected a year between 1990 and 2100".to_owned(),
+                };
+                self.fail("annee_fin", &until_text, reason);
+                None
+            }
+        };
+        if year.is_none() {
+            let (field, value) = if growth_text.is_empty() {
+                ("annee_fin", until_text)
+            } else {
+                ("croissance", growth_text)
+            };
+            self.fail(
+                field,
+                &value,
+                "a yearly flow needs the year it starts from (annee)".to_owned(),
+            );
+        }
+        (growth, until)
     }
 
     /// Reads the row; `None` (or problems in `fatal`) when it is unusable.
@@ -393,6 +445,7 @@ impl RowReading<'_> {
                 }
             })
             .flatten();
+        let (growth, until) = self.flow(columns, year);
         let tags = split_list(self.get(columns.tags))
             .map(str::to_owned)
             .collect();
@@ -412,6 +465,8 @@ impl RowReading<'_> {
             location: location?,
             volume: Count::Known(volume?),
             year,
+            growth,
+            until,
             tags,
             fap: None,
             difficult: None,
@@ -486,6 +541,27 @@ pub(crate) fn parse_location(text: &str) -> Result<NeedLocation, String> {
 }
 
 /// Reads a volume: a positive number of people, whole or with up to 3 decimals (`.` or `,`).
+/// A yearly growth: `5%`, `5 %`, `+5%`, `-3%`, `0.05`, `0,05`; between -99 % and +100 %.
+pub(crate) fn parse_growth(text: &str) -> Result<f64, String> {
+    const EXPECTED: &str =
+        "expected a yearly growth between -99 % and +100 %, e.g. 5%, -3 % or 0.05";
+    let compact: String = text
+        .chars()
+        .filter(|c| !matches!(c, ' ' | '\u{a0}' | '\u{202f}' | '+'))
+        .collect::<String>()
+        .replace(',', ".");
+    let (number, scale) = match compact.strip_suffix('%') {
+        Some(n) => (n, 100.0),
+        None => (compact.as_str(), 1.0),
+    };
+    let value = number.parse::<f64>().map_err(|_| EXPECTED.to_owned())? / scale;
+    if value.is_finite() && (-0.99..=1.0).contains(&value) {
+        Ok(value)
+    } else {
+        Err(EXPECTED.to_owned())
+    }
+}
+
 pub(crate) fn parse_volume(text: &str) -> Result<Volume, String> {
     const EXPECTED: &str =
         "expected a positive number of people, e.g. 12 or 2.5 (at most 3 decimals)";

@@ -42,7 +42,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use gapmap_model::{
     Capacity, Certification, Cfd, GeoPoint, Intake, Location, MefStat11, Offer, OfferId,
-    OfferSource, Referential, RegionCode, SchoolCode, Territory,
+    OfferSource, PastCapacity, Referential, RegionCode, SchoolCode, Territory, TrainingMode,
 };
 
 use crate::{DataDir, ImportReport, IngestError, Reject, layout};
@@ -87,6 +87,11 @@ pub fn read_offers(
             data, standard, year, &scope, report,
         )?);
     }
+    let history = if filter.all_years {
+        History::default()
+    } else {
+        History::read(data, &scope, report)?
+    };
     if data.has(layout::offers::PARCOURSUP) {
         raw.extend(sources::read_parcoursup(
             data,
@@ -122,6 +127,7 @@ pub fn read_offers(
         if *n > 1 {
             offer.id = offer.id.nth(*n);
         }
+        offer.intake.history = history.of(&offer, *n);
         offers.push(offer);
     }
     joiner.census.mark_continuing(&mut offers);
@@ -151,6 +157,75 @@ fn common_years(data: &DataDir, report: &mut ImportReport) -> Result<BTreeSet<Cf
         }
     }
     Ok(common)
+}
+
+/// The capacities the courses published in the years before the latest of their source, by
+/// (source, school, code, mode), each year's rows in file order: the n-th row of a course in an
+/// earlier year is the past of its n-th row in the latest year (as their identifiers number them).
+#[derive(Default)]
+struct History {
+    rows: BTreeMap<CourseKey, BTreeMap<u16, Vec<Capacity>>>,
+}
+
+/// A course across the years of its source: source, school, code, mode.
+type CourseKey = (OfferSource, SchoolCode, String, TrainingMode);
+
+impl History {
+    /// Reads the earlier years of Affelnet and Parcoursup BTS (their rows count in the report as
+    /// read for the history).
+    fn read(
+        data: &DataDir,
+        scope: &sources::RegionScope<'_>,
+        report: &mut ImportReport,
+    ) -> Result<History, IngestError> {
+        let mut history = History::default();
+        for &(year, standard) in earlier(data, layout::offers::AFFELNET) {
+            history.add(sources::read_affelnet(data, standard, year, scope, report)?);
+        }
+        for &(year, standard) in earlier(data, layout::offers::PARCOURSUP_BTS) {
+            history.add(sources::read_parcoursup_bts(
+                data, standard, year, scope, report,
+            )?);
+        }
+        Ok(history)
+    }
+
+    fn add(&mut self, raw: Vec<RawOffer>) {
+        for r in raw {
+            self.rows
+                .entry((r.source, r.school, r.code, r.mode))
+                .or_default()
+                .entry(r.year)
+                .or_default()
+                .push(r.capacity);
+        }
+    }
+
+    /// The past capacities of the `n`-th (1-based) offer of its identifier, oldest first.
+    fn of(&self, offer: &Offer, n: u32) -> Vec<PastCapacity> {
+        let Some(code) = offer.mefstat11.map(|m| m.to_string()) else {
+            return Vec::new();
+        };
+        let key = (offer.source, offer.school, code, offer.mode);
+        let Some(years) = self.rows.get(&key) else {
+            return Vec::new();
+        };
+        years
+            .iter()
+            .filter(|&(&year, _)| year < offer.year)
+            .filter_map(|(&year, rows)| {
+                let capacity = *rows.get(n as usize - 1)?;
+                Some(PastCapacity { year, capacity })
+            })
+            .collect()
+    }
+}
+
+/// The present files of a source before its latest present one.
+fn earlier<'a>(data: &DataDir, files: &'a [(u16, &'a str)]) -> Vec<&'a (u16, &'a str)> {
+    let mut present: Vec<&(u16, &str)> = files.iter().filter(|f| data.has(f.1)).collect();
+    present.pop();
+    present
 }
 
 /// The years of a source to read: those whose file is present, all or only the latest.
@@ -405,6 +480,9 @@ impl<'a> Joiner<'a> {
             added_seats: 0,
             entry_year: raw.mefstat11.and_then(CourseYear::of).map(CourseYear::year),
             common_year: false,
+            history: Vec::new(),
+            added_from: None,
+            closed_from: None,
         };
         let offer = Offer {
             id: OfferId::new(raw.source, raw.year, raw.school, &raw.code, raw.mode),

@@ -170,9 +170,17 @@ fn show(o: &Offer) -> String {
             x.scope, x.employment_rate_6m, x.further_study_rate
         )
     });
+    let history: Vec<String> = (o.intake.history.iter())
+        .map(|p| format!("{} {:?}", p.year, p.capacity))
+        .collect();
+    let history = if history.is_empty() {
+        String::new()
+    } else {
+        format!("  earlier: {}\n", history.join(", "))
+    };
     format!(
         "{}\n  {:?} | {} | cfd={} level={} nsf={} dur={:?} rome=[{}] rncp=[{}] formacodes=[{}]\n  \
-         {:?} apps={:?} | {} commune={} bassin={} region={} point={}\n  outcomes: {outcomes}\n",
+         {:?} apps={:?} | {} commune={} bassin={} region={} point={}\n  outcomes: {outcomes}\n{history}",
         o.id,
         o.school_name.as_deref().unwrap_or("-"),
         o.label,
@@ -251,6 +259,7 @@ fn sample_offers_region_32_latest_years() {
               "LYCÉE JEAN DE LA FONTAINE" | MAINTENANCE DES EQUIPEMENTS INDUSTRIELS | cfd=40025214 level=4 nsf=250r dur=Some(3) rome=[I1304,I1310] rncp=[RNCP12345] formacodes=[31006]
               Seats(24) apps=Some(30) | commune commune=02168 bassin=3201 region=32 point=(49.046, 3.403)
               outcomes: region 32 mefstat11 23830023102 2022_2023 emp=Some(0.45) study=Some(0.35)
+              earlier: 2021 Seats(24)
             affelnet:2022:0020001R:23830023102:school#2
               "LYCÉE JEAN DE LA FONTAINE" | MAINTENANCE DES EQUIPEMENTS INDUSTRIELS | cfd=40025214 level=4 nsf=250r dur=Some(3) rome=[I1304,I1310] rncp=[RNCP12345] formacodes=[31006]
               Seats(12) apps=Some(5) | commune commune=02168 bassin=3201 region=32 point=(49.046, 3.403)
@@ -293,6 +302,7 @@ fn sample_offers_region_32_latest_years() {
               outcomes: -
             file offers/affelnet/attractivite_capacite_2022.csv read=10 accepted=7 rejected=2
             file offers/parcoursup-bts/BTS_attractivite_capacite_2024.csv read=1 accepted=1 rejected=0
+            file offers/affelnet/attractivite_capacite_2021.csv read=1 accepted=1 rejected=0
             file offers/parcoursup/fr-esr-parcoursup.csv read=3 accepted=3 rejected=0
             file establishments/high_school.json read=6 accepted=5 rejected=1
             file establishments/CFASousConvRegionale_latest-UAI.csv read=1 accepted=1 rejected=0

@@ -187,6 +187,7 @@ fn extending_an_unknown_capacity_is_refused() {
         changes: vec![Change::Extend {
             offer: o.id.clone(),
             seats: 10,
+            year: None,
         }],
     };
     let f = super::fixture();

@@ -41,6 +41,9 @@ pub fn coverage_rule(outcome: &MatchOutcome) -> &'static str {
 /// Runs `gapmap gaps`.
 pub fn run(args: &GapsArgs, progress: &Progress, out: &mut dyn Write) -> anyhow::Result<()> {
     let prepared = pipeline::prepare(&args.source, &args.matching, progress)?;
+    if let Some(horizon) = prepared.horizon {
+        return super::horizon::gaps(args, &prepared, horizon, progress, out);
+    }
     let matcher = prepared.matcher(prepared.offers(), progress);
     let outcome = prepared.run(&matcher, progress);
     let loaded = &prepared.loaded;
@@ -185,7 +188,7 @@ pub fn csv_header() -> Vec<String> {
 
 /// A CSV record: text cells neutralised, people a year exact to the thousandth, shares in full
 /// (empty when unknown), flags `true`/`false`.
-fn csv_record(r: &TableRow) -> Vec<String> {
+pub(crate) fn csv_record(r: &TableRow) -> Vec<String> {
     let key = r.row.key.to_string();
     r.cells(&key)
         .into_iter()
@@ -204,6 +207,9 @@ fn csv_record(r: &TableRow) -> Vec<String> {
 /// Runs `gapmap explain`.
 pub fn explain(args: &ExplainArgs, progress: &Progress, out: &mut dyn Write) -> anyhow::Result<()> {
     let prepared = pipeline::prepare(&args.source, &args.matching, progress)?;
+    if let Some(horizon) = prepared.horizon {
+        return super::horizon::explain(args, &prepared, horizon, progress, out);
+    }
     let matcher = prepared.matcher(prepared.offers(), progress);
     let outcome = prepared.run(&matcher, progress);
     let id = NeedId(args.need_id.clone());

@@ -1,6 +1,7 @@
 //! One module per command.
 
 pub mod gaps;
+pub mod horizon;
 pub mod import;
 pub mod rejects;
 pub mod report;
