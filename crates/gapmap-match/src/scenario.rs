@@ -311,11 +311,14 @@ fn new_offer(
             |d| d.label.clone(),
         )
     });
+    // The usual course: the longest of the diploma's units (a 1-year BTS "1BTS1" is for those
+    // who already hold another qualification).
     let duration_years = referential
         .mef_units
         .values()
         .filter(|u| u.cfd == open.cfd)
-        .find_map(|u| u.duration_years);
+        .filter_map(|u| u.duration_years)
+        .max();
     let mut by_id: Vec<&Offer> = offers.iter().collect();
     by_id.sort_by(|a, b| a.school.cmp(&b.school).then_with(|| a.id.cmp(&b.id)));
     let (school, location, school_name) = match &open.place {

@@ -13,8 +13,9 @@ use crate::commands::gaps;
 use crate::pipeline;
 use crate::progress::Progress;
 use crate::report::{
-    self, BigGap, ClosestOffer, CsvDelimiter, DemandPoint, Lang, ReportInput, ReportOptions,
-    ScenarioDelta, ScenarioRow, Site, SourceCredit, SupplySection,
+    self, BigGap, ClosestOffer, CsvDelimiter, DemandPoint, HorizonScenario, HorizonSection, Lang,
+    ReportInput, ReportOptions, ScenarioDelta, ScenarioRow, Site, SourceCredit, SupplySection,
+    YearFigures, YearSeries,
 };
 
 /// Needs shown with their closest offers in the report.
@@ -53,7 +54,7 @@ pub fn run(args: &ReportArgs, progress: &Progress, out: &mut dyn Write) -> anyho
         LangArg::Fr => Lang::Fr,
         LangArg::En => Lang::En,
     };
-    let input = report_input(
+    let mut input = report_input(
         &matcher,
         loaded,
         &outcome,
@@ -62,6 +63,10 @@ pub fn run(args: &ReportArgs, progress: &Progress, out: &mut dyn Write) -> anyho
         scenario,
         &prepared.config,
     );
+    if let Some(horizon) = prepared.horizon {
+        let years = super::horizon::run_years(&prepared, horizon, progress)?;
+        input.horizon = Some(horizon_section(&prepared, horizon, &years, lang));
+    }
     let delimiter = match args.csv_separator.as_str() {
         ";" => CsvDelimiter::Semicolon,
         "," => CsvDelimiter::Comma,
@@ -184,7 +189,122 @@ pub fn report_input(
         big_gaps,
         scenario,
         supply: Some(supply),
+        horizon: None,
     }
+}
+
+/// Rows of the biggest trades drawn over the years.
+const YEAR_CHART_TRADES: usize = 5;
+/// Buyers drawn over the years (largest demand first).
+const YEAR_CHART_BUYERS: usize = 8;
+
+/// The horizon section: every axis year by year, the charts, a scenario in time.
+fn horizon_section(
+    prepared: &pipeline::Prepared,
+    horizon: gapmap_match::Horizon,
+    years: &super::horizon::Years,
+    lang: Lang,
+) -> HorizonSection {
+    let engine = &prepared.loaded.engine;
+    let gaps_by: BTreeMap<Axis, Vec<gapmap_engine::YearTable>> = Axis::ALL
+        .into_iter()
+        .map(|axis| (axis, engine.year_tables(&years.outcome, axis)))
+        .collect();
+    let total_title = match lang {
+        Lang::Fr => "Ensemble des besoins",
+        _ => "All needs",
+    };
+    let mut charts = vec![YearSeries {
+        title: total_title.to_owned(),
+        points: gaps_by[&Axis::Buyer]
+            .iter()
+            .map(|t| (t.year, figures(&t.total.row)))
+            .collect(),
+    }];
+    charts.extend(year_series(
+        &gaps_by[&Axis::Buyer],
+        YEAR_CHART_BUYERS,
+        |r| r.volume,
+    ));
+    charts.extend(year_series(&gaps_by[&Axis::Rome], YEAR_CHART_TRADES, |r| {
+        r.gap
+    }));
+    let scenario = years.before.as_ref().map(|before| {
+        let gaps: Vec<(u16, f64, f64)> = before
+            .years
+            .iter()
+            .zip(&years.outcome.years)
+            .map(|(b, a)| {
+                (
+                    a.year,
+                    b.outcome.total().gap.as_f64(),
+                    a.outcome.total().gap.as_f64(),
+                )
+            })
+            .collect();
+        HorizonScenario {
+            name: prepared
+                .scenario
+                .as_ref()
+                .map(|(s, _)| s.name.clone())
+                .unwrap_or_default(),
+            changes: years.changes.clone(),
+            first_year_it_helps: gaps.iter().find(|g| g.2 < g.1).map(|g| g.0),
+            gaps,
+        }
+    });
+    HorizonSection {
+        years: horizon.to_string(),
+        capacity_projection: prepared.config.capacity_projection.key(),
+        bmo_growth: prepared.config.bmo_growth,
+        default_duration_years: prepared.config.default_duration_years,
+        gaps_by,
+        charts,
+        scenario,
+    }
+}
+
+/// A row's demand, direct supply and gap, when it has needs.
+fn figures(row: &gapmap_match::GapRow) -> Option<YearFigures> {
+    (row.needs + row.masked_needs > 0).then(|| YearFigures {
+        demand: row.volume.as_f64(),
+        direct: row.covered_direct.as_f64(),
+        gap: row.gap.as_f64(),
+    })
+}
+
+/// The `count` rows of `tables` with the largest `size` summed over the years, each as a line
+/// over the years (a year without the row: not given).
+fn year_series(
+    tables: &[gapmap_engine::YearTable],
+    count: usize,
+    size: impl Fn(&gapmap_match::GapRow) -> gapmap_model::Volume,
+) -> Vec<YearSeries> {
+    let mut sizes: BTreeMap<GapKey, (String, gapmap_model::Volume)> = BTreeMap::new();
+    for t in tables {
+        for r in &t.rows {
+            let entry = sizes
+                .entry(r.row.key.clone())
+                .or_insert_with(|| (r.label.clone(), gapmap_model::Volume::ZERO));
+            entry.1 += size(&r.row);
+        }
+    }
+    let mut ranked: Vec<(GapKey, (String, gapmap_model::Volume))> = sizes.into_iter().collect();
+    ranked.sort_by(|a, b| b.1.1.cmp(&a.1.1).then_with(|| a.0.cmp(&b.0)));
+    ranked
+        .into_iter()
+        .take(count)
+        .map(|(key, (label, _))| YearSeries {
+            title: format!("{label} ({key})"),
+            points: tables
+                .iter()
+                .map(|t| {
+                    let row = t.rows.iter().find(|r| r.row.key == key);
+                    (t.year, row.and_then(|r| figures(&r.row)))
+                })
+                .collect(),
+        })
+        .collect()
 }
 
 /// The supply section: totals per group, entrants per application, every offer.

@@ -454,3 +454,96 @@ pub fn round_down_nicely(value: f64) -> f64 {
         .find(|candidate| *candidate <= value)
         .unwrap_or(power)
 }
+
+/// Width and height of a chart of one row over the years.
+const YEAR_CHART: (u32, u32) = (460, 250);
+
+/// A line chart of one row over the years: demand (dark), direct supply (blue) and gap (red),
+/// each year a point; a year without a need of the row (demand not given) breaks the lines.
+pub fn year_lines(series: &super::model::YearSeries, lang: Lang) -> anyhow::Result<String> {
+    let years: Vec<u16> = series.points.iter().map(|&(y, _)| y).collect();
+    let (first, last) = match (years.first(), years.last()) {
+        (Some(&f), Some(&l)) => (f32::from(f), f32::from(l)),
+        _ => return Ok(String::new()),
+    };
+    let top = series
+        .points
+        .iter()
+        .filter_map(|(_, p)| *p)
+        .map(|f| f.demand.max(f.direct).max(f.gap))
+        .fold(0.0_f64, f64::max);
+    let y_max = if top > 0.0 { top * 1.15 } else { 1.0 };
+    let x_range = if first < last {
+        first - 0.3..last + 0.3
+    } else {
+        first - 1.0..first + 1.0
+    };
+    let mut svg = String::new();
+    {
+        let root = SVGBackend::with_string(&mut svg, YEAR_CHART).into_drawing_area();
+        root.fill(&WHITE)?;
+        let (legend, plot) = root.split_vertically(26);
+        let style = TextStyle::from((FONT, 13).into_font())
+            .color(&INK)
+            .pos(Pos::new(HPos::Left, VPos::Center));
+        let mut x = 8;
+        for (msg, color) in [
+            (Msg::Demand, INK),
+            (Msg::Direct, COVERED_COLOR),
+            (Msg::Gap, GAP_COLOR),
+        ] {
+            legend.draw(&Rectangle::new([(x, 8), (x + 14, 18)], color.filled()))?;
+            legend.draw(&Text::new(lang.text(msg), (x + 19, 13), style.clone()))?;
+            x += 130;
+        }
+        let mut chart = ChartBuilder::on(&plot)
+            .margin(8)
+            .x_label_area_size(24)
+            .y_label_area_size(56)
+            .build_cartesian_2d(x_range, 0.0..y_max)?;
+        let people = |value: &f64| lang.decimal(*value, 0);
+        let year_label = |value: &f32| {
+            if (value.round() - value).abs() < 1e-3 {
+                format!("{}", value.round() as i32)
+            } else {
+                String::new()
+            }
+        };
+        chart
+            .configure_mesh()
+            .disable_x_mesh()
+            .light_line_style(TRANSPARENT)
+            .bold_line_style(GRID.stroke_width(1))
+            .axis_style(MUTED.stroke_width(1))
+            .x_labels(years.len().max(2))
+            .x_label_formatter(&year_label)
+            .y_labels(5)
+            .y_label_formatter(&people)
+            .label_style((FONT, 12).into_font().color(&INK))
+            .draw()?;
+        type Pick = fn(&super::model::YearFigures) -> f64;
+        let pick: [(Pick, RGBColor); 3] = [
+            (|p| p.demand, INK),
+            (|p| p.direct, COVERED_COLOR),
+            (|p| p.gap, GAP_COLOR),
+        ];
+        for (value, color) in pick {
+            // One line per run of consecutive years with a need.
+            let mut run: Vec<(f32, f64)> = Vec::new();
+            let mut runs: Vec<Vec<(f32, f64)>> = Vec::new();
+            for &(year, point) in &series.points {
+                match point {
+                    Some(p) => run.push((f32::from(year), value(&p))),
+                    None => runs.push(std::mem::take(&mut run)),
+                }
+            }
+            runs.push(run);
+            for run in runs.into_iter().filter(|r| !r.is_empty()) {
+                chart.draw_series(LineSeries::new(run.clone(), color.stroke_width(2)))?;
+                chart.draw_series(run.into_iter().map(|p| Circle::new(p, 3, color.filled())))?;
+            }
+        }
+        root.present()?;
+    }
+    Ok(svg)
+}

@@ -156,6 +156,7 @@ pub fn render(input: &ReportInput, options: &ReportOptions) -> anyhow::Result<St
     big_gaps(&mut page, input)?;
     supply(&mut page, input)?;
     scenario(&mut page, input)?;
+    horizon(&mut page, input)?;
     sources(&mut page, input)?;
     configuration(&mut page, input)?;
     files(&mut page, input)?;
@@ -182,6 +183,9 @@ fn contents(page: &mut String, input: &ReportInput, has_map: bool) -> anyhow::Re
     }
     if input.scenario.is_some() {
         entries.push(("scenario", Msg::Scenario));
+    }
+    if input.horizon.is_some() {
+        entries.push(("horizon", Msg::Horizon));
     }
     entries.extend([
         ("sources", Msg::Sources),
@@ -687,6 +691,148 @@ fn scenario(page: &mut String, input: &ReportInput) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// The gaps year by year: a table of the totals, the assumptions, the charts, a scenario in time.
+fn horizon(page: &mut String, input: &ReportInput) -> anyhow::Result<()> {
+    let Some(h) = &input.horizon else {
+        return Ok(());
+    };
+    let lang = input.lang;
+    write!(
+        page,
+        "<section id=\"horizon\"><h2>{} ({})</h2><p class=\"intro\">{}</p>",
+        lang.text(Msg::Horizon),
+        escape(&h.years),
+        lang.text(Msg::HorizonIntro),
+    )?;
+    let rule = match h.capacity_projection {
+        "trend" => Msg::ProjectionTrend,
+        _ => Msg::ProjectionLast,
+    };
+    write!(
+        page,
+        "<ul class=\"assumptions\"><li>{} : {} (<code>capacity_projection = \"{}\"</code>)</li>\
+         <li>{} : {} (<code>bmo_growth</code>)</li><li>{} : {}</li></ul>",
+        lang.text(Msg::ProjectionRule),
+        lang.text(rule),
+        escape(h.capacity_projection),
+        lang.text(Msg::BmoGrowth),
+        lang.percent(h.bmo_growth),
+        lang.text(Msg::CourseLength),
+        h.default_duration_years,
+    )?;
+    if let Some(years) = h.gaps_by.get(&Axis::Buyer) {
+        horizon_totals(page, lang, years)?;
+    }
+    page.push_str("<div class=\"year-charts\">");
+    for series in &h.charts {
+        write!(
+            page,
+            "<figure class=\"chart year-chart\"><figcaption>{}</figcaption>{}</figure>",
+            escape(&series.title),
+            charts::year_lines(series, lang)?
+        )?;
+    }
+    page.push_str("</div>");
+    if let Some(s) = &h.scenario {
+        write!(page, "<h3>{}</h3><ul>", escape(&s.name))?;
+        for c in &s.changes {
+            let when = match (c.intake, c.first_year) {
+                (Some(intake), Some(year)) => {
+                    format!("{intake} : {} {year}", lang.text(Msg::FirstGraduates))
+                }
+                _ => lang.text(Msg::EveryYear).to_owned(),
+            };
+            write!(
+                page,
+                "<li>{} — {} — {}</li>",
+                escape(c.kind.key()),
+                escape(&c.label),
+                escape(&when)
+            )?;
+        }
+        page.push_str("</ul><table class=\"figures\"><thead><tr>");
+        for msg in [Msg::Year, Msg::Before, Msg::After] {
+            write!(page, "<th>{}</th>", lang.text(msg))?;
+        }
+        page.push_str("</tr></thead><tbody>");
+        for &(year, before, after) in &s.gaps {
+            write!(page, "<tr><td>{year}</td>")?;
+            number_cell(page, "before", before, &lang.people(before))?;
+            number_cell(page, "after", after, &lang.people(after))?;
+            page.push_str("</tr>");
+        }
+        page.push_str("</tbody></table>");
+        match s.first_year_it_helps {
+            Some(year) => write!(page, "<p>{}{year}</p>", lang.text(Msg::FirstYearHelps))?,
+            None => write!(page, "<p>{}</p>", lang.text(Msg::NeverHelps))?,
+        }
+    }
+    page.push_str("</section>\n");
+    Ok(())
+}
+
+/// The totals of each year: demand, direct supply, gap, coverage, the share of the direct
+/// coverage by projected seats, and the buyers without a need that year.
+fn horizon_totals(
+    page: &mut String,
+    lang: Lang,
+    years: &[gapmap_engine::YearTable],
+) -> anyhow::Result<()> {
+    page.push_str("<table class=\"figures years\"><thead><tr>");
+    for msg in [
+        Msg::Year,
+        Msg::Demand,
+        Msg::Direct,
+        Msg::Gap,
+        Msg::Coverage,
+        Msg::Projected,
+    ] {
+        write!(page, "<th>{}</th>", lang.text(msg))?;
+    }
+    page.push_str("</tr></thead><tbody>");
+    for t in years {
+        let r = &t.total.row;
+        write!(page, "<tr data-year=\"{}\"><td>{}</td>", t.year, t.year)?;
+        if r.needs + r.masked_needs == 0 {
+            write!(
+                page,
+                "<td colspan=\"5\">{}</td></tr>",
+                lang.text(Msg::NotGiven)
+            )?;
+            continue;
+        }
+        number_cell(
+            page,
+            "demand",
+            r.volume.as_f64(),
+            &lang.people(r.volume.as_f64()),
+        )?;
+        let direct = r.covered_direct.as_f64();
+        number_cell(page, "covered_direct", direct, &lang.people(direct))?;
+        number_cell(page, "gap", r.gap.as_f64(), &lang.people(r.gap.as_f64()))?;
+        coverage_cell(page, lang, r.coverage())?;
+        let projected = t.supply.projected_share();
+        let shown = projected.map_or_else(|| "–".to_owned(), |p| lang.percent(p));
+        number_cell(page, "projected", projected.unwrap_or(f64::NAN), &shown)?;
+        page.push_str("</tr>");
+        if !t.buyers_without_demand.is_empty() {
+            let names: Vec<String> = t
+                .buyers_without_demand
+                .iter()
+                .map(|b| b.label_fr())
+                .collect();
+            write!(
+                page,
+                "<tr class=\"note\"><td></td><td colspan=\"5\">{}{}</td></tr>",
+                lang.text(Msg::NoDemandGiven),
+                escape(&names.join(", "))
+            )?;
+        }
+    }
+    page.push_str("</tbody></table>");
+    Ok(())
+}
+
 fn sources(page: &mut String, input: &ReportInput) -> anyhow::Result<()> {
     let lang = input.lang;
     write!(
@@ -741,6 +887,9 @@ fn files(page: &mut String, input: &ReportInput) -> anyhow::Result<()> {
     ] {
         write!(page, "<li>{}</li>", escape(lang.text(msg)))?;
     }
+    if input.horizon.is_some() {
+        write!(page, "<li>{}</li>", escape(lang.text(Msg::ReadmeYears)))?;
+    }
     writeln!(
         page,
         "</ul><p class=\"note\">{}</p><p class=\"note\">{}</p></section>",
@@ -768,6 +917,8 @@ h3{font-size:16px;margin:14px 0 8px;display:flex;gap:10px;align-items:baseline;f
 .note{font-size:13px;margin:8px 0 0}
 nav.contents ol{margin:0;padding-left:20px;columns:2;column-gap:32px}
 nav.contents a{color:var(--accent);text-decoration:none}
+.year-charts{display:grid;grid-template-columns:repeat(auto-fill,minmax(460px,1fr));gap:12px}
+.year-chart figcaption{font-weight:600;margin:4px 0}
 .cards{display:grid;grid-template-columns:repeat(4,1fr);gap:12px;margin:8px 0 18px}
 .card{border:1px solid var(--line);border-radius:10px;padding:12px 14px;background:#fafbfc}
 .card-label{color:var(--muted);font-size:13px;text-transform:uppercase;letter-spacing:.04em}

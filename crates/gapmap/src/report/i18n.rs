@@ -84,6 +84,38 @@ impl Lang {
 /// A label of the report.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Msg {
+    /// "Year".
+    Year,
+    /// The horizon's files.
+    ReadmeYears,
+    /// Heading of the horizon section.
+    Horizon,
+    /// Introduction of the horizon section.
+    HorizonIntro,
+    /// Share of the direct coverage by projected seats.
+    Projected,
+    /// A demand not given.
+    NotGiven,
+    /// Buyers without a need in a year.
+    NoDemandGiven,
+    /// The projection rule's name.
+    ProjectionRule,
+    /// The `last` rule.
+    ProjectionLast,
+    /// The `trend` rule.
+    ProjectionTrend,
+    /// The BMO growth.
+    BmoGrowth,
+    /// The default course length.
+    CourseLength,
+    /// When a change first reaches graduates.
+    FirstGraduates,
+    /// A change in every year.
+    EveryYear,
+    /// The first year a scenario helps.
+    FirstYearHelps,
+    /// A scenario that never helps.
+    NeverHelps,
     /// "Generated on".
     GeneratedAt,
     /// Heading of the illustrative-data notice.
@@ -286,6 +318,54 @@ impl Msg {
             ),
             Msg::Contents => ("Sommaire", "Contents"),
             Msg::Demand => ("Demande", "Demand"),
+            Msg::Year => ("Année", "Year"),
+            Msg::Horizon => ("Dans le temps : année par année", "Over time: year by year"),
+            Msg::HorizonIntro => (
+                "Chaque année, les besoins de l'année face aux diplômés qui entrent sur le marché du travail cette année-là : ceux de la rentrée de l'année moins la durée de la formation. Les places des rentrées que les sources ne publient pas sont projetées (règle ci-dessous) et signalées ; un besoin daté ne vaut que pour son année, un flux (croissance) à partir de son année ; l'enquête BMO est un flux annuel.",
+                "Each year, the year's needs against the graduates entering the labour market that year: those of the intake of that year less the course length. Seats of intakes the sources do not publish are projected (rule below) and flagged; a dated need counts for its year only, a flow (growth) from its year on; the BMO survey is a yearly flow.",
+            ),
+            Msg::Projected => (
+                "Couverture par des places projetées",
+                "Coverage by projected seats",
+            ),
+            Msg::NotGiven => ("non renseignée", "not given"),
+            Msg::NoDemandGiven => (
+                "Aucun besoin renseigné cette année pour : ",
+                "No need given this year for: ",
+            ),
+            Msg::ProjectionRule => (
+                "Places des rentrées non publiées",
+                "Seats of unpublished intakes",
+            ),
+            Msg::ProjectionLast => (
+                "celles de l'année publiée la plus proche",
+                "those of the nearest published year",
+            ),
+            Msg::ProjectionTrend => (
+                "la tendance (moindres carrés) des années publiées",
+                "the least-squares trend of the published years",
+            ),
+            Msg::BmoGrowth => (
+                "Croissance annuelle de la demande BMO",
+                "Yearly growth of the BMO demand",
+            ),
+            Msg::CourseLength => (
+                "Durée supposée d'une formation sans durée connue (ans)",
+                "Course length assumed when unknown (years)",
+            ),
+            Msg::FirstGraduates => (
+                "premiers effets sur les diplômés en",
+                "first effect on graduates in",
+            ),
+            Msg::EveryYear => ("toutes les années", "every year"),
+            Msg::FirstYearHelps => (
+                "Première année où le scénario réduit l'écart : ",
+                "First year the scenario lowers the gap: ",
+            ),
+            Msg::NeverHelps => (
+                "Le scénario ne réduit l'écart en aucune année de l'horizon.",
+                "The scenario lowers the gap in no year of the horizon.",
+            ),
             Msg::Covered => ("Couverte", "Covered"),
             Msg::Adjacent => ("Voisine", "Adjacent"),
             Msg::Seasonal => ("Saisonniers exclus", "Seasonal excluded"),
@@ -439,6 +519,10 @@ impl Msg {
             Msg::ReadmeOffers => (
                 "offers.csv : chaque formation avec ses places, ses entrants, ses diplômés et leurs sources, sa pression, son remplissage et son insertion à côté de la moyenne des formations de même région, source et niveau (colonnes en anglais, vides quand la donnée manque).",
                 "offers.csv: every offer with its seats, entrants, graduates and where they come from, its pressure, fill rate and outcomes beside the mean of the offers of its region, source, mode and level (empty when the data lack the figure).",
+            ),
+            Msg::ReadmeYears => (
+                "years_by_<axe>.csv et .parquet (avec --years) : les tables de chaque année de l'horizon, une première colonne « année » ; les besoins sans ligne pour une année n'y figurent pas (demande non renseignée, pas nulle).",
+                "years_by_<axis>.csv and .parquet (with --years): the tables of each year of the horizon, with a first column \"year\"; needs without a line for a year are absent from it (demand not given, not zero).",
             ),
             Msg::ReadmeParquet => (
                 "gaps_by_<axe>.parquet : les mêmes tables en Parquet (compression Zstd), pour les analystes.",

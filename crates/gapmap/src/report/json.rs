@@ -10,13 +10,13 @@ use serde::Serialize;
 use super::model::{Axis, ReportInput, TableRow};
 
 /// Version of the `gaps.json` shape; raised whenever a field changes meaning or disappears.
-pub const FORMAT_VERSION: u32 = 5;
+pub const FORMAT_VERSION: u32 = 6;
 
 /// The schema of `gaps.json`, as printed in the documentation.
-pub const SCHEMA: &str = r#"gaps.json, format_version 5. Numbers are people a year unless said
+pub const SCHEMA: &str = r#"gaps.json, format_version 6. Numbers are people a year unless said
 otherwise; a share that is unknown is written null, never 0.
 {
-  "format_version": 5,                       // this schema's version
+  "format_version": 6,                       // this schema's version
   "generator": "gapmap 0.1.0",               // program and version that wrote the file
   "title": string,
   "generated_at": string,                    // as given by the caller
@@ -55,6 +55,26 @@ otherwise; a share that is unknown is written null, never 0.
                   "entrants_from": { "<census|applications|no-applicants|assumed|capacity-unknown>": integer },
                   "measured_completion": integer,
                   "outcomes": { "<diploma|predecessor|school|none>": integer } } ]
+  },
+  "horizon": null | {                        // the gaps year by year (--years)
+    "years": string,                         // "2026-2030"
+    "capacity_projection": "last" | "trend", // seats of intake years not published
+    "bmo_growth": number,                    // yearly growth of the BMO demand
+    "default_duration_years": integer,       // course length when unknown
+    "by_year": [ { "year": integer,
+                   "buyers_without_demand": [ string ],  // buyer keys: demand not given
+                   "supply": { "graduates": number, "projected_graduates": number,
+                               "covered_direct": number,
+                               "covered_direct_projected": number },
+                   "total": Row,
+                   "gaps_by": { "<axis>": [ Row ] } } ],  // the axes of "gaps_by" above
+    "scenario": null | { "name": string,
+                         "changes": [ { "offer": string, "label": string,
+                                        "kind": "opened" | "extended" | "closed",
+                                        "intake": integer | null,      // first intake year
+                                        "first_year": integer | null } ],
+                         "gaps": [ { "year": integer, "before": number, "after": number } ],
+                         "first_year_it_helps": integer | null }
   }
 }
 Row = { "key": string, "label": string, "needs": integer, "masked_needs": integer,
@@ -89,6 +109,7 @@ struct Document<'a> {
     big_gaps: Vec<BigGap<'a>>,
     scenario: Option<Scenario<'a>>,
     supply: Option<Supply<'a>>,
+    horizon: Option<serde_json::Value>,
 }
 
 #[derive(Debug, Serialize)]
@@ -283,6 +304,7 @@ pub fn to_json(input: &ReportInput) -> anyhow::Result<String> {
                 .collect(),
             groups: &supply.groups,
         }),
+        horizon: input.horizon.as_ref().map(horizon),
         scenario: input.scenario.as_ref().map(|scenario| Scenario {
             description: &scenario.description,
             supply_notes: &scenario.supply_notes,
@@ -301,4 +323,59 @@ pub fn to_json(input: &ReportInput) -> anyhow::Result<String> {
     let mut text = serde_json::to_string_pretty(&document)?;
     text.push('\n');
     Ok(text)
+}
+
+/// The `horizon` object of the file.
+fn horizon(h: &super::model::HorizonSection) -> serde_json::Value {
+    let years: Vec<u16> = h
+        .gaps_by
+        .values()
+        .next()
+        .map(|tables| tables.iter().map(|t| t.year).collect())
+        .unwrap_or_default();
+    let by_year: Vec<serde_json::Value> = years
+        .iter()
+        .enumerate()
+        .map(|(k, year)| {
+            let first = h.gaps_by.values().next().and_then(|t| t.get(k));
+            let gaps_by: BTreeMap<&str, &[TableRow]> = h
+                .gaps_by
+                .iter()
+                .filter_map(|(axis, tables)| Some((axis.key(), tables.get(k)?.rows.as_slice())))
+                .collect();
+            serde_json::json!({
+                "year": year,
+                "buyers_without_demand": first.map(|t| t.buyers_without_demand.iter().map(|b| b.key()).collect::<Vec<_>>()),
+                "supply": first.map(|t| serde_json::json!({
+                    "graduates": t.supply.graduates.as_f64(),
+                    "projected_graduates": t.supply.projected.as_f64(),
+                    "covered_direct": t.supply.covered_direct.as_f64(),
+                    "covered_direct_projected": t.supply.covered_direct_projected.as_f64(),
+                })),
+                "total": first.map(|t| &t.total),
+                "gaps_by": gaps_by,
+            })
+        })
+        .collect();
+    let scenario = h.scenario.as_ref().map(|s| {
+        serde_json::json!({
+            "name": s.name,
+            "changes": s.changes.iter().map(|c| serde_json::json!({
+                "offer": c.offer.as_str(), "label": c.label, "kind": c.kind.key(),
+                "intake": c.intake, "first_year": c.first_year,
+            })).collect::<Vec<_>>(),
+            "gaps": s.gaps.iter().map(|&(year, before, after)| serde_json::json!({
+                "year": year, "before": before, "after": after,
+            })).collect::<Vec<_>>(),
+            "first_year_it_helps": s.first_year_it_helps,
+        })
+    });
+    serde_json::json!({
+        "years": h.years,
+        "capacity_projection": h.capacity_projection,
+        "bmo_growth": h.bmo_growth,
+        "default_duration_years": h.default_duration_years,
+        "by_year": by_year,
+        "scenario": scenario,
+    })
 }

@@ -37,6 +37,7 @@
 //!     big_gaps: Vec::new(),
 //!     scenario: None,
 //!     supply: None,
+//!     horizon: None,
 //! };
 //! let files = write_report(&input, Path::new("out"), &ReportOptions::default())?;
 //! println!("open {}", files.html.display());
@@ -64,8 +65,9 @@ use anyhow::Context;
 
 pub use i18n::Lang;
 pub use model::{
-    Axis, BigGap, ClosestOffer, DemandPoint, GeoPoint, ReportInput, ScenarioDelta, ScenarioRow,
-    Site, SourceCredit, SupplySection, TableRow,
+    Axis, BigGap, ClosestOffer, DemandPoint, GeoPoint, HorizonScenario, HorizonSection,
+    ReportInput, ScenarioDelta, ScenarioRow, Site, SourceCredit, SupplySection, TableRow,
+    YearFigures, YearSeries,
 };
 pub use screenshot::screenshot;
 pub use tables::{CsvDelimiter, text_cell};
@@ -101,6 +103,10 @@ pub struct ReportFiles {
     pub csv: BTreeMap<Axis, PathBuf>,
     /// `gaps_by_<axis>.parquet`, one per axis of the input.
     pub parquet: BTreeMap<Axis, PathBuf>,
+    /// `years_by_<axis>.csv`, one per axis of the input's horizon.
+    pub years_csv: BTreeMap<Axis, PathBuf>,
+    /// `years_by_<axis>.parquet`, one per axis of the input's horizon.
+    pub years_parquet: BTreeMap<Axis, PathBuf>,
     /// `offers.csv`, when the input has its supply.
     pub offers: Option<PathBuf>,
     /// `gaps.json`.
@@ -126,6 +132,11 @@ pub mod file_names {
     pub fn table_stem(axis: Axis) -> String {
         format!("gaps_by_{}", axis.key())
     }
+
+    /// `years_by_<axis>`, the name of an axis's tables over a plan horizon without extension.
+    pub fn year_table_stem(axis: Axis) -> String {
+        format!("years_by_{}", axis.key())
+    }
 }
 
 /// Writes the report for `input` into `out_dir` (created if missing; files of the same names are
@@ -149,6 +160,18 @@ pub fn write_report(
         parquet.insert(*axis, parquet_path);
     }
 
+    let mut years_csv = BTreeMap::new();
+    let mut years_parquet = BTreeMap::new();
+    for (axis, tables) in input.horizon.iter().flat_map(|h| &h.gaps_by) {
+        let stem = file_names::year_table_stem(*axis);
+        let csv_path = out_dir.join(format!("{stem}.csv"));
+        tables::write_year_csv(&csv_path, tables, input.lang, options.csv_delimiter)?;
+        years_csv.insert(*axis, csv_path);
+        let parquet_path = out_dir.join(format!("{stem}.parquet"));
+        tables::write_year_parquet(&parquet_path, tables)?;
+        years_parquet.insert(*axis, parquet_path);
+    }
+
     let offers = match &input.supply {
         Some(supply) => {
             let path = out_dir.join(file_names::OFFERS);
@@ -169,6 +192,8 @@ pub fn write_report(
         html,
         csv,
         parquet,
+        years_csv,
+        years_parquet,
         offers,
         json,
         readme,

@@ -48,6 +48,61 @@ pub struct ReportInput {
     pub scenario: Option<ScenarioDelta>,
     /// The supply of the training map, when the caller computed it.
     pub supply: Option<SupplySection>,
+    /// The gaps year by year over a plan horizon, when one was asked for.
+    pub horizon: Option<HorizonSection>,
+}
+
+/// The gaps year by year over a plan horizon (`--years`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct HorizonSection {
+    /// The years, as given (`2026-2030`).
+    pub years: String,
+    /// The rule projecting seats of unpublished intake years (`last`, `trend`).
+    pub capacity_projection: &'static str,
+    /// The yearly growth of the BMO demand.
+    pub bmo_growth: f64,
+    /// The course length assumed when an offer gives none.
+    pub default_duration_years: u8,
+    /// Per axis, the table of each year (the engine's rows).
+    pub gaps_by: BTreeMap<Axis, Vec<gapmap_engine::YearTable>>,
+    /// The lines drawn: the total, each buyer, the biggest trades.
+    pub charts: Vec<YearSeries>,
+    /// A scenario in time, when one was run.
+    pub scenario: Option<HorizonScenario>,
+}
+
+/// Demand, direct supply and gap of one row over the years.
+#[derive(Debug, Clone, PartialEq)]
+pub struct YearSeries {
+    /// What the line is about (`Total`, a buyer's or a sheet's label).
+    pub title: String,
+    /// Each year with its figures, `None` for a year without a need of the row (its demand is
+    /// not given).
+    pub points: Vec<(u16, Option<YearFigures>)>,
+}
+
+/// A row's figures in one year, in people.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct YearFigures {
+    /// Demand.
+    pub demand: f64,
+    /// Direct supply.
+    pub direct: f64,
+    /// Gap.
+    pub gap: f64,
+}
+
+/// A scenario over a plan horizon.
+#[derive(Debug, Clone, PartialEq)]
+pub struct HorizonScenario {
+    /// The scenario's name.
+    pub name: String,
+    /// Each changed offer with the first year it reaches the labour market.
+    pub changes: Vec<gapmap_match::ChangeInTime>,
+    /// Each year: (year, gap without the scenario, gap with it).
+    pub gaps: Vec<(u16, f64, f64)>,
+    /// The first year the scenario lowers the total gap.
+    pub first_year_it_helps: Option<u16>,
 }
 
 /// The supply of the training map: the students who enter, the graduates who leave, per group

@@ -42,6 +42,9 @@ pub fn render(input: &ReportInput) -> anyhow::Result<String> {
     ] {
         writeln!(text, "- {}", lang.text(msg))?;
     }
+    if input.horizon.is_some() {
+        writeln!(text, "- {}", lang.text(Msg::ReadmeYears))?;
+    }
     writeln!(text)?;
     writeln!(text, "{}", lang.text(Msg::ReadmeColumns))?;
     writeln!(text, "{}", lang.text(Msg::ReadmeCsvCells))?;

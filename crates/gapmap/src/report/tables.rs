@@ -87,8 +87,21 @@ pub fn write_csv(
         .from_writer(out);
     writer.write_record(csv_header(lang))?;
     for row in rows {
-        let key = row.row.key.to_string();
-        writer.write_record(row.cells(&key).map(|cell| match cell {
+        writer.write_record(record(row, lang, delimiter))?;
+    }
+    writer
+        .into_inner()
+        .map_err(|error| anyhow::anyhow!("writing {}: {}", path.display(), error.error()))?
+        .flush()
+        .with_context(|| format!("writing {}", path.display()))?;
+    Ok(())
+}
+
+/// The cells of a row as CSV fields.
+fn record(row: &TableRow, lang: Lang, delimiter: CsvDelimiter) -> Vec<String> {
+    let key = row.row.key.to_string();
+    row.cells(&key)
+        .map(|cell| match cell {
             Cell::Text(text) => text_cell(text),
             Cell::Count(n) => n.to_string(),
             Cell::People(v) => number_cell(v.as_f64(), delimiter),
@@ -98,7 +111,33 @@ pub fn write_csv(
             Cell::MaybePeople(v) => {
                 v.map_or_else(String::new, |v| number_cell(v.as_f64(), delimiter))
             }
-        }))?;
+        })
+        .to_vec()
+}
+
+/// Writes the tables of a plan horizon as one CSV like [`write_csv`], with a first column, the
+/// year: each year's rows (totals left out, as in the other tables).
+pub fn write_year_csv(
+    path: &Path,
+    tables: &[gapmap_engine::YearTable],
+    lang: Lang,
+    delimiter: CsvDelimiter,
+) -> anyhow::Result<()> {
+    let file = File::create(path).with_context(|| format!("creating {}", path.display()))?;
+    let mut out = BufWriter::new(file);
+    out.write_all("\u{FEFF}".as_bytes())?;
+    let mut writer = csv::WriterBuilder::new()
+        .delimiter(delimiter.byte())
+        .from_writer(out);
+    let mut header = vec![lang.text(Msg::Year).to_lowercase()];
+    header.extend(csv_header(lang));
+    writer.write_record(header)?;
+    for t in tables {
+        for row in &t.rows {
+            let mut fields = vec![t.year.to_string()];
+            fields.extend(record(row, lang, delimiter));
+            writer.write_record(fields)?;
+        }
     }
     writer
         .into_inner()
@@ -106,6 +145,13 @@ pub fn write_csv(
         .flush()
         .with_context(|| format!("writing {}", path.display()))?;
     Ok(())
+}
+
+/// Writes the tables of a plan horizon as Parquet: [`gapmap_engine::to_year_dataframe`], the
+/// columns of [`gapmap_engine::YEAR_FRAME_COLUMNS`].
+pub fn write_year_parquet(path: &Path, tables: &[gapmap_engine::YearTable]) -> anyhow::Result<()> {
+    let frame = gapmap_engine::to_year_dataframe(tables)?;
+    write_frame(path, frame)
 }
 
 /// Writes `offers.csv`: UTF-8 with a BOM, the columns of [`gapmap_engine::OFFER_COLUMNS`].
@@ -174,7 +220,10 @@ pub fn number_cell(value: f64, delimiter: CsvDelimiter) -> String {
 /// Writes `rows` as a Zstd-compressed Parquet file: the engine's data frame
 /// ([`gapmap_engine::to_dataframe`]), with the columns of [`gapmap_engine::FRAME_COLUMNS`].
 pub fn write_parquet(path: &Path, rows: &[TableRow]) -> anyhow::Result<()> {
-    let mut frame = gapmap_engine::to_dataframe(rows)?;
+    write_frame(path, gapmap_engine::to_dataframe(rows)?)
+}
+
+fn write_frame(path: &Path, mut frame: polars::prelude::DataFrame) -> anyhow::Result<()> {
     let file = File::create(path).with_context(|| format!("creating {}", path.display()))?;
     let mut out = BufWriter::new(file);
     ParquetWriter::new(&mut out)

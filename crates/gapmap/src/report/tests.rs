@@ -188,6 +188,7 @@ fn sample_input() -> ReportInput {
             }],
         }),
         supply: Some(sample_supply()),
+        horizon: None,
     }
 }
 
