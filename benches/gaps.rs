@@ -163,6 +163,7 @@ fn what_if(
             mode,
             year: None,
             label: None,
+            length: None,
         }))
     };
     let scenario = Scenario {

@@ -3,6 +3,7 @@
 //! One test binary for the whole app (see ENGINEERING notes: each `tests/*.rs` would link again).
 
 mod cli;
+mod horizon;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};

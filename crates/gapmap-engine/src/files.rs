@@ -55,7 +55,7 @@ pub fn read_match_config(path: Option<&Path>) -> Result<(MatchConfig, String), E
 }
 
 /// Reads a scenario file: TOML with an optional `name` and `[[change]]` tables of `kind` `open`
-/// (`cfd`, one of `uai` or `commune`, `seats`, optional `mode`, `year`, `label`), `extend`
+/// (`cfd`, one of `uai` or `commune`, `seats`, optional `mode`, `year`, `label`, `length`), `extend`
 /// (`offer`, `seats`, optional `year`) or `close` (`offer`, optional `year`). Errors name the file and the change.
 pub fn read_scenario(path: &Path) -> Result<Scenario, EngineError> {
     #[derive(serde::Deserialize)]
@@ -98,6 +98,7 @@ struct RawChange {
     year: Option<u16>,
     label: Option<String>,
     offer: Option<String>,
+    length: Option<u8>,
 }
 
 impl RawChange {
@@ -140,6 +141,7 @@ impl RawChange {
             mode,
             year: self.year,
             label: self.label.clone(),
+            length: self.length,
         })
     }
 }

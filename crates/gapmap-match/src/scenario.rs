@@ -16,6 +16,8 @@
 //! mode = "school"         # optional: school (default) | apprenticeship
 //! year = 2026             # optional: intake year (default: the latest year of the offers)
 //! label = "BTS ..."       # optional: default from the BCN / Certif Info
+//! length = 2              # optional: course length in years (default: that of the diploma's
+//!                         # offers, else of its BCN units)
 //!
 //! [[change]]
 //! kind = "extend"         # add N seats to an existing offer (of known capacity): they enter the
@@ -107,6 +109,9 @@ pub struct OpenSeats {
     pub year: Option<u16>,
     /// Label (default: the diploma's).
     pub label: Option<String>,
+    /// Course length in years (default: the most common length of the offers of the diploma,
+    /// else the shortest of its BCN units of more than a year).
+    pub length: Option<u8>,
 }
 
 /// Why a scenario cannot be applied.
@@ -311,14 +316,9 @@ fn new_offer(
             |d| d.label.clone(),
         )
     });
-    // The usual course: the longest of the diploma's units (a 1-year BTS "1BTS1" is for those
-    // who already hold another qualification).
-    let duration_years = referential
-        .mef_units
-        .values()
-        .filter(|u| u.cfd == open.cfd)
-        .filter_map(|u| u.duration_years)
-        .max();
+    let duration_years = open
+        .length
+        .or_else(|| usual_length(open.cfd, offers, referential));
     let mut by_id: Vec<&Offer> = offers.iter().collect();
     by_id.sort_by(|a, b| a.school.cmp(&b.school).then_with(|| a.id.cmp(&b.id)));
     let (school, location, school_name) = match &open.place {
@@ -384,6 +384,31 @@ fn new_offer(
         applications: None,
         intake: Intake::default(),
         outcomes: None,
+    })
+}
+
+/// The usual course length of a diploma: the most common among its offers (ties: the shorter),
+/// else the shortest of its BCN units of more than a year (a one-year unit is a course for those
+/// who already hold another qualification; a CAP also exists in 3 years).
+fn usual_length(cfd: Cfd, offers: &[Offer], referential: &Referential) -> Option<u8> {
+    let mut counts: BTreeMap<u8, usize> = BTreeMap::new();
+    for o in offers.iter().filter(|o| o.cfd == Some(cfd)) {
+        if let Some(d) = o.duration_years {
+            *counts.entry(d).or_insert(0) += 1;
+        }
+    }
+    let most = counts
+        .iter()
+        .max_by(|a, b| a.1.cmp(b.1).then(b.0.cmp(a.0)))
+        .map(|(&d, _)| d);
+    most.or_else(|| {
+        referential
+            .mef_units
+            .values()
+            .filter(|u| u.cfd == cfd)
+            .filter_map(|u| u.duration_years)
+            .filter(|&d| d > 1)
+            .min()
     })
 }
 

@@ -1068,6 +1068,7 @@ fn scenario_opens_extends_and_closes() {
                 mode: TrainingMode::Apprenticeship,
                 year: None,
                 label: None,
+                length: None,
             }),
             Change::Extend {
                 offer: OfferId("affelnet:2024:0590005K:BTS maintenance:school".to_owned()),
@@ -1139,6 +1140,7 @@ fn scenario_errors_are_positioned() {
             mode: TrainingMode::School,
             year: None,
             label: None,
+            length: None,
         })],
     };
     let err = apply(&open_nowhere, &f.offers, &f.referential, &f.territory)
@@ -1475,6 +1477,7 @@ proptest! {
                         mode: if apprentices { TrainingMode::Apprenticeship } else { TrainingMode::School },
                         year: None,
                         label: None,
+                        length: None,
                     }),
                     1 => Change::Extend {
                         offer,

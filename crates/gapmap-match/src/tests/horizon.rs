@@ -93,6 +93,7 @@ fn an_opening_supplies_after_its_course_length() {
             mode: TrainingMode::School,
             year: Some(2026),
             label: Some("BTS cyber (opened)".to_owned()),
+            length: None,
         })],
     };
     let mut referential = f.referential.clone();
