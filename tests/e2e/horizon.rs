@@ -112,8 +112,9 @@ fn bad_years_are_refused() {
 /// Méaulte (`bitd-aero-chaudronnier`, 15 in 2026, +5 % a year: 15.75, 16.538, 17.364, 18.233,
 /// rounded to the thousandth). Their four direct offers (see
 /// `real_boilermakers_of_meaulte_checked_by_hand`) and their cohorts: the three Affelnet bac pro
-/// courses (three years, published for the 2022 intake) supply 2026 with their 2023 intake and
-/// 2027 with their 2024 intake, both projected at the 2022 seats; the apprenticeship BTS at
+/// courses (three years, entered in première: MEF 2382..., published for the 2022 intake) supply
+/// 2026 with their 2024 intake and 2027 with their 2025 intake, both projected at the 2022 seats;
+/// the apprenticeship course at
 /// Méaulte (two years, published for 2024 by Parcoursup) supplies 2026 with its published 2024
 /// intake and 2027 with its 2025 intake, projected. The seats projected are the last published,
 /// so each cohort has the steady state's graduates: 1.232 + 6.301 + 5.874 + 3.675 = 17.082 a
@@ -160,8 +161,8 @@ fn real_horizon_of_the_boilermakers_of_meaulte_checked_by_hand() -> TestResult {
     for (year, offer, intake, basis, graduates) in [
         (0, bts, 2024, "data", 1.232),
         (1, bts, 2025, "projected", 1.232),
-        (0, bac_pro, 2023, "projected", 6.301),
-        (1, bac_pro, 2024, "projected", 6.301),
+        (0, bac_pro, 2024, "projected", 6.301),
+        (1, bac_pro, 2025, "projected", 6.301),
     ] {
         let c = cohort(year, offer).ok_or(offer)?;
         assert_eq!(c["intake"], intake, "{c:#}");

@@ -111,16 +111,25 @@ impl Engine {
         self.matcher(config).run_horizon(needs, horizon)
     }
 
-    /// The engine's offers with `scenario` applied over time
-    /// ([`gapmap_match::apply_over_time`]).
-    pub fn apply_over_time(&self, scenario: &Scenario) -> Result<Vec<Offer>, EngineError> {
+    /// The engine's offers with `scenario` applied over a horizon starting in `first_year`
+    /// ([`gapmap_match::apply_over_time`]: a change without a year takes effect at that intake).
+    pub fn apply_over_time(
+        &self,
+        scenario: &Scenario,
+        first_year: u16,
+    ) -> Result<Vec<Offer>, EngineError> {
         let d = self.dataset();
-        gapmap_match::apply_over_time(scenario, &d.offers, &d.referential, &d.territory).map_err(
-            |cause| EngineError::ScenarioApply {
-                name: scenario.name.clone(),
-                cause,
-            },
+        gapmap_match::apply_over_time(
+            scenario,
+            &d.offers,
+            &d.referential,
+            &d.territory,
+            first_year,
         )
+        .map_err(|cause| EngineError::ScenarioApply {
+            name: scenario.name.clone(),
+            cause,
+        })
     }
 
     /// Matches `needs` year by year over `horizon` against the training map changed by
@@ -133,7 +142,7 @@ impl Engine {
         horizon: Horizon,
         scenario: &Scenario,
     ) -> Result<WhatIfOver, EngineError> {
-        let offers = self.apply_over_time(scenario)?;
+        let offers = self.apply_over_time(scenario, horizon.first())?;
         let outcome = self
             .matcher_over(&offers, config)
             .run_horizon(needs, horizon);

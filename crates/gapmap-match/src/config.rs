@@ -107,8 +107,9 @@ pub enum Projection {
     /// earliest for earlier ones).
     #[default]
     Last,
-    /// The least-squares line through the published years (at least two), from the latest
-    /// published seats, at least 0 seats; one published year: [`Projection::Last`].
+    /// For years after the last published one: the least-squares line through the published
+    /// years (at least two), from the latest published seats, at least 0 seats; one published
+    /// year, and years before or between published ones: as [`Projection::Last`].
     Trend,
 }
 

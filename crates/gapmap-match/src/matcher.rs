@@ -314,6 +314,8 @@ struct Prepared<'n> {
 /// One plan year before its allocation: the needs of the year and the offers' supplies.
 struct YearPlan {
     year: u16,
+    /// The position of each need of the year in the run's needs.
+    positions: Vec<usize>,
     results: Vec<NeedResult>,
     supplies: Vec<Supply>,
 }
@@ -321,9 +323,8 @@ struct YearPlan {
 impl YearPlan {
     /// Whether `other` has the same allocation problem (same needs and volumes, same graduates).
     fn same_allocation(&self, other: &YearPlan) -> bool {
-        self.results.len() == other.results.len()
-            && (self.results.iter().zip(&other.results))
-                .all(|(a, b)| a.id == b.id && a.demand == b.demand)
+        self.positions == other.positions
+            && (self.results.iter().zip(&other.results)).all(|(a, b)| a.demand == b.demand)
             && (self.supplies.iter().zip(&other.supplies)).all(|(a, b)| a.graduates == b.graduates)
     }
 }
@@ -571,14 +572,15 @@ impl<'a> Matcher<'a> {
 
     /// The needs' results (before allocation) and the offers' supplies of one plan year.
     fn year_plan(&self, needs: &[Need], results: &[NeedResult], year: u16) -> YearPlan {
-        let results = needs
+        let (positions, results) = needs
             .iter()
             .zip(results)
-            .filter_map(|(need, result)| {
+            .enumerate()
+            .filter_map(|(k, (need, result))| {
                 let factor = horizon::demand_factor(need, year, &self.config)?;
-                Some(self.scaled(result, factor))
+                Some((k, self.scaled(result, factor)))
             })
-            .collect();
+            .unzip();
         let supplies = self
             .offers
             .iter()
@@ -586,6 +588,7 @@ impl<'a> Matcher<'a> {
             .collect();
         YearPlan {
             year,
+            positions,
             results,
             supplies,
         }

@@ -14,7 +14,8 @@
 //! uai = "0590005K"        # or: commune = "59122" (uses a school already known in the commune)
 //! seats = 24
 //! mode = "school"         # optional: school (default) | apprenticeship
-//! year = 2026             # optional: intake year (default: the latest year of the offers)
+//! year = 2026             # optional: intake year (default: the latest year of the offers; over
+//!                         # a plan horizon, its first year)
 //! label = "BTS ..."       # optional: default from the BCN / Certif Info
 //! length = 2              # optional: course length in years (default: that of the diploma's
 //!                         # offers, else of its BCN units)
@@ -24,13 +25,14 @@
 //!                         # applicants it turned away, no more
 //! offer = "affelnet:2022:0590005K:23830023102:school"
 //! seats = 12
-//! year = 2026             # optional: first intake year of the seats (default: every year)
+//! year = 2026             # optional: first intake year of the seats (default: every year; over
+//!                         # a plan horizon, its first year)
 //!
 //! [[change]]
 //! kind = "close"          # remove an offer
 //! offer = "parcoursup-bts:2024:0620108B:32022310:school"
 //! year = 2026             # optional: first intake year without entrants (default: the year
-//!                         # after the offer's own)
+//!                         # after the offer's own; over a plan horizon, its first year)
 //! ```
 //!
 //! Over a plan horizon ([`apply_over_time`]) a change takes effect from its intake year: an
@@ -72,14 +74,16 @@ pub enum Change {
         offer: OfferId,
         /// Seats added.
         seats: u32,
-        /// First intake year of the seats (`None`: every year).
+        /// First intake year of the seats (`None`: every year; over a plan horizon, its first
+        /// year).
         year: Option<u16>,
     },
     /// Remove an offer.
     Close {
         /// The offer.
         offer: OfferId,
-        /// First intake year without entrants (`None`: the year after the offer's own).
+        /// First intake year without entrants (`None`: the year after the offer's own; over a
+        /// plan horizon, its first year).
         year: Option<u16>,
     },
 }
@@ -184,25 +188,39 @@ pub fn apply(
     referential: &Referential,
     territory: &Territory,
 ) -> Result<Vec<Offer>, ScenarioError> {
-    let mut result = apply_over_time(scenario, offers, referential, territory)?;
+    let mut result = apply_changes(scenario, offers, referential, territory, None)?;
     result.retain(|o| o.intake.closed_from.is_none());
     Ok(result)
 }
 
-/// [`apply`] for a plan horizon: closed offers are kept with the first intake year they close
-/// for ([`gapmap_model::Intake::closed_from`]), added seats with their first intake year
-/// ([`gapmap_model::Intake::added_from`]); an opened offer's year is its first intake.
+/// [`apply`] for a plan horizon starting in `first_year`: closed offers are kept with the first
+/// intake year they close for ([`gapmap_model::Intake::closed_from`]), added seats with their
+/// first intake year ([`gapmap_model::Intake::added_from`]); an opened offer's year is its first
+/// intake. A change without a year takes effect at the `first_year` intake.
 pub fn apply_over_time(
     scenario: &Scenario,
     offers: &[Offer],
     referential: &Referential,
     territory: &Territory,
+    first_year: u16,
+) -> Result<Vec<Offer>, ScenarioError> {
+    apply_changes(scenario, offers, referential, territory, Some(first_year))
+}
+
+/// The changes applied in order; a change without a year takes `default_year` when given.
+fn apply_changes(
+    scenario: &Scenario,
+    offers: &[Offer],
+    referential: &Referential,
+    territory: &Territory,
+    default_year: Option<u16>,
 ) -> Result<Vec<Offer>, ScenarioError> {
     let mut result: Vec<Offer> = offers.to_vec();
     for (k, change) in scenario.changes.iter().enumerate() {
         let number = k + 1;
         match change {
             Change::Extend { offer, seats, year } => {
+                let year = &year.or(default_year);
                 let open = |o: &&mut Offer| &o.id == offer && o.intake.closed_from.is_none();
                 let target =
                     result
@@ -237,12 +255,32 @@ pub fn apply_over_time(
                         change: number,
                         offer: offer.to_string(),
                     })?;
-                target.intake.closed_from = Some(year.unwrap_or(target.year.saturating_add(1)));
+                let from = year
+                    .or(default_year)
+                    .unwrap_or(target.year.saturating_add(1));
+                target.intake.closed_from = Some(from);
             }
             Change::Open(open) => {
+                let dated;
+                let open = match (open.year, default_year) {
+                    (None, Some(year)) => {
+                        dated = OpenSeats {
+                            year: Some(year),
+                            ..open.clone()
+                        };
+                        &dated
+                    }
+                    _ => open,
+                };
                 let new = new_offer(number, open, &result, referential, territory)?;
                 match result.iter_mut().find(|o| o.id == new.id) {
-                    Some(existing) => add_seats(existing, open.seats),
+                    // Opened twice: one course with the seats of both, from the same year.
+                    Some(existing) => {
+                        existing.capacity = match existing.capacity {
+                            Capacity::Seats(n) => Capacity::Seats(n.saturating_add(open.seats)),
+                            other => other,
+                        }
+                    }
                     None => result.push(new),
                 }
             }
@@ -690,8 +728,9 @@ impl ChangeKind {
 }
 
 /// The changes of the offers of [`apply_over_time`] in time: each opened, extended or closed
-/// offer with the first year its change reaches the labour market (course length: the offer's,
-/// else `default_duration_years`).
+/// offer with the first year its change reaches the labour market (the years to graduation of
+/// [`crate::supply::years_to_graduation`], the course length defaulting to
+/// `default_duration_years`).
 pub fn changes_in_time(offers: &[Offer], default_duration_years: u8) -> Vec<ChangeInTime> {
     offers
         .iter()
@@ -705,7 +744,10 @@ pub fn changes_in_time(offers: &[Offer], default_duration_years: u8) -> Vec<Chan
             } else {
                 return None;
             };
-            let length = u16::from(o.duration_years.unwrap_or(default_duration_years));
+            let length = u16::from(crate::supply::years_to_graduation(
+                o,
+                default_duration_years,
+            ));
             Some(ChangeInTime {
                 offer: o.id.clone(),
                 label: o.label.clone(),

@@ -215,9 +215,13 @@ pub struct Cohort {
 }
 
 impl Cohort {
-    /// Whether the cohort's seats are a projection (not published for its intake year).
+    /// Whether the cohort's seats or entrants are a projection (not published for its intake
+    /// year).
     pub fn is_projected(&self) -> bool {
-        matches!(self.seats, IntakeSeats::Projected { .. })
+        matches!(
+            self.seats,
+            IntakeSeats::Projected { .. } | IntakeSeats::Held { .. }
+        )
     }
 }
 
@@ -249,6 +253,12 @@ pub enum IntakeSeats {
         /// First intake year without entrants.
         from: u16,
     },
+    /// The data give no seats for the course in any year, but the census counts its entrants in
+    /// its own year `from`: held at that year's (a projection).
+    Held {
+        /// The offer's own year.
+        from: u16,
+    },
     /// The data give no seats for the course in any year: its supply is that of its own year
     /// (census pupils, or unknown).
     Unknown,
@@ -261,11 +271,12 @@ impl IntakeSeats {
             IntakeSeats::Data(n) | IntakeSeats::Scenario(n) => Some(n),
             IntakeSeats::Projected { seats, .. } => Some(seats),
             IntakeSeats::NotOpenYet { .. } | IntakeSeats::Closed { .. } => Some(0),
-            IntakeSeats::Unknown => None,
+            IntakeSeats::Held { .. } | IntakeSeats::Unknown => None,
         }
     }
 
-    /// Short machine key (`data`, `projected`, `scenario`, `not-open-yet`, `closed`, `unknown`).
+    /// Short machine key (`data`, `projected`, `scenario`, `not-open-yet`, `closed`, `held`,
+    /// `unknown`).
     pub fn key(self) -> &'static str {
         match self {
             IntakeSeats::Data(_) => "data",
@@ -273,6 +284,7 @@ impl IntakeSeats {
             IntakeSeats::Scenario(_) => "scenario",
             IntakeSeats::NotOpenYet { .. } => "not-open-yet",
             IntakeSeats::Closed { .. } => "closed",
+            IntakeSeats::Held { .. } => "held",
             IntakeSeats::Unknown => "unknown",
         }
     }
@@ -420,26 +432,41 @@ impl SupplyRules {
     /// rules as [`SupplyRules::supply`] turn the seats into graduates, with the offer's own
     /// applications, census, completion and further study (the only ones the data give).
     pub fn supply_in(&self, offer: &Offer, year: u16) -> Supply {
-        let duration = offer
-            .duration_years
-            .unwrap_or(self.config.default_duration_years);
-        let intake = year.saturating_sub(u16::from(duration));
+        let remaining = years_to_graduation(offer, self.config.default_duration_years);
+        let intake = year.saturating_sub(u16::from(remaining));
         let seats = self.intake_seats(offer, intake);
         let added = match offer.intake.added_from {
             Some(from) if intake < from => 0,
             _ => offer.intake.added_seats,
         };
+        // Seats of the offer's own year keep their kind (declared stays declared); those of
+        // other years come from the published history or a projection.
+        let kind = |from: u16| {
+            if from == offer.year {
+                offer.capacity
+            } else {
+                Capacity::Seats(0)
+            }
+        };
         let mut supply = match seats {
             IntakeSeats::Unknown => self.supply(offer),
             IntakeSeats::NotOpenYet { .. } | IntakeSeats::Closed { .. } => {
-                self.supply_with(offer, with_seats(offer.capacity, 0), 0)
+                let mut s = self.supply_with(offer, with_seats(offer.capacity, 0), 0);
+                s.turned_away = Volume::ZERO;
+                s
             }
-            IntakeSeats::Data(n) | IntakeSeats::Projected { seats: n, .. } => {
-                self.supply_with(offer, with_seats(offer.capacity, n + added), added)
+            IntakeSeats::Data(n) => {
+                self.supply_with(offer, with_seats(kind(intake), n + added), added)
+            }
+            IntakeSeats::Projected { seats: n, from, .. } => {
+                self.supply_with(offer, with_seats(kind(from), n + added), added)
             }
             IntakeSeats::Scenario(n) => {
-                self.supply_with(offer, with_seats(offer.capacity, n), added.min(n))
+                // The opened seats, then those added from their own first year.
+                let opened = n.saturating_sub(offer.intake.added_seats);
+                self.supply_with(offer, with_seats(offer.capacity, opened + added), added)
             }
+            IntakeSeats::Held { .. } => self.supply(offer),
         };
         let seats = match seats {
             IntakeSeats::Data(n) => IntakeSeats::Data(n + added),
@@ -448,9 +475,16 @@ impl SupplyRules {
                 from,
                 rule,
             },
+            IntakeSeats::Scenario(n) => {
+                IntakeSeats::Scenario(n.saturating_sub(offer.intake.added_seats) + added)
+            }
+            // No seats in any year, but entrants counted in the census: held from its year.
+            IntakeSeats::Unknown if supply.is_known() && intake != offer.year => {
+                IntakeSeats::Held { from: offer.year }
+            }
             other => other,
         };
-        supply.entry_year = intake.saturating_add(u16::from(duration));
+        supply.entry_year = intake.saturating_add(u16::from(remaining));
         supply.cohort = Some(Cohort {
             year,
             intake,
@@ -548,7 +582,10 @@ impl SupplyRules {
             graduates,
             duration_years,
             duration_assumed,
-            entry_year: offer.year.saturating_add(u16::from(duration_years)),
+            entry_year: offer.year.saturating_add(u16::from(years_to_graduation(
+                offer,
+                config.default_duration_years,
+            ))),
             cohort: None,
         }
     }
@@ -614,6 +651,15 @@ impl SupplyRules {
         };
         (base + extra, source, turned_away)
     }
+}
+
+/// The years from an offer's intake to its graduates' entry on the labour market: its course
+/// length (else `default`) less the years before the one it enters (an entry in première of a
+/// three-year bac pro: 2), at least 1.
+pub fn years_to_graduation(offer: &Offer, default: u8) -> u8 {
+    let length = offer.duration_years.unwrap_or(default);
+    let before = offer.intake.entry_year.map_or(0, |y| y.saturating_sub(1));
+    length.saturating_sub(before).max(1)
 }
 
 /// `capacity` with `n` seats, of the same kind (published or declared).

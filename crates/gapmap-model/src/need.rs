@@ -191,7 +191,8 @@ pub struct Need {
     pub year: Option<u16>,
     /// A yearly growth rate (`0.05`: +5 % a year; `0`: the same volume every year): the need is a
     /// flow from [`Need::year`] on, its volume scaled by `(1 + growth)^(year - Need::year)`.
-    /// `None`: the volume is for [`Need::year`] only.
+    /// `None`: the volume is for [`Need::year`] only (a BMO line is a flow growing by the
+    /// matcher's configured BMO growth).
     #[serde(default)]
     pub growth: Option<f64>,
     /// The last year of a growing flow (inclusive); `None`: no end.

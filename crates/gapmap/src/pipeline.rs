@@ -5,7 +5,9 @@
 use anyhow::{Context, bail};
 use gapmap_engine::{Engine, ImportOptions, Steps};
 use gapmap_ingest::ImportReport;
-use gapmap_match::{Horizon, HorizonOutcome, MatchConfig, MatchOutcome, Matcher, Scenario};
+use gapmap_match::{
+    DemandRule, Horizon, HorizonOutcome, MatchConfig, MatchOutcome, Matcher, Scenario,
+};
 use gapmap_model::Need;
 
 use crate::cli::{MatchArgs, SourceArgs};
@@ -81,13 +83,56 @@ pub fn needs(matching: &MatchArgs, loaded: &Loaded) -> anyhow::Result<(Vec<Need>
     Ok((needs, report))
 }
 
+/// Refuses needs whose dated lines (for their year only) are for several years: their volumes
+/// are not one year's demand; `--years` compares each year's.
+fn one_year(needs: &[Need], config: &MatchConfig) -> anyhow::Result<()> {
+    let years: std::collections::BTreeSet<u16> = needs
+        .iter()
+        .filter_map(|n| match DemandRule::of(n, config) {
+            DemandRule::Year(y) => Some(y),
+            _ => None,
+        })
+        .collect();
+    if years.len() > 1 {
+        let list: Vec<String> = years.iter().map(u16::to_string).collect();
+        bail!(
+            "the needs are for several years ({}): give --years {}-{} to follow them year by year, or --years YEAR for one of them",
+            list.join(", "),
+            list[0],
+            list[list.len() - 1]
+        );
+    }
+    Ok(())
+}
+
+/// The needs of `year` with their volume of that year ([`DemandRule`]).
+fn needs_of_year(needs: &[Need], year: u16, config: &MatchConfig) -> Vec<Need> {
+    needs
+        .iter()
+        .filter_map(|n| {
+            let factor = gapmap_match::horizon::demand_factor(n, year, config)?;
+            let scale = |c| gapmap_match::horizon::scale_count(c, factor);
+            Some(Need {
+                volume: scale(n.volume),
+                seasonal: n.seasonal.map(scale),
+                difficult: n.difficult.map(scale),
+                ..n.clone()
+            })
+        })
+        .collect()
+}
+
 /// Everything a matching command works on: the data and its index, the needs, the configuration
 /// and the scenario's offers, if any.
 pub struct Prepared {
     /// The loaded data.
     pub loaded: Loaded,
-    /// The needs to match.
+    /// The needs to match (over a plan horizon, each in the years its rule gives).
     pub needs: Vec<Need>,
+    /// The needs of the one-year figures (the steady state: every offer's graduates of its
+    /// published seats): without a horizon, the needs; with one, those of its first year with
+    /// their volume of that year.
+    pub steady_needs: Vec<Need>,
     /// The matching configuration.
     pub config: MatchConfig,
     /// The configuration as given, for reports.
@@ -118,6 +163,13 @@ pub fn prepare(
     }
     let (config, config_text) = gapmap_engine::read_match_config(matching.config.as_deref())?;
     let (needs, needs_report) = self::needs(matching, &loaded)?;
+    let steady_needs = match matching.years {
+        Some(horizon) => needs_of_year(&needs, horizon.first(), &config),
+        None => {
+            one_year(&needs, &config)?;
+            needs.clone()
+        }
+    };
     for r in &needs_report.rejects {
         eprintln!("gapmap: warning: {r}");
     }
@@ -139,6 +191,7 @@ pub fn prepare(
         config_text,
         scenario,
         horizon: matching.years,
+        steady_needs,
     })
 }
 
@@ -164,14 +217,17 @@ impl Prepared {
 
     /// The offers of the scenario applied over time (closed offers kept with the intake year they
     /// close for), if there is a scenario.
-    pub fn scenario_over_time(&self) -> anyhow::Result<Option<Vec<gapmap_model::Offer>>> {
+    pub fn scenario_over_time(
+        &self,
+        horizon: Horizon,
+    ) -> anyhow::Result<Option<Vec<gapmap_model::Offer>>> {
         let Some((scenario, _)) = &self.scenario else {
             return Ok(None);
         };
         let offers = self
             .loaded
             .engine
-            .apply_over_time(scenario)
+            .apply_over_time(scenario, horizon.first())
             .with_context(|| format!("applying scenario {:?} over time", scenario.name))?;
         Ok(Some(offers))
     }
@@ -190,7 +246,7 @@ impl Prepared {
 
     /// Matches the needs with `matcher`.
     pub fn run(&self, matcher: &Matcher<'_>, progress: &Progress) -> MatchOutcome {
-        progress.step("match", || matcher.run(&self.needs))
+        progress.step("match", || matcher.run(&self.steady_needs))
     }
 
     /// Matches the needs again with `matcher` (over the scenario's offers), reusing `base`, the
@@ -202,7 +258,11 @@ impl Prepared {
         progress: &Progress,
     ) -> MatchOutcome {
         progress.step("match the scenario", || {
-            matcher.rerun(&self.needs, base, &self.loaded.engine.dataset().offers)
+            matcher.rerun(
+                &self.steady_needs,
+                base,
+                &self.loaded.engine.dataset().offers,
+            )
         })
     }
 }

@@ -15,7 +15,7 @@
 //! | `lieu` | yes | `commune:80523`, `departement:59`, `bassin:3211`, `region:32`; a bare 5-character INSEE code or 2/3-character département |
 //! | `volume` | yes | people per year, whole or decimal (`12`, `2.5`, `2,5`), at most 3 decimals, > 0 |
 //! | `annee` | no | year of recruitment: the volume is for that year only (a row without a year is a yearly flow of every year) |
-//! | `croissance` | no | yearly growth from `annee` on (`5%`, `0.05`, `-3 %`; `0`: the same volume every year), between -99 % and +100 %; needs `annee` |
+//! | `croissance` | no | yearly growth in percent from `annee` on (`5%`, `-3 %`, `2,5 %`; `0`: the same volume every year), between -99 % and +100 %; needs `annee` |
 //! | `annee_fin` | no | the last year of the flow (inclusive; without `croissance`: the same volume every year from `annee` to it); needs `annee` |
 //! | `tags` | no | free tags separated by `\|` or `,` |
 //! | `commentaire` | no | free text, not imported |
@@ -540,21 +540,29 @@ pub(crate) fn parse_location(text: &str) -> Result<NeedLocation, String> {
     }
 }
 
-/// Reads a volume: a positive number of people, whole or with up to 3 decimals (`.` or `,`).
-/// A yearly growth: `5%`, `5 %`, `+5%`, `-3%`, `0.05`, `0,05`; between -99 % and +100 %.
+/// A yearly growth in percent: `5%`, `5 %`, `+5%`, `-3 %`, `2,5 %`, or `0`; between -99 % and
+/// +100 %. A bare number other than 0 is refused: `0.05` could mean 5 % or 0.05 %, and a growth
+/// read wrong changes every later year.
 pub(crate) fn parse_growth(text: &str) -> Result<f64, String> {
     const EXPECTED: &str =
-        "expected a yearly growth between -99 % and +100 %, e.g. 5%, -3 % or 0.05";
+        "expected a yearly growth in percent between -99 % and +100 %, e.g. 5%, -3 % or 0";
     let compact: String = text
         .chars()
         .filter(|c| !matches!(c, ' ' | '\u{a0}' | '\u{202f}' | '+'))
         .collect::<String>()
         .replace(',', ".");
-    let (number, scale) = match compact.strip_suffix('%') {
-        Some(n) => (n, 100.0),
-        None => (compact.as_str(), 1.0),
+    let value = match compact.strip_suffix('%') {
+        Some(n) => n.parse::<f64>().map_err(|_| EXPECTED.to_owned())? / 100.0,
+        None if compact.parse::<f64>().is_ok_and(|v| v == 0.0) => 0.0,
+        None => {
+            return Err(format!(
+                "{EXPECTED} (a number without % is ambiguous: write {compact} % or {} %)",
+                compact
+                    .parse::<f64>()
+                    .map_or_else(|_| "?".to_owned(), |v| (v * 100.0).to_string())
+            ));
+        }
     };
-    let value = number.parse::<f64>().map_err(|_| EXPECTED.to_owned())? / scale;
     if value.is_finite() && (-0.99..=1.0).contains(&value) {
         Ok(value)
     } else {
@@ -562,6 +570,7 @@ pub(crate) fn parse_growth(text: &str) -> Result<f64, String> {
     }
 }
 
+/// Reads a volume: a positive number of people, whole or with up to 3 decimals (`.` or `,`).
 pub(crate) fn parse_volume(text: &str) -> Result<Volume, String> {
     const EXPECTED: &str =
         "expected a positive number of people, e.g. 12 or 2.5 (at most 3 decimals)";

@@ -158,9 +158,9 @@ fn needs_csv_rejects_with_positions() {
     );
 }
 
-/// Flows in time: a growth (`5%`, `-3 %`, `0,05`, `0`) from the year, to the last year; a last
-/// year alone is a flat flow; a growth or a last year without a year, an unreadable growth, a
-/// last year before the year: the row is refused (leaving them out would change every later
+/// Flows in time: a growth (`5%`, `-3 %`, `2,5 %`, `0`) from the year, to the last year; a last
+/// year alone is a flat flow; a growth or a last year without a year, an unreadable growth or
+/// one without `%` (`0.05`: 5 % or 0.05 %?), a last year before the year: the row is refused (leaving them out would change every later
 /// year's volume).
 #[test]
 fn needs_csv_flows_in_time() {
@@ -168,7 +168,8 @@ fn needs_csv_flows_in_time() {
         "id;acheteur;specialite;lieu;volume;annee;croissance;annee_fin\n\
          a;mn;Marin;region:32;10;2026;5%;2030\n\
          b;mn;Marin;region:32;10;2026;-3 %;\n\
-         c;mn;Marin;region:32;10;2026;0,05;\n\
+         c;mn;Marin;region:32;10;2026;2,5 %;\n\
+         k;mn;Marin;region:32;10;2026;0.05;\n\
          d;mn;Marin;region:32;10;2026;;2028\n\
          e;mn;Marin;region:32;10;2026;0;\n\
          f;mn;Marin;region:32;10;;5%;\n\
@@ -179,15 +180,16 @@ fn needs_csv_flows_in_time() {
         expect![[r#"
             a L2 marine-nationale "Marin" rome=[] region:32 vol=10 an=2026 croissance=0.05 fin=2030
             b L3 marine-nationale "Marin" rome=[] region:32 vol=10 an=2026 croissance=-0.03
-            c L4 marine-nationale "Marin" rome=[] region:32 vol=10 an=2026 croissance=0.05
-            d L5 marine-nationale "Marin" rome=[] region:32 vol=10 an=2026 croissance=0 fin=2028
-            e L6 marine-nationale "Marin" rome=[] region:32 vol=10 an=2026 croissance=0
-            reject plan.csv:7: field "croissance": a yearly flow needs the year it starts from (annee) (value "5%")
-            reject plan.csv:8: field "croissance": expected a yearly growth between -99 % and +100 %, e.g. 5%, -3 % or 0.05 (value "beaucoup")
-            reject plan.csv:9: field "croissance": expected a yearly growth between -99 % and +100 %, e.g. 5%, -3 % or 0.05 (value "250%")
-            reject plan.csv:10: field "annee_fin": expected a year between 2026 (annee) and 2100 (value "2025")
-            reject plan.csv:11: field "annee_fin": a yearly flow needs the year it starts from (annee) (value "2030")
-            plan.csv: read 10 accepted 5 rejected 5
+            c L4 marine-nationale "Marin" rome=[] region:32 vol=10 an=2026 croissance=0.025
+            d L6 marine-nationale "Marin" rome=[] region:32 vol=10 an=2026 croissance=0 fin=2028
+            e L7 marine-nationale "Marin" rome=[] region:32 vol=10 an=2026 croissance=0
+            reject plan.csv:5: field "croissance": expected a yearly growth in percent between -99 % and +100 %, e.g. 5%, -3 % or 0 (a number without % is ambiguous: write 0.05 % or 5 %) (value "0.05")
+            reject plan.csv:8: field "croissance": a yearly flow needs the year it starts from (annee) (value "5%")
+            reject plan.csv:9: field "croissance": expected a yearly growth in percent between -99 % and +100 %, e.g. 5%, -3 % or 0 (a number without % is ambiguous: write beaucoup % or ? %) (value "beaucoup")
+            reject plan.csv:10: field "croissance": expected a yearly growth in percent between -99 % and +100 %, e.g. 5%, -3 % or 0 (value "250%")
+            reject plan.csv:11: field "annee_fin": expected a year between 2026 (annee) and 2100 (value "2025")
+            reject plan.csv:12: field "annee_fin": a yearly flow needs the year it starts from (annee) (value "2030")
+            plan.csv: read 11 accepted 5 rejected 6
         "#]],
     );
 }

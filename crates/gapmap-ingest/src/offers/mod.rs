@@ -90,7 +90,7 @@ pub fn read_offers(
     let history = if filter.all_years {
         History::default()
     } else {
-        History::read(data, &scope, report)?
+        History::read(data, &scope, report)
     };
     if data.has(layout::offers::PARCOURSUP) {
         raw.extend(sources::read_parcoursup(
@@ -172,22 +172,45 @@ type CourseKey = (OfferSource, SchoolCode, String, TrainingMode);
 
 impl History {
     /// Reads the earlier years of Affelnet and Parcoursup BTS (their rows count in the report as
-    /// read for the history).
+    /// read for the history). A file that cannot be read (a missing column) leaves its year out
+    /// of the history, with a reject that says so: the offers of the latest year do not depend
+    /// on it.
     fn read(
         data: &DataDir,
         scope: &sources::RegionScope<'_>,
         report: &mut ImportReport,
-    ) -> Result<History, IngestError> {
+    ) -> History {
         let mut history = History::default();
-        for &(year, standard) in earlier(data, layout::offers::AFFELNET) {
-            history.add(sources::read_affelnet(data, standard, year, scope, report)?);
+        let files = earlier(data, layout::offers::AFFELNET)
+            .into_iter()
+            .map(|f| (OfferSource::Affelnet, f))
+            .chain(
+                earlier(data, layout::offers::PARCOURSUP_BTS)
+                    .into_iter()
+                    .map(|f| (OfferSource::ParcoursupBts, f)),
+            );
+        for (source, &(year, standard)) in files {
+            let read = match source {
+                OfferSource::Affelnet => {
+                    sources::read_affelnet(data, standard, year, scope, report)
+                }
+                _ => sources::read_parcoursup_bts(data, standard, year, scope, report),
+            };
+            match read {
+                Ok(raw) => history.add(raw),
+                Err(e) => report.reject(Reject {
+                    file: data.file(standard).to_owned(),
+                    line: 1,
+                    field: None,
+                    value: String::new(),
+                    reason: format!(
+                        "earlier year not read, the offers have no seats history for {year}: {e}"
+                    ),
+                    row_dropped: false,
+                }),
+            }
         }
-        for &(year, standard) in earlier(data, layout::offers::PARCOURSUP_BTS) {
-            history.add(sources::read_parcoursup_bts(
-                data, standard, year, scope, report,
-            )?);
-        }
-        Ok(history)
+        history
     }
 
     fn add(&mut self, raw: Vec<RawOffer>) {

@@ -110,7 +110,7 @@ fn an_opening_supplies_after_its_course_length() {
             predecessors: Vec::new(),
         },
     );
-    let offers = apply_over_time(&scenario, &f.offers, &referential, &f.territory)
+    let offers = apply_over_time(&scenario, &f.offers, &referential, &f.territory, 2026)
         .unwrap_or_else(|e| panic!("{e}"));
     let opened: Vec<&Offer> = offers
         .iter()
@@ -158,7 +158,7 @@ fn a_closing_removes_supply_after_the_last_cohort() {
             year: Some(2026),
         }],
     };
-    let offers = apply_over_time(&scenario, &f.offers, &f.referential, &f.territory)
+    let offers = apply_over_time(&scenario, &f.offers, &f.referential, &f.territory, 2026)
         .unwrap_or_else(|e| panic!("{e}"));
     check(
         &offers[1..2],
@@ -335,5 +335,72 @@ proptest! {
                 prop_assert_eq!(&b.outcome.needs, &a.outcome.needs);
             }
         }
+    }
+}
+
+/// Seats a scenario adds from 2028 to a course it opens in 2026 count from the 2028 intake only:
+/// the 2026 and 2027 intakes have the 10 opened seats, the 2028 one 15.
+#[test]
+fn seats_added_later_to_an_opened_course_count_from_their_year() {
+    let f = fixture();
+    let mut opened = f.offers[1].clone();
+    opened.source = gapmap_model::OfferSource::Scenario;
+    opened.year = 2026;
+    opened.capacity = Capacity::Seats(15);
+    opened.intake.added_seats = 5;
+    opened.intake.added_from = Some(2028);
+    let rules = crate::SupplyRules::new(&f.offers, &MatchConfig::default());
+    let seats: Vec<String> = (2027..=2031)
+        .map(|year| {
+            let c = rules.supply_in(&opened, year).cohort;
+            c.map_or_else(String::new, |c| {
+                format!("{}:{}:{:?}", year, c.intake, c.seats.seats())
+            })
+        })
+        .collect();
+    assert_eq!(
+        seats,
+        [
+            "2027:2025:Some(0)",
+            "2028:2026:Some(10)",
+            "2029:2027:Some(10)",
+            "2030:2028:Some(15)",
+            "2031:2029:Some(15)"
+        ]
+    );
+}
+
+/// An offer entering a three-year course in its second year (première) graduates two years after
+/// its intake, in a horizon as in the steady state.
+#[test]
+fn a_later_year_entry_graduates_after_the_years_left() {
+    let f = fixture();
+    let mut premiere = f.offers[1].clone();
+    premiere.duration_years = Some(3);
+    premiere.intake.entry_year = Some(2);
+    let rules = crate::SupplyRules::new(&f.offers, &MatchConfig::default());
+    let cohort = rules.supply_in(&premiere, 2027).cohort;
+    assert_eq!(cohort.map(|c| c.intake), Some(2025));
+    assert_eq!(rules.supply(&premiere).entry_year, 2026);
+}
+
+/// Two needs files may use the same id for different needs of different years: each year is
+/// allocated on its own needs (years are shared only when the same needs have the same volumes).
+#[test]
+fn years_with_needs_of_the_same_id_are_not_confused() {
+    let mut f = fixture();
+    f.needs.truncate(2);
+    f.needs[0].year = Some(2026);
+    f.needs[1].id = f.needs[0].id.clone();
+    f.needs[1].year = Some(2027);
+    f.needs[1].buyer = f.needs[0].buyer.clone();
+    f.needs[1].volume = f.needs[0].volume;
+    let offers = f.offers.clone();
+    let config = MatchConfig::default();
+    let outcome = horizon_of(&f, &offers, years("2026-2027"), &config);
+    for (y, need) in outcome.years.iter().zip(&f.needs) {
+        let single = fixture_with(offers.clone(), vec![need.clone()]);
+        let alone = super::outcome_of(&single, &single.offers, &config);
+        assert_eq!(y.outcome.total(), alone.total(), "{}", y.year);
     }
 }

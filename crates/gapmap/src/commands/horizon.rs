@@ -1,12 +1,15 @@
 //! `gapmap gaps --years` and `gapmap explain --years`: the gaps year by year over a plan horizon.
 //!
-//! JSON of `gaps --years` (`format_version` 4, the rows of `gaps`): `{format_version, by, source,
+//! JSON of `gaps --years` (`format_version` 4, the rows of `gaps`): `{format_version, kind:
+//! "horizon", by, source,
 //! coverage_rule, years: "2026-2030", assumptions: {capacity_projection, bmo_growth,
 //! default_duration_years}, scenario: null | {name, changes: [{offer, label, kind, intake,
 //! first_year}]}, by_year: [{year, buyers_without_demand: [buyer key], supply: {graduates,
-//! projected_graduates, covered_direct, covered_direct_projected}, total: Row, rows: [Row],
-//! before: null | Row}]}`; `before` is the year's total without the scenario. CSV: the column
-//! `year`, then the columns of `gaps`, each year's rows then its total.
+//! projected_graduates, covered_direct, covered_direct_projected}, total: null | Row, rows: [Row],
+//! before: null | Row}]}`; `before` is the year's total without the scenario; a total is null in
+//! a year without a need (its demand is not given, not 0). CSV: the column `year`, then the
+//! columns of `gaps`, each year's rows then its total (`not given`, figures empty, in a year
+//! without a need).
 
 use std::collections::BTreeMap;
 use std::io::Write;
@@ -40,7 +43,7 @@ pub fn run_years(
     let engine = &prepared.loaded.engine;
     let base = prepared.matcher(&engine.dataset().offers, progress);
     let before = prepared.run_over(&base, horizon, progress);
-    let Some(offers) = prepared.scenario_over_time()? else {
+    let Some(offers) = prepared.scenario_over_time(horizon)? else {
         return Ok(Years {
             outcome: before,
             before: None,
@@ -139,9 +142,9 @@ fn write_json(
                     "covered_direct": t.supply.covered_direct.as_f64(),
                     "covered_direct_projected": t.supply.covered_direct_projected.as_f64(),
                 },
-                "total": t.total,
+                "total": given(&t.total),
                 "rows": t.rows,
-                "before": before.and_then(|b| b.get(k)).map(|b| &b.total),
+                "before": before.and_then(|b| b.get(k)).and_then(|b| given(&b.total)),
             })
         })
         .collect();
@@ -156,6 +159,7 @@ fn write_json(
     });
     let doc = serde_json::json!({
         "format_version": FORMAT_VERSION,
+        "kind": "horizon",
         "by": args.by.key(),
         "source": prepared.loaded.source_label,
         "coverage_rule": rule,
@@ -173,7 +177,13 @@ fn write_json(
     Ok(())
 }
 
-/// The CSV of a horizon: `year`, then the columns of `gaps`; each year's rows, then its total.
+/// A year's total row, `None` when the year has no need (its demand is not given, not 0).
+fn given(total: &gapmap_engine::TableRow) -> Option<&gapmap_engine::TableRow> {
+    (total.row.needs + total.row.masked_needs > 0).then_some(total)
+}
+
+/// The CSV of a horizon: `year`, then the columns of `gaps`; each year's rows, then its total (a
+/// year without a need: a total row labelled `not given`, its figures empty).
 fn write_csv(tables: &[YearTable], out: &mut dyn Write) -> anyhow::Result<()> {
     out.write_all("\u{FEFF}".as_bytes())?;
     let mut writer = csv::WriterBuilder::new()
@@ -181,11 +191,20 @@ fn write_csv(tables: &[YearTable], out: &mut dyn Write) -> anyhow::Result<()> {
         .from_writer(&mut *out);
     writer.write_record(YEAR_FRAME_COLUMNS)?;
     for t in tables {
-        for r in t.rows.iter().chain(std::iter::once(&t.total)) {
+        for r in &t.rows {
             let mut record = vec![t.year.to_string()];
             record.extend(csv_record(r));
             writer.write_record(record)?;
         }
+        let mut record = vec![t.year.to_string()];
+        match given(&t.total) {
+            Some(total) => record.extend(csv_record(total)),
+            None => {
+                record.extend(["total".to_owned(), "not given".to_owned()]);
+                record.resize(YEAR_FRAME_COLUMNS.len(), String::new());
+            }
+        }
+        writer.write_record(record)?;
     }
     writer.flush()?;
     Ok(())
@@ -270,18 +289,21 @@ fn write_table(
             writeln!(out, "  {} {} — {when}", c.kind.key(), cut(&c.label, 60))?;
         }
         for (t, b) in tables.iter().zip(before) {
-            writeln!(
-                out,
-                "  {}: gap {:.1} -> {:.1}",
-                t.year,
-                b.total.row.gap.as_f64(),
-                t.total.row.gap.as_f64()
-            )?;
+            match (given(&b.total), given(&t.total)) {
+                (Some(b), Some(a)) => writeln!(
+                    out,
+                    "  {}: gap {:.1} -> {:.1}",
+                    t.year,
+                    b.row.gap.as_f64(),
+                    a.row.gap.as_f64()
+                )?,
+                _ => writeln!(out, "  {}: no need given", t.year)?,
+            }
         }
         let helps = tables
             .iter()
             .zip(before)
-            .find(|(t, b)| t.total.row.gap < b.total.row.gap)
+            .find(|(t, b)| given(&t.total).is_some() && t.total.row.gap < b.total.row.gap)
             .map(|(t, _)| t.year);
         match helps {
             Some(y) => writeln!(out, "  first year it lowers the gap: {y}")?,
@@ -353,7 +375,7 @@ pub fn explain(
     let Some(need) = prepared.needs.iter().find(|n| n.id == id) else {
         anyhow::bail!("no need {:?}", args.need_id);
     };
-    let offers = match prepared.scenario_over_time()? {
+    let offers = match prepared.scenario_over_time(horizon)? {
         Some(offers) => offers,
         None => prepared.loaded.engine.dataset().offers.clone(),
     };

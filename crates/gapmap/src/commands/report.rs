@@ -230,16 +230,15 @@ fn horizon_section(
         r.gap
     }));
     let scenario = years.before.as_ref().map(|before| {
-        let gaps: Vec<(u16, f64, f64)> = before
+        let gaps: Vec<(u16, Option<(f64, f64)>)> = before
             .years
             .iter()
             .zip(&years.outcome.years)
             .map(|(b, a)| {
-                (
-                    a.year,
-                    b.outcome.total().gap.as_f64(),
-                    a.outcome.total().gap.as_f64(),
-                )
+                let year = a.year;
+                let (b, a) = (b.outcome.total(), a.outcome.total());
+                let given = a.needs + a.masked_needs > 0;
+                (year, given.then(|| (b.gap.as_f64(), a.gap.as_f64())))
             })
             .collect();
         HorizonScenario {
@@ -249,7 +248,10 @@ fn horizon_section(
                 .map(|(s, _)| s.name.clone())
                 .unwrap_or_default(),
             changes: years.changes.clone(),
-            first_year_it_helps: gaps.iter().find(|g| g.2 < g.1).map(|g| g.0),
+            first_year_it_helps: gaps
+                .iter()
+                .find(|g| g.1.is_some_and(|(b, a)| a < b))
+                .map(|g| g.0),
             gaps,
         }
     });

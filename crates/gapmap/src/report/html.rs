@@ -755,10 +755,15 @@ fn horizon(page: &mut String, input: &ReportInput) -> anyhow::Result<()> {
             write!(page, "<th>{}</th>", lang.text(msg))?;
         }
         page.push_str("</tr></thead><tbody>");
-        for &(year, before, after) in &s.gaps {
+        for &(year, gaps) in &s.gaps {
             write!(page, "<tr><td>{year}</td>")?;
-            number_cell(page, "before", before, &lang.people(before))?;
-            number_cell(page, "after", after, &lang.people(after))?;
+            match gaps {
+                Some((before, after)) => {
+                    number_cell(page, "before", before, &lang.people(before))?;
+                    number_cell(page, "after", after, &lang.people(after))?;
+                }
+                None => write!(page, "<td colspan=\"2\">{}</td>", lang.text(Msg::NotGiven))?,
+            }
             page.push_str("</tr>");
         }
         page.push_str("</tbody></table>");

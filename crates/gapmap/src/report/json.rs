@@ -66,14 +66,15 @@ otherwise; a share that is unknown is written null, never 0.
                    "supply": { "graduates": number, "projected_graduates": number,
                                "covered_direct": number,
                                "covered_direct_projected": number },
-                   "total": Row,
+                   "total": Row | null,            // null: no need that year (not given)
                    "gaps_by": { "<axis>": [ Row ] } } ],  // the axes of "gaps_by" above
     "scenario": null | { "name": string,
                          "changes": [ { "offer": string, "label": string,
                                         "kind": "opened" | "extended" | "closed",
                                         "intake": integer | null,      // first intake year
                                         "first_year": integer | null } ],
-                         "gaps": [ { "year": integer, "before": number, "after": number } ],
+                         "gaps": [ { "year": integer, "before": number | null,
+                                     "after": number | null } ],   // null: not given
                          "first_year_it_helps": integer | null }
   }
 }
@@ -352,7 +353,7 @@ fn horizon(h: &super::model::HorizonSection) -> serde_json::Value {
                     "covered_direct": t.supply.covered_direct.as_f64(),
                     "covered_direct_projected": t.supply.covered_direct_projected.as_f64(),
                 })),
-                "total": first.map(|t| &t.total),
+                "total": first.filter(|t| t.total.row.needs + t.total.row.masked_needs > 0).map(|t| &t.total),
                 "gaps_by": gaps_by,
             })
         })
@@ -364,8 +365,8 @@ fn horizon(h: &super::model::HorizonSection) -> serde_json::Value {
                 "offer": c.offer.as_str(), "label": c.label, "kind": c.kind.key(),
                 "intake": c.intake, "first_year": c.first_year,
             })).collect::<Vec<_>>(),
-            "gaps": s.gaps.iter().map(|&(year, before, after)| serde_json::json!({
-                "year": year, "before": before, "after": after,
+            "gaps": s.gaps.iter().map(|&(year, gaps)| serde_json::json!({
+                "year": year, "before": gaps.map(|g| g.0), "after": gaps.map(|g| g.1),
             })).collect::<Vec<_>>(),
             "first_year_it_helps": s.first_year_it_helps,
         })

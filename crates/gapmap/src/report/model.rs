@@ -99,8 +99,9 @@ pub struct HorizonScenario {
     pub name: String,
     /// Each changed offer with the first year it reaches the labour market.
     pub changes: Vec<gapmap_match::ChangeInTime>,
-    /// Each year: (year, gap without the scenario, gap with it).
-    pub gaps: Vec<(u16, f64, f64)>,
+    /// Each year: (year, gap without the scenario, gap with it); `None` in a year without a need
+    /// (not given).
+    pub gaps: Vec<(u16, Option<(f64, f64)>)>,
     /// The first year the scenario lowers the total gap.
     pub first_year_it_helps: Option<u16>,
 }
