@@ -172,6 +172,19 @@ pub fn demand_factor(need: &Need, year: u16, config: &MatchConfig) -> Option<f64
     DemandRule::of(need, config).factor(year)
 }
 
+/// The years of the needs that are for their year only ([`DemandRule::Year`]), in order: more
+/// than one, and their volumes are not one year's demand (compare them year by year).
+pub fn dated_years(needs: &[Need], config: &MatchConfig) -> Vec<u16> {
+    let years: std::collections::BTreeSet<u16> = needs
+        .iter()
+        .filter_map(|n| match DemandRule::of(n, config) {
+            DemandRule::Year(y) => Some(y),
+            _ => None,
+        })
+        .collect();
+    years.into_iter().collect()
+}
+
 /// `volume` times `factor`, rounded to the nearest thousandth.
 pub fn scale(volume: Volume, factor: f64) -> Volume {
     let milli = (volume.milli() as f64 * factor).round();

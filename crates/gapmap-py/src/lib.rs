@@ -10,7 +10,7 @@ use gapmap_engine::{
     Cell, Engine, FRAME_COLUMNS, ImportOptions, OFFER_COLUMNS, TableRow, read_match_config,
 };
 use gapmap_index::OfferQuery;
-use gapmap_match::{Axis, CompetenceGap, GapKey, LinkKind, MatchConfig};
+use gapmap_match::{Axis, CompetenceGap, GapKey, Horizon, LinkKind, MatchConfig};
 use gapmap_model::{Need, NeedId, RegionCode, Volume};
 use pyo3::exceptions::{PyException, PyUserWarning};
 use pyo3::prelude::*;
@@ -130,8 +130,9 @@ impl PyEngine {
         )
     }
 
-    /// The gap table along `by`, as columns (a dict of lists), one row per key.
-    #[pyo3(signature = (needs, by="rome", bmo=false, config_file=None))]
+    /// The gap table along `by`, as columns (a dict of lists), one row per key; with `years`
+    /// (`2026-2030`), one table per year, a first column `year`.
+    #[pyo3(signature = (needs, by="rome", bmo=false, config_file=None, years=None))]
     fn gap_columns<'py>(
         &self,
         py: Python<'py>,
@@ -139,10 +140,30 @@ impl PyEngine {
         by: &str,
         bmo: bool,
         config_file: Option<PathBuf>,
+        years: Option<&str>,
     ) -> PyResult<Bound<'py, PyDict>> {
         let axis = axis(by)?;
         let config = config(config_file)?;
         let needs = collect_needs(py, &self.engine, &needs, bmo)?;
+        if let Some(years) = years {
+            let horizon: Horizon = years.parse().map_err(error)?;
+            let outcome = self.engine.gaps_over(&needs, &config, horizon);
+            let tables = self.engine.year_tables(&outcome, axis);
+            let year: Vec<u16> = tables
+                .iter()
+                .flat_map(|t| std::iter::repeat_n(t.year, t.rows.len()))
+                .collect();
+            let rows: Vec<TableRow> = tables.into_iter().flat_map(|t| t.rows).collect();
+            let columns = PyDict::new(py);
+            columns.set_item("year", year)?;
+            gap_rows(&columns, &rows)?;
+            return Ok(columns);
+        }
+        if let [first, .., last] = gapmap_match::horizon::dated_years(&needs, &config).as_slice() {
+            return Err(error(format!(
+                "the needs are for several years ({first} to {last}): give years=\"{first}-{last}\" to follow them year by year"
+            )));
+        }
         let outcome = self.engine.gaps(&needs, &config);
         let table = self.engine.table(&outcome, axis);
         let columns = PyDict::new(py);

@@ -91,6 +91,20 @@ def test_pandas_on_request():
     assert_same_totals(frame, cli_gaps("--by", "buyer")["total"])
 
 
+def test_demo_years_equal_the_cli():
+    # Year by year: each year's rows equal `gapmap gaps --years`'s, a first column "year".
+    frame = demo().gaps([PLAN], by="buyer", years="2026-2028")
+    assert frame.columns == ["year"] + list(gapmap.FRAME_COLUMNS)
+    cli = cli_gaps("--by", "buyer", "--years", "2026-2028")
+    assert [y["year"] for y in cli["by_year"]] == [2026, 2027, 2028]
+    for year in cli["by_year"]:
+        rows = frame.filter(frame["year"] == year["year"]).drop("year")
+        assert_same_rows(rows, year["rows"])
+        assert_same_totals(rows, year["total"])
+    with pytest.raises(gapmap.GapmapError, match="first year is after the last"):
+        demo().gaps([PLAN], years="2028-2026")
+
+
 def test_real_hauts_de_france_equals_the_cli():
     data = real_data()
     engine = gapmap.Engine.import_data(data, region=32)

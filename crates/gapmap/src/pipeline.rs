@@ -5,9 +5,7 @@
 use anyhow::{Context, bail};
 use gapmap_engine::{Engine, ImportOptions, Steps};
 use gapmap_ingest::ImportReport;
-use gapmap_match::{
-    DemandRule, Horizon, HorizonOutcome, MatchConfig, MatchOutcome, Matcher, Scenario,
-};
+use gapmap_match::{Horizon, HorizonOutcome, MatchConfig, MatchOutcome, Matcher, Scenario};
 use gapmap_model::Need;
 
 use crate::cli::{MatchArgs, SourceArgs};
@@ -86,20 +84,12 @@ pub fn needs(matching: &MatchArgs, loaded: &Loaded) -> anyhow::Result<(Vec<Need>
 /// Refuses needs whose dated lines (for their year only) are for several years: their volumes
 /// are not one year's demand; `--years` compares each year's.
 fn one_year(needs: &[Need], config: &MatchConfig) -> anyhow::Result<()> {
-    let years: std::collections::BTreeSet<u16> = needs
-        .iter()
-        .filter_map(|n| match DemandRule::of(n, config) {
-            DemandRule::Year(y) => Some(y),
-            _ => None,
-        })
-        .collect();
-    if years.len() > 1 {
+    let years = gapmap_match::horizon::dated_years(needs, config);
+    if let [first, .., last] = years.as_slice() {
         let list: Vec<String> = years.iter().map(u16::to_string).collect();
         bail!(
-            "the needs are for several years ({}): give --years {}-{} to follow them year by year, or --years YEAR for one of them",
-            list.join(", "),
-            list[0],
-            list[list.len() - 1]
+            "the needs are for several years ({}): give --years {first}-{last} to follow them year by year, or --years YEAR for one of them",
+            list.join(", ")
         );
     }
     Ok(())

@@ -86,17 +86,23 @@ class Engine:
         bmo: bool = False,
         config: Optional[Path] = None,
         pandas: bool = False,
+        years: Optional[str] = None,
     ) -> Any:
         """The gap table along `by` (need, rome, competence, departement, bassin, level, buyer,
         tag) of the needs files (and the survey's needs with `bmo=True`), biggest gap first: a
         polars DataFrame with the columns of `FRAME_COLUMNS` (and, by competence, "graduates" and
         "untaught_demand"), or a pandas one with `pandas=True`. Unknown shares (coverage without
-        demand, tension without the survey's counts) are null, never 0."""
+        demand, tension without the survey's counts) are null, never 0.
+
+        With `years="2026-2030"`: the table of each year (each year's needs against the graduates
+        entering the labour market that year; see the README, rule 11), a first column "year"; a
+        row absent from a year has no need that year (its demand is not given, not 0)."""
         columns = self._inner.gap_columns(
             _paths(needs),
             by,
             bmo,
             None if config is None else os.fspath(config),
+            years,
         )
         return _frame(columns, _dtype, pandas)
 
@@ -162,6 +168,8 @@ def _dtype(name: str) -> tuple:
     """(polars type name, pandas dtype) of a gap-table column."""
     if name in _TEXTS:
         return ("String", "object")
+    if name == "year":
+        return ("UInt16", "uint16")
     if name in _COUNTS:
         return ("UInt64", "uint64")
     if name in _OPTIONAL_COUNTS:
