@@ -108,6 +108,57 @@ fn bad_years_are_refused() {
     }
 }
 
+/// Needs whose dated rows are for several years are refused without `--years` (their volumes are
+/// not one year's demand); with it, each year takes its rows, and a year without any need is `not
+/// given` (null), never 0; the report refuses a first plan year without needs (its one-year
+/// sections compare that year).
+#[test]
+fn years_without_needs_are_not_given() -> TestResult {
+    let tmp = tempfile::tempdir()?;
+    let plan = tmp.path().join("plan.csv");
+    std::fs::write(
+        &plan,
+        "id;acheteur;specialite;rome;lieu;volume;annee\n\
+         a;armee-de-terre;Cuisinier;G1602;departement:62;10;2026\n\
+         b;armee-de-terre;Cuisinier;G1602;departement:62;12;2027\n",
+    )?;
+    let plan = plan.to_str().ok_or("path")?;
+    let out = gapmap(&project_root(), &["gaps", "--needs", plan, "--quiet"]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success());
+    assert!(
+        stderr.contains("the needs are for several years (2026, 2027)"),
+        "{stderr}"
+    );
+    let doc = years_json(&["--needs", plan, "--by", "buyer", "--years", "2025-2028"])?;
+    let demand: Vec<Option<f64>> = (2025..=2028)
+        .map(|y| {
+            let t = &doc["by_year"][(y - 2025) as usize]["total"];
+            t["demand"].as_f64()
+        })
+        .collect();
+    assert_eq!(demand, vec![None, Some(10.0), Some(12.0), None], "{doc:#}");
+    assert_eq!(doc["by_year"][0]["total"], serde_json::Value::Null);
+    let out_dir = tmp.path().join("report");
+    let out = gapmap(
+        &project_root(),
+        &[
+            "report",
+            "--needs",
+            plan,
+            "--years",
+            "2025-2028",
+            "--quiet",
+            "--out",
+            out_dir.to_str().ok_or("path")?,
+        ],
+    );
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success());
+    assert!(stderr.contains("no need is for 2025"), "{stderr}");
+    Ok(())
+}
+
 /// The Ministry plan over 2026-2030 on the real Hauts-de-France data, for the boilermakers of
 /// Méaulte (`bitd-aero-chaudronnier`, 15 in 2026, +5 % a year: 15.75, 16.538, 17.364, 18.233,
 /// rounded to the thousandth). Their four direct offers (see

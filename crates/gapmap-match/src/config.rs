@@ -94,8 +94,8 @@ pub struct MatchConfig {
     /// How a plan horizon projects an offer's seats beyond (and before) the intake years its
     /// source published. Default [`Projection::Last`].
     pub capacity_projection: Projection,
-    /// Yearly growth of the BMO demand over a plan horizon, from the survey's year (`0.02`: +2 %
-    /// a year), in [-0.99, 1]. Default `0.0`: the survey's yearly flow repeated every year.
+    /// Yearly growth of the BMO demand over a plan horizon, from the survey's year, a fraction
+    /// (`0.02`: +2 % a year), in [-0.99, 1]. Default `0.0`: the survey's yearly flow repeated every year.
     pub bmo_growth: f64,
 }
 

@@ -8,7 +8,8 @@
 //!   buyer of the needs has no need is listed ([`YearOutcome::buyers_without_demand`]): its demand
 //!   that year is not given, not zero.
 //! - **Supply** ([`crate::SupplyRules::supply_in`]): the graduates entering the labour market in
-//!   year `Y` come from the intake of `Y` less the course length, with the seats of that intake
+//!   year `Y` come from the intake of `Y` less the years to graduation
+//!   ([`crate::supply::years_to_graduation`]), with the seats of that intake
 //!   year, published or projected ([`MatchConfig::capacity_projection`]), each flagged.
 //!
 //! ```
@@ -23,7 +24,7 @@ use std::fmt;
 use std::ops::RangeInclusive;
 use std::str::FromStr;
 
-use gapmap_model::{Buyer, Count, Need, Volume};
+use gapmap_model::{Buyer, Count, Need, Offer, Volume};
 
 use crate::config::MatchConfig;
 use crate::gaps::{Axis, GapRow};
@@ -183,6 +184,28 @@ pub fn dated_years(needs: &[Need], config: &MatchConfig) -> Vec<u16> {
         })
         .collect();
     years.into_iter().collect()
+}
+
+/// A course the offers hold for several intake years (same source, school, code and mode, as an
+/// import of every year gives them), if any: each copy would supply every plan year, so a
+/// horizon refuses such offers (the seats of earlier years are read as each offer's history).
+pub fn course_in_several_years(offers: &[Offer]) -> Option<&Offer> {
+    let mut seen: std::collections::HashMap<_, u16> = std::collections::HashMap::new();
+    for o in offers
+        .iter()
+        .filter(|o| o.source != gapmap_model::OfferSource::Scenario)
+    {
+        let Some(mef) = o.mefstat11 else { continue };
+        let key = (o.source, o.school, mef, o.mode);
+        match seen.get(&key) {
+            Some(&year) if year != o.year => return Some(o),
+            Some(_) => {}
+            None => {
+                seen.insert(key, o.year);
+            }
+        }
+    }
+    None
 }
 
 /// `volume` times `factor`, rounded to the nearest thousandth.

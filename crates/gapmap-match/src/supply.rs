@@ -23,7 +23,8 @@
 //!   students, passed or not: retention to the final year is the matching completion.
 //! - **Further study**: the offer's InserJeunes rate, else the configured default for its level.
 //!
-//! Graduates enter the labour market `duration_years` after the intake year. Offers with neither a
+//! Graduates enter the labour market [`years_to_graduation`] after the intake year (the course
+//! length, less the years before a première entry). Offers with neither a
 //! known capacity nor census pupils supply nothing; they stay visible as "capacity unknown"
 //! candidates.
 
@@ -427,7 +428,7 @@ impl SupplyRules {
     }
 
     /// The supply of `offer` in the plan year `year`: the graduates of its intake of `year` less
-    /// its course length, that intake's seats taken from the data, projected
+    /// its [`years_to_graduation`], that intake's seats taken from the data, projected
     /// ([`MatchConfig::capacity_projection`]) or set by a scenario ([`IntakeSeats`]). The same
     /// rules as [`SupplyRules::supply`] turn the seats into graduates, with the offer's own
     /// applications, census, completion and further study (the only ones the data give).

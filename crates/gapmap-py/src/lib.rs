@@ -147,6 +147,14 @@ impl PyEngine {
         let needs = collect_needs(py, &self.engine, &needs, bmo)?;
         if let Some(years) = years {
             let horizon: Horizon = years.parse().map_err(error)?;
+            if let Some(o) =
+                gapmap_match::horizon::course_in_several_years(&self.engine.dataset().offers)
+            {
+                return Err(error(format!(
+                    "the data hold the course of offer {} for several intake years: import the latest year (the default) to follow years",
+                    o.id
+                )));
+            }
             let outcome = self.engine.gaps_over(&needs, &config, horizon);
             let tables = self.engine.year_tables(&outcome, axis);
             let year: Vec<u16> = tables
@@ -159,11 +167,7 @@ impl PyEngine {
             gap_rows(&columns, &rows)?;
             return Ok(columns);
         }
-        if let [first, .., last] = gapmap_match::horizon::dated_years(&needs, &config).as_slice() {
-            return Err(error(format!(
-                "the needs are for several years ({first} to {last}): give years=\"{first}-{last}\" to follow them year by year"
-            )));
-        }
+        one_year(&needs, &config)?;
         let outcome = self.engine.gaps(&needs, &config);
         let table = self.engine.table(&outcome, axis);
         let columns = PyDict::new(py);
@@ -200,6 +204,7 @@ impl PyEngine {
     ) -> PyResult<Bound<'py, PyDict>> {
         let config = config(config_file)?;
         let needs = collect_needs(py, &self.engine, &needs, bmo)?;
+        one_year(&needs, &config)?;
         let outcome = self.engine.gaps(&needs, &config);
         let id = NeedId(need_id);
         let why = self
@@ -355,6 +360,16 @@ fn gap_rows(columns: &Bound<'_, PyDict>, table: &[TableRow]) -> PyResult<()> {
         columns.set_item(name, column)?;
     }
     Ok(())
+}
+
+/// Refuses needs whose dated rows are for several years: their volumes are not one year's.
+fn one_year(needs: &[Need], config: &MatchConfig) -> PyResult<()> {
+    match gapmap_match::horizon::dated_years(needs, config).as_slice() {
+        [first, .., last] => Err(error(format!(
+            "the needs are for several years ({first} to {last}): give years=\"{first}-{last}\" to follow them year by year"
+        ))),
+        _ => Ok(()),
+    }
 }
 
 /// The module.

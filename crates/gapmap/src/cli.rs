@@ -184,11 +184,11 @@ pub struct MatchArgs {
     /// Add the BMO survey's civil demand of the store.
     #[arg(long)]
     pub bmo: bool,
-    /// Plan years, `2026-2030` or one year `2026` (alias --year): the gaps year by year, each
-    /// year's needs against the graduates entering the labour market that year (the intake of
-    /// that year less the course length). Without it: every need against each offer's yearly
-    /// graduates of its published seats.
-    #[arg(long, alias = "year", value_name = "YEARS")]
+    /// Plan years, `2026-2030` or one year `2026`: the gaps year by year, each year's needs
+    /// against the graduates entering the labour market that year (the intake of that year less
+    /// the years to graduation: the course length, less the years before a première entry).
+    /// Without it: every need against each offer's yearly graduates of its published seats.
+    #[arg(long, value_name = "YEARS")]
     pub years: Option<Horizon>,
     /// A what-if scenario file.
     #[arg(long, value_name = "FILE")]

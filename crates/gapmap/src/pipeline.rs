@@ -153,6 +153,15 @@ pub fn prepare(
     }
     let (config, config_text) = gapmap_engine::read_match_config(matching.config.as_deref())?;
     let (needs, needs_report) = self::needs(matching, &loaded)?;
+    if matching.years.is_some()
+        && let Some(o) =
+            gapmap_match::horizon::course_in_several_years(&loaded.engine.dataset().offers)
+    {
+        bail!(
+            "the data hold the course of offer {} for several intake years (imported with --all-years?): over --years each copy would supply every year; import the latest year (the default), which reads the earlier years' seats as history",
+            o.id
+        );
+    }
     let steady_needs = match matching.years {
         Some(horizon) => needs_of_year(&needs, horizon.first(), &config),
         None => {

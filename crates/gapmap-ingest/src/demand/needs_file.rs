@@ -14,7 +14,7 @@
 //! | `niveau_min` | no | minimum European level, `1`-`8` or `Niveau 5` |
 //! | `lieu` | yes | `commune:80523`, `departement:59`, `bassin:3211`, `region:32`; a bare 5-character INSEE code or 2/3-character département |
 //! | `volume` | yes | people per year, whole or decimal (`12`, `2.5`, `2,5`), at most 3 decimals, > 0 |
-//! | `annee` | no | year of recruitment: the volume is for that year only (a row without a year is a yearly flow of every year) |
+//! | `annee` | no | year of recruitment: the volume is for that year only (a row without a year is a yearly flow of every year); unreadable, the row is refused |
 //! | `croissance` | no | yearly growth in percent from `annee` on (`5%`, `-3 %`, `2,5 %`; `0`: the same volume every year), between -99 % and +100 %; needs `annee` |
 //! | `annee_fin` | no | the last year of the flow (inclusive; without `croissance`: the same volume every year from `annee` to it); needs `annee` |
 //! | `tags` | no | free tags separated by `\|` or `,` |
@@ -23,8 +23,9 @@
 //! (*) a row needs a specialty or at least one ROME code.
 //!
 //! A row without a usable buyer, location, volume, or anything to match on is dropped with one
-//! [`Reject`] that lists all its problems; a bad optional field (ROME code, level, year...) is left
-//! out with a `Reject` that keeps the row.
+//! [`Reject`] that lists all its problems; a bad optional field (ROME code, level...) is left
+//! out with a `Reject` that keeps the row, but not a bad year, growth or last year (left out, they
+//! would change the demand of every year).
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -435,8 +436,9 @@ impl RowReading<'_> {
         let year = (!year_text.is_empty())
             .then(|| match year_text.parse::<u16>() {
                 Ok(y) if (1990..=2100).contains(&y) => Some(y),
+                // Read as no year, the row would count in every year: refused.
                 _ => {
-                    self.warn(
+                    self.fail(
                         "annee",
                         &year_text,
                         "expected a year between 1990 and 2100".to_owned(),

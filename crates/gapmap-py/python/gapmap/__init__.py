@@ -95,8 +95,10 @@ class Engine:
         demand, tension without the survey's counts) are null, never 0.
 
         With `years="2026-2030"`: the table of each year (each year's needs against the graduates
-        entering the labour market that year; see the README, rule 11), a first column "year"; a
-        row absent from a year has no need that year (its demand is not given, not 0)."""
+        entering the labour market that year; see the README, rule 11), a first column "year"
+        (by competence, without "graduates" and "untaught_demand"); a row absent from a year has
+        no need that year (its demand is not given, not 0). Without `years`, needs whose dated
+        rows are for several years are refused (`GapmapError`)."""
         columns = self._inner.gap_columns(
             _paths(needs),
             by,

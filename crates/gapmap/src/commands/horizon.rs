@@ -5,7 +5,8 @@
 //! coverage_rule, years: "2026-2030", assumptions: {capacity_projection, bmo_growth,
 //! default_duration_years}, scenario: null | {name, changes: [{offer, label, kind, intake,
 //! first_year}]}, by_year: [{year, buyers_without_demand: [buyer key], supply: {graduates,
-//! projected_graduates, covered_direct, covered_direct_projected}, total: null | Row, rows: [Row],
+//! projected_graduates, covered_direct, covered_direct_projected (null without a need)}, total:
+//! null | Row, rows: [Row],
 //! before: null | Row}]}`; `before` is the year's total without the scenario; a total is null in
 //! a year without a need (its demand is not given, not 0). CSV: the column `year`, then the
 //! columns of `gaps`, each year's rows then its total (`not given`, figures empty, in a year
@@ -67,7 +68,7 @@ pub fn assumptions(config: &MatchConfig) -> String {
         gapmap_match::Projection::Trend => "the least-squares trend of the published years",
     };
     format!(
-        "graduates of year Y come from the intake of Y less the course length ({} years when unknown); seats of intake years the sources do not publish: {projection} (capacity_projection = \"{}\"), flagged as projected; BMO demand: the survey's yearly flow {} (bmo_growth = {}); a need with a year is for that year only, with a growth (croissance) a flow from it",
+        "graduates of year Y come from the intake of Y less the years to graduation (the course length, {} years when unknown, less the years before a première entry); seats of intake years the sources do not publish: {projection} (capacity_projection = \"{}\"), flagged as projected; BMO demand: the survey's yearly flow {} (bmo_growth = {}); a need with a year is for that year only, with a growth (croissance) a flow from it",
         config.default_duration_years,
         config.capacity_projection.key(),
         if config.bmo_growth == 0.0 {
@@ -139,8 +140,9 @@ fn write_json(
                 "supply": {
                     "graduates": t.supply.graduates.as_f64(),
                     "projected_graduates": t.supply.projected.as_f64(),
-                    "covered_direct": t.supply.covered_direct.as_f64(),
-                    "covered_direct_projected": t.supply.covered_direct_projected.as_f64(),
+                    "covered_direct": given(&t.total).map(|_| t.supply.covered_direct.as_f64()),
+                    "covered_direct_projected": given(&t.total)
+                        .map(|_| t.supply.covered_direct_projected.as_f64()),
                 },
                 "total": given(&t.total),
                 "rows": t.rows,
@@ -372,14 +374,26 @@ pub fn explain(
 ) -> anyhow::Result<()> {
     let years = run_years(prepared, horizon, progress)?;
     let id = NeedId(args.need_id.clone());
-    let Some(need) = prepared.needs.iter().find(|n| n.id == id) else {
+    let same_id: Vec<&gapmap_model::Need> = prepared.needs.iter().filter(|n| n.id == id).collect();
+    let Some(&need) = same_id.first() else {
         anyhow::bail!("no need {:?}", args.need_id);
     };
+    // Needs files may give one id to rows of different years: each rule is said.
+    let rules: Vec<String> = same_id
+        .iter()
+        .map(|n| {
+            let rule = rule_text(gapmap_match::DemandRule::of(n, &prepared.config));
+            if same_id.len() > 1 {
+                format!("{}:{}: {rule}", n.source.file, n.source.line)
+            } else {
+                rule
+            }
+        })
+        .collect();
     let offers = match prepared.scenario_over_time(horizon)? {
         Some(offers) => offers,
         None => prepared.loaded.engine.dataset().offers.clone(),
     };
-    let rule = gapmap_match::DemandRule::of(need, &prepared.config);
     let mut doc_years = Vec::new();
     for y in &years.outcome.years {
         let Some(n) = y.outcome.needs.iter().find(|n| n.id == id) else {
@@ -423,7 +437,7 @@ pub fn explain(
             "need": need.id.as_str(),
             "buyer": need.buyer.key(),
             "specialty": need.specialty,
-            "demand_rule": rule_text(rule),
+            "demand_rule": rules.join("; "),
             "years": doc_years,
         });
         serde_json::to_writer_pretty(&mut *out, &doc)?;
@@ -436,7 +450,7 @@ pub fn explain(
         need.id,
         need.buyer.label_fr(),
         need.specialty,
-        rule_text(rule)
+        rules.join("; ")
     )?;
     for y in &years.outcome.years {
         let Some(n) = y.outcome.needs.iter().find(|n| n.id == id) else {

@@ -24,6 +24,14 @@ const BIG_GAPS: usize = 10;
 /// Runs `gapmap report`.
 pub fn run(args: &ReportArgs, progress: &Progress, out: &mut dyn Write) -> anyhow::Result<()> {
     let prepared = pipeline::prepare(&args.source, &args.matching, progress)?;
+    if let Some(horizon) = prepared.horizon
+        && prepared.steady_needs.is_empty()
+    {
+        anyhow::bail!(
+            "no need is for {}, the first plan year: the report's one-year sections compare that year; start --years at the first year of the needs",
+            horizon.first()
+        );
+    }
     let loaded = &prepared.loaded;
     if loaded.is_demo && !progress.is_quiet() {
         eprintln!(

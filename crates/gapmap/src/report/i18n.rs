@@ -321,8 +321,8 @@ impl Msg {
             Msg::Year => ("Année", "Year"),
             Msg::Horizon => ("Dans le temps : année par année", "Over time: year by year"),
             Msg::HorizonIntro => (
-                "Chaque année, les besoins de l'année face aux diplômés qui entrent sur le marché du travail cette année-là : ceux de la rentrée de l'année moins la durée de la formation. Les places des rentrées que les sources ne publient pas sont projetées (règle ci-dessous) et signalées ; un besoin daté ne vaut que pour son année, un flux (croissance) à partir de son année ; l'enquête BMO est un flux annuel.",
-                "Each year, the year's needs against the graduates entering the labour market that year: those of the intake of that year less the course length. Seats of intakes the sources do not publish are projected (rule below) and flagged; a dated need counts for its year only, a flow (growth) from its year on; the BMO survey is a yearly flow.",
+                "Chaque année, les besoins de l'année face aux diplômés qui entrent sur le marché du travail cette année-là : ceux de la rentrée de l'année moins les années jusqu'au diplôme (la durée de la formation, moins les années avant une entrée en première). Les places des rentrées que les sources ne publient pas sont projetées (règle ci-dessous) et signalées ; un besoin daté ne vaut que pour son année, un flux (croissance) à partir de son année ; l'enquête BMO est un flux annuel.",
+                "Each year, the year's needs against the graduates entering the labour market that year: those of the intake of that year less the years to graduation (the course length, less the years before an entry in première). Seats of intakes the sources do not publish are projected (rule below) and flagged; a dated need counts for its year only, a flow (growth) from its year on; the BMO survey is a yearly flow.",
             ),
             Msg::Projected => (
                 "Couverture par des places projetées",

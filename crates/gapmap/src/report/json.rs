@@ -64,8 +64,8 @@ otherwise; a share that is unknown is written null, never 0.
     "by_year": [ { "year": integer,
                    "buyers_without_demand": [ string ],  // buyer keys: demand not given
                    "supply": { "graduates": number, "projected_graduates": number,
-                               "covered_direct": number,
-                               "covered_direct_projected": number },
+                               "covered_direct": number | null,     // null: no need
+                               "covered_direct_projected": number | null },
                    "total": Row | null,            // null: no need that year (not given)
                    "gaps_by": { "<axis>": [ Row ] } } ],  // the axes of "gaps_by" above
     "scenario": null | { "name": string,
@@ -347,12 +347,16 @@ fn horizon(h: &super::model::HorizonSection) -> serde_json::Value {
             serde_json::json!({
                 "year": year,
                 "buyers_without_demand": first.map(|t| t.buyers_without_demand.iter().map(|b| b.key()).collect::<Vec<_>>()),
-                "supply": first.map(|t| serde_json::json!({
-                    "graduates": t.supply.graduates.as_f64(),
-                    "projected_graduates": t.supply.projected.as_f64(),
-                    "covered_direct": t.supply.covered_direct.as_f64(),
-                    "covered_direct_projected": t.supply.covered_direct_projected.as_f64(),
-                })),
+                "supply": first.map(|t| {
+                    let given = t.total.row.needs + t.total.row.masked_needs > 0;
+                    serde_json::json!({
+                        "graduates": t.supply.graduates.as_f64(),
+                        "projected_graduates": t.supply.projected.as_f64(),
+                        "covered_direct": given.then(|| t.supply.covered_direct.as_f64()),
+                        "covered_direct_projected":
+                            given.then(|| t.supply.covered_direct_projected.as_f64()),
+                    })
+                }),
                 "total": first.filter(|t| t.total.row.needs + t.total.row.masked_needs > 0).map(|t| &t.total),
                 "gaps_by": gaps_by,
             })
