@@ -681,13 +681,13 @@ fn capacities_file_on_the_demo() -> Result<(), Box<dyn std::error::Error>> {
     let found = gapmap_ok(
         &root,
         &[
-            "search", "", "--store", store, "--json", "--limit", "1000", "--quiet",
+            "supply", "--store", store, "--offers", "--format", "json", "--quiet",
         ],
     );
-    let hits: serde_json::Value = serde_json::from_str(&found)?;
-    let course = hits["hits"]
+    let offers: serde_json::Value = serde_json::from_str(&found)?;
+    let course = offers["offers"]
         .as_array()
-        .and_then(|hits| hits.iter().find(|h| h["seats"].is_null()))
+        .and_then(|offers| offers.iter().find(|o| o["seats"].is_null()))
         .and_then(|h| h["offer"].as_str())
         .ok_or("an offer without capacity in the demo")?
         .to_owned();
@@ -721,11 +721,13 @@ fn capacities_file_on_the_demo() -> Result<(), Box<dyn std::error::Error>> {
     assert!(credited, "{}", json["sources"]);
 
     // A line that replaces a published capacity is applied and said.
-    let (published, seats) = hits["hits"]
+    let (published, seats) = offers["offers"]
         .as_array()
-        .and_then(|hits| {
-            hits.iter()
-                .find_map(|h| Some((h["offer"].as_str()?, h["seats"].as_u64()?)))
+        .and_then(|offers| {
+            offers
+                .iter()
+                .find(|o| o["capacity"] == "published")
+                .and_then(|o| Some((o["offer"].as_str()?, o["seats"].as_u64()?)))
         })
         .ok_or("an offer with seats in the demo")?;
     std::fs::write(

@@ -4,6 +4,7 @@
 
 mod cli;
 mod horizon;
+mod hostile;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};

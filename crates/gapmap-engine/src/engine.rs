@@ -286,10 +286,47 @@ impl Engine {
 
     /// Reads a needs file (CSV or XLSX, the format of `datasets/needs/`); refused rows are in
     /// the returned report with their line and field.
+    ///
+    /// A row whose place the data's territory does not know (`commune:99999`, `region:99`) is
+    /// refused: its distances, and so its candidates, would be unknown.
     pub fn needs_from_file(&self, path: &Path) -> Result<Needs, EngineError> {
         let mut report = ImportReport::default();
-        let needs = read_needs_file(path, &mut report)?;
+        let mut needs = read_needs_file(path, &mut report)?;
+        needs.retain(|need| {
+            let Some(reason) = self.unknown_place(&need.location) else {
+                return true;
+            };
+            report.reject_accepted(gapmap_ingest::Reject {
+                file: need.source.file.clone(),
+                line: need.source.line,
+                field: Some("lieu".to_owned()),
+                value: need.location.to_string(),
+                reason,
+                row_dropped: true,
+            });
+            false
+        });
         Ok(Needs { needs, report })
+    }
+
+    /// Why the data's territory does not know `place`, if it does not.
+    fn unknown_place(&self, place: &NeedLocation) -> Option<String> {
+        let t = &self.dataset.territory;
+        let known = match place {
+            NeedLocation::Commune(c) => t.commune(c).is_some(),
+            NeedLocation::Bassin(b) => t.bassins.contains_key(b),
+            NeedLocation::Departement(d) => t.departements.contains_key(d),
+            NeedLocation::Region(r) => t.regions.contains_key(r),
+        };
+        (!known).then(|| {
+            let kind = match place {
+                NeedLocation::Commune(_) => "commune",
+                NeedLocation::Bassin(_) => "employment area",
+                NeedLocation::Departement(_) => "département",
+                NeedLocation::Region(_) => "region",
+            };
+            format!("no {kind} of this code in the data's territory (COG, BMO areas)")
+        })
     }
 
     /// The needs of the recruitment survey (BMO) of the data, if it has one.

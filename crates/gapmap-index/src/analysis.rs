@@ -20,6 +20,9 @@ use tantivy::tokenizer::{
     Stemmer, StopWordFilter, TextAnalyzer, Token, TokenFilter, TokenStream, Tokenizer,
 };
 
+/// Words of this many bytes or more are dropped by the analysers (tantivy's `RemoveLongFilter`).
+pub const MAX_WORD: usize = 40;
+
 /// Name under which the French analyser is registered in every index of this crate.
 pub const FRENCH: &str = "gapmap_fr";
 
@@ -70,7 +73,7 @@ fn build_analyzer(stem: bool) -> TextAnalyzer {
     let french_stops = StopWordFilter::new(Language::French)
         .unwrap_or_else(|| StopWordFilter::remove(Vec::<String>::new()));
     let builder = TextAnalyzer::builder(SimpleTokenizer::default())
-        .filter(RemoveLongFilter::limit(40))
+        .filter(RemoveLongFilter::limit(MAX_WORD))
         .filter(LowerCaser)
         .filter(french_stops)
         .filter(StopWordFilter::remove(fragments))
@@ -360,7 +363,7 @@ mod tests {
     fn remembered_stems_are_the_stemmers() {
         let plain = |text: &str| {
             let mut analyzer = TextAnalyzer::builder(SimpleTokenizer::default())
-                .filter(RemoveLongFilter::limit(40))
+                .filter(RemoveLongFilter::limit(MAX_WORD))
                 .filter(LowerCaser)
                 .filter(
                     StopWordFilter::new(Language::French)

@@ -5,6 +5,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::ops::Bound;
 use std::path::Path;
 
+use crate::analysis::MAX_WORD;
 use gapmap_model::{
     BassinCode, Certification, Cfd, Departement, EuropeanLevel, GeoPoint, Offer, OfferId, OgrCode,
     Referential, RegionCode, RncpCode, RomeCode, TrainingMode,
@@ -566,6 +567,20 @@ impl OffersIndex {
         };
         let words = typed_words(&query.text);
         let terms: Vec<String> = words.iter().flat_map(|(_, t)| t.iter().cloned()).collect();
+        // A text with no searchable word would filter nothing and rank nothing: every offer,
+        // each with the same score. Said instead.
+        if terms.is_empty() && !query.text.trim().is_empty() {
+            return Err(IndexError::InvalidQuery(format!(
+                "no searchable word in {:?} (only stop words, punctuation or symbols, or words of {MAX_WORD} bytes or more)",
+                query.text.chars().take(60).collect::<String>()
+            )));
+        }
+        if terms.is_empty() && filters.is_empty() && circle.is_none() {
+            return Err(IndexError::InvalidQuery(
+                "nothing to search: give a text or a filter (ROME code, level, mode, place)"
+                    .to_owned(),
+            ));
+        }
         let scoring: Option<Box<dyn Query>> = (!terms.is_empty())
             .then(|| Box::new(BooleanQuery::new(self.text_clauses(&terms))) as _);
         let searcher = self.searcher();

@@ -636,9 +636,23 @@ fn huge_limits_are_bounded() -> TestResult {
     let index = index()?;
     let all = OfferQuery {
         limit: usize::MAX,
+        regions: vec![gapmap_model::RegionCode::HAUTS_DE_FRANCE],
         ..OfferQuery::default()
     };
-    assert_eq!(index.search_offers(&all)?.len(), 5);
+    // The fixture's four offers of region 32.
+    assert_eq!(index.search_offers(&all)?.len(), 4);
+    // Neither text nor filter: refused, not the whole catalogue.
+    let nothing = OfferQuery {
+        limit: usize::MAX,
+        ..OfferQuery::default()
+    };
+    let refused = index.search_offers(&nothing).err().map(|e| e.to_string());
+    assert!(
+        refused
+            .as_deref()
+            .is_some_and(|e| e.contains("nothing to search")),
+        "{refused:?}"
+    );
     assert_eq!(index.resolve("cybersécurité", usize::MAX)?.len(), 1);
     assert_eq!(index.competences("réseau", usize::MAX)?.len(), 2);
     Ok(())

@@ -37,6 +37,15 @@ pub enum IngestError {
         /// The header's columns, comma-separated (cut to 300 characters).
         found: String,
     },
+    /// The region asked for is not one of the data's territory (its offers and survey lines would
+    /// all be left out).
+    #[error("region {region}: not a region of the data's territory (regions: {known})")]
+    UnknownRegion {
+        /// The code asked for.
+        region: String,
+        /// The territory's region codes.
+        known: String,
+    },
     /// The store could not be written or read back.
     #[error("store {}: {message}", path.display())]
     Store {

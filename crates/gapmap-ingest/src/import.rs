@@ -39,6 +39,15 @@ pub fn import(data: &DataDir, options: &ImportOptions) -> Result<Import, IngestE
     let (referential, (mut territory, homonyms)) = (referential?, territory?);
     let mut report = referential_report;
     report.merge(territory_report);
+    if let Some(region) = options.region
+        && !territory.regions.contains_key(&region)
+    {
+        let known: Vec<String> = territory.regions.keys().map(ToString::to_string).collect();
+        return Err(IngestError::UnknownRegion {
+            region: region.to_string(),
+            known: known.join(", "),
+        });
+    }
 
     let filter = OfferFilter {
         region: options.region,

@@ -69,6 +69,18 @@ impl ImportReport {
         self.rejects.push(reject);
     }
 
+    /// Records the reject of a row counted as accepted, found unusable later (against other
+    /// data): it counts as rejected instead.
+    pub fn reject_accepted(&mut self, reject: Reject) {
+        let f = self.file(&reject.file);
+        f.accepted = f.accepted.saturating_sub(1);
+        f.rejected += 1;
+        self.rejects.push(Reject {
+            row_dropped: true,
+            ..reject
+        });
+    }
+
     /// The value of `result`, or `None` after recording its reject: for the
     /// `let Some(row) = report.keep(row) else { continue };` of every importer loop.
     pub fn keep<T>(&mut self, result: Result<T, Reject>) -> Option<T> {

@@ -45,8 +45,8 @@
 use std::collections::BTreeMap;
 
 use gapmap_model::{
-    Capacity, Cfd, InseeCommune, Intake, Location, LocationPrecision, Offer, OfferId, OfferSource,
-    Referential, SchoolCode, Territory, TrainingMode, Uai, Volume,
+    Capacity, Cfd, InseeCommune, Intake, Offer, OfferId, OfferSource, Referential, SchoolCode,
+    Territory, TrainingMode, Uai, Volume,
 };
 
 use crate::gaps::{Axis, GapKey, GapRow};
@@ -91,8 +91,8 @@ pub enum Change {
 /// Where new seats open.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Place {
-    /// At a school; its location is taken from an existing offer of the school, else from its
-    /// département.
+    /// At a school of the training map; its location is taken from an offer of the school (a
+    /// school the map does not hold is refused: [`ScenarioError::UnknownSchool`]).
     School(Uai),
     /// In a commune, at the school (smallest UAI) of an existing offer located there.
     Commune(InseeCommune),
@@ -149,8 +149,30 @@ pub enum ScenarioError {
         /// The offer id.
         offer: String,
     },
+    /// `open` at a school the training map does not hold: its place is unknown.
+    #[error(
+        "change {change}: no offer of school {uai} in the data: its place is unknown; open the seats at a school of the training map, or in a commune (commune = \"...\")"
+    )]
+    UnknownSchool {
+        /// 1-based index of the change.
+        change: usize,
+        /// The school's UAI.
+        uai: String,
+    },
+    /// `open` a diploma that leads to no ROME sheet: its graduates could serve no need.
+    #[error(
+        "change {change}: diploma {cfd} leads to no ROME sheet in Certif Info: its graduates could serve no need"
+    )]
+    NoRomeSheet {
+        /// 1-based index of the change.
+        change: usize,
+        /// The diploma code.
+        cfd: String,
+    },
     /// `open` in a commune where no school is known.
-    #[error("change {change}: no school known in commune {commune}; give a UAI instead")]
+    #[error(
+        "change {change}: no school of the training map in commune {commune}; give the UAI of one"
+    )]
     NoSchoolInCommune {
         /// 1-based index of the change.
         change: usize,
@@ -336,6 +358,12 @@ fn new_offer(
     }
     rome.sort();
     rome.dedup();
+    if rome.is_empty() {
+        return Err(ScenarioError::NoRomeSheet {
+            change,
+            cfd: open.cfd.to_string(),
+        });
+    }
     rncp.sort();
     rncp.dedup();
     formacodes.sort();
@@ -360,22 +388,20 @@ fn new_offer(
     let mut by_id: Vec<&Offer> = offers.iter().collect();
     by_id.sort_by(|a, b| a.school.cmp(&b.school).then_with(|| a.id.cmp(&b.id)));
     let (school, location, school_name) = match &open.place {
-        Place::School(uai) => match by_id.iter().find(|o| o.school == SchoolCode::Uai(*uai)) {
-            Some(o) => (o.school, o.location.clone(), o.school_name.clone()),
-            None => {
-                let departement = uai.departement();
-                let region = territory.region_of(&departement);
-                let location = Location {
-                    commune: None,
-                    departement,
-                    region,
-                    bassin: None,
-                    point: None,
-                    precision: LocationPrecision::Departement,
-                };
-                (SchoolCode::Uai(*uai), location, None)
-            }
-        },
+        Place::School(uai) => {
+            let school = by_id
+                .iter()
+                .find(|o| o.school == SchoolCode::Uai(*uai))
+                .ok_or_else(|| ScenarioError::UnknownSchool {
+                    change,
+                    uai: uai.to_string(),
+                })?;
+            (
+                school.school,
+                school.location.clone(),
+                school.school_name.clone(),
+            )
+        }
         Place::Commune(code) => {
             let school = by_id
                 .iter()

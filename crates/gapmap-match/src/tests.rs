@@ -1148,7 +1148,27 @@ fn scenario_errors_are_positioned() {
         .map(|e| e.to_string());
     assert_eq!(
         err.as_deref(),
-        Some("change 1: no school known in commune 60057; give a UAI instead")
+        Some("change 1: no school of the training map in commune 60057; give the UAI of one")
+    );
+    // A school the map does not hold: its place is unknown, the seats are refused.
+    let unknown_school = Scenario {
+        name: "bad".to_owned(),
+        changes: vec![Change::Open(OpenSeats {
+            place: Place::School(code("0620001P")),
+            ..match &open_nowhere.changes[0] {
+                Change::Open(open) => open.clone(),
+                _ => unreachable!("an opening"),
+            }
+        })],
+    };
+    let err = apply(&unknown_school, &f.offers, &f.referential, &f.territory)
+        .err()
+        .map(|e| e.to_string());
+    assert_eq!(
+        err.as_deref(),
+        Some(
+            "change 1: no offer of school 0620001P in the data: its place is unknown; open the seats at a school of the training map, or in a commune (commune = \"...\")"
+        )
     );
 }
 

@@ -188,9 +188,8 @@ def test_capacities_file_equals_the_cli(tmp_path):
     # The demo's first course of unknown capacity gets 30 declared seats: the Python tables equal
     # the command line's with the same file, and a wrong offer is an error naming line and field.
     engine = demo()
-    course = next(
-        h["offer"] for h in engine.search("", limit=1000) if h.get("seats") is None
-    )
+    offers = engine.offers()
+    course = offers.filter(offers["seats"].is_null())["offer"][0]
     capacities = tmp_path / "capacites.csv"
     capacities.write_text(f"offer;capacity;source\n{course};30;test\n", encoding="utf-8")
     declared = gapmap.Engine.import_data(ROOT / "datasets" / "demo", capacities=capacities)

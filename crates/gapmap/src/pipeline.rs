@@ -75,6 +75,25 @@ pub fn needs(matching: &MatchArgs, loaded: &Loaded) -> anyhow::Result<(Vec<Need>
     if matching.bmo {
         needs.extend(loaded.engine.survey_needs().iter().cloned());
     }
+    if needs.is_empty() && !report.rejects.is_empty() {
+        // Every row was refused: the reasons, not a hint about arguments.
+        let shown: Vec<String> = report
+            .rejects
+            .iter()
+            .take(20)
+            .map(|r| format!("  {r}"))
+            .collect();
+        let more = report.rejects.len().saturating_sub(shown.len());
+        bail!(
+            "no needs to match: every row of the needs files was refused:\n{}{}",
+            shown.join("\n"),
+            if more > 0 {
+                format!("\n  ({more} more)")
+            } else {
+                String::new()
+            }
+        );
+    }
     if needs.is_empty() {
         bail!("no needs to match: give --needs FILE or --bmo");
     }

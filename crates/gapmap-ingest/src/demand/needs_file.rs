@@ -45,6 +45,40 @@ pub(crate) struct RawRow {
     pub(crate) fields: Vec<String>,
 }
 
+/// The largest needs file read (a plan is a few thousand rows; the BMO survey of the whole country,
+/// as a needs file, is under 20 MB).
+pub const MAX_NEEDS_FILE_BYTES: u64 = 64 * 1024 * 1024;
+
+/// The longest field of a needs file, in characters (a specialty is a few words).
+pub const MAX_FIELD_CHARS: usize = 1000;
+
+/// Refuses what is not a regular file (`/dev/zero`, a pipe) or is larger than
+/// [`MAX_NEEDS_FILE_BYTES`], before reading it.
+fn check_size(path: &Path, file: &str) -> Result<(), IngestError> {
+    let meta = std::fs::metadata(path).map_err(|source| IngestError::Io {
+        path: path.to_owned(),
+        source,
+    })?;
+    let refuse = |message: String| IngestError::Format {
+        file: file.to_owned(),
+        line: 1,
+        message,
+    };
+    if !meta.is_file() {
+        return Err(refuse(
+            "not a regular file (a device, a pipe or a folder)".to_owned(),
+        ));
+    }
+    if meta.len() > MAX_NEEDS_FILE_BYTES {
+        return Err(refuse(format!(
+            "{} MB: a needs file holds at most {} MB",
+            meta.len() / (1024 * 1024),
+            MAX_NEEDS_FILE_BYTES / (1024 * 1024)
+        )));
+    }
+    Ok(())
+}
+
 /// Reads a needs file (CSV or XLSX by extension).
 pub(super) fn read_needs_file(
     path: &Path,
@@ -54,6 +88,7 @@ pub(super) fn read_needs_file(
         || path.display().to_string(),
         |n| n.to_string_lossy().into_owned(),
     );
+    check_size(path, &file)?;
     let extension = path
         .extension()
         .map(|e| e.to_string_lossy().to_lowercase())
@@ -258,6 +293,22 @@ fn is_comment(row: &SheetRow) -> bool {
         .is_some_and(|c| c.starts_with('#'))
 }
 
+/// The header names of each field, the first one the documented name.
+const FIELDS: [&[&str]; 12] = [
+    &["id", "identifiant"],
+    &["acheteur", "buyer", "recruteur"],
+    &["specialite", "specialty", "metier", "intitule"],
+    &["rome", "codes_rome", "code_rome"],
+    &["competences", "competencies", "ogr"],
+    &["niveau_min", "min_level", "niveau", "level"],
+    &["lieu", "location", "localisation"],
+    &["volume", "volume_annuel", "effectif"],
+    &["annee", "year"],
+    &["croissance", "croissance_annuelle", "growth"],
+    &["annee_fin", "jusqu_a", "until", "last_year"],
+    &["tags", "etiquettes"],
+];
+
 /// Column positions, found by header name.
 struct Columns {
     id: Option<usize>,
@@ -276,6 +327,26 @@ struct Columns {
 
 impl Columns {
     fn find(header: &[String], file: &str) -> Result<Columns, IngestError> {
+        // Two columns for one field (`volume` and `effectif`): which one is meant is unknown.
+        for names in FIELDS {
+            let folded: Vec<String> = names.iter().map(|n| fold(n)).collect();
+            let at: Vec<usize> = (header.iter().enumerate())
+                .filter(|(_, h)| folded.contains(&fold(h)))
+                .map(|(i, _)| i + 1)
+                .collect();
+            if let [first, second, ..] = at.as_slice() {
+                return Err(IngestError::Format {
+                    file: file.to_owned(),
+                    line: 1,
+                    message: format!(
+                        "columns {first} and {second} both give `{}` ({:?} and {:?}): keep one",
+                        names[0],
+                        header[first - 1],
+                        header[second - 1]
+                    ),
+                });
+            }
+        }
         let optional = |names: &[&str]| {
             names.iter().find_map(|n| {
                 let n = fold(n);
@@ -290,18 +361,18 @@ impl Columns {
             })
         };
         Ok(Columns {
-            id: optional(&["id", "identifiant"]),
-            buyer: required(&["acheteur", "buyer", "recruteur"])?,
-            specialty: required(&["specialite", "specialty", "metier", "intitule"])?,
-            rome: optional(&["rome", "codes_rome", "code_rome"]),
-            competences: optional(&["competences", "competencies", "ogr"]),
-            min_level: optional(&["niveau_min", "min_level", "niveau", "level"]),
-            location: required(&["lieu", "location", "localisation"])?,
-            volume: required(&["volume", "volume_annuel", "effectif"])?,
-            year: optional(&["annee", "year"]),
-            growth: optional(&["croissance", "croissance_annuelle", "growth"]),
-            until: optional(&["annee_fin", "jusqu_a", "until", "last_year"]),
-            tags: optional(&["tags", "etiquettes"]),
+            id: optional(FIELDS[0]),
+            buyer: required(FIELDS[1])?,
+            specialty: required(FIELDS[2])?,
+            rome: optional(FIELDS[3]),
+            competences: optional(FIELDS[4]),
+            min_level: optional(FIELDS[5]),
+            location: required(FIELDS[6])?,
+            volume: required(FIELDS[7])?,
+            year: optional(FIELDS[8]),
+            growth: optional(FIELDS[9]),
+            until: optional(FIELDS[10]),
+            tags: optional(FIELDS[11]),
         })
     }
 }
@@ -395,6 +466,18 @@ impl RowReading<'_> {
 
     /// Reads the row; `None` (or problems in `fatal`) when it is unusable.
     fn need(&mut self, columns: &Columns) -> Option<Need> {
+        if let Some((k, long)) =
+            (self.row.fields.iter().enumerate()).find(|(_, f)| f.chars().count() > MAX_FIELD_CHARS)
+        {
+            let value = long.chars().take(40).collect::<String>();
+            let reason = format!(
+                "field {} holds {} characters: at most {MAX_FIELD_CHARS}",
+                k + 1,
+                long.chars().count()
+            );
+            self.fail("", &value, reason);
+            return None;
+        }
         let buyer_text = self.get(Some(columns.buyer)).to_owned();
         let buyer = if buyer_text.is_empty() {
             self.fail("acheteur", "", "empty required field".to_owned());

@@ -79,6 +79,10 @@ pub(crate) fn cell_text(cell: &Data) -> String {
         // Display of f64 writes integral values without a fraction (`12`) and others in their
         // shortest exact form (`2.5`).
         Data::Float(f) => f.to_string(),
+        // A date is no count, year or code: shown as a date cell, which no field accepts (read as
+        // its serial number, 2026-01-05 would be 46,027 people).
+        Data::DateTime(d) => format!("(date cell {})", d.as_f64()),
+        Data::DateTimeIso(d) | Data::DurationIso(d) => format!("(date cell {d})"),
         other => other.to_string().trim().to_owned(),
     }
 }
@@ -96,8 +100,18 @@ mod tests {
             Data::String(" 02408 ".to_owned()),
             Data::Empty,
             Data::Bool(true),
+            // 2026-01-05 typed in a volume cell: no count of people.
+            Data::DateTime(calamine::ExcelDateTime::new(
+                46027.0,
+                calamine::ExcelDateTimeType::DateTime,
+                false,
+            )),
         ];
         let shown: Vec<String> = cells.iter().map(cell_text).collect();
-        assert_eq!(shown, ["12", "2.5", "7", "02408", "", "true"]);
+        assert_eq!(
+            shown,
+            ["12", "2.5", "7", "02408", "", "true", "(date cell 46027)"]
+        );
+        assert!(crate::demand::needs_file::parse_volume(&shown[6]).is_err());
     }
 }

@@ -87,7 +87,7 @@ fn an_opening_supplies_after_its_course_length() {
     let scenario = Scenario {
         name: "open".to_owned(),
         changes: vec![Change::Open(OpenSeats {
-            cfd: super::code("32031211"),
+            cfd: super::code("32020110"),
             place: Place::School(super::code("0592345D")),
             seats: 24,
             mode: TrainingMode::School,
@@ -96,21 +96,7 @@ fn an_opening_supplies_after_its_course_length() {
             length: None,
         })],
     };
-    let mut referential = f.referential.clone();
-    referential.diplomas.insert(
-        super::code("32031211"),
-        gapmap_model::Diploma {
-            cfd: super::code("32031211"),
-            short_label: "BTS".to_owned(),
-            label: "BTS CYBER".to_owned(),
-            bcn_level: "320".to_owned(),
-            level: gapmap_model::EuropeanLevel::new(5),
-            nsf: None,
-            closed_on: None,
-            predecessors: Vec::new(),
-        },
-    );
-    let offers = apply_over_time(&scenario, &f.offers, &referential, &f.territory, 2026)
+    let offers = apply_over_time(&scenario, &f.offers, &f.referential, &f.territory, 2026)
         .unwrap_or_else(|e| panic!("{e}"));
     let opened: Vec<&Offer> = offers
         .iter()
