@@ -153,3 +153,120 @@ fn import_of_an_unknown_region_is_refused() -> Result<(), Box<dyn std::error::Er
     assert!(!store.join("manifest.json").exists());
     Ok(())
 }
+
+/// Standard error that cannot be written (`2>/dev/full`) does not crash a run, and a reader that
+/// closes the pipe early (`| head -c 1`, on the 150-530 KB of the offers' table, more than a
+/// pipe holds) ends it with success in every format.
+#[test]
+fn closed_outputs_end_runs_cleanly() -> Result<(), Box<dyn std::error::Error>> {
+    use std::io::Read;
+    use std::process::{Command, Stdio};
+    let full = std::fs::OpenOptions::new().write(true).open("/dev/full")?;
+    let out = Command::new(env!("CARGO_BIN_EXE_gapmap"))
+        .args(["gaps", "--by", "buyer"])
+        .current_dir(project_root())
+        .env_remove("GAPMAP_DATA")
+        .stderr(Stdio::from(full))
+        .output()?;
+    assert!(out.status.success(), "{:?}", out.status);
+    assert!(String::from_utf8_lossy(&out.stdout).contains("armee-de-terre"));
+    for format in ["table", "csv", "json"] {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_gapmap"))
+            .args(["supply", "--offers", "--quiet", "--format", format])
+            .current_dir(project_root())
+            .env_remove("GAPMAP_DATA")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()?;
+        let mut first = [0u8; 1];
+        child
+            .stdout
+            .take()
+            .ok_or("stdout")?
+            .read_exact(&mut first)?;
+        // The reader is gone: the next writes fail with a broken pipe.
+        let out = child.wait_with_output()?;
+        assert!(
+            out.status.success(),
+            "{format}: {:?} {}",
+            out.status,
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    Ok(())
+}
+
+/// Flips one byte in the middle of `path`.
+fn flip(path: &std::path::Path) -> Result<(), Box<dyn std::error::Error>> {
+    let mut bytes = std::fs::read(path)?;
+    let middle = bytes.len() / 2;
+    bytes[middle] ^= 0x5a;
+    std::fs::write(path, bytes)?;
+    Ok(())
+}
+
+/// The files under `dir` (recursively) whose name ends with `suffix`.
+fn files_ending(dir: &std::path::Path, suffix: &str) -> Vec<std::path::PathBuf> {
+    let mut found = Vec::new();
+    for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            found.extend(files_ending(&path, suffix));
+        } else if path.to_string_lossy().ends_with(suffix) {
+            found.push(path);
+        }
+    }
+    found
+}
+
+/// A damaged store or index never gives other figures: a byte flipped in the document stores of
+/// the offers' index (which, unchecked, changed the demo's gaps silently in one segment and
+/// crashed in the other) makes the index fail its checksums and be built again, the same gaps; one flipped in `report.bin` or `dataset.bin` is an error naming the file.
+#[test]
+fn damaged_store_and_index_give_no_other_figures() -> Result<(), Box<dyn std::error::Error>> {
+    let tmp = tempfile::tempdir()?;
+    let demo = project_root().join("datasets/demo");
+    let store = tmp.path().join("store");
+    let store_arg = store.to_str().ok_or("path")?;
+    crate::gapmap_ok(
+        tmp.path(),
+        &[
+            "import",
+            "--data",
+            demo.to_str().ok_or("path")?,
+            "--store",
+            store_arg,
+            "--quiet",
+        ],
+    );
+    let plan = project_root().join("datasets/needs/armees-hdf-2026.csv");
+    let plan = plan.to_str().ok_or("path")?;
+    let gaps = || {
+        crate::gapmap_ok(
+            tmp.path(),
+            &[
+                "gaps", "--store", store_arg, "--needs", plan, "--by", "need", "--format", "json",
+                "--quiet",
+            ],
+        )
+    };
+    let before = gaps();
+    let stores = files_ending(&store.join("index"), ".store");
+    assert!(!stores.is_empty(), "the index's document stores");
+    for file in &stores {
+        flip(file)?;
+    }
+    assert_eq!(gaps(), before, "damaged {stores:?}");
+    for file in ["report.bin", "dataset.bin"] {
+        flip(&store.join(file))?;
+        let out = gapmap(tmp.path(), &["rejects", "--store", store_arg, "--quiet"]);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(!out.status.success(), "{file}");
+        assert!(
+            stderr.contains(file) && stderr.contains("does not match the manifest's hash"),
+            "{file}: {stderr}"
+        );
+        flip(&store.join(file))?;
+    }
+    Ok(())
+}

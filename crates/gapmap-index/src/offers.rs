@@ -296,6 +296,7 @@ impl OffersIndex {
 
     pub(crate) fn open(dir: &Path) -> Result<OffersIndex, IndexError> {
         let index = Index::open_in_dir(dir)?;
+        crate::store::verify(&index, dir)?;
         analysis::register(&index);
         let (_, fields) = schema();
         Self::from_index(index, fields)

@@ -152,6 +152,7 @@ impl ReferentialIndex {
     /// Opens the index built in `dir`.
     pub(crate) fn open(dir: &Path) -> Result<ReferentialIndex, IndexError> {
         let index = Index::open_in_dir(dir)?;
+        crate::store::verify(&index, dir)?;
         analysis::register(&index);
         let (_, fields) = schema();
         Self::from_index(index, fields)

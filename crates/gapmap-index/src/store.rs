@@ -98,6 +98,21 @@ fn read_json<T: for<'de> Deserialize<'de>>(path: &Path) -> Result<T, IndexError>
     })
 }
 
+/// Checks every file of `index` against the checksum tantivy wrote in it: a damaged segment would
+/// answer searches, and so relevance and gaps, wrong without a word.
+pub(crate) fn verify(index: &tantivy::Index, dir: &Path) -> Result<(), IndexError> {
+    let damaged = index.validate_checksum()?;
+    if damaged.is_empty() {
+        return Ok(());
+    }
+    let mut files: Vec<String> = damaged.iter().map(|p| p.display().to_string()).collect();
+    files.sort();
+    Err(IndexError::Damaged {
+        path: dir.to_owned(),
+        reason: format!("files fail their checksum: {}", files.join(", ")),
+    })
+}
+
 fn write_json<T: Serialize>(path: &Path, value: &T) -> Result<(), IndexError> {
     let text = serde_json::to_string(value).map_err(|e| IndexError::Damaged {
         path: path.to_owned(),

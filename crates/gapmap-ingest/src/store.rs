@@ -20,7 +20,7 @@ use sha2::{Digest, Sha256};
 use crate::{FileReport, ImportReport, IngestError, Reject, TextEncoding};
 
 /// Version of the on-disk format; bumped when the snapshot's shape changes.
-pub const STORE_FORMAT: u32 = 4;
+pub const STORE_FORMAT: u32 = 5;
 
 const MANIFEST: &str = "manifest.json";
 const DATASET: &str = "dataset.bin";
@@ -45,6 +45,9 @@ pub struct StoreManifest {
     pub counts: StoreCounts,
     /// SHA-256 of `dataset.bin`: identifies the data version (the index is rebuilt when it changes).
     pub content_hash: String,
+    /// SHA-256 of `report.bin`, checked when the store is opened (a damaged account of the
+    /// rejects would print other rejects).
+    pub report_hash: String,
 }
 
 /// One input file of a store.
@@ -231,6 +234,7 @@ impl Store {
                 rejects: report.rejects.len(),
             },
             content_hash: hex(&Sha256::digest(&snapshot)),
+            report_hash: hex(&Sha256::digest(&report_bytes)),
         };
         let manifest_json = serde_json::to_vec_pretty(&manifest)
             .map_err(|e| store_err(dir, format!("cannot encode the manifest: {e}")))?;
@@ -282,6 +286,12 @@ impl Store {
             path: report_path.clone(),
             source,
         })?;
+        if hex(&Sha256::digest(&report_bytes)) != manifest.report_hash {
+            return Err(store_err(
+                &report_path,
+                "content does not match the manifest's hash: import again",
+            ));
+        }
         let stored: StoredReport = postcard::from_bytes(&report_bytes)
             .map_err(|e| store_err(&report_path, format!("cannot decode: {e}")))?;
         let report = ImportReport {

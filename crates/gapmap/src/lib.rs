@@ -3,6 +3,17 @@
 //! `main.rs` only parses arguments and calls [`run`]; everything else lives here so that tests
 //! can drive commands in-process.
 
+/// `eprintln!` that never panics: a message to standard error, dropped when standard error cannot
+/// be written (`2>/dev/full`, a closed pipe): the figures on standard output and the exit code
+/// still tell the outcome.
+#[macro_export]
+macro_rules! say {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stderr(), $($arg)*);
+    }};
+}
+
 pub mod cli;
 pub mod commands;
 pub mod config;

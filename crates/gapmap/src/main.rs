@@ -9,14 +9,24 @@ fn main() -> ExitCode {
     match gapmap::run(cli) {
         Ok(code) => code,
         Err(err) => {
-            // A closed pipe (`gapmap rejects | head`) is not an error.
+            // A closed pipe (`gapmap rejects | head`) is not an error, whatever the format.
+            let broken_pipe =
+                |kind: Option<std::io::ErrorKind>| kind == Some(std::io::ErrorKind::BrokenPipe);
             if err.chain().any(|e| {
-                e.downcast_ref::<std::io::Error>()
-                    .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+                broken_pipe(e.downcast_ref::<std::io::Error>().map(std::io::Error::kind))
+                    || broken_pipe(
+                        e.downcast_ref::<serde_json::Error>()
+                            .and_then(|e| e.io_error_kind()),
+                    )
+                    || e.downcast_ref::<csv::Error>()
+                        .is_some_and(|e| match e.kind() {
+                            csv::ErrorKind::Io(io) => io.kind() == std::io::ErrorKind::BrokenPipe,
+                            _ => false,
+                        })
             }) {
                 return ExitCode::SUCCESS;
             }
-            eprintln!("gapmap: error: {err:#}");
+            gapmap::say!("gapmap: error: {err:#}");
             ExitCode::from(2)
         }
     }

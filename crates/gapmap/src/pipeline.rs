@@ -163,9 +163,12 @@ pub fn prepare(
         loaded.engine.declare_capacities(path)?;
         for d in loaded.engine.declared() {
             if let Some(published) = d.replaces_published() {
-                eprintln!(
+                crate::say!(
                     "gapmap: warning: {}:{}: offer {} publishes {published} seats: the file's {} replace them",
-                    d.line.file, d.line.line, d.line.offer, d.line.seats
+                    d.line.file,
+                    d.line.line,
+                    d.line.offer,
+                    d.line.seats
                 );
             }
         }
@@ -189,7 +192,7 @@ pub fn prepare(
         }
     };
     for r in &needs_report.rejects {
-        eprintln!("gapmap: warning: {r}");
+        crate::say!("gapmap: warning: {r}");
     }
     let scenario = match &matching.scenario {
         Some(path) => {

@@ -46,7 +46,7 @@ impl Progress {
         let out = work();
         if let Some(bar) = bar {
             bar.finish_and_clear();
-            eprintln!("✓ {label} ({:.1} s)", t.elapsed().as_secs_f64());
+            crate::say!("✓ {label} ({:.1} s)", t.elapsed().as_secs_f64());
         }
         out
     }
@@ -54,7 +54,7 @@ impl Progress {
     /// Prints the closing line (unless quiet).
     pub fn finish(&self, what: &str) {
         if !self.quiet {
-            eprintln!("{what} in {:.1} s", self.started.elapsed().as_secs_f64());
+            crate::say!("{what} in {:.1} s", self.started.elapsed().as_secs_f64());
         }
     }
 }

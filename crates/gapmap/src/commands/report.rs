@@ -34,7 +34,7 @@ pub fn run(args: &ReportArgs, progress: &Progress, out: &mut dyn Write) -> anyho
     }
     let loaded = &prepared.loaded;
     if loaded.is_demo && !progress.is_quiet() {
-        eprintln!(
+        crate::say!(
             "gapmap: no --data or --store given: running on the project's illustrative demo data (datasets/demo)"
         );
     }
