@@ -270,3 +270,71 @@ fn damaged_store_and_index_give_no_other_figures() -> Result<(), Box<dyn std::er
     }
     Ok(())
 }
+
+/// Sources must not vanish without a word: a file the folder's `gapmap-data.toml` maps but does not
+/// hold, a source file with only its header, and a store another process is writing are errors
+/// naming the file.
+#[test]
+fn missing_empty_or_locked_sources_are_errors() -> Result<(), Box<dyn std::error::Error>> {
+    let tmp = tempfile::tempdir()?;
+    let copy = |name: &str| -> Result<std::path::PathBuf, Box<dyn std::error::Error>> {
+        let to = tmp.path().join(name);
+        let out = std::process::Command::new("cp")
+            .arg("-r")
+            .arg(project_root().join("datasets/demo"))
+            .arg(&to)
+            .output()?;
+        assert!(out.status.success());
+        Ok(to)
+    };
+    let import = |data: &std::path::Path, store: &str| {
+        let out = gapmap(
+            tmp.path(),
+            &[
+                "import",
+                "--data",
+                data.to_str().unwrap_or_default(),
+                "--store",
+                tmp.path().join(store).to_str().unwrap_or_default(),
+                "--quiet",
+            ],
+        );
+        (
+            out.status.success(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    };
+    // A mapped file that is missing.
+    let missing = copy("missing")?;
+    std::fs::remove_file(missing.join("offers/affelnet/demo_attractivite_capacite_2022.csv"))?;
+    let (ok, err) = import(&missing, "s1");
+    assert!(
+        !ok && err.contains("gapmap-data.toml") && err.contains("not a file of the folder"),
+        "{err}"
+    );
+    // The latest year's file with its header only.
+    let empty = copy("empty")?;
+    let latest = empty.join("offers/affelnet/demo_attractivite_capacite_2022.csv");
+    let text = std::fs::read_to_string(&latest)?;
+    let header = text.lines().next().unwrap_or_default().to_owned();
+    std::fs::write(&latest, format!("{header}\n"))?;
+    let (ok, err) = import(&empty, "s2");
+    assert!(
+        !ok && err.contains("demo_attractivite_capacite_2022.csv") && err.contains("no data row"),
+        "{err}"
+    );
+    // A store whose lock another process holds.
+    let store = tmp.path().join("s4");
+    std::fs::create_dir_all(&store)?;
+    let lock = std::fs::File::create(store.join("store.lock"))?;
+    lock.try_lock()?;
+    let (ok, err) = import(&project_root().join("datasets/demo"), "s4");
+    assert!(
+        !ok && err.contains("another gapmap process is writing this store"),
+        "{err}"
+    );
+    drop(lock);
+    let (ok, err) = import(&project_root().join("datasets/demo"), "s4");
+    assert!(ok, "{err}");
+    Ok(())
+}

@@ -62,11 +62,42 @@ impl DataDir {
         } else {
             (BTreeMap::new(), None)
         };
-        Ok(DataDir {
+        let dir = DataDir {
             root,
             renames,
             description,
-        })
+        };
+        dir.check()?;
+        Ok(dir)
+    }
+
+    /// Refuses what would otherwise make sources vanish without a word: a file the manifest maps
+    /// that does not exist, a source folder that cannot be read (permissions).
+    fn check(&self) -> Result<(), IngestError> {
+        for (standard, own) in &self.renames {
+            if !self.root.join(own).is_file() {
+                return Err(IngestError::Format {
+                    file: DATA_MANIFEST.to_owned(),
+                    line: 1,
+                    message: format!(
+                        "maps {standard:?} to {own:?}, which is not a file of the folder"
+                    ),
+                });
+            }
+        }
+        let entries = std::fs::read_dir(&self.root).map_err(|source| IngestError::Io {
+            path: self.root.clone(),
+            source,
+        })?;
+        for entry in entries.flatten() {
+            let path = entry.path();
+            if path.is_dir()
+                && let Err(source) = std::fs::read_dir(&path)
+            {
+                return Err(IngestError::Io { path, source });
+            }
+        }
+        Ok(())
     }
 
     /// The folder.

@@ -151,6 +151,32 @@ pub fn sha256_file(path: &Path) -> Result<String, IngestError> {
     Ok(hex(&Sha256::digest(&bytes)))
 }
 
+/// The file whose lock a writer of the store holds.
+pub const LOCK: &str = "store.lock";
+
+/// Takes the store's write lock, or says who holds it: two imports into one store would mix the
+/// files of both.
+fn lock(dir: &Path) -> Result<fs::File, IngestError> {
+    let path = dir.join(LOCK);
+    let file = fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&path)
+        .map_err(|source| IngestError::Io {
+            path: path.clone(),
+            source,
+        })?;
+    match file.try_lock() {
+        Ok(()) => Ok(file),
+        Err(fs::TryLockError::WouldBlock) => Err(store_err(
+            &path,
+            "another gapmap process is writing this store (it holds this lock): wait for it to finish, or import into another folder",
+        )),
+        Err(fs::TryLockError::Error(source)) => Err(IngestError::Io { path, source }),
+    }
+}
+
 fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), IngestError> {
     let tmp = path.with_extension("tmp");
     let io = |source| IngestError::Io {
@@ -182,6 +208,9 @@ impl Store {
             path: dir.to_owned(),
             source,
         })?;
+        // One writer at a time (held until the store is written; the OS releases it if the
+        // process dies).
+        let _lock = lock(dir)?;
         let snapshot = postcard::to_stdvec(dataset)
             .map_err(|e| store_err(dir, format!("cannot encode the dataset: {e}")))?;
         let stored = StoredReport {

@@ -43,9 +43,17 @@ impl RegionScope<'_> {
     }
 }
 
-/// Opens a table and records its encoding.
+/// Opens a table with at least one data row and records its encoding.
 fn open(data: &DataDir, standard: &str, report: &mut ImportReport) -> Result<Table, IngestError> {
     let table = Table::open(data, standard)?;
+    // A source file with a header and no row would count no offer, and say nothing.
+    if table.rows().next().is_none() {
+        return Err(IngestError::Format {
+            file: table.file.clone(),
+            line: 2,
+            message: "no data row after the header: the file would give no offer".to_owned(),
+        });
+    }
     report.file(&table.file).encoding = Some(table.encoding);
     Ok(table)
 }
