@@ -240,6 +240,12 @@ impl GapRow {
         }
     }
 
+    /// Whether the row has needs (masked ones included): without any, its demand is not given
+    /// (a year without a need of the row), not 0.
+    pub fn has_needs(&self) -> bool {
+        self.needs + self.masked_needs > 0
+    }
+
     /// Headline covered share, when the demand is positive.
     pub fn coverage(&self) -> Option<f64> {
         ratio(self.covered, self.volume)

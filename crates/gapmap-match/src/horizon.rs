@@ -218,6 +218,19 @@ pub fn scale(volume: Volume, factor: f64) -> Volume {
     })
 }
 
+/// `need` as it stands in `year`: its counts scaled by its [`DemandRule`]; `None` when it is not
+/// for that year.
+pub fn need_in(need: &Need, year: u16, config: &MatchConfig) -> Option<Need> {
+    let factor = demand_factor(need, year, config)?;
+    let scaled = |c| scale_count(c, factor);
+    Some(Need {
+        volume: scaled(need.volume),
+        seasonal: need.seasonal.map(scaled),
+        difficult: need.difficult.map(scaled),
+        ..need.clone()
+    })
+}
+
 /// A published count times `factor` ([`scale`]); a masked count stays masked.
 pub fn scale_count(count: Count, factor: f64) -> Count {
     match count {

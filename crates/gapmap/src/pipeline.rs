@@ -114,23 +114,6 @@ fn one_year(needs: &[Need], config: &MatchConfig) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// The needs of `year` with their volume of that year ([`DemandRule`]).
-fn needs_of_year(needs: &[Need], year: u16, config: &MatchConfig) -> Vec<Need> {
-    needs
-        .iter()
-        .filter_map(|n| {
-            let factor = gapmap_match::horizon::demand_factor(n, year, config)?;
-            let scale = |c| gapmap_match::horizon::scale_count(c, factor);
-            Some(Need {
-                volume: scale(n.volume),
-                seasonal: n.seasonal.map(scale),
-                difficult: n.difficult.map(scale),
-                ..n.clone()
-            })
-        })
-        .collect()
-}
-
 /// Everything a matching command works on: the data and its index, the needs, the configuration
 /// and the scenario's offers, if any.
 pub struct Prepared {
@@ -185,7 +168,10 @@ pub fn prepare(
         );
     }
     let steady_needs = match matching.years {
-        Some(horizon) => needs_of_year(&needs, horizon.first(), &config),
+        Some(horizon) => needs
+            .iter()
+            .filter_map(|n| gapmap_match::horizon::need_in(n, horizon.first(), &config))
+            .collect(),
         None => {
             one_year(&needs, &config)?;
             needs.clone()

@@ -95,9 +95,6 @@ pub fn run(args: &GapsArgs, progress: &Progress, out: &mut dyn Write) -> anyhow:
                 "{:<28} {:<44} {:>9} {:>9} {:>9} {:>9} {:>6} {:>7}",
                 "key", "label", "demand", "direct", "adjacent", "gap", "cover", "tension"
             )?;
-            let percent = |share: Option<f64>| {
-                share.map_or_else(|| "-".to_owned(), |c| format!("{:.0}%", c * 100.0))
-            };
             for TableRow { row: r, label } in rows.iter().take(limit).chain(std::iter::once(&total))
             {
                 let flag = if r.small { " (small)" } else { "" };
@@ -179,6 +176,11 @@ pub fn run(args: &GapsArgs, progress: &Progress, out: &mut dyn Write) -> anyhow:
     }
     progress.finish("gaps computed");
     Ok(())
+}
+
+/// A share as a whole percentage, `-` when unknown (never 0).
+pub(crate) fn percent(share: Option<f64>) -> String {
+    share.map_or_else(|| "-".to_owned(), |c| format!("{:.0}%", c * 100.0))
 }
 
 /// Column names of gap tables in CSV: the engine's table columns.

@@ -20,7 +20,7 @@ use gapmap_match::{ChangeInTime, Horizon, HorizonOutcome, LinkKind, MatchConfig}
 use gapmap_model::{NeedId, Volume};
 
 use crate::cli::{ExplainArgs, Format, GapsArgs};
-use crate::commands::gaps::{FORMAT_VERSION, coverage_rule, csv_record, status_text};
+use crate::commands::gaps::{FORMAT_VERSION, coverage_rule, csv_record, percent, status_text};
 use crate::commands::search::cut;
 use crate::pipeline::Prepared;
 use crate::progress::Progress;
@@ -33,6 +33,19 @@ pub struct Years {
     pub before: Option<HorizonOutcome>,
     /// The scenario's changes in time.
     pub changes: Vec<ChangeInTime>,
+    /// The scenario's offers applied over time, when there is one.
+    pub scenario_offers: Option<Vec<gapmap_model::Offer>>,
+}
+
+impl Years {
+    /// The offers `outcome` was matched against (its offer indices point into them): the
+    /// scenario's, else the loaded ones.
+    pub fn offers<'a>(&'a self, prepared: &'a Prepared) -> &'a [gapmap_model::Offer] {
+        match &self.scenario_offers {
+            Some(offers) => offers,
+            None => &prepared.loaded.engine.dataset().offers,
+        }
+    }
 }
 
 /// Matches the prepared needs year by year, with and without the scenario.
@@ -49,15 +62,16 @@ pub fn run_years(
             outcome: before,
             before: None,
             changes: Vec::new(),
+            scenario_offers: None,
         });
     };
-    let after = prepared.matcher(&offers, progress);
-    let outcome = prepared.run_over(&after, horizon, progress);
+    let outcome = prepared.run_over(&prepared.matcher(&offers, progress), horizon, progress);
     let changes = gapmap_match::changes_in_time(&offers, prepared.config.default_duration_years);
     Ok(Years {
         outcome,
         before: Some(before),
         changes,
+        scenario_offers: Some(offers),
     })
 }
 
@@ -181,7 +195,7 @@ fn write_json(
 
 /// A year's total row, `None` when the year has no need (its demand is not given, not 0).
 fn given(total: &gapmap_engine::TableRow) -> Option<&gapmap_engine::TableRow> {
-    (total.row.needs + total.row.masked_needs > 0).then_some(total)
+    total.row.has_needs().then_some(total)
 }
 
 /// The CSV of a horizon: `year`, then the columns of `gaps`; each year's rows, then its total (a
@@ -227,7 +241,7 @@ fn write_table(
     )?;
     for t in tables {
         let r = &t.total.row;
-        if r.needs + r.masked_needs == 0 {
+        if !r.has_needs() {
             writeln!(
                 out,
                 "{:<6} {:>9} {:>9} {:>9} {:>9} {:>6} {:>10.1} {:>10}",
@@ -360,10 +374,6 @@ fn write_pivot(args: &GapsArgs, tables: &[YearTable], out: &mut dyn Write) -> an
     Ok(())
 }
 
-fn percent(share: Option<f64>) -> String {
-    share.map_or_else(|| "-".to_owned(), |c| format!("{:.0}%", c * 100.0))
-}
-
 /// Runs `gapmap explain --years`: the need year by year, with the cohorts that supply it.
 pub fn explain(
     args: &ExplainArgs,
@@ -390,10 +400,7 @@ pub fn explain(
             }
         })
         .collect();
-    let offers = match prepared.scenario_over_time(horizon)? {
-        Some(offers) => offers,
-        None => prepared.loaded.engine.dataset().offers.clone(),
-    };
+    let offers = years.offers(prepared);
     let mut doc_years = Vec::new();
     for y in &years.outcome.years {
         let Some(n) = y.outcome.needs.iter().find(|n| n.id == id) else {

@@ -245,7 +245,7 @@ fn horizon_section(
             .map(|(b, a)| {
                 let year = a.year;
                 let (b, a) = (b.outcome.total(), a.outcome.total());
-                let given = a.needs + a.masked_needs > 0;
+                let given = a.has_needs();
                 (year, given.then(|| (b.gap.as_f64(), a.gap.as_f64())))
             })
             .collect();
@@ -276,7 +276,7 @@ fn horizon_section(
 
 /// A row's demand, direct supply and gap, when it has needs.
 fn figures(row: &gapmap_match::GapRow) -> Option<YearFigures> {
-    (row.needs + row.masked_needs > 0).then(|| YearFigures {
+    row.has_needs().then(|| YearFigures {
         demand: row.volume.as_f64(),
         direct: row.covered_direct.as_f64(),
         gap: row.gap.as_f64(),

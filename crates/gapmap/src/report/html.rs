@@ -798,7 +798,7 @@ fn horizon_totals(
     for t in years {
         let r = &t.total.row;
         write!(page, "<tr data-year=\"{}\"><td>{}</td>", t.year, t.year)?;
-        if r.needs + r.masked_needs == 0 {
+        if !r.has_needs() {
             write!(
                 page,
                 "<td colspan=\"5\">{}</td></tr>",

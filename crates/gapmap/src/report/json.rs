@@ -348,7 +348,7 @@ fn horizon(h: &super::model::HorizonSection) -> serde_json::Value {
                 "year": year,
                 "buyers_without_demand": first.map(|t| t.buyers_without_demand.iter().map(|b| b.key()).collect::<Vec<_>>()),
                 "supply": first.map(|t| {
-                    let given = t.total.row.needs + t.total.row.masked_needs > 0;
+                    let given = t.total.row.has_needs();
                     serde_json::json!({
                         "graduates": t.supply.graduates.as_f64(),
                         "projected_graduates": t.supply.projected.as_f64(),
@@ -357,7 +357,7 @@ fn horizon(h: &super::model::HorizonSection) -> serde_json::Value {
                             given.then(|| t.supply.covered_direct_projected.as_f64()),
                     })
                 }),
-                "total": first.filter(|t| t.total.row.needs + t.total.row.masked_needs > 0).map(|t| &t.total),
+                "total": first.filter(|t| t.total.row.has_needs()).map(|t| &t.total),
                 "gaps_by": gaps_by,
             })
         })

@@ -78,6 +78,17 @@ pub fn write_csv(
     lang: Lang,
     delimiter: CsvDelimiter,
 ) -> anyhow::Result<()> {
+    let records = rows.iter().map(|row| record(row, lang, delimiter));
+    write_records(path, csv_header(lang).to_vec(), records, delimiter)
+}
+
+/// Writes `header` and `records` as an Excel-friendly CSV: UTF-8 with a BOM.
+fn write_records(
+    path: &Path,
+    header: Vec<String>,
+    records: impl Iterator<Item = Vec<String>>,
+    delimiter: CsvDelimiter,
+) -> anyhow::Result<()> {
     let file = File::create(path).with_context(|| format!("creating {}", path.display()))?;
     let mut out = BufWriter::new(file);
     // Excel guesses a legacy code page for UTF-8 files without a BOM and garbles accents.
@@ -85,9 +96,9 @@ pub fn write_csv(
     let mut writer = csv::WriterBuilder::new()
         .delimiter(delimiter.byte())
         .from_writer(out);
-    writer.write_record(csv_header(lang))?;
-    for row in rows {
-        writer.write_record(record(row, lang, delimiter))?;
+    writer.write_record(header)?;
+    for record in records {
+        writer.write_record(record)?;
     }
     writer
         .into_inner()
@@ -123,28 +134,16 @@ pub fn write_year_csv(
     lang: Lang,
     delimiter: CsvDelimiter,
 ) -> anyhow::Result<()> {
-    let file = File::create(path).with_context(|| format!("creating {}", path.display()))?;
-    let mut out = BufWriter::new(file);
-    out.write_all("\u{FEFF}".as_bytes())?;
-    let mut writer = csv::WriterBuilder::new()
-        .delimiter(delimiter.byte())
-        .from_writer(out);
     let mut header = vec![lang.text(Msg::Year).to_lowercase()];
     header.extend(csv_header(lang));
-    writer.write_record(header)?;
-    for t in tables {
-        for row in &t.rows {
+    let records = tables.iter().flat_map(|t| {
+        t.rows.iter().map(move |row| {
             let mut fields = vec![t.year.to_string()];
             fields.extend(record(row, lang, delimiter));
-            writer.write_record(fields)?;
-        }
-    }
-    writer
-        .into_inner()
-        .map_err(|error| anyhow::anyhow!("writing {}: {}", path.display(), error.error()))?
-        .flush()
-        .with_context(|| format!("writing {}", path.display()))?;
-    Ok(())
+            fields
+        })
+    });
+    write_records(path, header, records, delimiter)
 }
 
 /// Writes the tables of a plan horizon as Parquet: [`gapmap_engine::to_year_dataframe`], the
