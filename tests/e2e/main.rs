@@ -2,9 +2,11 @@
 //!
 //! One test binary for the whole app (see ENGINEERING notes: each `tests/*.rs` would link again).
 
+mod browser;
 mod cli;
 mod horizon;
 mod hostile;
+mod serve;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};

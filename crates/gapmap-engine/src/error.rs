@@ -29,6 +29,14 @@ pub enum EngineError {
         /// What is wrong, and where (`change 2: ...`).
         message: String,
     },
+    /// A scenario sent as JSON is not valid.
+    #[error("{}{message}", field.as_ref().map(|f| format!("{f}: ")).unwrap_or_default())]
+    ScenarioJson {
+        /// The change at fault (`changes[1]`), when one is.
+        field: Option<String>,
+        /// What is wrong.
+        message: String,
+    },
     /// A scenario cannot be applied to the data (an unknown offer, an unknown diploma, seats added
     /// to an unknown capacity). The cause is in the message, not chained: printed once.
     #[error("scenario {name:?}: {cause}")]

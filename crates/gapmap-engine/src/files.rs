@@ -58,31 +58,62 @@ pub fn read_match_config(path: Option<&Path>) -> Result<(MatchConfig, String), E
 /// (`cfd`, one of `uai` or `commune`, `seats`, optional `mode`, `year`, `label`, `length`), `extend`
 /// (`offer`, `seats`, optional `year`) or `close` (`offer`, optional `year`). Errors name the file and the change.
 pub fn read_scenario(path: &Path) -> Result<Scenario, EngineError> {
-    #[derive(serde::Deserialize)]
-    #[serde(deny_unknown_fields)]
-    struct File {
-        name: Option<String>,
-        #[serde(default, rename = "change")]
-        changes: Vec<RawChange>,
-    }
     let text = read(path)?;
     let invalid = |message: String| EngineError::Scenario {
         path: path.to_owned(),
         message,
     };
-    let file: File = toml::from_str(&text)
+    let file: ScenarioFile = toml::from_str(&text)
         .map_err(|e| invalid(format!("invalid scenario: {}", e.to_string().trim_end())))?;
-    let changes = file
-        .changes
-        .iter()
-        .enumerate()
-        .map(|(i, c)| {
-            c.change()
-                .map_err(|m| invalid(format!("change {}: {m}", i + 1)))
+    let default_name = path.display().to_string();
+    file.scenario(default_name)
+        .map_err(|(i, m)| invalid(format!("change {}: {m}", i + 1)))
+}
+
+/// Reads a scenario sent as JSON (the HTTP API's): `{"name": ..., "changes": [...]}`, each change
+/// with the fields of a scenario file's `[[change]]` table. Errors name the line and column, or
+/// the change (`changes[1]`, counted from 0 as in JSON).
+///
+/// ```
+/// let s = gapmap_engine::scenario_from_json(r#"{"changes": [{"kind": "close", "offer": "x"}]}"#)?;
+/// assert_eq!(s.changes.len(), 1);
+/// let err = gapmap_engine::scenario_from_json(r#"{"changes": [{"kind": "extend", "offer": "x"}]}"#);
+/// assert!(err.is_err_and(|e| e.to_string() == "changes[0]: `seats` is required"));
+/// # Ok::<(), gapmap_engine::EngineError>(())
+/// ```
+pub fn scenario_from_json(text: &str) -> Result<Scenario, EngineError> {
+    let file: ScenarioFile = serde_json::from_str(text).map_err(|e| EngineError::ScenarioJson {
+        field: None,
+        message: format!("invalid scenario: {e}"),
+    })?;
+    file.scenario("scenario".to_owned())
+        .map_err(|(i, message)| EngineError::ScenarioJson {
+            field: Some(format!("changes[{i}]")),
+            message,
         })
-        .collect::<Result<Vec<_>, _>>()?;
-    let name = file.name.unwrap_or_else(|| path.display().to_string());
-    Ok(Scenario { name, changes })
+}
+
+/// A scenario as written (TOML file or JSON).
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ScenarioFile {
+    name: Option<String>,
+    #[serde(default, rename = "change", alias = "changes")]
+    changes: Vec<RawChange>,
+}
+
+impl ScenarioFile {
+    /// The scenario; an error gives the position of the change and what is wrong.
+    fn scenario(self, default_name: String) -> Result<Scenario, (usize, String)> {
+        let changes = self
+            .changes
+            .iter()
+            .enumerate()
+            .map(|(i, c)| c.change().map_err(|m| (i, m)))
+            .collect::<Result<Vec<_>, _>>()?;
+        let name = self.name.unwrap_or(default_name);
+        Ok(Scenario { name, changes })
+    }
 }
 
 /// One `[[change]]` table as written.

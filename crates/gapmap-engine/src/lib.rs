@@ -39,7 +39,7 @@ mod table;
 
 pub use engine::{Declaration, Engine, Needs, Origin, Steps, WhatIf};
 pub use error::EngineError;
-pub use files::{read_match_config, read_scenario};
+pub use files::{read_match_config, read_scenario, scenario_from_json};
 pub use gapmap_ingest::ImportOptions;
 #[cfg(feature = "polars")]
 pub use horizon::to_year_dataframe;

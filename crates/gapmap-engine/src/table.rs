@@ -1,7 +1,7 @@
 //! Gap tables: rows of [`GapRow`] with their labels, along any [`Axis`], their cells in the order
 //! of [`FRAME_COLUMNS`], and polars data frames.
 
-use gapmap_match::{Axis, GapRow, MatchOutcome};
+use gapmap_match::{Axis, GapRow, MatchOutcome, NeedResult};
 use gapmap_model::Volume;
 
 use crate::Engine;
@@ -134,33 +134,61 @@ impl Engine {
     /// The gap table of `outcome` (a result of this engine) along `axis`, biggest gap first (ties
     /// by key), each row with its label.
     pub fn table(&self, outcome: &MatchOutcome, axis: Axis) -> Vec<TableRow> {
-        let mut table: Vec<TableRow> = match axis {
+        match axis {
+            Axis::Competence => self.labelled(outcome.aggregate(axis)),
+            _ => self
+                .table_where(outcome, axis, |_| true)
+                .unwrap_or_default(),
+        }
+    }
+
+    /// [`Engine::table`] over the needs `keep` accepts, each counted whole (a planner's filter:
+    /// the needs of a département, of a buyer...). `None` along [`Axis::Competence`] (see
+    /// [`MatchOutcome::aggregate_where`]).
+    pub fn table_where(
+        &self,
+        outcome: &MatchOutcome,
+        axis: Axis,
+        keep: impl Fn(&NeedResult) -> bool,
+    ) -> Option<Vec<TableRow>> {
+        if axis == Axis::Need {
             // A need's label is its specialty (one pass: needs of several files may share an id).
-            Axis::Need => outcome
+            let mut table: Vec<TableRow> = outcome
                 .needs
                 .iter()
+                .filter(|n| keep(n))
                 .map(|n| TableRow {
                     row: n.row(),
                     label: n.specialty.clone(),
                 })
-                .collect(),
-            _ => outcome
-                .aggregate(axis)
-                .into_iter()
-                .map(|row| TableRow {
-                    label: self.label(&row.key),
-                    row,
-                })
-                .collect(),
-        };
-        table.sort_by(|a, b| {
-            b.row
-                .gap
-                .cmp(&a.row.gap)
-                .then_with(|| a.row.key.cmp(&b.row.key))
-        });
+                .collect();
+            by_gap(&mut table);
+            return Some(table);
+        }
+        Some(self.labelled(outcome.aggregate_where(axis, keep)?))
+    }
+
+    fn labelled(&self, rows: Vec<GapRow>) -> Vec<TableRow> {
+        let mut table: Vec<TableRow> = rows
+            .into_iter()
+            .map(|row| TableRow {
+                label: self.label(&row.key),
+                row,
+            })
+            .collect();
+        by_gap(&mut table);
         table
     }
+}
+
+/// Biggest gap first, ties by key.
+fn by_gap(table: &mut [TableRow]) {
+    table.sort_by(|a, b| {
+        b.row
+            .gap
+            .cmp(&a.row.gap)
+            .then_with(|| a.row.key.cmp(&b.row.key))
+    });
 }
 
 /// The number of columns of a gap table.

@@ -395,20 +395,43 @@ impl MatchOutcome {
     /// equally between them (each figure apportioned exactly, so totals are conserved).
     pub fn aggregate(&self, axis: Axis) -> Vec<GapRow> {
         match axis {
-            Axis::Need => sorted(self.needs.iter().map(NeedResult::row).collect()),
             Axis::Competence => sorted(
                 self.competences
                     .iter()
                     .map(|c| c.row(self.small_count_threshold))
                     .collect(),
             ),
-            _ => self.group(axis),
+            _ => self.aggregate_where(axis, |_| true).unwrap_or_default(),
         }
     }
 
-    fn group(&self, axis: Axis) -> Vec<GapRow> {
+    /// [`MatchOutcome::aggregate`] over the needs `keep` accepts (each counted whole, as in the
+    /// full table). `None` along [`Axis::Competence`]: a competence row's supply is that of every
+    /// offer teaching it, shared by all needs, with no share per need to keep or leave out.
+    ///
+    /// ```
+    /// # use gapmap_match::{Axis, MatchOutcome};
+    /// # fn check(outcome: &MatchOutcome) {
+    /// let nord = outcome.aggregate_where(Axis::Level, |n| n.departement.as_ref().is_some_and(|d| d.as_str() == "59"));
+    /// assert!(outcome.aggregate_where(Axis::Competence, |_| true).is_none());
+    /// # }
+    /// ```
+    pub fn aggregate_where(
+        &self,
+        axis: Axis,
+        keep: impl Fn(&NeedResult) -> bool,
+    ) -> Option<Vec<GapRow>> {
+        let needs = self.needs.iter().filter(|n| keep(n));
+        match axis {
+            Axis::Competence => None,
+            Axis::Need => Some(sorted(needs.map(NeedResult::row).collect())),
+            _ => Some(self.group(axis, needs)),
+        }
+    }
+
+    fn group<'a>(&self, axis: Axis, needs: impl Iterator<Item = &'a NeedResult>) -> Vec<GapRow> {
         let mut rows: BTreeMap<GapKey, GapRow> = BTreeMap::new();
-        for need in &self.needs {
+        for need in needs {
             let keys = need.keys(axis);
             let n = keys.len().max(1);
             for (k, key) in keys.into_iter().enumerate() {
@@ -416,29 +439,37 @@ impl MatchOutcome {
                     .entry(key.clone())
                     .or_insert_with(|| GapRow::empty(key));
                 if axis == Axis::Rome {
-                    row.add_share(need, |v| v.apportion(&vec![1; n])[k], Some(k));
+                    row.add_share(need, |v| v.even_part(n, k), Some(k));
                 } else {
                     row.add(need);
                 }
             }
         }
-        let small = self.small_count_threshold.saturating_mul(Volume::SCALE);
         rows.into_values()
             .map(|mut r| {
-                r.small = r.needs > 0 && r.volume.milli() < small;
+                r.small = self.is_small(&r);
                 r
             })
             .collect()
     }
 
+    fn is_small(&self, row: &GapRow) -> bool {
+        row.needs > 0
+            && row.volume.milli() < self.small_count_threshold.saturating_mul(Volume::SCALE)
+    }
+
     /// The totals over all needs (key [`GapKey::Total`]).
     pub fn total(&self) -> GapRow {
+        self.total_where(|_| true)
+    }
+
+    /// The totals over the needs `keep` accepts (key [`GapKey::Total`]).
+    pub fn total_where(&self, keep: impl Fn(&NeedResult) -> bool) -> GapRow {
         let mut row = GapRow::empty(GapKey::Total);
-        for need in &self.needs {
+        for need in self.needs.iter().filter(|n| keep(n)) {
             row.add(need);
         }
-        row.small = row.needs > 0
-            && row.volume.milli() < self.small_count_threshold.saturating_mul(Volume::SCALE);
+        row.small = self.is_small(&row);
         row
     }
 

@@ -60,6 +60,24 @@ impl Volume {
         Volume(self.0.min(other.0))
     }
 
+    /// Part `k` of `self` split evenly in `n` parts: exactly `self.apportion(&[1; n])[k]`, without
+    /// allocating (the gap tables split a need over its ROME sheets this way). Zero when `k >= n`.
+    ///
+    /// ```
+    /// use gapmap_model::Volume;
+    /// let v = Volume::whole(10);
+    /// let parts: Vec<Volume> = (0..3).map(|k| v.even_part(3, k)).collect();
+    /// assert_eq!(parts, v.apportion(&[1, 1, 1]));
+    /// ```
+    pub fn even_part(self, n: usize, k: usize) -> Volume {
+        if k >= n {
+            return Volume::ZERO;
+        }
+        let n = n as u64;
+        let k = k as u64;
+        Volume(self.0 / n + u64::from(k < self.0 % n))
+    }
+
     /// Splits `self` in proportion to `weights`, conserving the total exactly (largest remainder
     /// method, ties to the earliest weight). All-zero or empty weights split evenly; an empty
     /// `weights` gives an empty result.
@@ -203,6 +221,19 @@ impl Capacity {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn even_part_is_the_even_apportionment() {
+        for milli in (0..2_000).chain([u64::MAX / 3, u64::MAX]) {
+            let v = Volume(milli);
+            for n in 1..=7 {
+                let parts = v.apportion(&vec![1; n]);
+                for (k, part) in parts.iter().enumerate() {
+                    assert_eq!(v.even_part(n, k), *part, "{milli} in {n}, part {k}");
+                }
+            }
+        }
+    }
 
     #[test]
     fn apportion_conserves_totals() {

@@ -38,6 +38,36 @@ pub enum Command {
     Report(ReportArgs),
     /// The supply of the training map: entrants, graduates, indicators, and where each comes from.
     Supply(SupplyArgs),
+    /// Serve the HTTP API (`/api/v1`) and the planner's page over data loaded once.
+    Serve(ServeArgs),
+}
+
+/// `gapmap serve`.
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// Data source.
+    #[command(flatten)]
+    pub source: SourceArgs,
+    /// Matching options (`--years` and `--scenario` are refused: the server answers the one-year
+    /// figures, and scenarios are posted to `/api/v1/whatif`).
+    #[command(flatten)]
+    pub matching: MatchArgs,
+    /// Address to listen on (loopback by default: the API has no authentication).
+    #[arg(long, default_value = "127.0.0.1:8080")]
+    pub bind: std::net::SocketAddr,
+    /// Longest time a request may take, in seconds, before a 503 answer.
+    #[arg(long, default_value_t = 30)]
+    pub timeout_secs: u64,
+    /// Requests handled at once; more wait their turn (within the timeout).
+    #[arg(long, default_value_t = 64)]
+    pub max_concurrency: usize,
+    /// What-if scenarios and need explanations computed at once (each takes a core).
+    #[arg(long, default_value_t = 2)]
+    pub max_heavy: usize,
+    /// Megabytes of answers kept in memory (the data do not change while the server runs, so a
+    /// repeated question gets the same answer); 0 keeps none.
+    #[arg(long, default_value_t = 64)]
+    pub cache_mb: usize,
 }
 
 /// Where the data comes from: a raw data folder or a store.

@@ -20,6 +20,7 @@ pub mod config;
 pub mod pipeline;
 pub mod progress;
 pub mod report;
+pub mod serve;
 
 use std::io::Write;
 use std::process::ExitCode;
@@ -42,6 +43,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Explain(args) => commands::gaps::explain(args, &progress, &mut out)?,
         Command::Report(args) => commands::report::run(args, &progress, &mut out)?,
         Command::Supply(args) => commands::supply::run(args, &progress, &mut out)?,
+        Command::Serve(args) => serve::run(args, &progress)?,
     }
     out.flush()?;
     Ok(ExitCode::SUCCESS)

@@ -101,26 +101,8 @@ pub fn search(args: &SearchArgs, progress: &Progress, out: &mut dyn Write) -> an
         let rows: Vec<_> = hits
             .iter()
             .map(|h| {
-                let o = loaded.engine.offer(&h.offer);
-                json!({
-                    "offer": h.offer.as_str(),
-                    "label": h.label,
-                    "school": o.and_then(|o| o.school_name.clone()),
-                    "school_code": o.map(|o| o.school.to_string()),
-                    "uai": o.and_then(|o| o.school.uai()).map(|u| u.to_string()),
-                    "commune": o.and_then(|o| o.location.commune.map(|c| c.to_string())),
-                    "departement": o.map(|o| o.location.departement.to_string()),
-                    "level": o.and_then(|o| o.level.map(|l| l.get())),
-                    "mode": o.map(|o| o.mode.key()),
-                    "seats": o.and_then(|o| o.capacity.seats()),
-                    "supply": supplies.of(&h.offer).map(|f| f.to_json()),
-                    "score": h.score,
-                    "text_score": h.breakdown.text,
-                    "bm25": h.breakdown.bm25,
-                    "distance_km": h.breakdown.distance_km,
-                    "filters": h.breakdown.filters,
-                    "matched_terms": h.matched_terms,
-                })
+                let supply = supplies.of(&h.offer).map(|f| f.to_json());
+                hit_json(&loaded.engine, h, supply)
             })
             .collect();
         let doc = json!({ "format_version": FORMAT_VERSION, "query": args.query, "hits": rows });
@@ -173,6 +155,36 @@ pub fn search(args: &SearchArgs, progress: &Progress, out: &mut dyn Write) -> an
     }
     writeln!(out, "{} offers", hits.len())?;
     Ok(())
+}
+
+/// One hit of a search as JSON (`gapmap search --json`, the HTTP API): the offer, its school and
+/// place, its level, mode and seats, `supply` (the per-offer object of `gapmap supply --offers`,
+/// when given) and the score's breakdown.
+pub fn hit_json(
+    engine: &gapmap_engine::Engine,
+    h: &gapmap_index::OfferHit,
+    supply: Option<serde_json::Value>,
+) -> serde_json::Value {
+    let o = engine.offer(&h.offer);
+    json!({
+        "offer": h.offer.as_str(),
+        "label": h.label,
+        "school": o.and_then(|o| o.school_name.clone()),
+        "school_code": o.map(|o| o.school.to_string()),
+        "uai": o.and_then(|o| o.school.uai()).map(|u| u.to_string()),
+        "commune": o.and_then(|o| o.location.commune.map(|c| c.to_string())),
+        "departement": o.map(|o| o.location.departement.to_string()),
+        "level": o.and_then(|o| o.level.map(|l| l.get())),
+        "mode": o.map(|o| o.mode.key()),
+        "seats": o.and_then(|o| o.capacity.seats()),
+        "supply": supply,
+        "score": h.score,
+        "text_score": h.breakdown.text,
+        "bm25": h.breakdown.bm25,
+        "distance_km": h.breakdown.distance_km,
+        "filters": h.breakdown.filters,
+        "matched_terms": h.matched_terms,
+    })
 }
 
 /// Runs `gapmap resolve`.
