@@ -37,15 +37,26 @@ pub fn demo_state() -> Arc<AppState> {
 
 /// Sends one request to the router and returns the status and the JSON body.
 pub fn request(method: Method, uri: &str, body: &[u8]) -> (StatusCode, Value) {
+    request_with(method, uri, body, &[("content-type", "application/json")])
+}
+
+/// [`request`] with the given headers.
+pub fn request_with(
+    method: Method,
+    uri: &str,
+    body: &[u8],
+    headers: &[(&str, &str)],
+) -> (StatusCode, Value) {
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
         .unwrap_or_else(|e| panic!("{e}"));
     runtime.block_on(async {
-        let request = Request::builder()
-            .method(method)
-            .uri(uri)
-            .header("content-type", "application/json")
+        let mut request = Request::builder().method(method).uri(uri);
+        for (name, value) in headers {
+            request = request.header(*name, *value);
+        }
+        let request = request
             .body(Body::from(body.to_vec()))
             .unwrap_or_else(|e| panic!("{e}"));
         let response = router(demo_state())
@@ -97,6 +108,13 @@ fn num(v: &Value) -> f64 {
 fn bad_requests_get_json_errors_naming_the_field() {
     let cases: &[(&str, u16, Option<&str>, &str)] = &[
         ("/api/v1/gaps?by=town", 400, Some("by"), "unknown axis"),
+        (
+            "/api/v1/gaps?buyer=Armee-de-terre",
+            400,
+            Some("buyer"),
+            "known: ",
+        ),
+        ("/api/v1/gaps?tag=nope", 400, Some("tag"), "no need has"),
         ("/api/v1/gaps?level=9", 400, Some("level"), "1 to 8"),
         ("/api/v1/gaps?level=5-4", 400, Some("level"), "range"),
         (
@@ -186,10 +204,70 @@ fn bad_requests_get_json_errors_naming_the_field() {
     for &(uri, status, field, says) in cases {
         check(uri, status, field, says);
     }
-    let long = format!("/api/v1/resolve?q={}", "a".repeat(201));
-    check(&long, 400, Some("q"), "200 characters");
+    for endpoint in ["resolve", "competences", "offers"] {
+        let long = format!("/api/v1/{endpoint}?q={}", "a".repeat(201));
+        check(&long, 400, Some("q"), "200 characters");
+    }
     check_with(Method::DELETE, "/api/v1/gaps", b"", 405, None, "DELETE");
     check_with(Method::GET, "/api/v1/whatif", b"", 405, None, "GET");
+}
+
+#[test]
+fn the_server_answers_only_to_loopback_names_and_json_scenarios() {
+    let body = br#"{"changes": [{"kind": "close", "offer": "x"}]}"#;
+    let (status, json) = request_with(
+        Method::GET,
+        "/api/v1/health",
+        b"",
+        &[("host", "evil.example:8080")],
+    );
+    assert_eq!(status.as_u16(), 421, "{json}");
+    for host in ["127.0.0.1:8080", "localhost:8080", "localhost", "[::1]:80"] {
+        let (status, _) = request_with(Method::GET, "/api/v1/health", b"", &[("host", host)]);
+        assert_eq!(status.as_u16(), 200, "{host}");
+    }
+    let (status, json) = request_with(
+        Method::POST,
+        "/api/v1/whatif",
+        body,
+        &[("content-type", "text/plain")],
+    );
+    assert_eq!(status.as_u16(), 415, "{json}");
+    assert!(
+        json["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("application/json"))
+    );
+}
+
+/// Figures that are not given are `null`, never 0: a filter that keeps no need.
+#[test]
+fn no_need_is_no_figure() {
+    let state = demo_state();
+    assert!(
+        state
+            .outcome
+            .needs
+            .iter()
+            .all(|n| n.level.is_none_or(|l| l.get() > 1))
+    );
+    let empty = check("/api/v1/gaps?by=buyer&level=1", 200, None, "");
+    assert_eq!(empty["count"], 0);
+    assert_eq!(empty["total"]["needs"], 0);
+    for figure in ["demand", "covered", "gap"] {
+        assert!(empty["total"][figure].is_null(), "{figure}: {empty}");
+    }
+    let asc = check("/api/v1/gaps?by=need&order=asc&limit=1000", 200, None, "");
+    let gaps: Vec<f64> = asc["rows"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|r| num(&r["gap"]))
+        .collect();
+    assert!(
+        gaps.windows(2).all(|w| w[0] <= w[1]),
+        "order=asc alone turns the gap's order"
+    );
 }
 
 #[test]
@@ -223,12 +301,12 @@ fn bad_scenarios_are_refused_without_harm() {
     post(
         b"{\"changes\": [{\"kind\": \"close\", \"offer\": \"no-such-offer\"}]}",
         400,
-        Some("changes"),
+        Some("changes[0]"),
         "no-such-offer",
     );
     post(b"{\"changes\": [{\"kind\": \"open\", \"cfd\": \"50022139\", \"commune\": \"80021\", \"seats\": -4}]}", 400, Some("body"), "invalid");
     let big = format!("{{\"name\": \"{}\", \"changes\": []}}", "x".repeat(5000));
-    post(big.as_bytes(), 413, None, "length limit");
+    post(big.as_bytes(), 413, None, "over 4096 bytes");
     // The server's figures are the same after all that.
     let (_, meta) = request(Method::GET, "/api/v1/meta", b"");
     let total = total_gap(&demo_state());

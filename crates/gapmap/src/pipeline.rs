@@ -28,11 +28,16 @@ pub struct Loaded {
     pub is_demo: bool,
 }
 
+/// Whether a data folder's description says its data are illustrative (the demo's does).
+pub fn is_illustrative(description: &str) -> bool {
+    description.to_lowercase().contains("illustrative")
+}
+
 /// Opens `--store`, or imports `--data` (default: `$GAPMAP_DATA`, else the demo) in memory.
 pub fn load(source: &SourceArgs, progress: &Progress) -> anyhow::Result<Loaded> {
     if let Some(dir) = &source.store {
         let engine = Engine::open_with(dir, progress)?;
-        let is_demo = engine.note().is_some_and(|d| d.contains("illustrative"));
+        let is_demo = engine.note().is_some_and(is_illustrative);
         return Ok(Loaded {
             engine,
             source_label: format!("store {}", dir.display()),

@@ -424,7 +424,7 @@ pub fn explain_json(
                 "matched_terms": c.matched_terms,
                 "distance_km": c.score.distance_km,
                 "capacity": format!("{:?}", c.supply.capacity),
-                "graduates": c.supply.graduates.as_f64(),
+                "graduates": c.supply.is_known().then(|| c.supply.graduates.as_f64()),
                 "supply": facts(c, offers, indicators).map(|f| f.to_json()),
                 "to_this_need": c.to_this_need.as_f64(),
                 "offer_allocated": c.offer_allocated.as_f64(),

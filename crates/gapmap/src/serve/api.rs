@@ -73,16 +73,63 @@ pub fn router(state: Shared) -> Router {
         .with_state(state)
 }
 
-/// Bounded concurrency and a time limit for every request: a request waits for a permit, and
-/// the wait and the work together get `limits.timeout`.
+/// Every request: its `Host` checked (a loopback server answers only to loopback names: a web
+/// page elsewhere cannot reach it through DNS rebinding), its body read first (within its size and
+/// time limits, before it takes a permit: a slow upload holds none), then handled under a permit
+/// of bounded concurrency and a time limit covering the wait and the work; a panic becomes a 500.
 async fn guard(State(state): State<Shared>, request: Request, next: Next) -> Response {
+    match admit(&state, request).await {
+        Ok(request) => handle(state, request, next).await,
+        Err(error) => error.into_response(),
+    }
+}
+
+async fn admit(state: &AppState, request: Request) -> Result<Request, ApiError> {
+    if let Some(host) = request.headers().get(header::HOST) {
+        let host = host.to_str().unwrap_or_default();
+        if !state.allows_host(host) {
+            return Err(ApiError::status(
+                StatusCode::MISDIRECTED_REQUEST,
+                format!("host {host:?} is not this server's: ask it by its loopback address"),
+            ));
+        }
+    }
+    if request.method() == axum::http::Method::GET {
+        return Ok(request);
+    }
+    let limits = state.limits;
+    let (parts, body) = request.into_parts();
+    let read = axum::body::to_bytes(body, limits.max_body);
+    match tokio::time::timeout(limits.body_timeout, read).await {
+        Ok(Ok(bytes)) => Ok(Request::from_parts(parts, axum::body::Body::from(bytes))),
+        Ok(Err(_)) => Err(ApiError::status(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            format!("request body: over {} bytes, or cut short", limits.max_body),
+        )),
+        Err(_) => Err(ApiError::status(
+            StatusCode::REQUEST_TIMEOUT,
+            format!(
+                "request body: not received within {} s",
+                limits.body_timeout.as_secs()
+            ),
+        )),
+    }
+}
+
+async fn handle(state: Shared, request: Request, next: Next) -> Response {
     let limit = state.limits.timeout;
     let work = async {
         let _permit = state.requests.acquire().await;
-        next.run(request).await
+        // On a task of its own, so that a panic is a 500 answer, not a closed connection.
+        tokio::spawn(next.run(request)).await
     };
     match tokio::time::timeout(limit, work).await {
-        Ok(response) => response,
+        Ok(Ok(response)) => response,
+        Ok(Err(_)) => ApiError::status(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "the request failed inside the server (a bug: please report it)",
+        )
+        .into_response(),
         Err(_) => ApiError::status(
             StatusCode::SERVICE_UNAVAILABLE,
             format!("the request took longer than {} s", limit.as_secs_f64()),
@@ -217,7 +264,8 @@ async fn meta(State(state): State<Shared>, query: RawQuery) -> Answer {
         "version": env!("CARGO_PKG_VERSION"),
         "source": loaded.source_label,
         "region": engine.region().map(|r| r.to_string()),
-        "is_demo": loaded.is_demo,
+        "is_demo": loaded.is_demo || engine.note().is_some_and(crate::pipeline::is_illustrative),
+        "note": engine.note(),
         "coverage_rule": coverage_rule(&state.outcome),
         "needs": state.outcome.needs.len(),
         "axes": Axis::ALL.iter().map(|a| a.key()).collect::<Vec<_>>(),
@@ -229,7 +277,7 @@ async fn meta(State(state): State<Shared>, query: RawQuery) -> Answer {
             "tag": filter(Axis::Tag),
             "level": filter(Axis::Level),
         },
-        "total": total(&state.outcome),
+        "total": row_json(&total(&state.outcome)),
     }))
 }
 
@@ -238,6 +286,7 @@ async fn gaps(State(state): State<Shared>, query: RawQuery) -> Answer {
     let mut p = params(query)?;
     let by: Axis = p.parse("by")?.unwrap_or(Axis::Rome);
     let filter = NeedFilter::from_params(&mut p)?;
+    state.check_values(&filter)?;
     let sort = p.text("sort")?;
     let column = match &sort {
         Some(name) => Some(
@@ -278,7 +327,9 @@ async fn gaps(State(state): State<Shared>, query: RawQuery) -> Answer {
             .table_where(outcome, by, |n| filter.keeps(n))
             .ok_or_else(|| ApiError::bad("by", "by=competence cannot be filtered: a competence's graduates are those of every course teaching it, shared by all needs; remove the filters"))?
     };
-    if let Some(column) = column {
+    // The tables come biggest gap first; `order` alone turns the gap's order.
+    let gap_column = FRAME_COLUMNS.iter().position(|c| *c == "gap");
+    if let Some(column) = column.or(if descending { None } else { gap_column }) {
         sort_rows(&mut rows, column, descending);
     }
     let total = TableRow {
@@ -286,16 +337,40 @@ async fn gaps(State(state): State<Shared>, query: RawQuery) -> Answer {
         label: "Total".to_owned(),
     };
     let count = rows.len();
-    let page: Vec<&TableRow> = rows.iter().skip(offset).take(limit).collect();
+    let page: Vec<Value> = rows.iter().skip(offset).take(limit).map(row_json).collect();
     json_answer(&json!({
         "by": by.key(),
         "coverage_rule": coverage_rule(outcome),
-        "total": total,
+        "total": row_json(&total),
         "count": count,
         "offset": offset,
         "limit": limit,
         "rows": page,
     }))
+}
+
+/// The figures of a row that are not given when it counts no need of known volume (a filter that
+/// keeps nothing, needs whose volume the publisher masks): `null`, never 0.
+const FIGURES: [&str; 7] = [
+    "demand",
+    "covered",
+    "covered_direct",
+    "covered_adjacent",
+    "gap",
+    "seasonal_excluded",
+    "gap_capacity_unknown",
+];
+
+/// A gap row as JSON: the columns of [`FRAME_COLUMNS`], its figures `null` when it counts no
+/// need of known volume.
+fn row_json(r: &TableRow) -> Value {
+    let mut value = serde_json::to_value(r).unwrap_or(Value::Null);
+    if r.row.needs == 0 {
+        for figure in FIGURES {
+            value[figure] = Value::Null;
+        }
+    }
+    value
 }
 
 /// Sorts by the cells of `column`; unknown values last whatever the order, ties by key.
@@ -384,21 +459,36 @@ fn explain(state: &AppState, id: &NeedId) -> Result<Value, ApiError> {
     });
     if let (Value::Object(doc), Value::Object(extra)) = (&mut doc, extra) {
         doc.extend(extra);
+        // A masked volume: no demand, so no coverage or gap either (not 0).
+        if doc.get("demand").is_some_and(Value::is_null) {
+            for figure in ["covered", "covered_direct", "covered_adjacent", "gap"] {
+                doc.insert(figure.to_owned(), Value::Null);
+            }
+        }
     }
     Ok(doc)
 }
+
+/// Longest a what-if or an explanation waits for a core before a 503 answer.
+const HEAVY_WAIT: std::time::Duration = std::time::Duration::from_secs(5);
 
 /// Runs `work` on a blocking thread under a permit of heavy work.
 async fn heavy<T: Send + 'static>(
     state: &Shared,
     work: impl FnOnce(&AppState) -> T + Send + 'static,
 ) -> Result<T, ApiError> {
-    let permit = state.heavy.clone().acquire_owned().await.map_err(|_| {
+    // A short wait at most: queued computations would hold their request permits meanwhile.
+    let busy = || {
         ApiError::status(
             StatusCode::SERVICE_UNAVAILABLE,
-            "the server is shutting down",
+            "the server is busy with other what-ifs and explanations: try again in a moment",
         )
-    })?;
+    };
+    let wait = state.heavy.clone().acquire_owned();
+    let permit = tokio::time::timeout(HEAVY_WAIT, wait)
+        .await
+        .map_err(|_| busy())?
+        .map_err(|_| busy())?;
     let state = state.clone();
     tokio::task::spawn_blocking(move || {
         let _permit = permit;
@@ -412,6 +502,12 @@ async fn heavy<T: Send + 'static>(
 async fn offers(State(state): State<Shared>, query: RawQuery) -> Answer {
     let mut p = params(query)?;
     let text = p.text("q")?.unwrap_or_default();
+    if text.chars().count() > MAX_TEXT {
+        return Err(ApiError::bad(
+            "q",
+            format!("q: at most {MAX_TEXT} characters"),
+        ));
+    }
     let mut q = OfferQuery {
         text: text.clone(),
         limit: p.number("limit", 20, 1, 200)?,
@@ -467,6 +563,7 @@ async fn offers(State(state): State<Shared>, query: RawQuery) -> Answer {
                 .offer_index
                 .get(&h.offer)
                 .and_then(|&i| state.outcome.supplies.get(i))
+                .filter(|s| s.is_known())
                 .map(|s| s.graduates.as_f64());
             row["graduates"] = json!(graduates);
             row
@@ -486,14 +583,20 @@ fn radius_km(text: Option<&str>) -> Result<f64, ApiError> {
     }
 }
 
+/// Longest text of a search, in characters.
+const MAX_TEXT: usize = 200;
+
 /// The text of `q` and a `limit`, both required or bounded.
 fn text_query(query: RawQuery, default_limit: usize) -> Result<(String, usize), ApiError> {
     let mut p = params(query)?;
     let text = p
         .text("q")?
         .ok_or_else(|| ApiError::bad("q", "q: a text is required"))?;
-    if text.chars().count() > 200 {
-        return Err(ApiError::bad("q", "q: at most 200 characters"));
+    if text.chars().count() > MAX_TEXT {
+        return Err(ApiError::bad(
+            "q",
+            format!("q: at most {MAX_TEXT} characters"),
+        ));
     }
     let limit = p.number("limit", default_limit, 1, 50)?;
     p.finish()?;
@@ -534,11 +637,22 @@ async fn competences(State(state): State<Shared>, query: RawQuery) -> Answer {
 async fn whatif(
     State(state): State<Shared>,
     query: RawQuery,
+    headers: axum::http::HeaderMap,
     body: Result<Bytes, BytesRejection>,
 ) -> Answer {
     let mut p = params(query)?;
     let by: Axis = p.parse("by")?.unwrap_or(Axis::Rome);
     p.finish()?;
+    let content_type = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default();
+    if !content_type.starts_with("application/json") {
+        return Err(ApiError::status(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            format!("the scenario must be sent as application/json, not {content_type:?}"),
+        ));
+    }
     let body =
         body.map_err(|e| ApiError::status(e.status(), format!("request body: {}", e.body_text())))?;
     let text = std::str::from_utf8(&body)
@@ -568,17 +682,33 @@ fn what_if(state: &AppState, scenario: &Scenario, by: Axis) -> Result<Value, Api
     let base = &state.outcome;
     let result = engine
         .what_if(&prepared.steady_needs, &prepared.config, base, scenario)
-        .map_err(|e| ApiError::bad("changes", e.to_string()))?;
+        .map_err(|e| {
+            let message = e.to_string();
+            ApiError::bad(&change_field(&message), message)
+        })?;
     let after = &result.outcome;
     Ok(json!({
         "scenario": scenario.name,
         "by": by.key(),
         "coverage_rule": coverage_rule(base),
-        "total": {"before": total(base), "after": total(after)},
+        "total": {"before": row_json(&total(base)), "after": row_json(&total(after))},
         "needs": changed_needs(base, after),
         "rows": changed_rows(engine, base, after, by),
         "changes": changes_json(engine, scenario),
     }))
+}
+
+/// The change an engine's message names (`change 2: ...`, counted from 1) as a JSON field
+/// (`changes[1]`); `changes` when it names none.
+fn change_field(message: &str) -> String {
+    let number = message.split("change ").nth(1).and_then(|rest| {
+        let digits: String = rest.chars().take_while(char::is_ascii_digit).collect();
+        digits.parse::<usize>().ok()
+    });
+    match number {
+        Some(n) if n > 0 => format!("changes[{}]", n - 1),
+        _ => "changes".to_owned(),
+    }
 }
 
 fn rounded(v: f64) -> f64 {
@@ -633,7 +763,7 @@ fn changed_rows(
         .map(|(key, (b, a))| {
             let delta = rounded(gap(&a) - gap(&b));
             let label = a.as_ref().or(b.as_ref()).map(|r| r.label.clone());
-            (delta, json!({"key": key, "label": label, "gap_before": gap(&b), "gap_after": gap(&a), "delta": delta, "before": b, "after": a}))
+            (delta, json!({"key": key, "label": label, "gap_before": gap(&b), "gap_after": gap(&a), "delta": delta, "before": b.as_ref().map(row_json), "after": a.as_ref().map(row_json)}))
         })
         .collect();
     changed.sort_by(|x, y| y.0.abs().total_cmp(&x.0.abs()));

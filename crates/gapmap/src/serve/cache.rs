@@ -38,14 +38,15 @@ impl ResponseCache {
     /// Keeps `body` for `key`, dropping the oldest answers to stay within the bound; an answer
     /// larger than an eighth of the bound is not kept.
     pub fn put(&self, key: String, body: Bytes) {
-        if body.len() > self.max_bytes / 8 {
+        let size = body.len() + key.len();
+        if size > self.max_bytes / 8 {
             return;
         }
         let mut inner = self.inner.lock().unwrap_or_else(|e| e.into_inner());
         if inner.bodies.contains_key(&key) {
             return;
         }
-        while inner.bytes + body.len() > self.max_bytes {
+        while inner.bytes + size > self.max_bytes {
             let Some(old) = inner.order.pop_front() else {
                 break;
             };
@@ -53,7 +54,7 @@ impl ResponseCache {
                 inner.bytes -= gone.len() + old.len();
             }
         }
-        inner.bytes += body.len() + key.len();
+        inner.bytes += size;
         inner.order.push_back(key.clone());
         inner.bodies.insert(key, body);
     }
@@ -80,7 +81,7 @@ mod tests {
         assert_eq!(count, 8);
         assert!(cache.get("k00").is_none());
         assert!(cache.get("k19").is_some());
-        cache.put("big".into(), Bytes::from(vec![b'x'; 101]));
+        cache.put("big".into(), Bytes::from(vec![b'x'; 98]));
         assert!(cache.get("big").is_none(), "over an eighth of the bound");
     }
 }

@@ -6,6 +6,9 @@ use std::io::{self, BufRead, BufReader, Read, Write};
 use std::net::{SocketAddr, TcpStream};
 use std::time::Duration;
 
+/// Largest body read (a larger announced length is an error, not an allocation).
+const MAX_BODY: usize = 256 << 20;
+
 /// A server's answer.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Reply {
@@ -82,7 +85,11 @@ impl Connection {
         let body = if chunked {
             self.chunks()?
         } else {
-            let mut body = vec![0; length.unwrap_or(0)];
+            let length = length.unwrap_or(0);
+            if length > MAX_BODY {
+                return Err(invalid("body over 256 MiB"));
+            }
+            let mut body = vec![0; length];
             self.reader.read_exact(&mut body)?;
             body
         };
@@ -96,6 +103,12 @@ impl Connection {
             let size = usize::from_str_radix(size.split(';').next().unwrap_or("").trim(), 16)
                 .map_err(|_| io::Error::new(io::ErrorKind::InvalidData, "bad chunk size"))?;
             let start = body.len();
+            if size > MAX_BODY.saturating_sub(start) {
+                return Err(io::Error::new(
+                    io::ErrorKind::InvalidData,
+                    "body over 256 MiB",
+                ));
+            }
             body.resize(start + size, 0);
             self.reader.read_exact(&mut body[start..])?;
             self.line()?;

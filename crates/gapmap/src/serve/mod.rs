@@ -45,10 +45,12 @@ pub fn run(args: &ServeArgs, progress: &Progress) -> anyhow::Result<()> {
         timeout: std::time::Duration::from_secs(args.timeout_secs.max(1)),
         max_concurrency: args.max_concurrency.max(1),
         max_heavy: args.max_heavy.max(1),
-        cache_bytes: args.cache_mb << 20,
+        cache_bytes: args.cache_mb.saturating_mul(1 << 20),
         ..Limits::default()
     };
-    let state = Arc::new(AppState::new(prepared, limits, progress)?);
+    let mut state = AppState::new(prepared, limits, progress)?;
+    state.loopback_only = args.bind.ip().is_loopback();
+    let state = Arc::new(state);
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -68,16 +70,77 @@ pub fn run(args: &ServeArgs, progress: &Progress) -> anyhow::Result<()> {
 }
 
 /// Serves `state` on `listener` until `stop` resolves, then lets the requests under way finish
-/// (the tests and the load benchmark run a server this way, on a loopback port).
+/// for at most [`Limits::grace`] (the tests and the load benchmark run a server this way, on a
+/// loopback port). Each connection gets [`Limits::header_timeout`] to send a request's head (a
+/// slow or silent client is closed), and at most [`Limits::max_connections`] are open at once.
 pub async fn serve_on(
     listener: tokio::net::TcpListener,
     state: Arc<AppState>,
     stop: impl Future<Output = ()> + Send + 'static,
 ) -> anyhow::Result<()> {
-    axum::serve(listener, router(state))
-        .with_graceful_shutdown(stop)
-        .await
-        .context("serving")
+    let limits = state.limits;
+    let app = router(state);
+    let open = Arc::new(tokio::sync::Semaphore::new(limits.max_connections.max(1)));
+    let (closing, closed) = tokio::sync::watch::channel(false);
+    let mut connections = tokio::task::JoinSet::new();
+    let mut stop = std::pin::pin!(stop);
+    loop {
+        while connections.try_join_next().is_some() {}
+        let permit = tokio::select! {
+            permit = open.clone().acquire_owned() => permit?,
+            () = &mut stop => break,
+        };
+        let stream = tokio::select! {
+            accepted = listener.accept() => match accepted {
+                Ok((stream, _)) => stream,
+                // Out of file descriptors, a connection reset before accept: wait, go on.
+                Err(_) => {
+                    tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+                    continue;
+                }
+            },
+            () = &mut stop => break,
+        };
+        let service = hyper_util::service::TowerToHyperService::new(app.clone());
+        let closed = closed.clone();
+        connections.spawn(connection(stream, service, limits, closed, permit));
+    }
+    let _ = closing.send(true);
+    let drained = tokio::time::timeout(limits.grace, async {
+        while connections.join_next().await.is_some() {}
+    });
+    if drained.await.is_err() {
+        crate::say!(
+            "gapmap: {} connections still open {} s after the stop: closed",
+            connections.len(),
+            limits.grace.as_secs()
+        );
+        connections.abort_all();
+    }
+    Ok(())
+}
+
+/// Serves one connection until it ends, or finishes its request under way once `closed` says so.
+async fn connection(
+    stream: tokio::net::TcpStream,
+    service: hyper_util::service::TowerToHyperService<axum::Router>,
+    limits: Limits,
+    mut closed: tokio::sync::watch::Receiver<bool>,
+    _permit: tokio::sync::OwnedSemaphorePermit,
+) {
+    let io = hyper_util::rt::TokioIo::new(stream);
+    let mut builder = hyper::server::conn::http1::Builder::new();
+    builder
+        .timer(hyper_util::rt::TokioTimer::new())
+        .header_read_timeout(limits.header_timeout);
+    let mut conn = std::pin::pin!(builder.serve_connection(io, service));
+    tokio::select! {
+        _ = conn.as_mut() => {}
+        _ = closed.changed() => {
+            conn.as_mut().graceful_shutdown();
+            let _ = conn.await;
+        }
+    }
 }
 
 /// Resolves on Ctrl-C or SIGTERM.

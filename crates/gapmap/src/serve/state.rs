@@ -1,7 +1,7 @@
 //! What the server holds: the data loaded once, the needs matched once, the map drawn once, and
 //! the limits every request runs under.
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -10,6 +10,8 @@ use gapmap_model::OfferId;
 use tokio::sync::Semaphore;
 
 use super::cache::ResponseCache;
+use super::error::ApiError;
+use super::filter::NeedFilter;
 use super::map::MapData;
 use crate::pipeline::Prepared;
 use crate::progress::Progress;
@@ -27,6 +29,14 @@ pub struct Limits {
     pub max_body: usize,
     /// Bytes of answers kept in memory (0: none).
     pub cache_bytes: usize,
+    /// Connections open at once; more wait to be accepted.
+    pub max_connections: usize,
+    /// Longest a connection may take to send a request's head (a silent client is closed).
+    pub header_timeout: Duration,
+    /// Longest a request body may take to arrive (413 or 408 beyond its size or time).
+    pub body_timeout: Duration,
+    /// After a stop, how long the requests under way may take before their connections close.
+    pub grace: Duration,
 }
 
 impl Default for Limits {
@@ -37,6 +47,10 @@ impl Default for Limits {
             max_heavy: 2,
             max_body: 64 * 1024,
             cache_bytes: 64 << 20,
+            max_connections: 1024,
+            header_timeout: Duration::from_secs(10),
+            body_timeout: Duration::from_secs(10),
+            grace: Duration::from_secs(10),
         }
     }
 }
@@ -59,6 +73,12 @@ pub struct AppState {
     pub heavy: Arc<Semaphore>,
     /// Answers of the API's GET requests.
     pub cache: ResponseCache,
+    /// The buyers of the needs, by key.
+    pub buyers: BTreeSet<String>,
+    /// The tags of the needs.
+    pub tags: BTreeSet<String>,
+    /// Whether the server listens on loopback only (then only loopback `Host`s are answered).
+    pub loopback_only: bool,
 }
 
 impl AppState {
@@ -68,12 +88,25 @@ impl AppState {
         limits: Limits,
         progress: &Progress,
     ) -> anyhow::Result<AppState> {
+        let mut seen = std::collections::HashSet::new();
+        if let Some(twice) = prepared.steady_needs.iter().find(|n| !seen.insert(&n.id)) {
+            anyhow::bail!(
+                "need {:?} is given twice (in two needs files?): the server names needs by their id; give each need its own",
+                twice.id.as_str()
+            );
+        }
         let matcher = prepared.matcher(prepared.offers(), progress);
         let outcome = prepared.run(&matcher, progress);
         drop(matcher);
         let engine = &prepared.loaded.engine;
         let map = progress.step("draw the map", || MapData::new(engine, &outcome));
         let map = map.map(|m| serde_json::to_vec(&m)).transpose()?;
+        let buyers = outcome.needs.iter().map(|n| n.buyer.key()).collect();
+        let tags = outcome
+            .needs
+            .iter()
+            .flat_map(|n| n.tags.iter().cloned())
+            .collect();
         let offer_index = engine
             .dataset()
             .offers
@@ -90,7 +123,42 @@ impl AppState {
             requests: Semaphore::new(limits.max_concurrency.max(1)),
             heavy: Arc::new(Semaphore::new(limits.max_heavy.max(1))),
             cache: ResponseCache::new(limits.cache_bytes),
+            loopback_only: true,
+            buyers,
+            tags,
         })
+    }
+
+    /// Whether a request's `Host` names this server: any host when it listens beyond loopback;
+    /// on loopback only `localhost`, `127.0.0.1` or `[::1]` (any port), so that a web page
+    /// elsewhere cannot read the API through a name of its own resolving to loopback.
+    pub fn allows_host(&self, host: &str) -> bool {
+        if !self.loopback_only {
+            return true;
+        }
+        let name = match host.rsplit_once(':') {
+            Some((name, port)) if !name.is_empty() && port.bytes().all(|b| b.is_ascii_digit()) => {
+                name
+            }
+            _ => host,
+        };
+        matches!(name, "localhost" | "127.0.0.1" | "[::1]") || name.starts_with("127.")
+    }
+
+    /// Refuses a buyer or a tag that no need has (a typo would give an empty table).
+    pub fn check_values(&self, filter: &NeedFilter) -> Result<(), ApiError> {
+        let known = |field: &str, value: &Option<String>, values: &BTreeSet<String>| match value {
+            Some(v) if !values.contains(v) => Err(ApiError::bad(
+                field,
+                format!(
+                    "{field}: no need has {v:?}; known: {}",
+                    values.iter().cloned().collect::<Vec<_>>().join(", ")
+                ),
+            )),
+            _ => Ok(()),
+        };
+        known("buyer", &filter.buyer, &self.buyers)?;
+        known("tag", &filter.tag, &self.tags)
     }
 
     /// The engine.

@@ -23,6 +23,8 @@ const I18N = {
     map_h: "Carte des écarts", map_intro: "Cliquez sur un département pour filtrer le tableau.",
     map_dep: "{label} ({code}) : filtrer le tableau", map_site: "{name} : {offers} formations, {seats} places",
     map_demand: "{label} : demande {demand}, écart {gap} pers./an, {needs} besoins",
+    competence_unfiltered: "Le tableau par compétence ne se filtre pas : choisissez un autre regroupement.",
+    seats_at_least: "au moins {n} ({m} formations sans capacité publiée)",
     leg_dep: "Départements", leg_communes: "Communes", leg_sites: "Sites de formation",
     leg_gap: "Demande non couverte (surface selon l'écart, au plus {max} pers./an)",
     table_h: "Écarts entre besoins et formations", axis: "Regrouper par",
@@ -89,6 +91,9 @@ const I18N = {
     note_direct: "\"Adjacent\": graduates of related trainings, to retrain; shown apart, they stay in the gap.",
     "note_direct-and-adjacent": "\"Covered\" includes the adjacent supply (graduates to retrain).",
     map_h: "Map of the gaps", map_intro: "Click a département to filter the table.",
+    competence_unfiltered: "The competence table cannot be filtered: choose another grouping.",
+    seats_at_least: "at least {n} ({m} trainings publish no capacity)",
+    leg_dep: "Départements", leg_communes: "Communes",
     map_dep: "{label} ({code}): filter the table", map_site: "{name}: {offers} trainings, {seats} seats",
     map_demand: "{label}: demand {demand}, gap {gap} people/yr, {needs} needs",
     leg_sites: "Training sites", leg_gap: "Uncovered demand (area by gap, at most {max} people/yr)",
@@ -168,10 +173,12 @@ function t(key, vars) {
 
 /** Figures: at most 1 decimal, locale grouping; null (never "0") when unknown. */
 const fmt = (v, o) => (isNum(v) ? v.toLocaleString(state.lang === "fr" ? "fr-FR" : "en-GB", o) : null);
-const fmtNum = (v, digits = 1) => fmt(v, { maximumFractionDigits: digits });
+/** Below 0.05 in size, two significant digits: a small gap never reads "0". */
+const tiny = v => isNum(v) && v !== 0 && Math.abs(v) < 0.05;
+const fmtNum = (v, digits = 1) => fmt(v, tiny(v) && digits > 0 ? { maximumSignificantDigits: 2 } : { maximumFractionDigits: digits });
 const fmtInt = v => fmtNum(v, 0);
 const fmtPct = v => fmt(v, { style: "percent", maximumFractionDigits: 1 });
-const fmtSigned = v => fmt(v, { maximumFractionDigits: 1, signDisplay: "exceptZero" });
+const fmtSigned = v => fmt(v, tiny(v) ? { maximumSignificantDigits: 2, signDisplay: "exceptZero" } : { maximumFractionDigits: 1, signDisplay: "exceptZero" });
 const orUnknown = s => s ?? t("unknown");
 
 /** An element: props are attributes (dataset, style: objects); kids are nodes or text. */
@@ -491,7 +498,11 @@ function renderMap() {
   }
   const sites = svgEl("g", { class: "sites" });
   for (const p of [...(m.sites || [])].sort((a, b) => b.offers - a.offers)) {
-    const title = t("map_site", { name: p.name || p.commune, offers: orUnknown(fmtInt(p.offers)), seats: orUnknown(fmtInt(p.seats)) });
+    // Seats: unknown when no offer of the site publishes any; a lower bound when some do not.
+    const unknown = p.seats_unknown || 0;
+    const seats = unknown >= p.offers ? t("unknown")
+      : unknown > 0 ? t("seats_at_least", { n: fmtInt(p.seats), m: fmtInt(unknown) }) : fmtInt(p.seats);
+    const title = t("map_site", { name: p.name || p.commune, offers: orUnknown(fmtInt(p.offers)), seats });
     const r = s * (1.5 + 0.9 * Math.sqrt(Math.max(0, p.offers || 0)));
     sites.append(svgEl("circle", { cx: p.x, cy: p.y, r: r.toFixed(2), "data-commune": p.commune }, svgEl("title", {}, title)));
   }
@@ -517,6 +528,10 @@ function updateMapSelection() {
 
 /** A département click filters the table on it; a second click removes the filter. */
 function toggleDepartement(code) {
+  if ($("axis").value === "competence") {
+    setStatus(t("competence_unfiltered"));
+    return;
+  }
   setSelectValue($("f-departement"), $("f-departement").value === code ? "" : code);
   updateMapSelection();
   reloadTable();
@@ -525,6 +540,7 @@ function toggleDepartement(code) {
 /* == need detail == */
 
 function openNeed(id) {
+  state.needOpener = document.activeElement;
   $("need-detail").hidden = false;
   clear($("need-body")).append(el("p", { class: "note" }, t("loading")));
   return action("need", async () => {
@@ -815,7 +831,12 @@ function wireEvents() {
   const submit = (id, fn) => on(id, "submit", e => { e.preventDefault(); fn(); });
   on("lang-switch", "click", () => setLang(state.lang === "fr" ? "en" : "fr"));
   on("error-close", "click", () => { $("error").hidden = true; });
-  on("need-close", "click", () => { state.need = null; renderNeed(); });
+  on("need-close", "click", () => {
+    state.need = null;
+    renderNeed();
+    // Back to where the need was opened from (keyboard users keep their place).
+    if (state.needOpener?.isConnected) state.needOpener.focus();
+  });
   // Table: lists apply at once, typed filters on Enter or on leaving a changed box.
   on("axis", "change", () => { syncCompetence(); reloadTable(); });
   SELECTS.forEach(name => on("f-" + name, "change", () => { updateMapSelection(); reloadTable(); }));
