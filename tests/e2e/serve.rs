@@ -588,3 +588,57 @@ fn a_what_if_gives_the_delta_and_changes_nothing() {
     let after = check("/api/v1/gaps?by=buyer", 200, None, "");
     assert_eq!(before, after, "the server's own figures do not change");
 }
+
+/// `gapmap serve` stops on SIGTERM with success, also with a client holding a half-sent request
+/// (its connection is closed once its head is overdue) and after answering a request.
+#[test]
+fn sigterm_stops_the_server_cleanly() {
+    use std::io::{BufRead, BufReader, Write};
+    use std::process::{Command as Process, Stdio};
+    let mut server = Process::new(env!("CARGO_BIN_EXE_gapmap"))
+        .args(["serve", "--bind", "127.0.0.1:0", "-q"])
+        .current_dir(crate::project_root())
+        .env_remove("GAPMAP_DATA")
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap_or_else(|e| panic!("{e}"));
+    let mut stderr = BufReader::new(server.stderr.take().unwrap_or_else(|| panic!("stderr")));
+    let mut line = String::new();
+    while !line.contains("serving http://") {
+        line.clear();
+        let read = stderr.read_line(&mut line).unwrap_or(0);
+        assert!(read > 0, "the server stopped before serving");
+    }
+    let address = line
+        .split("http://")
+        .nth(1)
+        .and_then(|rest| rest.split('/').next())
+        .and_then(|a| a.parse::<std::net::SocketAddr>().ok())
+        .unwrap_or_else(|| panic!("no address in {line:?}"));
+    let mut slow = std::net::TcpStream::connect(address).unwrap_or_else(|e| panic!("{e}"));
+    slow.write_all(b"GET /api/v1/gaps HTTP/1.1\r\nHost: localhost\r\n")
+        .unwrap_or_else(|e| panic!("{e}"));
+    let timeout = std::time::Duration::from_secs(10);
+    let health = gapmap::serve::client::Connection::open(address, timeout)
+        .and_then(|mut c| c.send("GET", "/api/v1/health", None))
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(health.status, 200);
+    let killed = Process::new("kill")
+        .args(["-TERM", &server.id().to_string()])
+        .status()
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert!(killed.success());
+    let started = std::time::Instant::now();
+    let status = loop {
+        if let Some(status) = server.try_wait().unwrap_or_else(|e| panic!("{e}")) {
+            break status;
+        }
+        assert!(started.elapsed().as_secs() < 30, "still running 30 s after SIGTERM");
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    };
+    let mut rest = String::new();
+    let _ = std::io::Read::read_to_string(&mut stderr, &mut rest);
+    assert!(status.success(), "{status}: {rest}");
+    assert!(rest.contains("gapmap: stopped"), "{rest}");
+    drop(slow);
+}
