@@ -633,7 +633,10 @@ fn sigterm_stops_the_server_cleanly() {
         if let Some(status) = server.try_wait().unwrap_or_else(|e| panic!("{e}")) {
             break status;
         }
-        assert!(started.elapsed().as_secs() < 30, "still running 30 s after SIGTERM");
+        assert!(
+            started.elapsed().as_secs() < 30,
+            "still running 30 s after SIGTERM"
+        );
         std::thread::sleep(std::time::Duration::from_millis(50));
     };
     let mut rest = String::new();
