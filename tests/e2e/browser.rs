@@ -296,6 +296,31 @@ fn a_planner_filters_opens_a_need_and_runs_a_scenario() {
         .unwrap_or(f64::NAN);
     assert!((shown - delta).abs() < 1e-3, "page {shown} vs API {delta}");
 
+    // Offers around Saint-Quentin (02691): the page lists the API's hits.
+    b.click("#search-mode-offers");
+    b.type_into("#search-q", "cuisine");
+    b.type_into("#s-near", "02691");
+    b.type_into("#s-radius", "40");
+    b.click("#search-go");
+    b.settle();
+    let shown = b.script(
+        "return [...document.querySelectorAll('#search-results li.result')].map(li => li.dataset.offer)",
+    );
+    let hits = api(
+        server,
+        "GET",
+        "/api/v1/offers?q=cuisine&near=02691&radius=40&limit=20",
+        None,
+    );
+    let expected: Vec<&str> = hits["hits"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|h| h["offer"].as_str())
+        .collect();
+    assert!(!expected.is_empty(), "{hits}");
+    assert_eq!(shown, json!(expected), "the search around a commune");
+
     // English, then back.
     b.click("#lang-switch");
     assert_eq!(b.script("return document.documentElement.lang"), "en");

@@ -30,6 +30,7 @@ const I18N = {
     table_h: "Écarts entre besoins et formations", axis: "Regrouper par",
     axis_need: "Besoin", axis_rome: "Métier (ROME)", axis_competence: "Compétence", axis_departement: "Département",
     axis_bassin: "Bassin d'emploi", axis_level: "Niveau", axis_buyer: "Recruteur", axis_tag: "Thème",
+    s_near: "Autour de la commune (code INSEE)", s_near_ph: "ex. 80021", s_radius: "Rayon (km)",
     filters: "Filtres", f_level_ph: "ex. 3-5", f_rome: "Code ROME", f_rome_ph: "ex. M1810", all: "Tous",
     apply: "Appliquer", reset: "Réinitialiser",
     table_filter: "Filtrer les lignes chargées", table_filter_ph: "code ou libellé",
@@ -100,6 +101,7 @@ const I18N = {
     table_h: "Gaps between demand and training", axis: "Group by",
     axis_need: "Need", axis_rome: "Occupation (ROME)", axis_competence: "Competence",
     axis_bassin: "Employment area", axis_level: "Level", axis_buyer: "Buyer", axis_tag: "Tag",
+    s_near: "Around the commune (INSEE code)", s_near_ph: "e.g. 80021", s_radius: "Radius (km)",
     filters: "Filters", f_level_ph: "e.g. 3-5", f_rome: "ROME code", f_rome_ph: "e.g. M1810", all: "All",
     apply: "Apply", reset: "Reset",
     table_filter: "Filter the loaded rows", table_filter_ph: "code or label",
@@ -640,8 +642,8 @@ function updateSearchMode() {
 function runSearch() {
   const mode = searchMode();
   const params = new URLSearchParams({ q: $("search-q").value.trim() });
-  if (mode === "offers") ["departement", "level"].forEach(k => { const v = $("s-" + k).value.trim(); if (v) params.set(k, v); });
-  if (!params.get("q") && !params.get("departement")) {
+  if (mode === "offers") ["departement", "level", "near", "radius"].forEach(k => { const v = $("s-" + k).value.trim(); if (v) params.set(k, v); });
+  if (!params.get("q") && !params.get("departement") && !params.get("near")) {
     $("search-count").textContent = t("search_empty");
     return;
   }
