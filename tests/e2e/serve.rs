@@ -222,7 +222,15 @@ fn the_server_answers_only_to_loopback_names_and_json_scenarios() {
         &[("host", "evil.example:8080")],
     );
     assert_eq!(status.as_u16(), 421, "{json}");
-    for host in ["127.0.0.1:8080", "localhost:8080", "localhost", "[::1]:80"] {
+    for host in [
+        "127.0.0.1.evil.com",
+        "127.attacker.example:80",
+        "localhost:",
+    ] {
+        let (status, _) = request_with(Method::GET, "/api/v1/health", b"", &[("host", host)]);
+        assert_eq!(status.as_u16(), 421, "{host}");
+    }
+    for host in ["127.0.0.1:8080", "LOCALHOST:8080", "localhost", "[::1]:80"] {
         let (status, _) = request_with(Method::GET, "/api/v1/health", b"", &[("host", host)]);
         assert_eq!(status.as_u16(), 200, "{host}");
     }
@@ -587,6 +595,25 @@ fn a_what_if_gives_the_delta_and_changes_nothing() {
     assert_eq!(engine_after.outcome.total().gap.as_f64(), gap_after);
     let after = check("/api/v1/gaps?by=buyer", 200, None, "");
     assert_eq!(before, after, "the server's own figures do not change");
+    assert!(doc["note"].is_null(), "no change gives a year");
+    let dated = br#"{"changes": [{"kind": "open", "cfd": "50022139", "commune": "80021", "seats": 24, "year": 2027}]}"#;
+    let doc = check_with(
+        Method::POST,
+        "/api/v1/whatif?by=buyer",
+        dated,
+        200,
+        None,
+        "",
+    );
+    assert_eq!(
+        num(&doc["total"]["after"]["gap"]),
+        gap_after,
+        "one-year figures: the change in place"
+    );
+    assert!(
+        doc["note"].as_str().is_some_and(|n| n.contains("--years")),
+        "{doc}"
+    );
 }
 
 /// `gapmap serve` stops on SIGTERM with success, also with a client holding a half-sent request

@@ -85,19 +85,33 @@ async fn guard(State(state): State<Shared>, request: Request, next: Next) -> Res
 }
 
 async fn admit(state: &AppState, request: Request) -> Result<Request, ApiError> {
-    if let Some(host) = request.headers().get(header::HOST) {
-        let host = host.to_str().unwrap_or_default();
-        if !state.allows_host(host) {
+    for host in request.headers().get_all(header::HOST) {
+        let host = String::from_utf8_lossy(host.as_bytes());
+        if !state.allows_host(&host) {
             return Err(ApiError::status(
                 StatusCode::MISDIRECTED_REQUEST,
                 format!("host {host:?} is not this server's: ask it by its loopback address"),
             ));
         }
     }
-    if request.method() == axum::http::Method::GET {
+    // Only a what-if reads a body; other requests are answered (a 405) without reading theirs.
+    let whatif =
+        request.method() == axum::http::Method::POST && request.uri().path() == "/api/v1/whatif";
+    if !whatif {
         return Ok(request);
     }
     let limits = state.limits;
+    let declared = request
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    if declared.is_some_and(|n| n > limits.max_body as u64) {
+        return Err(ApiError::status(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            format!("request body: over {} bytes", limits.max_body),
+        ));
+    }
     let (parts, body) = request.into_parts();
     let read = axum::body::to_bytes(body, limits.max_body);
     match tokio::time::timeout(limits.body_timeout, read).await {
@@ -118,8 +132,13 @@ async fn admit(state: &AppState, request: Request) -> Result<Request, ApiError> 
 
 async fn handle(state: Shared, request: Request, next: Next) -> Response {
     let limit = state.limits.timeout;
+    // Health answers at once, whatever the load: it is what a supervisor asks.
+    let health = request.uri().path() == "/api/v1/health";
     let work = async {
-        let _permit = state.requests.acquire().await;
+        let _permit = match health {
+            true => None,
+            false => state.requests.acquire().await.ok(),
+        };
         // On a task of its own, so that a panic is a 500 answer, not a closed connection.
         tokio::spawn(next.run(request)).await
     };
@@ -316,7 +335,7 @@ async fn gaps(State(state): State<Shared>, query: RawQuery) -> Answer {
         }
     };
     let limit = p.number("limit", 100, 1, 1000)?;
-    let offset = p.number("offset", 0, 0, usize::MAX)?;
+    let offset = p.number("offset", 0, 0, 1_000_000_000)?;
     p.finish()?;
     let engine = state.engine();
     let outcome = &state.outcome;
@@ -647,7 +666,8 @@ async fn whatif(
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .unwrap_or_default();
-    if !content_type.starts_with("application/json") {
+    let media_type = content_type.split(';').next().unwrap_or_default().trim();
+    if !media_type.eq_ignore_ascii_case("application/json") {
         return Err(ApiError::status(
             StatusCode::UNSUPPORTED_MEDIA_TYPE,
             format!("the scenario must be sent as application/json, not {content_type:?}"),
@@ -695,7 +715,20 @@ fn what_if(state: &AppState, scenario: &Scenario, by: Axis) -> Result<Value, Api
         "needs": changed_needs(base, after),
         "rows": changed_rows(engine, base, after, by),
         "changes": changes_json(engine, scenario),
+        "note": dated(scenario).then_some(YEAR_NOTE),
     }))
+}
+
+/// Said when a change has a year: the server's figures are one year's, every change in place.
+const YEAR_NOTE: &str = "one-year figures: each change counts as in place, every offer with its graduates of its seats; a change's year matters over a plan horizon (gapmap gaps --years)";
+
+/// Whether a change of `scenario` gives a year.
+fn dated(scenario: &Scenario) -> bool {
+    use gapmap_match::Change;
+    scenario.changes.iter().any(|c| match c {
+        Change::Open(o) => o.year.is_some(),
+        Change::Extend { year, .. } | Change::Close { year, .. } => year.is_some(),
+    })
 }
 
 /// The change an engine's message names (`change 2: ...`, counted from 1) as a JSON field

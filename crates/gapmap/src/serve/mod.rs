@@ -26,7 +26,7 @@ pub use cache::ResponseCache;
 pub use error::ApiError;
 pub use filter::NeedFilter;
 pub use map::MapData;
-pub use state::{AppState, Limits};
+pub use state::{AppState, Limits, is_loopback_host};
 
 use crate::cli::ServeArgs;
 use crate::pipeline;
@@ -105,6 +105,8 @@ pub async fn serve_on(
         let closed = closed.clone();
         connections.spawn(connection(stream, service, limits, closed, permit));
     }
+    // New clients are refused at once from now on; the open connections finish their requests.
+    drop(listener);
     let _ = closing.send(true);
     let drained = tokio::time::timeout(limits.grace, async {
         while connections.join_next().await.is_some() {}

@@ -55,6 +55,55 @@ impl Default for Limits {
     }
 }
 
+/// Whether a `Host` value names a loopback address: `localhost` (any case) or a loopback IP
+/// address (`127.x.x.x`, `[::1]`), with an optional numeric port.
+///
+/// ```
+/// use gapmap::serve::is_loopback_host;
+/// for ok in ["localhost", "LocalHost:8080", "127.0.0.1:80", "127.3.2.1", "[::1]", "[::1]:8080"] {
+///     assert!(is_loopback_host(ok), "{ok}");
+/// }
+/// for bad in ["evil.com", "127.0.0.1.evil.com", "127.attacker.example", "127.0.0.1@evil.com",
+///             "localhost:", "127.0.0.1:abc", "[::2]:80", "", "::1"] {
+///     assert!(!is_loopback_host(bad), "{bad}");
+/// }
+/// ```
+pub fn is_loopback_host(host: &str) -> bool {
+    let (name, port) = if let Some(rest) = host.strip_prefix('[') {
+        // [v6]:port
+        match rest.split_once(']') {
+            Some((ip, tail)) => match tail {
+                "" => (ip, None),
+                _ => match tail.strip_prefix(':') {
+                    Some(port) => (ip, Some(port)),
+                    None => return false,
+                },
+            },
+            None => return false,
+        }
+    } else {
+        match host.split_once(':') {
+            Some((name, port)) => (name, Some(port)),
+            None => (host, None),
+        }
+    };
+    let port_ok =
+        port.is_none_or(|p| !p.is_empty() && p.len() <= 5 && p.bytes().all(|b| b.is_ascii_digit()));
+    let ip_ok = |n: &str| {
+        n.parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback())
+    };
+    let bracketed = host.starts_with('[');
+    let name_ok = if bracketed {
+        name.parse::<std::net::Ipv6Addr>()
+            .is_ok_and(|ip| ip.is_loopback())
+    } else {
+        name.eq_ignore_ascii_case("localhost")
+            || (name.parse::<std::net::Ipv4Addr>().is_ok() && ip_ok(name))
+    };
+    port_ok && name_ok
+}
+
 /// The server's state, shared by every request (read only).
 pub struct AppState {
     /// The data, the needs and the configuration.
@@ -133,16 +182,7 @@ impl AppState {
     /// on loopback only `localhost`, `127.0.0.1` or `[::1]` (any port), so that a web page
     /// elsewhere cannot read the API through a name of its own resolving to loopback.
     pub fn allows_host(&self, host: &str) -> bool {
-        if !self.loopback_only {
-            return true;
-        }
-        let name = match host.rsplit_once(':') {
-            Some((name, port)) if !name.is_empty() && port.bytes().all(|b| b.is_ascii_digit()) => {
-                name
-            }
-            _ => host,
-        };
-        matches!(name, "localhost" | "127.0.0.1" | "[::1]") || name.starts_with("127.")
+        !self.loopback_only || is_loopback_host(host)
     }
 
     /// Refuses a buyer or a tag that no need has (a typo would give an empty table).
