@@ -221,7 +221,7 @@ fn files_ending(dir: &std::path::Path, suffix: &str) -> Vec<std::path::PathBuf> 
 
 /// A damaged store or index never gives other figures: a byte flipped in the document stores of
 /// the offers' index (which, unchecked, changed the demo's gaps silently in one segment and
-/// crashed in the other) makes the index fail its checksums and be built again, the same gaps; one flipped in `report.bin` or `dataset.bin` is an error naming the file.
+/// crashed in the other) makes the index fail its checksums and be built again, the same gaps; one flipped in the store's report or dataset file is an error naming the file.
 #[test]
 fn damaged_store_and_index_give_no_other_figures() -> Result<(), Box<dyn std::error::Error>> {
     let tmp = tempfile::tempdir()?;
@@ -257,16 +257,30 @@ fn damaged_store_and_index_give_no_other_figures() -> Result<(), Box<dyn std::er
         flip(file)?;
     }
     assert_eq!(gaps(), before, "damaged {stores:?}");
-    for file in ["report.bin", "dataset.bin"] {
-        flip(&store.join(file))?;
+    for prefix in ["report-", "dataset-"] {
+        let file = std::fs::read_dir(&store)?
+            .filter_map(Result::ok)
+            .map(|e| e.path())
+            .find(|p| {
+                p.file_name()
+                    .and_then(|n| n.to_str())
+                    .is_some_and(|n| n.starts_with(prefix))
+            })
+            .ok_or(prefix)?;
+        let name = file
+            .file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or_default()
+            .to_owned();
+        flip(&file)?;
         let out = gapmap(tmp.path(), &["rejects", "--store", store_arg, "--quiet"]);
         let stderr = String::from_utf8_lossy(&out.stderr);
-        assert!(!out.status.success(), "{file}");
+        assert!(!out.status.success(), "{name}");
         assert!(
-            stderr.contains(file) && stderr.contains("does not match the manifest's hash"),
-            "{file}: {stderr}"
+            stderr.contains(&name) && stderr.contains("does not match the manifest's hash"),
+            "{name}: {stderr}"
         );
-        flip(&store.join(file))?;
+        flip(&file)?;
     }
     Ok(())
 }
@@ -336,5 +350,145 @@ fn missing_empty_or_locked_sources_are_errors() -> Result<(), Box<dyn std::error
     drop(lock);
     let (ok, err) = import(&project_root().join("datasets/demo"), "s4");
     assert!(ok, "{err}");
+    Ok(())
+}
+
+/// The switch to a new store is atomic: an import killed at any of its renames (by `strace`, which
+/// sends SIGKILL at the n-th one) leaves a store that opens, with the old figures or the new ones,
+/// never an error or other figures; an index build killed at any of its renames is built again by
+/// the next command, with the same figures.
+#[test]
+fn a_kill_at_any_rename_leaves_a_readable_store() -> Result<(), Box<dyn std::error::Error>> {
+    const STRACE: &str = "/usr/bin/strace";
+    if !std::path::Path::new(STRACE).exists() {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "CI: {STRACE} missing (apt-get install strace)"
+        );
+        eprintln!("notice: {STRACE} missing: kill test skipped outside CI");
+        return Ok(());
+    }
+    let tmp = tempfile::tempdir()?;
+    let demo = project_root().join("datasets/demo");
+    let demo = demo.to_str().ok_or("path")?;
+    let plan = project_root().join("datasets/needs/armees-hdf-2026.csv");
+    let plan = plan.to_str().ok_or("path")?;
+    let path = |name: &str| tmp.path().join(name).to_string_lossy().into_owned();
+    let gaps = |store: &str| {
+        crate::gapmap(
+            tmp.path(),
+            &[
+                "gaps", "--store", store, "--needs", plan, "--by", "buyer", "--format", "json",
+                "--quiet",
+            ],
+        )
+    };
+    let import = ["import", "--data", demo, "--quiet", "--store"];
+    let (old, new) = (path("old"), path("new"));
+    crate::gapmap_ok(tmp.path(), &[&import[..], &[old.as_str()]].concat());
+    crate::gapmap_ok(
+        tmp.path(),
+        &[&import[..], &[new.as_str(), "--all-years"]].concat(),
+    );
+    // The figures, without the store's path.
+    let json = |out: &[u8]| -> serde_json::Value {
+        let mut doc: serde_json::Value = serde_json::from_slice(out).unwrap_or_default();
+        doc["source"] = serde_json::Value::Null;
+        doc
+    };
+    let figures = |store: &str| json(&gaps(store).stdout);
+    let (old_figures, new_figures) = (figures(&old), figures(&new));
+    assert_ne!(old_figures, new_figures, "the two imports differ");
+    let mut kills = 0;
+    for n in 1..200 {
+        let work = path(&format!("work{n}"));
+        let copied = std::process::Command::new("cp")
+            .args(["-r", &old, &work])
+            .status()?;
+        assert!(copied.success());
+        let inject = format!("inject=rename,renameat,renameat2:signal=SIGKILL:when={n}");
+        let run = std::process::Command::new(STRACE)
+            .args([
+                "-f",
+                "-qq",
+                "-o",
+                "/dev/null",
+                "-e",
+                "trace=rename,renameat,renameat2",
+            ])
+            .args(["-e", &inject, env!("CARGO_BIN_EXE_gapmap")])
+            .args(import)
+            .args([work.as_str(), "--all-years"])
+            .current_dir(tmp.path())
+            .env_remove("GAPMAP_DATA")
+            .output()?;
+        if run.status.success() {
+            // Fewer than n renames: the import ran to its end.
+            assert_eq!(figures(&work), new_figures, "an import run to its end");
+            break;
+        }
+        kills += 1;
+        let after = gaps(&work);
+        let stderr = String::from_utf8_lossy(&after.stderr);
+        assert!(after.status.success(), "killed at rename {n}: {stderr}");
+        let got = json(&after.stdout);
+        assert!(
+            got == old_figures || got == new_figures,
+            "killed at rename {n}: other figures"
+        );
+        std::fs::remove_dir_all(&work)?;
+    }
+    assert!(
+        kills >= 3,
+        "the import renames its dataset, report and manifest: {kills} kills"
+    );
+    eprintln!("{kills} imports killed, one at each rename, each leaving a readable store");
+    // An index build (the first command on a store builds it) killed at each of its renames: the
+    // next command builds it again and gives the same figures.
+    let mut kills = 0;
+    for n in 1..200 {
+        let work = path(&format!("index{n}"));
+        let copied = std::process::Command::new("cp")
+            .args(["-r", &new, &work])
+            .status()?;
+        assert!(copied.success());
+        std::fs::remove_dir_all(std::path::Path::new(&work).join("index"))?;
+        let inject = format!("inject=rename,renameat,renameat2:signal=SIGKILL:when={n}");
+        let run = std::process::Command::new(STRACE)
+            .args([
+                "-f",
+                "-qq",
+                "-o",
+                "/dev/null",
+                "-e",
+                "trace=rename,renameat,renameat2",
+            ])
+            .args(["-e", &inject, env!("CARGO_BIN_EXE_gapmap")])
+            .args([
+                "gaps", "--store", &work, "--needs", plan, "--by", "buyer", "--format", "json",
+                "--quiet",
+            ])
+            .current_dir(tmp.path())
+            .env_remove("GAPMAP_DATA")
+            .output()?;
+        if run.status.success() {
+            assert_eq!(json(&run.stdout), new_figures, "a build run to its end");
+            break;
+        }
+        kills += 1;
+        assert_eq!(
+            figures(&work),
+            new_figures,
+            "index build killed at rename {n}"
+        );
+        std::fs::remove_dir_all(&work)?;
+    }
+    assert!(
+        kills >= 2,
+        "the build renames its generation and its pointer: {kills} kills"
+    );
+    eprintln!(
+        "{kills} index builds killed, one at each rename, each built again with the same figures"
+    );
     Ok(())
 }

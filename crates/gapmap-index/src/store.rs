@@ -5,6 +5,7 @@
 //! CURRENT                  name of the generation in use (replaced atomically)
 //! gen-<nanos>-<pid>/       a complete generation: stamp.json, offers/, referential/
 //! .build-<nanos>-<pid>/    a build in progress (or left by a crash: ignored, removed later)
+//! build.lock               held by the one process building (another waits for it)
 //! ```
 //! A build writes a `.build-*` folder, renames it to `gen-*`, then replaces `CURRENT` by
 //! renaming a temporary file over it. Until that last rename, openers see the previous
@@ -29,6 +30,7 @@ const CURRENT: &str = "CURRENT";
 const STAMP: &str = "stamp.json";
 const GENERATION_PREFIX: &str = "gen-";
 const BUILD_PREFIX: &str = ".build-";
+const BUILD_LOCK: &str = "build.lock";
 
 /// What an index was built from: the caller's content hash and this crate's schema version.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -167,19 +169,34 @@ impl GapmapIndex {
         if let Ok(Some(index)) = Self::open_current(folder, content_hash) {
             return Ok((index, OpenOutcome::Reused));
         }
-        let index = Self::build(folder, content_hash, offers, referential)?;
+        let _lock = build_lock(folder)?;
+        // Another process may have built it while this one waited for the lock.
+        if let Ok(Some(index)) = Self::open_current(folder, content_hash) {
+            return Ok((index, OpenOutcome::Reused));
+        }
+        let index = Self::build_locked(folder, content_hash, offers, referential)?;
         Ok((index, OpenOutcome::Built))
     }
 
     /// Builds a new generation in `folder` from `offers` and `referential`, switches to it
-    /// atomically and removes the older generations and leftover builds. One builder at a time.
+    /// atomically and removes the older generations and leftover builds. One builder at a time:
+    /// a second one (another process) waits for the first to finish.
     pub fn build(
         folder: &Path,
         content_hash: &str,
         offers: &[Offer],
         referential: &Referential,
     ) -> Result<Self, IndexError> {
-        fs::create_dir_all(folder).map_err(io(folder))?;
+        let _lock = build_lock(folder)?;
+        Self::build_locked(folder, content_hash, offers, referential)
+    }
+
+    fn build_locked(
+        folder: &Path,
+        content_hash: &str,
+        offers: &[Offer],
+        referential: &Referential,
+    ) -> Result<Self, IndexError> {
         let suffix = unique_suffix();
         let building = folder.join(format!("{BUILD_PREFIX}{suffix}"));
         fs::create_dir(&building).map_err(io(&building))?;
@@ -216,6 +233,22 @@ impl GapmapIndex {
         remove_others(folder, &name);
         Self::open_generation(&generation)
     }
+}
+
+/// The lock of the index builders of `folder` (created if needed), held until dropped; waits for
+/// another process's build to finish (the OS releases the lock of a process that dies). Without
+/// it, a builder finishing removes the other's build in progress.
+fn build_lock(folder: &Path) -> Result<fs::File, IndexError> {
+    fs::create_dir_all(folder).map_err(io(folder))?;
+    let path = folder.join(BUILD_LOCK);
+    let file = fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&path)
+        .map_err(io(&path))?;
+    file.lock().map_err(io(&path))?;
+    Ok(file)
 }
 
 /// Removes generations other than `keep` and leftover builds and pointer files. Best effort: a

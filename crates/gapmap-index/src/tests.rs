@@ -578,13 +578,47 @@ fn rebuild_only_when_the_stamp_changes() -> TestResult {
         Some("hash-b")
     );
     assert_eq!(changed.offer_count(), 2);
-    // The old generation was removed: one generation and the pointer remain.
+    // The old generation was removed: one generation, the pointer and the builders' lock remain.
     let mut names: Vec<String> = std::fs::read_dir(&folder)?
         .map(|e| e.map(|e| e.file_name().to_string_lossy().into_owned()))
         .collect::<Result<_, _>>()?;
     names.sort();
-    assert_eq!(names.len(), 2, "{names:?}");
-    assert_eq!(names[0], "CURRENT");
+    assert_eq!(names.len(), 3, "{names:?}");
+    assert_eq!(names[..2], ["CURRENT", "build.lock"]);
+    Ok(())
+}
+
+/// Builders of one index folder take turns: the first builds, the others wait and then reuse its
+/// index (without the lock, a builder finishing removed the others' builds in progress).
+#[test]
+fn concurrent_builders_take_turns() -> TestResult {
+    let dir = tempfile::tempdir()?;
+    let folder = dir.path().join("index");
+    let (offers, referential) = (offers(), referential());
+    let outcomes: Vec<Option<(u64, OpenOutcome)>> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..4)
+            .map(|_| {
+                scope.spawn(|| {
+                    GapmapIndex::open_or_build(&folder, "hash-a", &offers, &referential)
+                        .map(|(index, outcome)| (index.offer_count(), outcome))
+                        .ok()
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| h.join().ok().flatten())
+            .collect()
+    });
+    assert!(
+        outcomes.iter().all(|o| o.is_some_and(|(n, _)| n == 5)),
+        "{outcomes:?}"
+    );
+    let built = outcomes
+        .iter()
+        .filter(|o| o.is_some_and(|(_, outcome)| outcome == OpenOutcome::Built))
+        .count();
+    assert_eq!(built, 1, "one build, the others reuse it: {outcomes:?}");
     Ok(())
 }
 

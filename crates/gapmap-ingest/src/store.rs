@@ -2,12 +2,18 @@
 //!
 //! Layout of a store folder:
 //! - `manifest.json`: gapmap version, store format, region, the source files with their SHA-256,
-//!   counts, and the content hash of the snapshot (readable by analysts and by other tools);
-//! - `dataset.bin`: the [`Dataset`] as a compact binary snapshot (postcard);
-//! - `report.bin`: the [`ImportReport`] (per-file counts and every reject).
+//!   counts, and the content hashes of the two files below (readable by analysts and by other
+//!   tools);
+//! - `dataset-<hash>.bin`: the [`Dataset`] as a compact binary snapshot (postcard), named by the
+//!   first 16 hex digits of its SHA-256;
+//! - `report-<hash>.bin`: the [`ImportReport`] (per-file counts and every reject), likewise.
 //!
-//! Writes go to temporary files renamed into place, the manifest last: a crash mid-write leaves
-//! the previous store readable, and a store without a manifest is not a store.
+//! The switch to a new store is one rename: the data files are written under new names beside
+//! the old ones (the names follow the content), then the manifest that names them replaces the
+//! old manifest, then the files no manifest names are removed. A process killed at any point
+//! leaves the previous store readable, or the new one complete; a store without a manifest is not
+//! a store. A reader that finds its files gone (replaced by a writer after it read the manifest)
+//! reads the manifest again.
 
 use std::fs;
 use std::io::Write;
@@ -20,11 +26,19 @@ use sha2::{Digest, Sha256};
 use crate::{FileReport, ImportReport, IngestError, Reject, TextEncoding};
 
 /// Version of the on-disk format; bumped when the snapshot's shape changes.
-pub const STORE_FORMAT: u32 = 5;
+pub const STORE_FORMAT: u32 = 6;
 
 const MANIFEST: &str = "manifest.json";
-const DATASET: &str = "dataset.bin";
-const REPORT: &str = "report.bin";
+
+/// The file of the dataset snapshot whose SHA-256 is `hash`.
+pub fn dataset_file(hash: &str) -> String {
+    format!("dataset-{}.bin", hash.get(..16).unwrap_or(hash))
+}
+
+/// The file of the import report whose SHA-256 is `hash`.
+pub fn report_file(hash: &str) -> String {
+    format!("report-{}.bin", hash.get(..16).unwrap_or(hash))
+}
 
 /// What a store holds and where it came from.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -192,6 +206,33 @@ fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), IngestError> {
     })
 }
 
+/// Makes the folder's entries (new names, a rename) durable.
+fn sync_dir(dir: &Path) -> Result<(), IngestError> {
+    fs::File::open(dir)
+        .and_then(|d| d.sync_all())
+        .map_err(|source| IngestError::Io {
+            path: dir.to_owned(),
+            source,
+        })
+}
+
+/// Removes the data files of earlier stores (and the files of the layout before format 6, and
+/// temporary files of interrupted writes): best effort, a file left behind is only space.
+fn remove_unnamed(dir: &Path, keep: &[&str]) {
+    let Ok(entries) = fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let Some(name) = name.to_str() else { continue };
+        let data = (name.starts_with("dataset") || name.starts_with("report"))
+            && (name.ends_with(".bin") || name.ends_with(".tmp"));
+        if data && !keep.contains(&name) {
+            let _ = fs::remove_file(entry.path());
+        }
+    }
+}
+
 impl Store {
     /// Writes a store into `dir` (created if needed) and returns its manifest.
     ///
@@ -267,9 +308,15 @@ impl Store {
         };
         let manifest_json = serde_json::to_vec_pretty(&manifest)
             .map_err(|e| store_err(dir, format!("cannot encode the manifest: {e}")))?;
-        write_atomic(&dir.join(DATASET), &snapshot)?;
-        write_atomic(&dir.join(REPORT), &report_bytes)?;
+        let dataset_name = dataset_file(&manifest.content_hash);
+        let report_name = report_file(&manifest.report_hash);
+        write_atomic(&dir.join(&dataset_name), &snapshot)?;
+        write_atomic(&dir.join(&report_name), &report_bytes)?;
+        sync_dir(dir)?;
+        // The switch: one rename.
         write_atomic(&dir.join(MANIFEST), &manifest_json)?;
+        sync_dir(dir)?;
+        remove_unnamed(dir, &[&dataset_name, &report_name]);
         Ok(manifest)
     }
 
@@ -296,31 +343,25 @@ impl Store {
 
     /// Opens the store in `dir`, checking the snapshot against the manifest's hash.
     pub fn open(dir: &Path) -> Result<Store, IngestError> {
-        let manifest = Store::read_manifest(dir)?;
-        let dataset_path = dir.join(DATASET);
-        let snapshot = fs::read(&dataset_path).map_err(|source| IngestError::Io {
-            path: dataset_path.clone(),
-            source,
-        })?;
-        if hex(&Sha256::digest(&snapshot)) != manifest.content_hash {
-            return Err(store_err(
-                &dataset_path,
-                "content does not match the manifest's hash: import again",
-            ));
+        match Store::open_once(dir) {
+            // A writer replaced the store between our reading its manifest and its files.
+            Err(IngestError::Io { source, .. })
+                if source.kind() == std::io::ErrorKind::NotFound =>
+            {
+                Store::open_once(dir)
+            }
+            other => other,
         }
+    }
+
+    fn open_once(dir: &Path) -> Result<Store, IngestError> {
+        let manifest = Store::read_manifest(dir)?;
+        let dataset_path = dir.join(dataset_file(&manifest.content_hash));
+        let snapshot = read_verified(&dataset_path, &manifest.content_hash)?;
         let dataset: Dataset = postcard::from_bytes(&snapshot)
             .map_err(|e| store_err(&dataset_path, format!("cannot decode: {e}")))?;
-        let report_path = dir.join(REPORT);
-        let report_bytes = fs::read(&report_path).map_err(|source| IngestError::Io {
-            path: report_path.clone(),
-            source,
-        })?;
-        if hex(&Sha256::digest(&report_bytes)) != manifest.report_hash {
-            return Err(store_err(
-                &report_path,
-                "content does not match the manifest's hash: import again",
-            ));
-        }
+        let report_path = dir.join(report_file(&manifest.report_hash));
+        let report_bytes = read_verified(&report_path, &manifest.report_hash)?;
         let stored: StoredReport = postcard::from_bytes(&report_bytes)
             .map_err(|e| store_err(&report_path, format!("cannot decode: {e}")))?;
         let report = ImportReport {
@@ -345,6 +386,21 @@ impl Store {
             report,
         })
     }
+}
+
+/// The bytes of `path`, checked against the SHA-256 `hash` of the manifest.
+fn read_verified(path: &Path, hash: &str) -> Result<Vec<u8>, IngestError> {
+    let bytes = fs::read(path).map_err(|source| IngestError::Io {
+        path: path.to_owned(),
+        source,
+    })?;
+    if hex(&Sha256::digest(&bytes)) != hash {
+        return Err(store_err(
+            path,
+            "content does not match the manifest's hash: import again",
+        ));
+    }
+    Ok(bytes)
 }
 
 #[cfg(test)]
@@ -395,7 +451,25 @@ mod tests {
         assert_eq!(store.report, report);
         assert_eq!(store.manifest, manifest);
 
-        fs::write(dir.join(DATASET), b"garbage")?;
+        // A second store with other content replaces the first at once: the old files go.
+        let mut other = dataset.clone();
+        other.referential.metiers.clear();
+        let second = Store::write(&dir, &data, Some("demo"), Some(32), &other, &report)?;
+        assert_ne!(second.content_hash, manifest.content_hash);
+        assert_eq!(Store::open(&dir)?.dataset, other);
+        let mut names: Vec<String> = fs::read_dir(&dir)?
+            .map(|e| e.map(|e| e.file_name().to_string_lossy().into_owned()))
+            .collect::<Result<_, _>>()?;
+        names.sort();
+        let expected = [
+            dataset_file(&second.content_hash),
+            "manifest.json".to_owned(),
+            report_file(&second.report_hash),
+            LOCK.to_owned(),
+        ];
+        assert_eq!(names, expected);
+
+        fs::write(dir.join(dataset_file(&second.content_hash)), b"garbage")?;
         let err = Store::open(&dir)
             .err()
             .map(|e| e.to_string())
