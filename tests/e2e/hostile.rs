@@ -54,6 +54,64 @@ fn unknown_places_are_refused_with_their_line() {
     );
 }
 
+/// A quote left open no longer swallows the needs after it silently: the file is refused at its
+/// line, naming the field and how many lines it takes in.
+#[test]
+fn an_unclosed_quote_is_named() {
+    check(
+        "quote.csv",
+        &format!(
+            "{HEADER}a;mn;\"Marin;N3102;departement:59;3\nb;mn;Soudeur;H2913;departement:59;5\n"
+        ),
+        &[],
+        false,
+        &[
+            "quote.csv: line 2: field \"specialite\": a quote (\") opened here is not closed on its line: it takes in the next 2 line(s)",
+        ],
+    );
+}
+
+/// A needs file saved as UTF-16 (a spreadsheet's "Unicode text") is read as such: the same gaps
+/// as the UTF-8 file (it was refused as empty, and summarised as Windows-1252).
+#[test]
+fn a_utf16_needs_file_gives_the_same_gaps() -> Result<(), Box<dyn std::error::Error>> {
+    let tmp = tempfile::tempdir()?;
+    let plan = project_root().join("datasets/needs/armees-hdf-2026.csv");
+    let text = std::fs::read_to_string(&plan)?;
+    let gaps = |file: &std::path::Path| {
+        crate::gapmap_ok(
+            tmp.path(),
+            &[
+                "gaps",
+                "--needs",
+                file.to_str().unwrap_or_default(),
+                "--by",
+                "buyer",
+                "--format",
+                "csv",
+                "--quiet",
+            ],
+        )
+    };
+    for (name, bom, big_endian) in [
+        ("le.csv", &[0xFF, 0xFE][..], false),
+        ("be.csv", &[0xFE, 0xFF][..], true),
+        ("le-nobom.csv", &[][..], false),
+    ] {
+        let path = tmp.path().join(name);
+        let units = text.encode_utf16().flat_map(|u| {
+            if big_endian {
+                u.to_be_bytes()
+            } else {
+                u.to_le_bytes()
+            }
+        });
+        std::fs::write(&path, bom.iter().copied().chain(units).collect::<Vec<u8>>())?;
+        assert_eq!(gaps(&path), gaps(&plan), "{name}");
+    }
+    Ok(())
+}
+
 /// Ambiguous or oversized input: two columns for one field, a field of thousands of characters,
 /// a device instead of a file.
 #[test]

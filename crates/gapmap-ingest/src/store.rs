@@ -133,6 +133,8 @@ fn encoding_key(e: TextEncoding) -> &'static str {
         TextEncoding::Utf8 => "utf-8",
         TextEncoding::Utf8Bom => "utf-8-bom",
         TextEncoding::Windows1252 => "windows-1252",
+        TextEncoding::Utf16Le => "utf-16le",
+        TextEncoding::Utf16Be => "utf-16be",
     }
 }
 
@@ -141,6 +143,8 @@ fn encoding_from_key(k: &str) -> Option<TextEncoding> {
         "utf-8" => Some(TextEncoding::Utf8),
         "utf-8-bom" => Some(TextEncoding::Utf8Bom),
         "windows-1252" => Some(TextEncoding::Windows1252),
+        "utf-16le" => Some(TextEncoding::Utf16Le),
+        "utf-16be" => Some(TextEncoding::Utf16Be),
         _ => None,
     }
 }

@@ -14,14 +14,29 @@ pub enum TextEncoding {
     Utf8Bom,
     /// Not valid UTF-8: read as Windows-1252 (a superset of Latin-1's printable range).
     Windows1252,
+    /// UTF-16, little-endian (a spreadsheet's "Unicode text" export), with or without its
+    /// byte-order mark.
+    Utf16Le,
+    /// UTF-16, big-endian.
+    Utf16Be,
 }
 
-/// Decodes a file's bytes: UTF-8 (with or without BOM), else Windows-1252.
+/// Decodes a file's bytes: UTF-16 (by its byte-order mark, or the NUL bytes of mostly ASCII
+/// text), else UTF-8 (with or without BOM), else Windows-1252.
 ///
 /// Whole-file detection: publishers' files are in one encoding, and a file that is not valid
 /// UTF-8 anywhere is read as Windows-1252 everywhere.
 pub fn decode(bytes: Vec<u8>) -> (String, TextEncoding) {
     const BOM: &[u8] = b"\xEF\xBB\xBF";
+    if let Some(encoding) = utf16(&bytes) {
+        let (decoder, kind) = match encoding {
+            TextEncoding::Utf16Be => (encoding_rs::UTF_16BE, encoding),
+            _ => (encoding_rs::UTF_16LE, TextEncoding::Utf16Le),
+        };
+        // The byte-order mark, if any, is removed by the decoder.
+        let (text, _) = decoder.decode_with_bom_removal(&bytes);
+        return (text.into_owned(), kind);
+    }
     if let Some(rest) = bytes.strip_prefix(BOM)
         && let Ok(s) = std::str::from_utf8(rest)
     {
@@ -34,6 +49,38 @@ pub fn decode(bytes: Vec<u8>) -> (String, TextEncoding) {
             let (text, _, _) = encoding_rs::WINDOWS_1252.decode(&bytes);
             (text.into_owned(), TextEncoding::Windows1252)
         }
+    }
+}
+
+/// Whether `bytes` are UTF-16, and which order: a byte-order mark, else NUL bytes in every other
+/// position of the start (text of these files is mostly ASCII, whose UTF-16 units have one NUL
+/// byte each; UTF-8 and Windows-1252 text has none).
+fn utf16(bytes: &[u8]) -> Option<TextEncoding> {
+    match bytes {
+        [0xFF, 0xFE, ..] => return Some(TextEncoding::Utf16Le),
+        [0xFE, 0xFF, ..] => return Some(TextEncoding::Utf16Be),
+        _ => {}
+    }
+    let start = &bytes[..bytes.len().min(2048) & !1];
+    if start.len() < 4 {
+        return None;
+    }
+    let units = start.len() / 2;
+    let nul_at = |parity: usize| {
+        start
+            .iter()
+            .skip(parity)
+            .step_by(2)
+            .filter(|&&b| b == 0)
+            .count()
+    };
+    let (even, odd) = (nul_at(0), nul_at(1));
+    if odd * 10 >= units * 9 && even == 0 {
+        Some(TextEncoding::Utf16Le)
+    } else if even * 10 >= units * 9 && odd == 0 {
+        Some(TextEncoding::Utf16Be)
+    } else {
+        None
     }
 }
 
@@ -337,6 +384,23 @@ mod tests {
             decode(b"\xE9;\x9C".to_vec()),
             ("é;œ".to_owned(), TextEncoding::Windows1252)
         );
+        let utf16 = |text: &str, bom: &[u8], be: bool| -> Vec<u8> {
+            let units = text
+                .encode_utf16()
+                .flat_map(|u| if be { u.to_be_bytes() } else { u.to_le_bytes() });
+            bom.iter().copied().chain(units).collect()
+        };
+        for (bytes, encoding) in [
+            (
+                utf16("id;é\n1;2", b"\xFF\xFE", false),
+                TextEncoding::Utf16Le,
+            ),
+            (utf16("id;é\n1;2", b"", false), TextEncoding::Utf16Le),
+            (utf16("id;é\n1;2", b"\xFE\xFF", true), TextEncoding::Utf16Be),
+            (utf16("id;é\n1;2", b"", true), TextEncoding::Utf16Be),
+        ] {
+            assert_eq!(decode(bytes), ("id;é\n1;2".to_owned(), encoding));
+        }
     }
 
     #[test]

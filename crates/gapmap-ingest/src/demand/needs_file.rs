@@ -214,7 +214,7 @@ pub(crate) fn csv_rows(path: &Path, file: &str) -> Result<Vec<RawRow>, IngestErr
         .flexible(true)
         .has_headers(false)
         .from_reader(text.as_bytes());
-    let mut rows = Vec::new();
+    let mut rows: Vec<RawRow> = Vec::new();
     for record in reader.records() {
         let record = record.map_err(|e| IngestError::Format {
             file: file.to_owned(),
@@ -224,6 +224,20 @@ pub(crate) fn csv_rows(path: &Path, file: &str) -> Result<Vec<RawRow>, IngestErr
         let line = record
             .position()
             .map_or(0, |p| first_content_line(&text, p.byte(), p.line()));
+        // One need a line: a field over several lines is a quote left open, which takes in
+        // the lines after it (each a need that would vanish).
+        if let Some(i) = record.iter().position(|f| f.contains('\n')) {
+            let header = rows.first().and_then(|h| h.fields.get(i));
+            let taken = record.get(i).map_or(0, |f| f.matches('\n').count());
+            return Err(IngestError::Format {
+                file: file.to_owned(),
+                line,
+                message: format!(
+                    "field {}: a quote (\") opened here is not closed on its line: it takes in the next {taken} line(s); close it, or remove it",
+                    header.map_or_else(|| (i + 1).to_string(), |h| format!("{h:?}"))
+                ),
+            });
+        }
         let fields = record
             .iter()
             .map(|f| f.trim().trim_start_matches('\u{feff}').to_owned())
