@@ -7,8 +7,11 @@
 //! - the tokenizer splits on apostrophes and the French list holds `l`, `d`, `qu`, so elisions fall
 //!   away; the gender fragments left by "(e)", "/ne", "(trice)" are dropped the same way;
 //! - folding comes before stemming so that "securite" and "sécurité" give the same stem;
-//! - a few learned prefixes (`cyber`, `tele`, `aero`, `electro`, ...) are split off so that
-//!   "cybersécurité", "cybersecurite" and "cyber sécurité" give the same terms;
+//! - a few learned prefixes (`cyber`, `tele`, `aero`, `electro`, ...) give a term of their own, so
+//!   that "aéro" finds "aéronautique"; what follows is a term of its own only where the split
+//!   keeps the meaning ("cybersécurité", "cybersecurite" and "cyber sécurité" give the same terms;
+//!   "électrotechnicien" gives "electro" and "technicien"), elsewhere the whole word stays one
+//!   term ("aéronautique" never matches "nautique", nor "télécommunications" "communication");
 //! - feminine job-title suffixes are folded to the masculine ("conductrice" -> "conducteur"), on
 //!   both sides, so either form of "Conducteur / Conductrice" matches.
 
@@ -34,10 +37,23 @@ const GENDER_FRAGMENTS: &[&str] = &[
     "iere", "euse", "teuse", "trice", "rice", "ice", "sse", "esse", "tive", "ive", "eresse",
 ];
 
-/// Prefixes written glued or apart ("cybersécurité", "cyber sécurité"), split off as their own
-/// term when what follows is long enough to be a word of its own.
-const SPLIT_PREFIXES: &[&str] = &[
-    "cyber", "tele", "aero", "electro", "hydro", "radio", "micro", "thermo", "agro", "bio",
+/// Prefixes given a term of their own, each with the starts of what may follow it as a word of
+/// its own (`""`: anything): only where the split keeps the meaning. Read from the words of the
+/// ROME, BCN and Certif Info labels that start with a prefix: "aéro|nautique", "aéro|portuaire",
+/// "télé|communication", "télé|vision", "électro|ménager", "bio|logique", "thermo|mètres",
+/// "radio|actifs" would be false friends; "cyber|sécurité", "électro|technicien",
+/// "micro|électronique", "agro|alimentaire" are not.
+const SPLIT_PREFIXES: &[(&str, &[&str])] = &[
+    ("cyber", &[""]),
+    ("electro", &["techn", "mecan"]),
+    ("micro", &["electron", "mecan"]),
+    ("agro", &["aliment"]),
+    ("tele", &[]),
+    ("aero", &[]),
+    ("hydro", &[]),
+    ("radio", &[]),
+    ("thermo", &[]),
+    ("bio", &[]),
 ];
 
 /// A remainder shorter than this stays glued ("electronique" is not "electro" + "nique").
@@ -268,8 +284,8 @@ impl<T: TokenStream> TokenStream for GenderFoldStream<T> {
     }
 }
 
-/// Token filter splitting a known prefix off a folded word ("cybersecurite" -> "cyber",
-/// "securite").
+/// Token filter giving a known prefix of a folded word a term of its own ("cybersecurite" ->
+/// "cyber", "securite"; "aeronautique" -> "aero", "aeronautique").
 #[derive(Clone)]
 struct CompoundSplit;
 
@@ -300,16 +316,22 @@ impl<T: Tokenizer> Tokenizer for CompoundSplitFilter<T> {
 
 struct CompoundSplitStream<T> {
     tail: T,
-    /// The remainder of a split word, emitted after its prefix.
+    /// The remainder of a split word (or the whole word), emitted after its prefix.
     pending: Option<Token>,
     current: Token,
 }
 
+/// The prefix of `word` and the term after it: the rest where splitting keeps the meaning, else
+/// the whole word.
 fn split_prefix(word: &str) -> Option<(&str, &str)> {
-    SPLIT_PREFIXES.iter().find_map(|prefix| {
+    SPLIT_PREFIXES.iter().find_map(|(prefix, keeps_meaning)| {
         let rest = word.strip_prefix(prefix)?;
         let rest = rest.strip_prefix('-').unwrap_or(rest);
-        (rest.len() >= MIN_REMAINDER).then_some((*prefix, rest))
+        if rest.len() < MIN_REMAINDER {
+            return None;
+        }
+        let split = keeps_meaning.iter().any(|start| rest.starts_with(start));
+        Some((*prefix, if split { rest } else { word }))
     })
 }
 
@@ -402,6 +424,62 @@ mod tests {
         }
     }
 
+    /// Compounds: the pairs that must share a term beyond a bare prefix, and the false friends that
+    /// must not.
+    #[test]
+    fn compounds_split_only_where_the_meaning_is_kept() {
+        let terms = |text: &str| -> Vec<String> { analyze(text) };
+        let prefixes: Vec<&str> = SPLIT_PREFIXES.iter().map(|(p, _)| *p).collect();
+        let shared = |a: &str, b: &str| -> Vec<String> {
+            let b = terms(b);
+            terms(a)
+                .into_iter()
+                .filter(|t| b.contains(t) && !prefixes.contains(&t.as_str()))
+                .collect()
+        };
+        for (a, b) in [
+            ("aéronautique", "nautique"),
+            ("maintenance aéronautique", "maintenance nautique bateaux"),
+            ("aéroportuaire", "portuaire"),
+            ("télécommunications", "communication"),
+            ("télévision", "vision"),
+            ("électroménager", "ménager"),
+            ("biologique", "logique"),
+            ("thermomètres", "mètres"),
+            ("radioactifs", "actifs"),
+            ("télécommande", "commande"),
+            ("télépilote", "pilote de ligne"),
+        ] {
+            let (a_terms, b_terms) = (terms(a), terms(b));
+            assert!(
+                shared(a, b).is_empty() || a.contains("maintenance"),
+                "{a} {a_terms:?} / {b} {b_terms:?}"
+            );
+        }
+        assert_eq!(
+            shared("maintenance aéronautique", "maintenance nautique"),
+            ["mainten"]
+        );
+        for (a, b) in [
+            ("cybersécurité", "cyber sécurité"),
+            ("cyberdéfense", "cyber défense"),
+            ("électrotechnicien", "électro technicien"),
+            ("électromécanicien", "mécanicien"),
+            ("microélectronique", "électronique"),
+            ("agroalimentaire", "industrie alimentaire"),
+        ] {
+            assert!(
+                !shared(a, b).is_empty(),
+                "{a} {:?} / {b} {:?}",
+                terms(a),
+                terms(b)
+            );
+        }
+        // A bare prefix still finds its compounds.
+        assert!(terms("aéronautique").contains(&"aero".to_owned()));
+        assert!(terms("aéro").contains(&"aero".to_owned()));
+    }
+
     #[test]
     fn analysis() {
         check(
@@ -437,8 +515,8 @@ mod tests {
         check(
             "Télépilote de drone",
             expect![[r#"
-                tel pilot dron
-                tele pilote drone"#]],
+                tel telepilot dron
+                tele telepilote drone"#]],
         );
         check(
             "Électronique, électromécanicien",
