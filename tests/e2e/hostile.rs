@@ -550,3 +550,37 @@ fn a_kill_at_any_rename_leaves_a_readable_store() -> Result<(), Box<dyn std::err
     );
     Ok(())
 }
+
+/// A scenario year far outside the data (a typo) is refused with the change and the valid range,
+/// not applied as if it were near.
+#[test]
+fn a_scenario_year_far_outside_the_data_is_refused() -> Result<(), Box<dyn std::error::Error>> {
+    let tmp = tempfile::tempdir()?;
+    let scenario = tmp.path().join("s.toml");
+    for year in ["20266", "1990"] {
+        std::fs::write(
+            &scenario,
+            format!(
+                "[[change]]\nkind = \"open\"\ncfd = \"50022139\"\ncommune = \"80021\"\nseats = 24\nyear = {year}\n"
+            ),
+        )?;
+        let out = gapmap(
+            tmp.path(),
+            &[
+                "gaps",
+                "--scenario",
+                scenario.to_str().ok_or("path")?,
+                "--quiet",
+            ],
+        );
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(!out.status.success(), "{year}");
+        assert!(
+            stderr.contains(&format!(
+                "change 1: year {year} is outside the data's reach: give a year from "
+            )),
+            "{stderr}"
+        );
+    }
+    Ok(())
+}

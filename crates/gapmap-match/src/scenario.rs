@@ -199,6 +199,50 @@ pub enum ScenarioError {
         /// 1-based index of the change.
         change: usize,
     },
+    /// A year far outside the data: more than [`MAX_YEARS_AHEAD`] years before or after the
+    /// latest intake year of its offers (a typo: `226`, `20266`).
+    #[error(
+        "change {change}: year {year} is outside the data's reach: give a year from {first} to {last}"
+    )]
+    YearOutOfRange {
+        /// 1-based index of the change.
+        change: usize,
+        /// The year given.
+        year: u16,
+        /// The latest intake year of the offers, less [`MAX_YEARS_AHEAD`].
+        first: u16,
+        /// The latest intake year of the offers, plus [`MAX_YEARS_AHEAD`].
+        last: u16,
+    },
+}
+
+/// How many years before or after the data's latest intake a change may take effect.
+pub const MAX_YEARS_AHEAD: u16 = 30;
+
+/// Refuses the years of `scenario`'s changes outside the reach of `offers` (within
+/// [`MAX_YEARS_AHEAD`] years of their latest intake year; some sources give no year, so the
+/// earliest says nothing).
+fn check_years(scenario: &Scenario, offers: &[Offer]) -> Result<(), ScenarioError> {
+    let Some(latest) = offers.iter().map(|o| o.year).max() else {
+        return Ok(());
+    };
+    let first = latest.saturating_sub(MAX_YEARS_AHEAD);
+    let last = latest.saturating_add(MAX_YEARS_AHEAD);
+    for (k, change) in scenario.changes.iter().enumerate() {
+        let year = match change {
+            Change::Open(o) => o.year,
+            Change::Extend { year, .. } | Change::Close { year, .. } => *year,
+        };
+        if let Some(year) = year.filter(|y| !(first..=last).contains(y)) {
+            return Err(ScenarioError::YearOutOfRange {
+                change: k + 1,
+                year,
+                first,
+                last,
+            });
+        }
+    }
+    Ok(())
 }
 
 /// The offers after the scenario's changes, all in effect. New offers have
@@ -237,6 +281,7 @@ fn apply_changes(
     territory: &Territory,
     default_year: Option<u16>,
 ) -> Result<Vec<Offer>, ScenarioError> {
+    check_years(scenario, offers)?;
     let mut result: Vec<Offer> = offers.to_vec();
     for (k, change) in scenario.changes.iter().enumerate() {
         let number = k + 1;
