@@ -112,14 +112,28 @@ pub fn search(args: &SearchArgs, progress: &Progress, out: &mut dyn Write) -> an
     }
     writeln!(
         out,
-        "{:>5}  {:<58} {:<34} {:>3} {:>4} {:>6} {:>6} {:>5} {:>5} {:>5}  matched",
-        "score", "offer", "school", "dep", "lvl", "seats", "grads", "press", "fill", "emp6"
+        "{:>5}  {:<52} {:<6} {:<34} {:>3} {:>4} {:>6} {:>6} {:>5} {:>5} {:>5}  matched",
+        "score", "offer", "mode", "school", "dep", "lvl", "seats", "grads", "press", "fill", "emp6"
     )?;
     for h in &hits {
         let o = loaded.engine.offer(&h.offer);
-        let school = o
-            .and_then(|o| o.school_name.clone())
-            .unwrap_or_else(|| o.map(|o| o.school.to_string()).unwrap_or_default());
+        // A school without a name in the directories: its code and its commune's name.
+        let school = o.and_then(|o| o.school_name.clone()).unwrap_or_else(|| {
+            o.map(|o| {
+                let commune = o
+                    .location
+                    .commune
+                    .and_then(|c| loaded.engine.dataset().territory.communes.get(&c))
+                    .map(|c| format!(" ({})", c.name))
+                    .unwrap_or_default();
+                format!("{}{commune}", o.school)
+            })
+            .unwrap_or_default()
+        });
+        let mode = o.map_or("-", |o| match o.mode {
+            TrainingMode::School => "school",
+            TrainingMode::Apprenticeship => "appr.",
+        });
         let dist = h
             .breakdown
             .distance_km
@@ -127,8 +141,9 @@ pub fn search(args: &SearchArgs, progress: &Progress, out: &mut dyn Write) -> an
             .unwrap_or_default();
         let facts = supplies.of(&h.offer);
         let ratio = |v: Option<f64>| v.map_or_else(|| "-".to_owned(), |v| format!("{v:.2}"));
-        let graduates = facts.as_ref().map_or_else(
-            || "-".to_owned(),
+        // A course of unknown capacity has unknown graduates, not 0.
+        let graduates = facts.as_ref().filter(|f| f.supply.is_known()).map_or_else(
+            || "?".to_owned(),
             |f| format!("{:.1}", f.supply.graduates.as_f64()),
         );
         let indicator = |pick: fn(&gapmap_match::OfferIndicators) -> Option<f64>| {
@@ -136,9 +151,10 @@ pub fn search(args: &SearchArgs, progress: &Progress, out: &mut dyn Write) -> an
         };
         writeln!(
             out,
-            "{:>5.2}  {:<58} {:<34} {:>3} {:>4} {:>6} {:>6} {:>5} {:>5} {:>5}  {}{dist}",
+            "{:>5.2}  {:<52} {:<6} {:<34} {:>3} {:>4} {:>6} {:>6} {:>5} {:>5} {:>5}  {}{dist}",
             h.score,
-            cut(&h.label, 58),
+            cut(&h.label, 52),
+            mode,
             cut(&school, 34),
             o.map(|o| o.location.departement.to_string())
                 .unwrap_or_default(),
