@@ -66,8 +66,16 @@ fn an_unclosed_quote_is_named() {
         &[],
         false,
         &[
-            "quote.csv: line 2: field \"specialite\": a quote (\") opened here is not closed on its line: it takes in the next 2 line(s)",
+            "quote.csv: line 2: field \"specialite\": a quote (\") opened here is not closed on its line: it takes in the next 1 line(s)",
         ],
+    );
+    // A quoted cell over two lines of text (a spreadsheet's Alt+Enter) is a cell, not an error.
+    check(
+        "multiline.csv",
+        &format!("{HEADER}a;mn;\"Marin\npont\";N3102;departement:59;3\n"),
+        &["--by", "need"],
+        true,
+        &[],
     );
 }
 
@@ -457,7 +465,7 @@ fn a_kill_at_any_rename_leaves_a_readable_store() -> Result<(), Box<dyn std::err
     let figures = |store: &str| json(&gaps(store).stdout);
     let (old_figures, new_figures) = (figures(&old), figures(&new));
     assert_ne!(old_figures, new_figures, "the two imports differ");
-    let mut kills = 0;
+    let (mut kills, mut new_files_seen) = (0, false);
     for n in 1..200 {
         let work = path(&format!("work{n}"));
         let copied = std::process::Command::new("cp")
@@ -485,6 +493,18 @@ fn a_kill_at_any_rename_leaves_a_readable_store() -> Result<(), Box<dyn std::err
             assert_eq!(figures(&work), new_figures, "an import run to its end");
             break;
         }
+        // Killed by strace's SIGKILL, not failed some other way (ptrace refused...).
+        assert_eq!(
+            std::os::unix::process::ExitStatusExt::signal(&run.status),
+            Some(9),
+            "rename {n}: {}",
+            String::from_utf8_lossy(&run.stderr)
+        );
+        let data_files = std::fs::read_dir(&work)?
+            .filter_map(Result::ok)
+            .filter(|e| e.file_name().to_string_lossy().starts_with("dataset-"))
+            .count();
+        new_files_seen |= data_files > 1;
         kills += 1;
         let after = gaps(&work);
         let stderr = String::from_utf8_lossy(&after.stderr);
@@ -499,6 +519,10 @@ fn a_kill_at_any_rename_leaves_a_readable_store() -> Result<(), Box<dyn std::err
     assert!(
         kills >= 3,
         "the import renames its dataset, report and manifest: {kills} kills"
+    );
+    assert!(
+        new_files_seen,
+        "a kill came after the new store's files were written, before the switch"
     );
     eprintln!("{kills} imports killed, one at each rename, each leaving a readable store");
     // An index build (the first command on a store builds it) killed at each of its renames: the
@@ -533,6 +557,12 @@ fn a_kill_at_any_rename_leaves_a_readable_store() -> Result<(), Box<dyn std::err
             assert_eq!(json(&run.stdout), new_figures, "a build run to its end");
             break;
         }
+        assert_eq!(
+            std::os::unix::process::ExitStatusExt::signal(&run.status),
+            Some(9),
+            "index rename {n}: {}",
+            String::from_utf8_lossy(&run.stderr)
+        );
         kills += 1;
         assert_eq!(
             figures(&work),

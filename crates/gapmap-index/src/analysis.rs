@@ -42,14 +42,17 @@ const GENDER_FRAGMENTS: &[&str] = &[
 /// ROME, BCN and Certif Info labels that start with a prefix: "aéro|nautique", "aéro|portuaire",
 /// "télé|communication", "télé|vision", "électro|ménager", "bio|logique", "thermo|mètres",
 /// "radio|actifs" would be false friends; "cyber|sécurité", "électro|technicien",
-/// "micro|électronique", "agro|alimentaire" are not.
+/// "micro|électronique", "agro|alimentaire", "télé|conseiller", "aéro|spatial" are not.
 const SPLIT_PREFIXES: &[(&str, &[&str])] = &[
     ("cyber", &[""]),
     ("electro", &["techn", "mecan"]),
-    ("micro", &["electron", "mecan"]),
+    ("micro", &["electron", "mecan", "biolog", "informat"]),
     ("agro", &["aliment"]),
-    ("tele", &[]),
-    ("aero", &[]),
+    (
+        "tele",
+        &["conseil", "vend", "operat", "secret", "prospect", "surveil"],
+    ),
+    ("aero", &["spatial"]),
     ("hydro", &[]),
     ("radio", &[]),
     ("thermo", &[]),
@@ -467,6 +470,10 @@ mod tests {
             ("électromécanicien", "mécanicien"),
             ("microélectronique", "électronique"),
             ("agroalimentaire", "industrie alimentaire"),
+            ("téléconseiller", "conseiller clientèle"),
+            ("télé-conseiller", "téléconseiller"),
+            ("microbiologie", "biologie"),
+            ("aérospatial", "industrie spatiale"),
         ] {
             assert!(
                 !shared(a, b).is_empty(),

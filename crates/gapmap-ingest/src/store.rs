@@ -30,14 +30,23 @@ pub const STORE_FORMAT: u32 = 6;
 
 const MANIFEST: &str = "manifest.json";
 
-/// The file of the dataset snapshot whose SHA-256 is `hash`.
+/// The file of the dataset snapshot whose SHA-256 is `hash` (a hash that is not hexadecimal, from
+/// a crafted manifest, names no file of the store).
 pub fn dataset_file(hash: &str) -> String {
-    format!("dataset-{}.bin", hash.get(..16).unwrap_or(hash))
+    format!("dataset-{}.bin", short(hash))
 }
 
 /// The file of the import report whose SHA-256 is `hash`.
 pub fn report_file(hash: &str) -> String {
-    format!("report-{}.bin", hash.get(..16).unwrap_or(hash))
+    format!("report-{}.bin", short(hash))
+}
+
+/// The first 16 digits of a hexadecimal hash; `invalid` for anything else (never a path).
+fn short(hash: &str) -> &str {
+    match hash.get(..16) {
+        Some(head) if head.bytes().all(|b| b.is_ascii_hexdigit()) => head,
+        _ => "invalid",
+    }
 }
 
 /// What a store holds and where it came from.
@@ -57,9 +66,9 @@ pub struct StoreManifest {
     pub sources: Vec<SourceFile>,
     /// Counts of the imported values.
     pub counts: StoreCounts,
-    /// SHA-256 of `dataset.bin`: identifies the data version (the index is rebuilt when it changes).
+    /// SHA-256 of the dataset file (`dataset-<hash>.bin`): identifies the data version (the index is rebuilt when it changes).
     pub content_hash: String,
-    /// SHA-256 of `report.bin`, checked when the store is opened (a damaged account of the
+    /// SHA-256 of the report file (`report-<hash>.bin`), checked when the store is opened (a damaged account of the
     /// rejects would print other rejects).
     pub report_hash: String,
 }

@@ -75,9 +75,10 @@ fn utf16(bytes: &[u8]) -> Option<TextEncoding> {
             .count()
     };
     let (even, odd) = (nul_at(0), nul_at(1));
-    if odd * 10 >= units * 9 && even == 0 {
+    // A few units of another kind (a NUL, a character of U+0100..) are tolerated.
+    if odd * 10 >= units * 9 && even * 50 <= units {
         Some(TextEncoding::Utf16Le)
-    } else if even * 10 >= units * 9 && odd == 0 {
+    } else if even * 10 >= units * 9 && odd * 50 <= units {
         Some(TextEncoding::Utf16Be)
     } else {
         None

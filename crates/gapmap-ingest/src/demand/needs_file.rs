@@ -224,11 +224,15 @@ pub(crate) fn csv_rows(path: &Path, file: &str) -> Result<Vec<RawRow>, IngestErr
         let line = record
             .position()
             .map_or(0, |p| first_content_line(&text, p.byte(), p.line()));
-        // One need a line: a field over several lines is a quote left open, which takes in
-        // the lines after it (each a need that would vanish).
-        if let Some(i) = record.iter().position(|f| f.contains('\n')) {
+        // A field over several lines whose later lines hold the separator is a quote left open
+        // that took in the rows after it (each a need that would vanish); a multi-line comment
+        // cell of a spreadsheet export holds text only, and is read as such.
+        let swallowed = |f: &str| f.lines().skip(1).any(|l| l.as_bytes().contains(&separator));
+        if let Some(i) = record.iter().position(swallowed) {
             let header = rows.first().and_then(|h| h.fields.get(i));
-            let taken = record.get(i).map_or(0, |f| f.matches('\n').count());
+            let taken = record
+                .get(i)
+                .map_or(0, |f| f.trim_end_matches('\n').matches('\n').count());
             return Err(IngestError::Format {
                 file: file.to_owned(),
                 line,
