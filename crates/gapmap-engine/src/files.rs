@@ -181,6 +181,51 @@ impl RawChange {
 mod tests {
     use super::*;
 
+    /// Random input (property tests: random, not coverage-guided): any text posted as a scenario
+    /// or written as a configuration file is read or refused with a message, never a panic.
+    mod random_input {
+        use proptest::prelude::*;
+
+        proptest! {
+            #![proptest_config(ProptestConfig::with_cases(300))]
+
+            #[test]
+            fn any_text_is_a_scenario_or_an_error(text in "[{}\\[\\]\":,a-z0-9 .-]{0,200}") {
+                if let Err(e) = super::super::scenario_from_json(&text) {
+                    prop_assert!(!e.to_string().is_empty());
+                }
+            }
+
+            #[test]
+            fn scenario_like_json_is_a_scenario_or_an_error(
+                kind in "(open|extend|close|grow)",
+                seats in any::<i64>(),
+                year in any::<i32>(),
+                offer in "[a-z0-9:]{0,20}",
+            ) {
+                let text = format!(r#"{{"changes": [{{"kind": "{kind}", "offer": "{offer}", "seats": {seats}, "year": {year}}}]}}"#);
+                match super::super::scenario_from_json(&text) {
+                    Ok(s) => prop_assert_eq!(s.changes.len(), 1),
+                    Err(e) => prop_assert!(!e.to_string().is_empty()),
+                }
+            }
+
+            #[test]
+            fn any_configuration_is_read_or_refused_by_name(
+                key in "(completion_factor|min_subject_score|commute_radius_km|reach_km|min_edge_score|unknown_key)",
+                value in "(-?[0-9]{1,6}(\\.[0-9]{1,3})?|nan|inf|-inf|true|\"x\")",
+            ) {
+                let tmp = tempfile::tempdir().map_err(|e| TestCaseError::fail(e.to_string()))?;
+                let path = tmp.path().join("gapmap.toml");
+                std::fs::write(&path, format!("[match]\n{key} = {value}\n"))
+                    .map_err(|e| TestCaseError::fail(e.to_string()))?;
+                if let Err(e) = super::super::read_match_config(Some(&path)) {
+                    prop_assert!(e.to_string().contains("gapmap.toml"), "{}", e);
+                }
+            }
+        }
+    }
+
     #[test]
     fn configuration_file_overrides_defaults() -> Result<(), Box<dyn std::error::Error>> {
         let dir = tempfile::tempdir()?;

@@ -234,3 +234,69 @@ fn needs_file_bad_input() -> Result<(), Box<dyn std::error::Error>> {
     assert!(reject(3).starts_with("needs.csv:3:"), "{}", reject(3));
     Ok(())
 }
+
+/// Random input to the readers (property tests: random, not coverage-guided): any bytes decode,
+/// any text reads as a table or fails with its file and line, a needs file of random rows under a
+/// valid header is read or refused with its name, a damaged store is refused: never a panic.
+mod random_input {
+    use proptest::prelude::*;
+
+    use crate::{ImportReport, Store, Table, decode, read_needs_file};
+
+    /// Text made of the characters that matter to a CSV reader.
+    fn csvish() -> impl Strategy<Value = String> {
+        "[;,\"\r\n\t# é\u{feff}\u{0}a-z0-9:]{0,300}"
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(300))]
+
+        #[test]
+        fn any_bytes_decode_and_read_as_a_table_or_an_error(bytes in proptest::collection::vec(any::<u8>(), 0..2048)) {
+            let (text, encoding) = decode(bytes);
+            match Table::from_text("random.csv", text, encoding) {
+                Ok(table) => {
+                    for row in table.rows() {
+                        if let Err(reject) = row {
+                            prop_assert_eq!(reject.file.as_str(), "random.csv");
+                        }
+                    }
+                }
+                Err(e) => prop_assert!(e.to_string().starts_with("random.csv"), "{}", e),
+            }
+        }
+
+        #[test]
+        fn any_csv_text_reads_as_a_table_or_an_error(text in csvish()) {
+            if let Ok(table) = Table::from_text("random.csv", text, crate::TextEncoding::Utf8) {
+                prop_assert!(table.rows().count() <= 10_000);
+            }
+        }
+
+        #[test]
+        fn random_needs_rows_are_read_or_refused_by_name(rows in csvish()) {
+            let tmp = tempfile::tempdir().map_err(|e| TestCaseError::fail(e.to_string()))?;
+            let path = tmp.path().join("besoins.csv");
+            let text = format!("id;acheteur;specialite;rome;lieu;volume\n{rows}");
+            std::fs::write(&path, text).map_err(|e| TestCaseError::fail(e.to_string()))?;
+            let mut report = ImportReport::default();
+            match read_needs_file(&path, &mut report) {
+                Ok(_) => {
+                    for r in &report.rejects {
+                        prop_assert!(r.file.ends_with("besoins.csv"), "{:?}", r);
+                    }
+                }
+                Err(e) => prop_assert!(e.to_string().contains("besoins.csv"), "{}", e),
+            }
+        }
+
+        #[test]
+        fn a_random_manifest_is_refused(bytes in proptest::collection::vec(any::<u8>(), 0..512)) {
+            let tmp = tempfile::tempdir().map_err(|e| TestCaseError::fail(e.to_string()))?;
+            std::fs::write(tmp.path().join("manifest.json"), bytes)
+                .map_err(|e| TestCaseError::fail(e.to_string()))?;
+            let err = Store::open(tmp.path()).err().map(|e| e.to_string()).unwrap_or_default();
+            prop_assert!(err.contains("manifest.json") || err.contains("dataset-") || err.contains("report-"), "{}", err);
+        }
+    }
+}
