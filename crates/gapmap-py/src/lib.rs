@@ -102,7 +102,10 @@ impl PyEngine {
     #[staticmethod]
     #[pyo3(signature = (store, capacities=None))]
     fn open(py: Python<'_>, store: PathBuf, capacities: Option<PathBuf>) -> PyResult<Self> {
-        with_capacities(py, Engine::open(&store).map_err(error)?, capacities)
+        // Without the interpreter's lock: other Python threads go on while the
+        // index is built, or while another process's build of it is waited for.
+        let engine = py.detach(|| Engine::open(&store)).map_err(error)?;
+        with_capacities(py, engine, capacities)
     }
 
     /// Imports a data folder, keeping one region (e.g. 32) or the whole country (None), with the
@@ -123,11 +126,10 @@ impl PyEngine {
             region,
             ..ImportOptions::default()
         };
-        with_capacities(
-            py,
-            Engine::import(&data, &options).map_err(error)?,
-            capacities,
-        )
+        let engine = py
+            .detach(|| Engine::import(&data, &options))
+            .map_err(error)?;
+        with_capacities(py, engine, capacities)
     }
 
     /// The gap table along `by`, as columns (a dict of lists), one row per key; with `years`
