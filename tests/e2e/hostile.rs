@@ -614,3 +614,50 @@ fn a_scenario_year_far_outside_the_data_is_refused() -> Result<(), Box<dyn std::
     }
     Ok(())
 }
+
+/// A command that finds the index being built by another process says so and waits for it (the
+/// lock was held without a word), then answers with the figures of the store.
+#[test]
+fn a_command_waiting_for_another_index_build_says_so() -> Result<(), Box<dyn std::error::Error>> {
+    let tmp = tempfile::tempdir()?;
+    let demo = project_root().join("datasets/demo");
+    let store = tmp.path().join("store");
+    let store_arg = store.to_str().ok_or("path")?;
+    crate::gapmap_ok(
+        tmp.path(),
+        &[
+            "import",
+            "--data",
+            demo.to_str().ok_or("path")?,
+            "--store",
+            store_arg,
+            "--quiet",
+        ],
+    );
+    let gaps = [
+        "gaps", "--store", store_arg, "--by", "buyer", "--format", "json", "--quiet",
+    ];
+    let expected = crate::gapmap_ok(tmp.path(), &gaps);
+    std::fs::remove_dir_all(store.join("index"))?;
+    std::fs::create_dir_all(store.join("index"))?;
+    let lock = std::fs::File::create(store.join("index").join("build.lock"))?;
+    lock.lock()?;
+    let child = std::process::Command::new(env!("CARGO_BIN_EXE_gapmap"))
+        .args(gaps)
+        .current_dir(tmp.path())
+        .env_remove("GAPMAP_DATA")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()?;
+    std::thread::sleep(std::time::Duration::from_millis(1500));
+    drop(lock);
+    let out = child.wait_with_output()?;
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    assert!(
+        stderr.contains("waiting for another gapmap process that is building this store's index"),
+        "{stderr}"
+    );
+    assert_eq!(String::from_utf8_lossy(&out.stdout), expected);
+    Ok(())
+}

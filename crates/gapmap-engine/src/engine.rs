@@ -41,6 +41,10 @@ pub enum Origin {
 pub trait Steps {
     /// Runs `work`, the step called `label`.
     fn step<T>(&self, label: &str, work: impl FnOnce() -> T) -> T;
+
+    /// Told of something a user waiting should know (another process holds a lock); nothing by
+    /// default.
+    fn note(&self, _message: &str) {}
 }
 
 impl Steps for () {
@@ -144,10 +148,35 @@ impl Engine {
         let store = steps.step("open store", || Store::open(store))?;
         let d = &store.dataset;
         let hash = store.manifest.content_hash.clone();
-        let index = steps.step("open index", || {
-            GapmapIndex::open_or_build(&store.dir.join("index"), &hash, &d.offers, &d.referential)
-                .map(|(index, _)| index)
-        })?;
+        let folder = store.dir.join("index");
+        let current = steps.step("open index", || GapmapIndex::open_current(&folder, &hash));
+        let index = match current {
+            Ok(Some(index)) => index,
+            // Missing, stale or damaged: built again, one builder at a time.
+            _ => {
+                let lock = match GapmapIndex::try_build_lock(&folder)? {
+                    Some(lock) => lock,
+                    None => {
+                        steps.note(&format!(
+                            "waiting for another gapmap process that is building this store's index (it holds {})",
+                            folder.join("build.lock").display()
+                        ));
+                        GapmapIndex::wait_build_lock(&folder)?
+                    }
+                };
+                steps
+                    .step("build index", || {
+                        GapmapIndex::open_or_build_locked(
+                            &lock,
+                            &folder,
+                            &hash,
+                            &d.offers,
+                            &d.referential,
+                        )
+                    })?
+                    .0
+            }
+        };
         Ok(Engine {
             origin: Origin::Store {
                 dir: store.dir.clone(),

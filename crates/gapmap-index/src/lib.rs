@@ -46,7 +46,7 @@ use gapmap_model::{Offer, Referential, RomeCode};
 pub use analysis::{FRENCH, analyze, french_analyzer, normalize_words, register};
 pub use offers::{Near, OfferHit, OfferQuery, ScoreBreakdown};
 pub use referential::{CompetenceHit, ReferentialIndex, SheetInfo};
-pub use store::{IndexStamp, OpenOutcome, SCHEMA_VERSION};
+pub use store::{BuildLock, IndexStamp, OpenOutcome, SCHEMA_VERSION};
 
 use offers::OffersIndex;
 

@@ -169,8 +169,36 @@ impl GapmapIndex {
         if let Ok(Some(index)) = Self::open_current(folder, content_hash) {
             return Ok((index, OpenOutcome::Reused));
         }
-        let _lock = build_lock(folder)?;
-        // Another process may have built it while this one waited for the lock.
+        let lock = Self::wait_build_lock(folder)?;
+        Self::open_or_build_locked(&lock, folder, content_hash, offers, referential)
+    }
+
+    /// Takes the build lock of `folder` (created if needed) if no other process holds it.
+    pub fn try_build_lock(folder: &Path) -> Result<Option<BuildLock>, IndexError> {
+        let (file, path) = lock_file(folder)?;
+        match file.try_lock() {
+            Ok(()) => Ok(Some(BuildLock { _held: file })),
+            Err(fs::TryLockError::WouldBlock) => Ok(None),
+            Err(fs::TryLockError::Error(source)) => Err(IndexError::Io { path, source }),
+        }
+    }
+
+    /// Waits for the build lock of `folder` (the OS releases the lock of a process that dies).
+    pub fn wait_build_lock(folder: &Path) -> Result<BuildLock, IndexError> {
+        let (file, path) = lock_file(folder)?;
+        file.lock().map_err(io(&path))?;
+        Ok(BuildLock { _held: file })
+    }
+
+    /// [`GapmapIndex::open_or_build`] with the build lock held: the index another process may
+    /// have built meanwhile is reused, else it is built.
+    pub fn open_or_build_locked(
+        _lock: &BuildLock,
+        folder: &Path,
+        content_hash: &str,
+        offers: &[Offer],
+        referential: &Referential,
+    ) -> Result<(Self, OpenOutcome), IndexError> {
         if let Ok(Some(index)) = Self::open_current(folder, content_hash) {
             return Ok((index, OpenOutcome::Reused));
         }
@@ -187,7 +215,7 @@ impl GapmapIndex {
         offers: &[Offer],
         referential: &Referential,
     ) -> Result<Self, IndexError> {
-        let _lock = build_lock(folder)?;
+        let _lock = Self::wait_build_lock(folder)?;
         Self::build_locked(folder, content_hash, offers, referential)
     }
 
@@ -235,10 +263,16 @@ impl GapmapIndex {
     }
 }
 
-/// The lock of the index builders of `folder` (created if needed), held until dropped; waits for
-/// another process's build to finish (the OS releases the lock of a process that dies). Without
-/// it, a builder finishing removes the other's build in progress.
-fn build_lock(folder: &Path) -> Result<fs::File, IndexError> {
+/// The build lock of an index folder, held until dropped: without it, a builder finishing
+/// removes another's build in progress.
+#[derive(Debug)]
+pub struct BuildLock {
+    /// The locked file: the lock goes with it.
+    _held: fs::File,
+}
+
+/// The lock file of `folder`'s builders (the folder and the file created if needed).
+fn lock_file(folder: &Path) -> Result<(fs::File, PathBuf), IndexError> {
     fs::create_dir_all(folder).map_err(io(folder))?;
     let path = folder.join(BUILD_LOCK);
     let file = fs::OpenOptions::new()
@@ -247,8 +281,7 @@ fn build_lock(folder: &Path) -> Result<fs::File, IndexError> {
         .write(true)
         .open(&path)
         .map_err(io(&path))?;
-    file.lock().map_err(io(&path))?;
-    Ok(file)
+    Ok((file, path))
 }
 
 /// Removes generations other than `keep` and leftover builds and pointer files. Best effort: a

@@ -16,6 +16,10 @@ impl Steps for Progress {
     fn step<T>(&self, label: &str, work: impl FnOnce() -> T) -> T {
         Progress::step(self, label, work)
     }
+
+    fn note(&self, message: &str) {
+        crate::say!("gapmap: {message}");
+    }
 }
 
 /// The data a command works on.
