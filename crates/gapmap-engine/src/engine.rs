@@ -267,7 +267,9 @@ impl Engine {
         self.offer_position(id).map(|i| &self.dataset.offers[i])
     }
 
-    pub(crate) fn offer_position(&self, id: &OfferId) -> Option<usize> {
+    /// The position of an offer in the data's offers (and so in a result's `supplies` over
+    /// them).
+    pub fn offer_position(&self, id: &OfferId) -> Option<usize> {
         self.offer_at
             .get_or_init(|| {
                 self.dataset

@@ -578,10 +578,9 @@ async fn offers(State(state): State<Shared>, query: RawQuery) -> Answer {
         .iter()
         .map(|h| {
             let mut row = hit_json(engine, h, None);
-            let graduates = state
-                .offer_index
-                .get(&h.offer)
-                .and_then(|&i| state.outcome.supplies.get(i))
+            let graduates = engine
+                .offer_position(&h.offer)
+                .and_then(|i| state.outcome.supplies.get(i))
                 .filter(|s| s.is_known())
                 .map(|s| s.graduates.as_f64());
             row["graduates"] = json!(graduates);

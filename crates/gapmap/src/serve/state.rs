@@ -1,12 +1,11 @@
 //! What the server holds: the data loaded once, the needs matched once, the map drawn once, and
 //! the limits every request runs under.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::BTreeSet;
 use std::sync::Arc;
 use std::time::Duration;
 
 use gapmap_match::MatchOutcome;
-use gapmap_model::OfferId;
 use tokio::sync::Semaphore;
 
 use super::cache::ResponseCache;
@@ -110,8 +109,6 @@ pub struct AppState {
     pub prepared: Prepared,
     /// The needs matched against the training map.
     pub outcome: MatchOutcome,
-    /// Position of each offer in the data (and in `outcome.supplies`).
-    pub offer_index: HashMap<OfferId, usize>,
     /// The map, as JSON (`None` when the data hold no commune points).
     pub map: Option<Vec<u8>>,
     /// The limits.
@@ -156,17 +153,9 @@ impl AppState {
             .iter()
             .flat_map(|n| n.tags.iter().cloned())
             .collect();
-        let offer_index = engine
-            .dataset()
-            .offers
-            .iter()
-            .enumerate()
-            .map(|(i, o)| (o.id.clone(), i))
-            .collect();
         Ok(AppState {
             prepared,
             outcome,
-            offer_index,
             map,
             limits,
             requests: Semaphore::new(limits.max_concurrency.max(1)),
