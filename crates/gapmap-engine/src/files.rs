@@ -159,11 +159,9 @@ impl RawChange {
             _ => return Err("give exactly one of `uai` or `commune`".to_owned()),
         };
         let mode = match self.mode.as_deref() {
-            None | Some("school" | "scolaire") => TrainingMode::School,
-            Some("apprenticeship" | "apprentissage") => TrainingMode::Apprenticeship,
-            Some(other) => {
-                return Err(format!("mode {other:?}: expected school or apprenticeship"));
-            }
+            None => TrainingMode::School,
+            Some(name) => TrainingMode::from_name(name)
+                .ok_or_else(|| format!("mode {name:?}: expected school or apprenticeship"))?,
         };
         Ok(OpenSeats {
             cfd: cfd.parse().map_err(|e| format!("{e}"))?,

@@ -816,6 +816,40 @@ impl EuropeanLevel {
     }
 }
 
+/// Why a level range (`4-5`, or one level `5`) could not be read.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum LevelRangeError {
+    /// A side is not a level.
+    Unreadable(CodeError),
+    /// The lower level is above the higher one.
+    Empty,
+}
+
+impl EuropeanLevel {
+    /// A range of levels as users write it: `4-5`, or one level `5` (each side as
+    /// [`EuropeanLevel`]'s `FromStr` reads it).
+    ///
+    /// ```
+    /// use gapmap_model::{EuropeanLevel, LevelRangeError};
+    /// let (lo, hi) = EuropeanLevel::parse_range("4-5").map_err(|e| format!("{e:?}"))?;
+    /// assert_eq!((lo.get(), hi.get()), (4, 5));
+    /// assert_eq!(EuropeanLevel::parse_range("5-4"), Err(LevelRangeError::Empty));
+    /// # Ok::<(), String>(())
+    /// ```
+    pub fn parse_range(text: &str) -> Result<(EuropeanLevel, EuropeanLevel), LevelRangeError> {
+        let (lo, hi) = text.split_once('-').unwrap_or((text, text));
+        let level = |s: &str| s.trim().parse::<EuropeanLevel>();
+        let (lo, hi) = (
+            level(lo).map_err(LevelRangeError::Unreadable)?,
+            level(hi).map_err(LevelRangeError::Unreadable)?,
+        );
+        if lo > hi {
+            return Err(LevelRangeError::Empty);
+        }
+        Ok((lo, hi))
+    }
+}
+
 impl FromStr for EuropeanLevel {
     type Err = CodeError;
     /// Reads `5`, `Niveau 5`, `NIV5` or `niveau 5`.

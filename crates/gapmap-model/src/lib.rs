@@ -30,9 +30,9 @@ mod territory;
 use serde::{Deserialize, Serialize};
 
 pub use codes::{
-    BassinCode, Cfd, CodeError, Departement, EuropeanLevel, FapCode, Formacode, InseeCommune, Mef,
-    MefStat11, Nsf, OgrCode, Postcode, RegionCode, RncpBlockCode, RncpCode, RomeCode, SchoolCode,
-    SiteCode, Uai,
+    BassinCode, Cfd, CodeError, Departement, EuropeanLevel, FapCode, Formacode, InseeCommune,
+    LevelRangeError, Mef, MefStat11, Nsf, OgrCode, Postcode, RegionCode, RncpBlockCode, RncpCode,
+    RomeCode, SchoolCode, SiteCode, Uai,
 };
 pub use need::{Buyer, Need, NeedId, NeedLocation, SourceRef};
 pub use offer::{

@@ -96,6 +96,22 @@ impl TrainingMode {
             TrainingMode::Apprenticeship => "apprenticeship",
         }
     }
+
+    /// The mode a user names: its key or its French name (`school` or `scolaire`,
+    /// `apprenticeship` or `apprentissage`), as written; `None` for anything else.
+    ///
+    /// ```
+    /// use gapmap_model::TrainingMode;
+    /// assert_eq!(TrainingMode::from_name("apprentissage"), Some(TrainingMode::Apprenticeship));
+    /// assert_eq!(TrainingMode::from_name("evening"), None);
+    /// ```
+    pub fn from_name(name: &str) -> Option<TrainingMode> {
+        match name {
+            "school" | "scolaire" => Some(TrainingMode::School),
+            "apprenticeship" | "apprentissage" => Some(TrainingMode::Apprenticeship),
+            _ => None,
+        }
+    }
 }
 
 /// How precisely an offer (or a need) is located.

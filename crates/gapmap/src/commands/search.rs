@@ -13,7 +13,9 @@ use std::io::Write;
 
 use anyhow::{Context, bail};
 use gapmap_index::{Near, OfferQuery};
-use gapmap_model::{Departement, EuropeanLevel, InseeCommune, NeedLocation, TrainingMode};
+use gapmap_model::{
+    Departement, EuropeanLevel, InseeCommune, LevelRangeError, NeedLocation, TrainingMode,
+};
 use serde_json::json;
 
 use crate::cli::{CompetencesArgs, ResolveArgs, SearchArgs, SourceArgs};
@@ -33,25 +35,18 @@ fn store_source(store: &std::path::Path) -> SourceArgs {
 
 /// Parses `4-5` or `5`.
 fn level_range(arg: &str) -> anyhow::Result<(EuropeanLevel, EuropeanLevel)> {
-    let (lo, hi) = arg.split_once('-').unwrap_or((arg, arg));
-    let parse = |s: &str| {
-        s.trim()
-            .parse::<EuropeanLevel>()
-            .with_context(|| format!("--level {arg:?}: expected 5 or 4-5"))
-    };
-    let (lo, hi) = (parse(lo)?, parse(hi)?);
-    if lo > hi {
-        bail!("--level {arg:?}: the range is empty");
+    match EuropeanLevel::parse_range(arg) {
+        Ok(range) => Ok(range),
+        Err(LevelRangeError::Unreadable(e)) => {
+            Err(anyhow::Error::new(e).context(format!("--level {arg:?}: expected 5 or 4-5")))
+        }
+        Err(LevelRangeError::Empty) => bail!("--level {arg:?}: the range is empty"),
     }
-    Ok((lo, hi))
 }
 
 fn mode(arg: &str) -> anyhow::Result<TrainingMode> {
-    match arg.to_lowercase().as_str() {
-        "scolaire" | "school" => Ok(TrainingMode::School),
-        "apprentissage" | "apprenticeship" => Ok(TrainingMode::Apprenticeship),
-        _ => bail!("--mode {arg:?}: expected scolaire or apprentissage"),
-    }
+    TrainingMode::from_name(&arg.to_lowercase())
+        .with_context(|| format!("--mode {arg:?}: expected scolaire or apprentissage"))
 }
 
 /// Runs `gapmap search`.

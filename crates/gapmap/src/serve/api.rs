@@ -539,17 +539,17 @@ async fn offers(State(state): State<Shared>, query: RawQuery) -> Answer {
         q.min_level = Some(lo);
         q.max_level = Some(hi);
     }
-    q.mode = match p.text("mode")?.as_deref() {
-        None => None,
-        Some("school" | "scolaire") => Some(TrainingMode::School),
-        Some("apprenticeship" | "apprentissage") => Some(TrainingMode::Apprenticeship),
-        Some(other) => {
-            return Err(ApiError::bad(
-                "mode",
-                format!("mode: expected school or apprenticeship, got {other:?}"),
-            ));
-        }
-    };
+    q.mode = p
+        .text("mode")?
+        .map(|name| {
+            TrainingMode::from_name(&name).ok_or_else(|| {
+                ApiError::bad(
+                    "mode",
+                    format!("mode: expected school or apprenticeship, got {name:?}"),
+                )
+            })
+        })
+        .transpose()?;
     let near = p.parse::<InseeCommune>("near")?;
     let radius = p.text("radius")?;
     p.finish()?;

@@ -60,19 +60,10 @@ impl NeedFilter {
 
 /// A level range `4-5`, or one level `5`, within 1 to 8.
 pub fn level_range(text: &str) -> Result<(EuropeanLevel, EuropeanLevel), ApiError> {
-    let bad = || {
+    EuropeanLevel::parse_range(text).map_err(|_| {
         ApiError::bad(
             "level",
             format!("level: expected a level from 1 to 8 or a range like 4-5, got {text:?}"),
         )
-    };
-    let level = |t: &str| t.trim().parse::<EuropeanLevel>().map_err(|_| bad());
-    let (lo, hi) = match text.split_once('-') {
-        Some((lo, hi)) => (level(lo)?, level(hi)?),
-        None => (level(text)?, level(text)?),
-    };
-    if lo > hi {
-        return Err(bad());
-    }
-    Ok((lo, hi))
+    })
 }
