@@ -393,33 +393,22 @@ fn row_json(r: &TableRow) -> Value {
 }
 
 /// Sorts by the cells of `column`; unknown values last whatever the order, ties by key.
-fn sort_rows(rows: &mut [TableRow], column: usize, descending: bool) {
-    let keys: Vec<String> = rows.iter().map(|r| r.row.key.to_string()).collect();
-    let mut order: Vec<usize> = (0..rows.len()).collect();
-    let value = |i: usize| -> Option<CellValue> {
-        match rows[i].cells(&keys[i])[column].clone() {
-            Cell::Text(t) => Some(CellValue::Text(t.to_lowercase())),
-            Cell::Count(n) => Some(CellValue::Number(n as f64)),
-            Cell::People(v) => Some(CellValue::Number(v.as_f64())),
-            Cell::Share(s) => s.map(CellValue::Number),
-            Cell::Flag(f) => Some(CellValue::Number(f64::from(u8::from(f)))),
-            Cell::MaybeCount(n) => n.map(|n| CellValue::Number(n as f64)),
-            Cell::MaybePeople(v) => v.map(|v| CellValue::Number(v.as_f64())),
-        }
-    };
-    let values: Vec<Option<CellValue>> = order.iter().map(|&i| value(i)).collect();
-    order.sort_by(|&a, &b| {
-        let by_value = match (&values[a], &values[b]) {
+fn sort_rows(rows: &mut Vec<TableRow>, column: usize, descending: bool) {
+    let mut keyed: Vec<(Option<CellValue>, TableRow)> = rows
+        .drain(..)
+        .map(|r| (CellValue::of(&r, column), r))
+        .collect();
+    keyed.sort_by(|(x, a), (y, b)| {
+        let by_value = match (x, y) {
             (Some(x), Some(y)) if descending => y.cmp(x),
             (Some(x), Some(y)) => x.cmp(y),
             (Some(_), None) => Ordering::Less,
             (None, Some(_)) => Ordering::Greater,
             (None, None) => Ordering::Equal,
         };
-        by_value.then_with(|| rows[a].row.key.cmp(&rows[b].row.key))
+        by_value.then_with(|| a.row.key.cmp(&b.row.key))
     });
-    let sorted: Vec<TableRow> = order.iter().map(|&i| rows[i].clone()).collect();
-    rows.clone_from_slice(&sorted);
+    rows.extend(keyed.into_iter().map(|(_, r)| r));
 }
 
 /// A sortable cell value.
@@ -429,6 +418,20 @@ enum CellValue {
 }
 
 impl CellValue {
+    /// The value of `row`'s cell in `column`; `None` when unknown.
+    fn of(row: &TableRow, column: usize) -> Option<CellValue> {
+        let key = row.row.key.to_string();
+        match row.cells(&key)[column].clone() {
+            Cell::Text(t) => Some(CellValue::Text(t.to_lowercase())),
+            Cell::Count(n) => Some(CellValue::Number(n as f64)),
+            Cell::People(v) => Some(CellValue::Number(v.as_f64())),
+            Cell::Share(s) => s.map(CellValue::Number),
+            Cell::Flag(f) => Some(CellValue::Number(f64::from(u8::from(f)))),
+            Cell::MaybeCount(n) => n.map(|n| CellValue::Number(n as f64)),
+            Cell::MaybePeople(v) => v.map(|v| CellValue::Number(v.as_f64())),
+        }
+    }
+
     fn cmp(&self, other: &CellValue) -> Ordering {
         match (self, other) {
             (CellValue::Number(a), CellValue::Number(b)) => a.total_cmp(b),
