@@ -419,13 +419,53 @@ fn missing_empty_or_locked_sources_are_errors() -> Result<(), Box<dyn std::error
     Ok(())
 }
 
+const STRACE: &str = "/usr/bin/strace";
+
+/// Runs `gapmap args...` in `dir` under strace, which kills it (SIGKILL) at its `n`-th rename.
+fn gapmap_killed_at_rename(
+    dir: &std::path::Path,
+    n: usize,
+    args: &[&str],
+) -> std::io::Result<std::process::Output> {
+    let inject = format!("inject=rename,renameat,renameat2:signal=SIGKILL:when={n}");
+    std::process::Command::new(STRACE)
+        .args([
+            "-f",
+            "-qq",
+            "-o",
+            "/dev/null",
+            "-e",
+            "trace=rename,renameat,renameat2",
+        ])
+        .args(["-e", &inject, env!("CARGO_BIN_EXE_gapmap")])
+        .args(args)
+        .current_dir(dir)
+        .env_remove("GAPMAP_DATA")
+        .output()
+}
+
+/// Whether a run ended by strace's SIGKILL, not failed some other way (ptrace refused...).
+fn killed(run: &std::process::Output) -> bool {
+    std::os::unix::process::ExitStatusExt::signal(&run.status) == Some(9)
+}
+
+/// Copies a folder with `cp -r`.
+fn copy_dir(from: &str, to: &str) -> Result<(), Box<dyn std::error::Error>> {
+    let copied = std::process::Command::new("cp")
+        .args(["-r", from, to])
+        .status()?;
+    if !copied.success() {
+        return Err(format!("cp -r {from} {to}: {copied}").into());
+    }
+    Ok(())
+}
+
 /// The switch to a new store is atomic: an import killed at any of its renames (by `strace`, which
 /// sends SIGKILL at the n-th one) leaves a store that opens, with the old figures or the new ones,
 /// never an error or other figures; an index build killed at any of its renames is built again by
 /// the next command, with the same figures.
 #[test]
 fn a_kill_at_any_rename_leaves_a_readable_store() -> Result<(), Box<dyn std::error::Error>> {
-    const STRACE: &str = "/usr/bin/strace";
     if !std::path::Path::new(STRACE).exists() {
         assert!(
             std::env::var_os("CI").is_none(),
@@ -468,35 +508,16 @@ fn a_kill_at_any_rename_leaves_a_readable_store() -> Result<(), Box<dyn std::err
     let (mut kills, mut new_files_seen) = (0, false);
     for n in 1..200 {
         let work = path(&format!("work{n}"));
-        let copied = std::process::Command::new("cp")
-            .args(["-r", &old, &work])
-            .status()?;
-        assert!(copied.success());
-        let inject = format!("inject=rename,renameat,renameat2:signal=SIGKILL:when={n}");
-        let run = std::process::Command::new(STRACE)
-            .args([
-                "-f",
-                "-qq",
-                "-o",
-                "/dev/null",
-                "-e",
-                "trace=rename,renameat,renameat2",
-            ])
-            .args(["-e", &inject, env!("CARGO_BIN_EXE_gapmap")])
-            .args(import)
-            .args([work.as_str(), "--all-years"])
-            .current_dir(tmp.path())
-            .env_remove("GAPMAP_DATA")
-            .output()?;
+        copy_dir(&old, &work)?;
+        let args = [&import[..], &[work.as_str(), "--all-years"]].concat();
+        let run = gapmap_killed_at_rename(tmp.path(), n, &args)?;
         if run.status.success() {
             // Fewer than n renames: the import ran to its end.
             assert_eq!(figures(&work), new_figures, "an import run to its end");
             break;
         }
-        // Killed by strace's SIGKILL, not failed some other way (ptrace refused...).
-        assert_eq!(
-            std::os::unix::process::ExitStatusExt::signal(&run.status),
-            Some(9),
+        assert!(
+            killed(&run),
             "rename {n}: {}",
             String::from_utf8_lossy(&run.stderr)
         );
@@ -530,36 +551,19 @@ fn a_kill_at_any_rename_leaves_a_readable_store() -> Result<(), Box<dyn std::err
     let mut kills = 0;
     for n in 1..200 {
         let work = path(&format!("index{n}"));
-        let copied = std::process::Command::new("cp")
-            .args(["-r", &new, &work])
-            .status()?;
-        assert!(copied.success());
+        copy_dir(&new, &work)?;
         std::fs::remove_dir_all(std::path::Path::new(&work).join("index"))?;
-        let inject = format!("inject=rename,renameat,renameat2:signal=SIGKILL:when={n}");
-        let run = std::process::Command::new(STRACE)
-            .args([
-                "-f",
-                "-qq",
-                "-o",
-                "/dev/null",
-                "-e",
-                "trace=rename,renameat,renameat2",
-            ])
-            .args(["-e", &inject, env!("CARGO_BIN_EXE_gapmap")])
-            .args([
-                "gaps", "--store", &work, "--needs", plan, "--by", "buyer", "--format", "json",
-                "--quiet",
-            ])
-            .current_dir(tmp.path())
-            .env_remove("GAPMAP_DATA")
-            .output()?;
+        let args = [
+            "gaps", "--store", &work, "--needs", plan, "--by", "buyer", "--format", "json",
+            "--quiet",
+        ];
+        let run = gapmap_killed_at_rename(tmp.path(), n, &args)?;
         if run.status.success() {
             assert_eq!(json(&run.stdout), new_figures, "a build run to its end");
             break;
         }
-        assert_eq!(
-            std::os::unix::process::ExitStatusExt::signal(&run.status),
-            Some(9),
+        assert!(
+            killed(&run),
             "index rename {n}: {}",
             String::from_utf8_lossy(&run.stderr)
         );
