@@ -357,14 +357,10 @@ fn damaged_store_and_index_give_no_other_figures() -> Result<(), Box<dyn std::er
 #[test]
 fn missing_empty_or_locked_sources_are_errors() -> Result<(), Box<dyn std::error::Error>> {
     let tmp = tempfile::tempdir()?;
+    let demo = project_root().join("datasets/demo");
     let copy = |name: &str| -> Result<std::path::PathBuf, Box<dyn std::error::Error>> {
         let to = tmp.path().join(name);
-        let out = std::process::Command::new("cp")
-            .arg("-r")
-            .arg(project_root().join("datasets/demo"))
-            .arg(&to)
-            .output()?;
-        assert!(out.status.success());
+        copy_dir(&demo.to_string_lossy(), &to.to_string_lossy())?;
         Ok(to)
     };
     let import = |data: &std::path::Path, store: &str| {
