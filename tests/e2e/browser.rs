@@ -243,12 +243,7 @@ fn a_planner_filters_opens_a_need_and_runs_a_scenario() {
     let keys = b.script(
         "return [...document.querySelectorAll('#gap-body tr[data-key]')].map(r => r.dataset.key)",
     );
-    let expected_keys: Vec<&str> = expected["rows"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .filter_map(|r| r["key"].as_str())
-        .collect();
+    let expected_keys = texts(&expected["rows"], "key");
     assert!(!expected_keys.is_empty());
     assert_eq!(keys, json!(expected_keys), "the filtered table");
 
@@ -312,12 +307,7 @@ fn a_planner_filters_opens_a_need_and_runs_a_scenario() {
         "/api/v1/offers?q=cuisine&near=02691&radius=40&limit=20",
         None,
     );
-    let expected: Vec<&str> = hits["hits"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .filter_map(|h| h["offer"].as_str())
-        .collect();
+    let expected = texts(&hits["hits"], "offer");
     assert!(!expected.is_empty(), "{hits}");
     assert_eq!(shown, json!(expected), "the search around a commune");
 
@@ -338,6 +328,16 @@ fn a_planner_filters_opens_a_need_and_runs_a_scenario() {
     );
     let path = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("serve-page.png");
     std::fs::write(&path, png).unwrap_or_else(|e| panic!("{e}"));
+}
+
+/// The `field` of each object of a JSON array, as text.
+fn texts<'a>(array: &'a Value, field: &str) -> Vec<&'a str> {
+    array
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|item| item[field].as_str())
+        .collect()
 }
 
 fn decode_base64(text: &str) -> Vec<u8> {

@@ -278,7 +278,7 @@ fn sites(engine: &Engine, projection: &Projection) -> Vec<Site> {
     by_commune
         .into_iter()
         .filter_map(|(code, (offers, seats, seats_unknown))| {
-            let commune = territory.communes.get(&code)?;
+            let commune = territory.commune(&code)?;
             let (x, y) = projection.xy(commune.point?);
             Some(Site {
                 x,
@@ -322,7 +322,7 @@ fn demand(engine: &Engine, outcome: &MatchOutcome, projection: &Projection) -> V
 pub fn place_label(engine: &Engine, place: &NeedLocation) -> String {
     let t = &engine.dataset().territory;
     let named = match place {
-        NeedLocation::Commune(c) => t.communes.get(c).map(|c| c.name.clone()),
+        NeedLocation::Commune(c) => t.commune(c).map(|c| c.name.clone()),
         NeedLocation::Bassin(b) => t.bassins.get(b).map(|b| b.name.clone()),
         NeedLocation::Departement(d) => t.departements.get(d).map(|d| d.name.clone()),
         NeedLocation::Region(r) => t.regions.get(r).cloned(),
