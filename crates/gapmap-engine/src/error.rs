@@ -54,4 +54,23 @@ pub enum EngineError {
         /// What is wrong.
         message: String,
     },
+    /// A limits file that cannot be read.
+    #[error("{}: {message}", path.display())]
+    Limits {
+        /// The file.
+        path: PathBuf,
+        /// What is wrong.
+        message: String,
+    },
+    /// A cost file that cannot be read.
+    #[error("{}: {message}", path.display())]
+    Costs {
+        /// The file.
+        path: PathBuf,
+        /// What is wrong.
+        message: String,
+    },
+    /// A recommendation request that cannot be served.
+    #[error(transparent)]
+    Recommend(#[from] gapmap_match::RecommendError),
 }

@@ -34,6 +34,7 @@ mod engine;
 mod error;
 mod files;
 mod horizon;
+mod recommend;
 mod supply;
 mod table;
 
@@ -44,6 +45,10 @@ pub use gapmap_ingest::ImportOptions;
 #[cfg(feature = "polars")]
 pub use horizon::to_year_dataframe;
 pub use horizon::{WhatIfOver, YEAR_FRAME_COLUMNS, YearSupply, YearTable};
+pub use recommend::{
+    Recommended, costs_from_toml, direct_totals, limits_from_toml, read_costs, read_limits,
+    scenario_toml,
+};
 pub use supply::{
     EntrantsCounts, OFFER_COLUMN_COUNT, OFFER_COLUMNS, OfferFacts, OutcomeCounts, Supplies,
     SupplyGroup,

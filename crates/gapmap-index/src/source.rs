@@ -153,20 +153,34 @@ impl GapmapIndex {
 
     /// Relevance of a label that is not indexed, with the index's word weights.
     pub fn label_relevance_of(&self, specialty: &str, label: &str) -> Result<f64, IndexError> {
+        Ok(self.label_relevances_of(specialty, &[label])?[0])
+    }
+
+    /// [`GapmapIndex::label_relevance_of`] of each label, the specialty's words weighed once.
+    pub fn label_relevances_of(
+        &self,
+        specialty: &str,
+        labels: &[&str],
+    ) -> Result<Vec<f64>, IndexError> {
         let searcher = self.offers.searcher();
         let weighted = self.weighted_words(&searcher, specialty)?;
         if weighted.total <= 0.0 {
-            return Ok(0.0);
+            return Ok(vec![0.0; labels.len()]);
         }
         let mut analyzer = analysis::french_analyzer();
-        let label_terms = analysis::run(&mut analyzer, label);
-        let matched: f64 = weighted
-            .words
+        Ok(labels
             .iter()
-            .filter(|(_, terms, _)| terms.iter().any(|t| label_terms.contains(t)))
-            .map(|(_, _, w)| w)
-            .sum();
-        Ok((matched / weighted.total).clamp(0.0, 1.0))
+            .map(|label| {
+                let label_terms = analysis::run(&mut analyzer, label);
+                let matched: f64 = weighted
+                    .words
+                    .iter()
+                    .filter(|(_, terms, _)| terms.iter().any(|t| label_terms.contains(t)))
+                    .map(|(_, _, w)| w)
+                    .sum();
+                (matched / weighted.total).clamp(0.0, 1.0)
+            })
+            .collect())
     }
 
     /// The words of `specialty` that the offer's names match.
@@ -216,6 +230,11 @@ impl TextSource for GapmapIndex {
 
     fn label_relevance(&self, specialty: &str, label: &str) -> f64 {
         self.label_relevance_of(specialty, label).unwrap_or(0.0)
+    }
+
+    fn label_relevances(&self, specialty: &str, labels: &[&str]) -> Vec<f64> {
+        self.label_relevances_of(specialty, labels)
+            .unwrap_or_else(|_| vec![0.0; labels.len()])
     }
 
     fn matched_terms(&self, specialty: &str, offer: &OfferId) -> Vec<String> {

@@ -200,26 +200,7 @@ impl<'p> Components<'p> {
 }
 
 fn class_weight(policy: &BuyerPolicy, class: BuyerClass) -> i64 {
-    match policy {
-        BuyerPolicy::Priority {
-            ministry,
-            defence_industry,
-            civil,
-        } => {
-            let w = match class {
-                BuyerClass::Ministry => *ministry,
-                BuyerClass::DefenceIndustry => *defence_industry,
-                BuyerClass::Civil => *civil,
-            };
-            let w = if w.is_finite() {
-                w.clamp(0.01, 100.0)
-            } else {
-                1.0
-            };
-            (w * 100.0).round() as i64
-        }
-        BuyerPolicy::Proportional => 1,
-    }
+    (policy.weight(class) * 100.0).round() as i64
 }
 
 /// The flows of one component's edges, in the component's edge order.

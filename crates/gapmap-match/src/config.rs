@@ -440,6 +440,32 @@ pub enum BuyerPolicy {
     Proportional,
 }
 
+impl BuyerPolicy {
+    /// The weight of a class in the allocation's objective: its priority weight clamped to
+    /// [0.01, 100] (1 when not finite), 1 under [`BuyerPolicy::Proportional`].
+    pub fn weight(&self, class: BuyerClass) -> f64 {
+        match self {
+            BuyerPolicy::Priority {
+                ministry,
+                defence_industry,
+                civil,
+            } => {
+                let w = match class {
+                    BuyerClass::Ministry => *ministry,
+                    BuyerClass::DefenceIndustry => *defence_industry,
+                    BuyerClass::Civil => *civil,
+                };
+                if w.is_finite() {
+                    w.clamp(0.01, 100.0)
+                } else {
+                    1.0
+                }
+            }
+            BuyerPolicy::Proportional => 1.0,
+        }
+    }
+}
+
 impl Default for BuyerPolicy {
     fn default() -> Self {
         BuyerPolicy::Priority {

@@ -56,6 +56,7 @@ pub mod horizon;
 pub mod indicators;
 mod join;
 mod matcher;
+pub mod recommend;
 pub mod scenario;
 pub mod score;
 pub mod simplex;
@@ -77,9 +78,13 @@ pub use matcher::{
     Allocation, CandidateExplanation, CompetenceGap, Explanation, Link, MatchInput, MatchOutcome,
     Matcher, NeedResult, NeedStatus, OfferUse, Timings, run,
 };
+pub use recommend::{
+    Action, ActionKind, Alternative, Budget, CostRates, Costs, GapTotals, Limits, NeedEffect,
+    RecommendError, RecommendInput, Recommendation, Request, Strategy, recommend,
+};
 pub use scenario::{
     Change, ChangeInTime, ChangeKind, Comparison, OpenSeats, Place, Scenario, ScenarioError,
-    SupplyChange, apply, apply_over_time, changes_in_time, compare, supply_changes,
+    SupplyChange, apply, apply_over_time, changes_in_time, compare, open_offers, supply_changes,
 };
 pub use score::{Component, ComponentKind, Factor, FactorKind, LinkKind, Points, Score};
 pub use supply::{

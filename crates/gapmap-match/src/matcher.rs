@@ -292,6 +292,9 @@ struct ProfileLinks {
     untaught: Vec<OgrCode>,
 }
 
+/// The links of a profile and the demanded competences none of them teaches.
+type Linked = (Vec<Link>, Vec<OgrCode>);
+
 /// A need profile: its subject, minimum level, place and specialty (ids into [`Profiles`]).
 type ProfileKey = (u32, Option<u8>, NeedLocation, u32);
 
@@ -335,6 +338,17 @@ struct Reuse {
     new_index: Vec<Option<u32>>,
     /// Offers opened by the scenario, by code set.
     opened: HashMap<u32, Vec<u32>>,
+}
+
+/// What a rerun relinks each profile with.
+struct Relink<'r> {
+    base: &'r MatchOutcome,
+    reuse: &'r Reuse,
+    subject_links: &'r [Vec<SubjectLink>],
+    subjects: &'r [Subject],
+    /// Relevance by specialty, then by opened label.
+    text: &'r [Vec<f64>],
+    labels: &'r Interner<&'r str>,
 }
 
 /// Whether `result` is the result of `need` in a run: same identity, text, level, place, volumes
@@ -684,65 +698,107 @@ impl<'a> Matcher<'a> {
         }
         let subject_links = self.subject_links(&profiles.subjects);
         // Text relevance of each opened offer to each specialty, as in a full run's text table:
-        // kept as `f32`, 0 when not positive.
-        let opened: Vec<u32> = reuse.opened.values().flatten().copied().collect();
-        let text: Vec<HashMap<u32, f64>> = profiles
+        // kept as `f32`, 0 when not positive. It depends on the offer's label only: computed once
+        // per distinct label (openings of one diploma share theirs).
+        let labels = Interner::of(
+            reuse
+                .opened
+                .values()
+                .flatten()
+                .map(|&o| self.offers[o as usize].label.as_str()),
+        );
+        let text: Vec<Vec<f64>> = profiles
             .specialties
             .values
             .par_iter()
             .map(|specialty| {
-                opened
+                self.text
+                    .label_relevances(specialty, &labels.values)
+                    .into_iter()
+                    .map(|r| if r > 0.0 { f64::from(r as f32) } else { 0.0 })
+                    .collect()
+            })
+            .collect();
+        let relink = Relink {
+            base,
+            reuse: &reuse,
+            subject_links: &subject_links,
+            subjects: &profiles.subjects.values,
+            text: &text,
+            labels: &labels,
+        };
+        // Profiles grouped by place: one reach cache per place, as in a full run.
+        let mut by_place: BTreeMap<&NeedLocation, Vec<usize>> = BTreeMap::new();
+        for (p, key) in profiles.keys.values.iter().enumerate() {
+            by_place.entry(&key.2).or_default().push(p);
+        }
+        let groups: Vec<(&NeedLocation, Vec<usize>)> = by_place.into_iter().collect();
+        let grouped: Vec<Vec<(usize, Linked)>> = groups
+            .par_iter()
+            .map(|(place, members)| {
+                let mut cache = ReachCache {
+                    km: vec![f32::NAN; self.offers.len()],
+                    near: self
+                        .places
+                        .near_cells(place, &self.cells, self.config.reach_km),
+                };
+                members
                     .iter()
-                    .map(|&o| {
-                        let r = self
-                            .text
-                            .label_relevance(specialty, &self.offers[o as usize].label);
-                        (o, if r > 0.0 { f64::from(r as f32) } else { 0.0 })
+                    .map(|&p| {
+                        (
+                            p,
+                            self.relinked(&relink, p, &profiles.keys.values[p], &mut cache),
+                        )
                     })
                     .collect()
             })
             .collect();
-        let solved: Vec<(Vec<Link>, Vec<OgrCode>)> = profiles
-            .keys
-            .values
-            .par_iter()
-            .enumerate()
-            .map(|(p, (subject, level, place, specialty))| {
-                let mut kept: Vec<Link> = base
-                    .links
-                    .get(p)
-                    .into_iter()
-                    .flatten()
-                    .filter_map(|l| {
-                        let offer = reuse.new_index.get(l.offer as usize).copied().flatten()?;
-                        Some(Link { offer, ..*l })
-                    })
-                    .collect();
-                let level = level.and_then(EuropeanLevel::new);
-                for sl in &subject_links[*subject as usize] {
-                    for &o in reuse.opened.get(&sl.codeset).into_iter().flatten() {
-                        let km = match self.places.reach(
-                            place,
-                            &self.offers[o as usize].location,
-                            self.config.reach_km,
-                            self.config.commute_radius_km,
-                        ) {
-                            Reach::Within(d) => d as f32,
-                            Reach::Far => continue,
-                            Reach::Unknown => ReachCache::UNKNOWN,
-                        };
-                        let relevance = text[*specialty as usize].get(&o).copied().unwrap_or(0.0);
-                        kept.extend(self.link(sl, o, km, level, relevance));
-                    }
-                }
-                sort_links(&mut kept);
-                let untaught = self.untaught(&profiles.subjects.values[*subject as usize], &kept);
-                (kept, untaught)
-            })
-            .collect();
+        let mut solved = vec![(Vec::new(), Vec::new()); profiles.keys.values.len()];
+        for (p, links) in grouped.into_iter().flatten() {
+            solved[p] = links;
+        }
         let (links, untaught): (Vec<Vec<Link>>, Vec<Vec<OgrCode>>) = solved.into_iter().unzip();
         let results = self.need_results(needs, &mut profiles, &untaught);
         self.finish(results, Arc::new(links), &profiles, self.supplies.clone())
+    }
+
+    /// A rerun's links of profile `p`: its base links to the offers kept, and links to the
+    /// offers opened of its linked code sets within reach.
+    fn relinked(
+        &self,
+        r: &Relink<'_>,
+        p: usize,
+        (subject, level, place, specialty): &ProfileKey,
+        cache: &mut ReachCache,
+    ) -> Linked {
+        let mut kept: Vec<Link> = (r.base.links.get(p).into_iter().flatten())
+            .filter_map(|l| {
+                let offer = r.reuse.new_index.get(l.offer as usize).copied().flatten()?;
+                Some(Link { offer, ..*l })
+            })
+            .collect();
+        let level = level.and_then(EuropeanLevel::new);
+        let cells = self.cells.of_offer();
+        for sl in &r.subject_links[*subject as usize] {
+            for &o in r.reuse.opened.get(&sl.codeset).into_iter().flatten() {
+                let near = cells
+                    .get(o as usize)
+                    .and_then(|&c| cache.near.get(c as usize));
+                if near == Some(&false) {
+                    continue;
+                }
+                let km = self.reach(place, o, &mut cache.km);
+                if km == ReachCache::FAR {
+                    continue;
+                }
+                let label = r.labels.id(self.offers[o as usize].label.as_str());
+                let relevance = r.text[*specialty as usize][label as usize];
+                kept.extend(self.link(sl, o, km, level, relevance));
+            }
+        }
+        sort_links(&mut kept);
+        let untaught = self.untaught(&r.subjects[*subject as usize], &kept);
+        (kept, untaught)
     }
 
     /// What of `base` a rerun can keep: each base offer's index here (`None`: closed), and the
@@ -1172,6 +1228,19 @@ impl<'a> Matcher<'a> {
         (seasonal_excluded, demand, small)
     }
 
+    /// The direct allocation of `outcome`'s needs (a run of this matcher) if the offers supplied
+    /// `graduates` (thousandths, by offer index) instead of their own: each need's direct
+    /// allocations, as the direct phase of a run with those supplies gives them (that phase never
+    /// depends on adjacent links). A recommendation's search evaluates candidate supplies with it.
+    pub fn direct_allocation(
+        &self,
+        outcome: &MatchOutcome,
+        graduates: &[u64],
+    ) -> Vec<Vec<Allocation>> {
+        self.allocate_with(&outcome.needs, &outcome.links, graduates.to_vec(), true)
+            .1
+    }
+
     /// The allocation: graduates allocated per offer, and the allocations of each need.
     fn allocate(
         &self,
@@ -1179,8 +1248,21 @@ impl<'a> Matcher<'a> {
         links: &[Vec<Link>],
         supplies: &[Supply],
     ) -> (Vec<u64>, Vec<Vec<Allocation>>) {
+        let graduates = supplies.iter().map(|s| s.graduates.milli()).collect();
+        self.allocate_with(needs, links, graduates, false)
+    }
+
+    /// [`Matcher::allocate`] of `graduates` (thousandths per offer); `direct_only` leaves the
+    /// adjacent links out.
+    fn allocate_with(
+        &self,
+        needs: &[NeedResult],
+        links: &[Vec<Link>],
+        graduates: Vec<u64>,
+        direct_only: bool,
+    ) -> (Vec<u64>, Vec<Vec<Allocation>>) {
         let mut problem = AllocationProblem {
-            supplies: supplies.iter().map(|s| s.graduates.milli()).collect(),
+            supplies: graduates,
             volumes: needs.iter().map(|n| n.known_volume().milli()).collect(),
             classes: needs.iter().map(|n| BuyerClass::of(&n.buyer)).collect(),
             edges: Vec::new(),
@@ -1189,8 +1271,15 @@ impl<'a> Matcher<'a> {
             if problem.volumes[j] == 0 {
                 continue;
             }
-            for l in &links[need.profile] {
-                if problem.supplies[l.offer as usize] > 0 {
+            for l in links.get(need.profile).into_iter().flatten() {
+                if direct_only && l.kind != LinkKind::Direct {
+                    break; // direct links come first
+                }
+                if problem
+                    .supplies
+                    .get(l.offer as usize)
+                    .is_some_and(|&s| s > 0)
+                {
                     problem.edges.push(AllocationEdge {
                         offer: l.offer,
                         need: j as u32,

@@ -339,7 +339,8 @@ fn apply_changes(
                     }
                     _ => open,
                 };
-                let new = new_offer(number, open, &result, referential, territory)?;
+                let new = new_offer(number, open, &result, &by_school(&result), referential)?;
+                let new = locate(new, &open.place, territory);
                 match result.iter_mut().find(|o| o.id == new.id) {
                     // Opened twice: one course with the seats of both, from the same year.
                     Some(existing) => {
@@ -363,7 +364,7 @@ fn year_text(year: Option<u16>) -> String {
 /// Adds `seats` to an offer of known capacity (published, declared, or opened by the scenario),
 /// recorded as added ([`gapmap_model::Intake::added_seats`]): they enter only the applicants the
 /// offer turned away (a scenario's opened offer, with no applicants, fills them as its own).
-fn add_seats(offer: &mut Offer, seats: u32) {
+pub(crate) fn add_seats(offer: &mut Offer, seats: u32) {
     offer.capacity = match offer.capacity {
         Capacity::Seats(n) => Capacity::Seats(n.saturating_add(seats)),
         Capacity::Declared(n) => Capacity::Declared(n.saturating_add(seats)),
@@ -374,12 +375,59 @@ fn add_seats(offer: &mut Offer, seats: u32) {
     }
 }
 
+/// The offers of `opens` as [`apply`] would open each one alone over `offers` (without merging
+/// seats): one result per opening, in order. Built in one pass (the offers sorted once, each
+/// diploma's usual length found once): a recommendation opens thousands of candidates.
+pub fn open_offers(
+    opens: &[OpenSeats],
+    offers: &[Offer],
+    referential: &Referential,
+    territory: &Territory,
+) -> Vec<Result<Offer, ScenarioError>> {
+    let sorted = by_school(offers);
+    let mut lengths: BTreeMap<Cfd, Option<u8>> = BTreeMap::new();
+    opens
+        .iter()
+        .enumerate()
+        .map(|(k, open)| {
+            let length = open.length.or_else(|| {
+                *lengths
+                    .entry(open.cfd)
+                    .or_insert_with(|| usual_length(open.cfd, offers, referential))
+            });
+            let open = OpenSeats {
+                length,
+                ..open.clone()
+            };
+            new_offer(k + 1, &open, offers, &sorted, referential)
+                .map(|o| locate(o, &open.place, territory))
+        })
+        .collect()
+}
+
+/// The offers sorted by school, then id: where an opening finds its school's place.
+fn by_school(offers: &[Offer]) -> Vec<&Offer> {
+    let mut by_id: Vec<&Offer> = offers.iter().collect();
+    by_id.sort_by(|a, b| a.school.cmp(&b.school).then_with(|| a.id.cmp(&b.id)));
+    by_id
+}
+
+/// An offer opened in a commune is placed at the commune's point when the territory has one.
+fn locate(mut offer: Offer, place: &Place, territory: &Territory) -> Offer {
+    if let Place::Commune(code) = place
+        && let Some(point) = territory.communes.get(code).and_then(|c| c.point)
+    {
+        offer.location.point = Some(point);
+    }
+    offer
+}
+
 fn new_offer(
     change: usize,
     open: &OpenSeats,
     offers: &[Offer],
+    by_id: &[&Offer],
     referential: &Referential,
-    territory: &Territory,
 ) -> Result<Offer, ScenarioError> {
     let certifications: Vec<_> = referential
         .certifications
@@ -430,8 +478,6 @@ fn new_offer(
     let duration_years = open
         .length
         .or_else(|| usual_length(open.cfd, offers, referential));
-    let mut by_id: Vec<&Offer> = offers.iter().collect();
-    by_id.sort_by(|a, b| a.school.cmp(&b.school).then_with(|| a.id.cmp(&b.id)));
     let (school, location, school_name) = match &open.place {
         Place::School(uai) => {
             let school = by_id
@@ -455,11 +501,11 @@ fn new_offer(
                     change,
                     commune: code.to_string(),
                 })?;
-            let mut location = school.location.clone();
-            if let Some(c) = territory.communes.get(code) {
-                location.point = c.point.or(location.point);
-            }
-            (school.school, location, school.school_name.clone())
+            (
+                school.school,
+                school.location.clone(),
+                school.school_name.clone(),
+            )
         }
     };
     let year = open

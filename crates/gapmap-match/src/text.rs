@@ -42,6 +42,15 @@ pub trait TextSource: Sync {
     /// `specialty`, on the same scale as [`TextSource::text_relevance`].
     fn label_relevance(&self, specialty: &str, label: &str) -> f64;
 
+    /// [`TextSource::label_relevance`] of each label, in order: a source may read the specialty
+    /// once for all of them.
+    fn label_relevances(&self, specialty: &str, labels: &[&str]) -> Vec<f64> {
+        labels
+            .iter()
+            .map(|label| self.label_relevance(specialty, label))
+            .collect()
+    }
+
     /// The words of `specialty` that the offer's labels match, for explanations.
     fn matched_terms(&self, specialty: &str, offer: &OfferId) -> Vec<String>;
 

@@ -825,6 +825,17 @@ pub enum LevelRangeError {
     Empty,
 }
 
+impl fmt::Display for LevelRangeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            LevelRangeError::Unreadable(e) => write!(f, "{e}"),
+            LevelRangeError::Empty => f.write_str("the lower level is above the higher one"),
+        }
+    }
+}
+
+impl std::error::Error for LevelRangeError {}
+
 impl EuropeanLevel {
     /// A range of levels as users write it: `4-5`, or one level `5` (each side as
     /// [`EuropeanLevel`]'s `FromStr` reads it).

@@ -40,6 +40,43 @@ pub enum Command {
     Supply(SupplyArgs),
     /// Serve the HTTP API (`/api/v1`) and the planner's page over data loaded once.
     Serve(ServeArgs),
+    /// Recommend the openings and extensions that close the most direct gap under a budget,
+    /// written as a scenario that `gaps --scenario` and `report --scenario` apply.
+    Recommend(RecommendArgs),
+}
+
+/// `gapmap recommend`.
+#[derive(Debug, Args)]
+pub struct RecommendArgs {
+    /// Data source.
+    #[command(flatten)]
+    pub source: SourceArgs,
+    /// Matching options (`--years` and `--scenario` are refused: the recommendation starts from
+    /// the published map, in the steady state).
+    #[command(flatten)]
+    pub matching: MatchArgs,
+    /// Seats per intake to add, over all actions.
+    #[arg(long, value_name = "SEATS")]
+    pub budget: Option<u32>,
+    /// Euros to spend, over all actions (costs from --costs, else the built-in assumptions).
+    #[arg(long, value_name = "EUROS")]
+    pub euros: Option<u64>,
+    /// Limits (TOML): départements, levels, seats per school, extensions only, course sizes.
+    #[arg(long, value_name = "FILE")]
+    pub limits: Option<PathBuf>,
+    /// Costs (TOML): euros to open a course, per seat of equipment, per teacher FTE.
+    #[arg(long, value_name = "FILE")]
+    pub costs: Option<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+    /// Write the recommendation as a scenario file here.
+    #[arg(long, value_name = "FILE")]
+    pub scenario_out: Option<PathBuf>,
+    /// Also compute two simple baselines at the same budget (seats where the gap is largest;
+    /// seats in proportion to gaps) and print the gap each leaves.
+    #[arg(long)]
+    pub baselines: bool,
 }
 
 /// `gapmap serve`.

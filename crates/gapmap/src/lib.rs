@@ -44,6 +44,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Report(args) => commands::report::run(args, &progress, &mut out)?,
         Command::Supply(args) => commands::supply::run(args, &progress, &mut out)?,
         Command::Serve(args) => serve::run(args, &progress)?,
+        Command::Recommend(args) => commands::recommend::run(args, &progress, &mut out)?,
     }
     out.flush()?;
     Ok(ExitCode::SUCCESS)
