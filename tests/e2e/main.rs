@@ -6,6 +6,7 @@ mod browser;
 mod cli;
 mod horizon;
 mod hostile;
+mod recommend;
 mod serve;
 
 use std::path::{Path, PathBuf};

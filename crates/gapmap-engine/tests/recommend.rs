@@ -73,7 +73,10 @@ fn check(needs: &[Need], request: &Request) -> (Recommended, MatchOutcome) {
     let offers = engine.apply(&read).unwrap_or_else(|e| panic!("{e}"));
     let applied = engine.matcher_over(&offers, &config).run(needs);
     let totals = gapmap_engine::direct_totals(&applied, &config);
-    assert_eq!(totals.direct_gap, r.after.direct_gap, "predicted direct gap");
+    assert_eq!(
+        totals.direct_gap, r.after.direct_gap,
+        "predicted direct gap"
+    );
     assert_eq!(recommended.applied.direct_gap, r.after.direct_gap);
     // The budget holds.
     assert!(r.seats <= request.budget.seats.unwrap_or(u32::MAX));
@@ -83,7 +86,12 @@ fn check(needs: &[Need], request: &Request) -> (Recommended, MatchOutcome) {
     for a in &r.actions {
         assert!(a.closed() > Volume::ZERO, "{} closes nothing", a.offer);
         for e in a.effects.iter().filter(|e| e.closed_milli > 0) {
-            assert!(e.gap_before > Volume::ZERO, "{} closes {} already covered", a.offer, e.need);
+            assert!(
+                e.gap_before > Volume::ZERO,
+                "{} closes {} already covered",
+                a.offer,
+                e.need
+            );
         }
     }
     (recommended, base)
@@ -183,7 +191,11 @@ fn a_euro_budget_is_spent_within_costs() {
     let r = &rec.recommendation;
     assert!(!r.actions.is_empty());
     for a in &r.actions {
-        let opening = if a.kind == ActionKind::Open { 50_000 } else { 0 };
+        let opening = if a.kind == ActionKind::Open {
+            50_000
+        } else {
+            0
+        };
         assert_eq!(a.euros, opening + 1000 * u64::from(a.seats), "{}", a.offer);
     }
     assert!(r.euros <= 200_000);

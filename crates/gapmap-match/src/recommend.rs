@@ -1064,72 +1064,68 @@ impl<'a> Search<'a> {
             .collect()
     }
 
-    /// The baselines: each need, largest direct gap first, gets seats at its candidate of most
-    /// graduates per seat: enough to close its gap ([`Strategy::LargestGap`]), or its share of
-    /// the budget in proportion to its gap, shares too small for a course carried to the next
-    /// need ([`Strategy::Proportional`]). One exact solve at the end.
+    /// The baselines: each need with a candidate, largest direct gap first, gets seats at its
+    /// candidates, most graduates per seat first: enough to close its gap
+    /// ([`Strategy::LargestGap`]), within its share of the budget in proportion to its gap
+    /// ([`Strategy::Proportional`]; a share too small for a course carries to the next need).
+    /// One exact solve at the end.
     fn baseline(&mut self, strategy: Strategy) {
-        let mut order: Vec<usize> = (0..self.gaps.len()).filter(|&j| self.gaps[j] > 0).collect();
-        order.sort_by(|&a, &b| self.gaps[b].cmp(&self.gaps[a]).then(a.cmp(&b)));
-        let mut best: HashMap<usize, usize> = HashMap::new();
+        let mut by_need: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
         for (k, c) in self.candidates.iter().enumerate() {
             for &(j, _) in &c.needs {
-                let slot = best.entry(j as usize).or_insert(k);
-                if self.candidates[*slot].per_seat < c.per_seat {
-                    *slot = k;
-                }
+                by_need.entry(j as usize).or_default().push(k);
             }
         }
-        let total: u64 = order.iter().map(|&j| self.gaps[j]).sum();
-        let mut carry = 0.0;
+        for list in by_need.values_mut() {
+            let rate = |k: &usize| self.candidates[*k].per_seat;
+            list.sort_by(|a, b| rate(b).total_cmp(&rate(a)).then(a.cmp(b)));
+        }
+        let mut order: Vec<usize> = by_need.keys().copied().collect();
+        order.sort_by(|&a, &b| self.start[b].cmp(&self.start[a]).then(a.cmp(&b)));
+        let total: u64 = order.iter().map(|&j| self.start[j]).sum();
+        let mut allowance = 0.0;
         for j in order {
-            let Some(&k) = best.get(&j) else { continue };
-            let Some(p) = self.proposal(k) else { continue };
-            let c = &self.candidates[k];
-            let least = if self.step_kind(c) == ActionKind::Open {
-                self.request.limits.course_seats.0
-            } else {
-                1
-            };
-            let for_need = ((self.start[j] as f64 / c.per_seat).ceil() as u32).max(least);
-            let mut seats = p.seats.min(for_need);
+            let mut left = self.start[j] as f64;
             if strategy == Strategy::Proportional {
-                carry += self.start[j] as f64 / total.max(1) as f64;
-                let share = (carry * self.budget_seats(k)).floor() as u32;
-                if share < least {
-                    continue;
-                }
-                seats = seats.min(share);
-                carry -= f64::from(seats) / self.budget_seats(k);
+                allowance += self.start[j] as f64 / total.max(1) as f64;
             }
-            let euros = self.request.costs.euros(self.step_kind(c), seats, c.domain);
-            self.add(k, seats, euros);
-            self.steps.push(Step {
-                candidate: k,
-                seats,
-                euros,
-                weighted: 0.0,
-                moved: Vec::new(),
-                runners: Vec::new(),
-            });
+            for &k in &by_need[&j] {
+                if left <= 0.0 {
+                    break;
+                }
+                let Some(p) = self.proposal(k) else { continue };
+                let c = &self.candidates[k];
+                let (kind, rate, domain) = (self.step_kind(c), c.per_seat, c.domain);
+                let least = if kind == ActionKind::Open {
+                    self.request.limits.course_seats.0
+                } else {
+                    1
+                };
+                let mut seats = p.seats.min(((left / rate).ceil() as u32).max(least));
+                let euros = |n| self.request.costs.euros(kind, n, domain);
+                if strategy == Strategy::Proportional {
+                    while seats >= least && self.cost_units(seats, euros(seats)) > allowance {
+                        seats -= 1;
+                    }
+                    if seats < least {
+                        continue;
+                    }
+                    allowance -= self.cost_units(seats, euros(seats));
+                }
+                let cost = euros(seats);
+                self.add(k, seats, cost);
+                left -= f64::from(seats) * rate;
+                self.steps.push(Step {
+                    candidate: k,
+                    seats,
+                    euros: cost,
+                    weighted: 0.0,
+                    moved: Vec::new(),
+                    runners: Vec::new(),
+                });
+            }
         }
         self.gaps = self.solve();
-    }
-
-    /// The whole budget in seats of candidate `k` (the seat budget, else the seats the euro
-    /// budget buys there).
-    fn budget_seats(&self, k: usize) -> f64 {
-        let b = self.request.budget;
-        let c = &self.candidates[k];
-        let per_seat = |euros: u64| {
-            let one = self.request.costs.euros(ActionKind::Extend, 100, c.domain) as f64 / 100.0;
-            euros as f64 / one.max(1.0)
-        };
-        match (b.seats, b.euros) {
-            (Some(s), _) => f64::from(s),
-            (None, Some(e)) => per_seat(e),
-            (None, None) => 0.0,
-        }
     }
 
     /// Adds `seats` to candidate `k` and its graduates to its offer (no solve).
