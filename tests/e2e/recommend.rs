@@ -66,7 +66,7 @@ fn recommend_round_trip_on_the_demo() {
         table.contains("assumptions: an opened course fills 100% of its seats"),
         "{table}"
     );
-    assert!(table.contains("built-in assumptions"), "{table}");
+    assert!(table.contains("costs assumed (no cost file)"), "{table}");
 }
 
 #[test]
@@ -130,4 +130,35 @@ fn real_recommend_with_the_ministry_plan() {
         assert!(a["needs"][0]["distance_km"].is_number(), "{a}");
         assert!(a["length_years"].as_u64().is_some_and(|l| l >= 1), "{a}");
     }
+}
+
+/// `report --recommend` adds the section and writes the same scenario as `recommend`.
+#[test]
+fn report_has_the_recommendations() {
+    let tmp = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let out = tmp.path().join("report");
+    let out = out.to_str().unwrap_or_default();
+    gapmap_ok(
+        tmp.path(),
+        &["report", "--quiet", "--recommend", "60", "--out", out],
+    );
+    let json = gapmap_ok(
+        tmp.path(),
+        &["recommend", "--quiet", "--budget", "60", "--format", "json"],
+    );
+    let rec: serde_json::Value = serde_json::from_str(&json).unwrap_or_else(|e| panic!("{e}"));
+    let written = std::fs::read_to_string(Path::new(out).join("recommendation.toml"))
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(rec["scenario_toml"].as_str(), Some(written.as_str()));
+    let html = std::fs::read_to_string(Path::new(out).join("report.html"))
+        .unwrap_or_else(|e| panic!("{e}"));
+    let start = html
+        .find("<section id=\"recommendations\">")
+        .unwrap_or_else(|| panic!("no section"));
+    let section = &html[start..start + html[start..].find("</section>").unwrap_or(0)];
+    let rows = section.matches("data-field=\"closed\"").count();
+    assert_eq!(rows, rec["actions"].as_array().map_or(0, Vec::len));
+    assert!(section.contains("coûts supposés"), "{section}");
+    let readme = std::fs::read_to_string(Path::new(out).join("README.txt")).unwrap_or_default();
+    assert!(readme.contains("recommendation.toml"));
 }

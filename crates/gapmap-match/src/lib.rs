@@ -79,8 +79,9 @@ pub use matcher::{
     Matcher, NeedResult, NeedStatus, OfferUse, Timings, run,
 };
 pub use recommend::{
-    Action, ActionKind, Alternative, Budget, CostRates, Costs, GapTotals, Limits, NeedEffect,
-    RecommendError, RecommendInput, Recommendation, Request, Strategy, recommend,
+    Action, ActionKind, Alternative, AlternativeReason, Budget, CostRates, Costs, GapTotals,
+    Limits, NeedEffect, RecommendError, RecommendInput, Recommendation, Request, Strategy,
+    recommend,
 };
 pub use scenario::{
     Change, ChangeInTime, ChangeKind, Comparison, OpenSeats, Place, Scenario, ScenarioError,

@@ -242,22 +242,79 @@ pub struct Alternative {
 }
 
 impl Alternative {
-    /// Why it was not chosen, in words.
-    pub fn reason(&self) -> String {
+    /// Why it was not chosen: the first of its figures that is worse than the chosen action's.
+    pub fn reason(&self) -> AlternativeReason {
         let (g, gc) = self.graduates_per_seat;
         let (e, ec) = self.euros_per_seat;
         if g < gc * 0.95 {
-            format!(
-                "fewer graduates per seat ({g:.2} against {gc:.2}: fewer applicants to fill added seats, or lower completion)"
-            )
+            AlternativeReason::FewerGraduatesPerSeat {
+                theirs: g,
+                ours: gc,
+            }
         } else if e > ec * 1.05 {
-            format!("dearer per seat ({e:.0} € against {ec:.0} €)")
+            AlternativeReason::DearerPerSeat {
+                theirs: e,
+                ours: ec,
+            }
         } else if let (Some(d), Some(dc)) = self.distance_km
             && d > dc + 1.0
         {
-            format!("farther from the demand ({d:.0} km against {dc:.0} km)")
+            AlternativeReason::Farther {
+                theirs: d,
+                ours: dc,
+            }
         } else {
-            "its graduates reach less of the demand still uncovered (other needs weigh less or are already served)".to_owned()
+            AlternativeReason::ReachesLess
+        }
+    }
+}
+
+/// Why an alternative was not chosen (its figure, then the chosen action's).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum AlternativeReason {
+    /// Fewer graduates a year per seat: fewer applicants to fill added seats, or lower
+    /// completion.
+    FewerGraduatesPerSeat {
+        /// Its own.
+        theirs: f64,
+        /// The chosen action's.
+        ours: f64,
+    },
+    /// Dearer per seat (euros).
+    DearerPerSeat {
+        /// Its own.
+        theirs: f64,
+        /// The chosen action's.
+        ours: f64,
+    },
+    /// Farther from the demand both serve (km).
+    Farther {
+        /// Its own.
+        theirs: f64,
+        /// The chosen action's.
+        ours: f64,
+    },
+    /// Its graduates reach less of the demand still uncovered.
+    ReachesLess,
+}
+
+impl std::fmt::Display for AlternativeReason {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match *self {
+            AlternativeReason::FewerGraduatesPerSeat { theirs, ours } => write!(
+                f,
+                "fewer graduates per seat ({theirs:.2} against {ours:.2}: fewer applicants to fill added seats, or lower completion)"
+            ),
+            AlternativeReason::DearerPerSeat { theirs, ours } => {
+                write!(f, "dearer per seat ({theirs:.0} € against {ours:.0} €)")
+            }
+            AlternativeReason::Farther { theirs, ours } => write!(
+                f,
+                "farther from the demand ({theirs:.0} km against {ours:.0} km)"
+            ),
+            AlternativeReason::ReachesLess => f.write_str(
+                "its graduates reach less of the demand still uncovered (other needs weigh less or are already served)",
+            ),
         }
     }
 }

@@ -353,4 +353,14 @@ pub struct ReportArgs {
     /// CSV separator: `;` (Excel in French) or `,`.
     #[arg(long, default_value = ";")]
     pub csv_separator: String,
+    /// Add a "Recommandations" section: the openings and extensions that close the most direct
+    /// gap with this many seats (written too as `recommendation.toml`, a scenario file).
+    #[arg(long, value_name = "SEATS")]
+    pub recommend: Option<u32>,
+    /// Limits of the recommendation (TOML, as `gapmap recommend --limits`).
+    #[arg(long, value_name = "FILE", requires = "recommend")]
+    pub limits: Option<PathBuf>,
+    /// Costs of the recommendation (TOML, as `gapmap recommend --costs`).
+    #[arg(long, value_name = "FILE", requires = "recommend")]
+    pub costs: Option<PathBuf>,
 }

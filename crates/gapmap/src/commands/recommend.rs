@@ -11,11 +11,13 @@
 //! reason} | null}`.
 
 use std::io::Write;
+use std::path::Path;
 
 use anyhow::{Context, bail};
 use gapmap_engine::{Engine, Recommended};
 use gapmap_match::{
-    Action, Budget, Costs, GapKey, GapTotals, MatchConfig, Recommendation, Request, Strategy,
+    Action, AlternativeReason, Budget, Costs, GapKey, GapTotals, MatchConfig, Recommendation,
+    Request, Strategy,
 };
 use serde_json::{Value, json};
 
@@ -34,7 +36,12 @@ pub fn run(args: &RecommendArgs, progress: &Progress, out: &mut dyn Write) -> an
             "recommend starts from the published map in the steady state: --years and --scenario are refused (apply the recommended scenario with `gaps --scenario`)"
         );
     }
-    let request = request(args)?;
+    let request = request(
+        args.budget,
+        args.euros,
+        args.limits.as_deref(),
+        args.costs.as_deref(),
+    )?;
     let prepared = pipeline::prepare(&args.source, &args.matching, progress)?;
     let engine = &prepared.loaded.engine;
     let matcher = prepared.matcher(prepared.offers(), progress);
@@ -81,27 +88,187 @@ pub fn run(args: &RecommendArgs, progress: &Progress, out: &mut dyn Write) -> an
     Ok(())
 }
 
-/// The request the arguments give.
-fn request(args: &RecommendArgs) -> anyhow::Result<Request> {
-    if args.budget.is_none() && args.euros.is_none() {
+/// The request of a budget in seats and euros, a limits file and a cost file.
+pub fn request(
+    seats: Option<u32>,
+    euros: Option<u64>,
+    limits: Option<&Path>,
+    costs: Option<&Path>,
+) -> anyhow::Result<Request> {
+    if seats.is_none() && euros.is_none() {
         bail!("give a budget: --budget SEATS, --euros EUROS, or both");
     }
-    let limits = match &args.limits {
+    let limits = match limits {
         Some(path) => gapmap_engine::read_limits(path)?,
         None => Default::default(),
     };
-    let costs = match &args.costs {
+    let costs = match costs {
         Some(path) => gapmap_engine::read_costs(path)?,
         None => Costs::assumed(),
     };
     Ok(Request {
-        budget: Budget {
-            seats: args.budget,
-            euros: args.euros,
-        },
+        budget: Budget { seats, euros },
         limits,
         costs,
     })
+}
+
+/// The assumptions a recommendation's figures rest on, in English or French.
+pub fn assumptions(config: &MatchConfig, r: &Recommendation, french: bool) -> Vec<String> {
+    let fill = config.fill_without_evidence * 100.0;
+    let d = r.request.costs.default;
+    let costs = if r.request.costs.assumed {
+        if french {
+            format!(
+                "coûts supposés (aucun fichier de coûts) : {} € pour ouvrir une formation, {} € d'équipement par place, un ETP enseignant à {} € par an pour {} places",
+                d.course_opening, d.seat_equipment, d.teacher_fte, d.seats_per_teacher_fte
+            )
+        } else {
+            format!(
+                "costs assumed (no cost file): {} € to open a course, {} € of equipment per seat, a teacher FTE at {} € a year for {} seats",
+                d.course_opening, d.seat_equipment, d.teacher_fte, d.seats_per_teacher_fte
+            )
+        }
+    } else if french {
+        "coûts du fichier de coûts donné".to_owned()
+    } else {
+        "costs from the cost file given".to_owned()
+    };
+    if french {
+        vec![
+            format!("une formation ouverte remplit {fill:.0} % de ses places (fill_without_evidence : aucune candidature n'est publiée pour elle)"),
+            "les places ajoutées à une formation n'accueillent que les candidats qu'elle a refusés".to_owned(),
+            "seule la couverture directe compte (diplômés d'une formation qui enseigne le métier), pondérée par la priorité des recruteurs".to_owned(),
+            costs,
+        ]
+    } else {
+        vec![
+            format!("an opened course fills {fill:.0}% of its seats (fill_without_evidence: no applications are published for it)"),
+            "added seats enter only the applicants a course turned away".to_owned(),
+            "only direct coverage counts (graduates of a course that teaches the job), weighted by buyer priority".to_owned(),
+            costs,
+        ]
+    }
+}
+
+/// The report's section of a recommendation.
+pub fn section(
+    engine: &Engine,
+    config: &MatchConfig,
+    recommended: &Recommended,
+    french: bool,
+) -> crate::report::RecommendSection {
+    let r = &recommended.recommendation;
+    let budget = match (r.request.budget.seats, french) {
+        (Some(s), true) => format!(
+            "{} actions, {} places sur {s} ({} €)",
+            r.actions.len(),
+            r.seats,
+            r.euros
+        ),
+        (Some(s), false) => format!(
+            "{} actions, {} of {s} seats ({} €)",
+            r.actions.len(),
+            r.seats,
+            r.euros
+        ),
+        (None, _) => format!("{} actions, {} €", r.actions.len(), r.euros),
+    };
+    crate::report::RecommendSection {
+        budget,
+        direct_gap: (
+            r.before.direct_gap.as_f64(),
+            recommended.applied.direct_gap.as_f64(),
+        ),
+        weighted_gap: (r.before.weighted_gap, recommended.applied.weighted_gap),
+        assumptions: assumptions(config, r, french),
+        rows: r.actions.iter().map(|a| row(engine, a, french)).collect(),
+        scenario_toml: gapmap_engine::scenario_toml(&r.scenario),
+    }
+}
+
+fn row(engine: &Engine, a: &Action, french: bool) -> crate::report::RecommendRow {
+    let needs: Vec<String> = a
+        .effects
+        .iter()
+        .map(|e| {
+            format!(
+                "{} {:+.1} / {:.1}{}",
+                e.need,
+                -(e.closed_milli as f64) / 1000.0,
+                e.gap_before.as_f64(),
+                e.distance_km
+                    .map(|d| format!(" ({d:.0} km)"))
+                    .unwrap_or_default()
+            )
+        })
+        .collect();
+    let mut why = Vec::new();
+    if let Some(turned) = a.turned_away {
+        why.push(if french {
+            format!(
+                "{} candidatures, {:.1} refusées : les places ajoutées les accueillent",
+                a.applications.map_or("?".to_owned(), |n| n.to_string()),
+                turned.as_f64()
+            )
+        } else {
+            format!(
+                "{} applications, {:.1} turned away: the added seats enter them",
+                a.applications.map_or("?".to_owned(), |n| n.to_string()),
+                turned.as_f64()
+            )
+        });
+    }
+    if !a.competences.is_empty() {
+        let names: Vec<String> = (a.competences.iter().take(3))
+            .map(|c| engine.label(&GapKey::Competence(*c)))
+            .collect();
+        let head = if french { "apporte" } else { "brings" };
+        why.push(format!("{head} : {}", names.join(", ")));
+    }
+    if let Some(alt) = &a.alternative {
+        let head = if french { "non retenu" } else { "not chosen" };
+        why.push(format!(
+            "{head} : {} ({}) — {}",
+            alt.label,
+            alt.school_name.as_deref().unwrap_or("?"),
+            reason_text(alt.reason(), french)
+        ));
+    }
+    let school = a.school_name.as_deref().unwrap_or(a.school.as_str());
+    crate::report::RecommendRow {
+        action: a.kind.key().to_owned(),
+        course: a.label.clone(),
+        school: format!("{school} ({}, {})", a.school.as_str(), a.departement),
+        seats: a.seats,
+        euros: a.euros,
+        graduates: a.graduates.as_f64(),
+        closed: a.closed().as_f64(),
+        first_graduates: a.first_graduates,
+        needs: needs.join("; "),
+        why: why.join(" · "),
+    }
+}
+
+/// Why an alternative was not chosen, in English or French.
+fn reason_text(reason: AlternativeReason, french: bool) -> String {
+    if !french {
+        return reason.to_string();
+    }
+    match reason {
+        AlternativeReason::FewerGraduatesPerSeat { theirs, ours } => format!(
+            "moins de diplômés par place ({theirs:.2} contre {ours:.2} : moins de candidats pour remplir les places ajoutées, ou moins de réussite)"
+        ),
+        AlternativeReason::DearerPerSeat { theirs, ours } => {
+            format!("plus cher par place ({theirs:.0} € contre {ours:.0} €)")
+        }
+        AlternativeReason::Farther { theirs, ours } => {
+            format!("plus loin du besoin ({theirs:.0} km contre {ours:.0} km)")
+        }
+        AlternativeReason::ReachesLess => {
+            "ses diplômés servent moins de besoin encore découvert".to_owned()
+        }
+    }
 }
 
 fn totals_json(t: &GapTotals) -> Value {
@@ -184,7 +351,7 @@ fn action_json(engine: &Engine, rank: usize, a: &Action) -> Value {
             "offer": alt.offer.0,
             "label": alt.label,
             "school_name": alt.school_name,
-            "reason": alt.reason(),
+            "reason": alt.reason().to_string(),
         })),
     })
 }
@@ -295,16 +462,10 @@ fn table(
             b.applied.weighted_gap
         )?;
     }
-    writeln!(
-        out,
-        "\nassumptions: an opened course fills {:.0}% of its seats (fill_without_evidence; no applications are published for it); added seats enter only the applicants a course turned away; costs: {}",
-        config.fill_without_evidence * 100.0,
-        if r.request.costs.assumed {
-            "built-in assumptions (150,000 € to open a course, 2,000 € of equipment per seat, a teacher FTE at 60,000 € a year for 12 seats; give yours with --costs)"
-        } else {
-            "from --costs"
-        }
-    )?;
+    writeln!(out, "\nassumptions:")?;
+    for a in assumptions(config, r, false) {
+        writeln!(out, "  - {a}")?;
+    }
     Ok(())
 }
 

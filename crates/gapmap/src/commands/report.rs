@@ -71,6 +71,11 @@ pub fn run(args: &ReportArgs, progress: &Progress, out: &mut dyn Write) -> anyho
         scenario,
         &prepared.config,
     );
+    if let Some(seats) = args.recommend {
+        input.recommendations = Some(recommendations(
+            &prepared, args, seats, &outcome, lang, progress,
+        )?);
+    }
     if let Some(horizon) = prepared.horizon {
         let years = super::horizon::run_years(&prepared, horizon, progress)?;
         input.horizon = Some(horizon_section(&prepared, horizon, &years, lang));
@@ -102,6 +107,38 @@ pub fn run(args: &ReportArgs, progress: &Progress, out: &mut dyn Write) -> anyho
     )?;
     progress.finish(&format!("report written to {}", args.out.display()));
     Ok(())
+}
+
+/// The recommendation section of `--recommend SEATS`, from the published map's outcome.
+fn recommendations(
+    prepared: &pipeline::Prepared,
+    args: &ReportArgs,
+    seats: u32,
+    outcome: &MatchOutcome,
+    lang: Lang,
+    progress: &Progress,
+) -> anyhow::Result<report::RecommendSection> {
+    if prepared.scenario.is_some() {
+        anyhow::bail!(
+            "--recommend starts from the published map: give it without --scenario (then apply recommendation.toml with --scenario)"
+        );
+    }
+    let request = super::recommend::request(
+        Some(seats),
+        None,
+        args.limits.as_deref(),
+        args.costs.as_deref(),
+    )?;
+    let engine = &prepared.loaded.engine;
+    let recommended = progress.step("recommend", || {
+        engine.recommend(&prepared.steady_needs, &prepared.config, outcome, &request)
+    })?;
+    Ok(super::recommend::section(
+        engine,
+        &prepared.config,
+        &recommended,
+        lang == Lang::Fr,
+    ))
 }
 
 /// Fills the report's input model from the matcher's outcome.
@@ -198,6 +235,7 @@ pub fn report_input(
         scenario,
         supply: Some(supply),
         horizon: None,
+        recommendations: None,
     }
 }
 

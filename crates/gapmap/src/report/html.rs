@@ -156,6 +156,7 @@ pub fn render(input: &ReportInput, options: &ReportOptions) -> anyhow::Result<St
     big_gaps(&mut page, input)?;
     supply(&mut page, input)?;
     scenario(&mut page, input)?;
+    recommendations(&mut page, input)?;
     horizon(&mut page, input)?;
     sources(&mut page, input)?;
     configuration(&mut page, input)?;
@@ -183,6 +184,9 @@ fn contents(page: &mut String, input: &ReportInput, has_map: bool) -> anyhow::Re
     }
     if input.scenario.is_some() {
         entries.push(("scenario", Msg::Scenario));
+    }
+    if input.recommendations.is_some() {
+        entries.push(("recommendations", Msg::Recommendations));
     }
     if input.horizon.is_some() {
         entries.push(("horizon", Msg::Horizon));
@@ -685,6 +689,76 @@ fn scenario(page: &mut String, input: &ReportInput) -> anyhow::Result<()> {
             "<td class=\"num {class}\" data-field=\"delta\" data-value=\"{}\">{sign}{}</td></tr>",
             json_number(row.delta),
             lang.people(row.delta)
+        )?;
+    }
+    page.push_str("</tbody></table></section>\n");
+    Ok(())
+}
+
+/// The recommended actions: the budget, the gap before and after, the assumptions, a table.
+fn recommendations(page: &mut String, input: &ReportInput) -> anyhow::Result<()> {
+    let Some(r) = &input.recommendations else {
+        return Ok(());
+    };
+    let lang = input.lang;
+    write!(
+        page,
+        "<section id=\"recommendations\"><h2>{}</h2><p class=\"intro\">{}</p><p class=\"intro\" data-field=\"direct-gap\">{} → {} ({} → {})</p><ul class=\"supply-notes\">",
+        lang.text(Msg::Recommendations),
+        escape(&r.budget),
+        lang.people(r.direct_gap.0),
+        lang.people(r.direct_gap.1),
+        lang.people(r.weighted_gap.0),
+        lang.people(r.weighted_gap.1),
+    )?;
+    for a in &r.assumptions {
+        write!(page, "<li>{}</li>", escape(a))?;
+    }
+    page.push_str("</ul><table class=\"figures\"><thead><tr>");
+    for (msg, num) in [
+        (Msg::Action, false),
+        (Msg::Offer, false),
+        (Msg::School, false),
+        (Msg::Seats, true),
+        (Msg::Euros, true),
+        (Msg::Graduates, true),
+        (Msg::Closed, true),
+        (Msg::FirstGraduatesYear, true),
+        (Msg::NeedsServed, false),
+        (Msg::Why, false),
+    ] {
+        let class = if num { " class=\"num\"" } else { "" };
+        write!(page, "<th{class}>{}</th>", lang.text(msg))?;
+    }
+    page.push_str("</tr></thead><tbody>");
+    for row in &r.rows {
+        write!(
+            page,
+            "<tr><td>{}</td><td>{}</td><td>{}</td>",
+            escape(&row.action),
+            escape(&row.course),
+            escape(&row.school)
+        )?;
+        number_cell(page, "seats", f64::from(row.seats), &row.seats.to_string())?;
+        number_cell(page, "euros", row.euros as f64, &row.euros.to_string())?;
+        number_cell(
+            page,
+            "graduates",
+            row.graduates,
+            &lang.people(row.graduates),
+        )?;
+        number_cell(page, "closed", row.closed, &lang.people(row.closed))?;
+        number_cell(
+            page,
+            "first-graduates",
+            f64::from(row.first_graduates),
+            &row.first_graduates.to_string(),
+        )?;
+        write!(
+            page,
+            "<td>{}</td><td>{}</td></tr>",
+            escape(&row.needs),
+            escape(&row.why)
         )?;
     }
     page.push_str("</tbody></table></section>\n");

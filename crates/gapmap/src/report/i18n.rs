@@ -88,6 +88,8 @@ pub(crate) enum Msg {
     Year,
     /// The horizon's files.
     ReadmeYears,
+    /// The recommendation's file.
+    ReadmeRecommendation,
     /// Heading of the horizon section.
     Horizon,
     /// Introduction of the horizon section.
@@ -204,6 +206,20 @@ pub(crate) enum Msg {
     NoCloseOffer,
     /// Scenario section.
     Scenario,
+    /// Recommendations section.
+    Recommendations,
+    /// Action column (open, extend).
+    Action,
+    /// Euros column.
+    Euros,
+    /// Gap-closed column.
+    Closed,
+    /// First-graduates-year column.
+    FirstGraduatesYear,
+    /// Needs-served column.
+    NeedsServed,
+    /// Explanation column.
+    Why,
     /// Gap before the scenario.
     Before,
     /// Gap after the scenario.
@@ -438,6 +454,16 @@ impl Msg {
             Msg::Lacks => ("Ce qui manque", "What it lacks"),
             Msg::NoCloseOffer => ("Aucune offre proche.", "No close offer."),
             Msg::Scenario => ("Scénario : avant / après", "Scenario: before / after"),
+            Msg::Recommendations => (
+                "Recommandations : ouvertures et extensions",
+                "Recommendations: openings and extensions",
+            ),
+            Msg::Action => ("Action", "Action"),
+            Msg::Euros => ("Coût (€)", "Cost (€)"),
+            Msg::Closed => ("Écart comblé / an", "Gap closed / yr"),
+            Msg::FirstGraduatesYear => ("Premiers diplômés", "First graduates"),
+            Msg::NeedsServed => ("Besoins servis", "Needs served"),
+            Msg::Why => ("Pourquoi", "Why"),
             Msg::Before => ("Écart avant", "Gap before"),
             Msg::After => ("Écart après", "Gap after"),
             Msg::Change => ("Variation", "Change"),
@@ -523,6 +549,10 @@ impl Msg {
             Msg::ReadmeYears => (
                 "years_by_<axe>.csv et .parquet (avec --years) : les tables de chaque année de l'horizon, une première colonne « année » ; les besoins sans ligne pour une année n'y figurent pas (demande non renseignée, pas nulle).",
                 "years_by_<axis>.csv and .parquet (with --years): the tables of each year of the horizon, with a first column \"year\"; needs without a line for a year are absent from it (demand not given, not zero).",
+            ),
+            Msg::ReadmeRecommendation => (
+                "recommendation.toml (avec --recommend) : les ouvertures et extensions recommandées, en fichier de scénario ; `gapmap gaps --scenario recommendation.toml` en redonne les chiffres.",
+                "recommendation.toml (with --recommend): the recommended openings and extensions as a scenario file; `gapmap gaps --scenario recommendation.toml` gives its figures again.",
             ),
             Msg::ReadmeParquet => (
                 "gaps_by_<axe>.parquet : les mêmes tables en Parquet (compression Zstd), pour les analystes.",

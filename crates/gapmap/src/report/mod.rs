@@ -11,6 +11,7 @@
 //! | `gaps_by_<axis>.csv` | spreadsheets | one table per axis, UTF-8 with BOM, `;` and decimal comma by default |
 //! | `gaps_by_<axis>.parquet` | analysts | the same tables, Zstd-compressed |
 //! | `offers.csv` | spreadsheets | every offer: seats, entrants, graduates, indicators and their peers' means (when the input has its supply) |
+//! | `recommendation.toml` | planners, `gapmap gaps --scenario` | the recommended openings and extensions as a scenario (with `--recommend`) |
 //! | `gaps.json` | programs | every figure, shape in [`json::SCHEMA`], versioned by `format_version` |
 //! | `README.txt` | everyone | what each file is, sources and licences, the configuration used |
 //!
@@ -38,6 +39,7 @@
 //!     scenario: None,
 //!     supply: None,
 //!     horizon: None,
+//!     recommendations: None,
 //! };
 //! let files = write_report(&input, Path::new("out"), &ReportOptions::default())?;
 //! println!("open {}", files.html.display());
@@ -66,8 +68,8 @@ use anyhow::Context;
 pub use i18n::Lang;
 pub use model::{
     Axis, BigGap, ClosestOffer, DemandPoint, GeoPoint, HorizonScenario, HorizonSection,
-    ReportInput, ScenarioDelta, ScenarioRow, Site, SourceCredit, SupplySection, TableRow,
-    YearFigures, YearSeries,
+    RecommendRow, RecommendSection, ReportInput, ScenarioDelta, ScenarioRow, Site, SourceCredit,
+    SupplySection, TableRow, YearFigures, YearSeries,
 };
 pub use screenshot::screenshot;
 pub use tables::{CsvDelimiter, text_cell};
@@ -127,6 +129,8 @@ pub mod file_names {
     pub const README: &str = "README.txt";
     /// The offers' table.
     pub const OFFERS: &str = "offers.csv";
+    /// The recommendation as a scenario file (with `--recommend`).
+    pub const RECOMMENDATION: &str = "recommendation.toml";
 
     /// `gaps_by_<axis>`, the name of an axis's tables without extension.
     pub fn table_stem(axis: Axis) -> String {
@@ -182,6 +186,9 @@ pub fn write_report(
     };
     let json = out_dir.join(file_names::JSON);
     write_text(&json, &json::to_json(input)?)?;
+    if let Some(r) = &input.recommendations {
+        write_text(&out_dir.join(file_names::RECOMMENDATION), &r.scenario_toml)?;
+    }
     let readme = out_dir.join(file_names::README);
     write_text(&readme, &readme::render(input)?)?;
     // The page last: its presence tells that the folder is complete.

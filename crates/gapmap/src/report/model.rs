@@ -50,6 +50,50 @@ pub struct ReportInput {
     pub supply: Option<SupplySection>,
     /// The gaps year by year over a plan horizon, when one was asked for.
     pub horizon: Option<HorizonSection>,
+    /// The recommended openings and extensions, when asked for (`--recommend`).
+    pub recommendations: Option<RecommendSection>,
+}
+
+/// The recommended openings and extensions under a budget.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RecommendSection {
+    /// The budget and what was spent, in words.
+    pub budget: String,
+    /// Direct gap (people a year) before and once the recommendation is applied.
+    pub direct_gap: (f64, f64),
+    /// The same weighted by buyer priority.
+    pub weighted_gap: (f64, f64),
+    /// The assumptions the figures rest on, in words.
+    pub assumptions: Vec<String>,
+    /// One row per action, in the order chosen.
+    pub rows: Vec<RecommendRow>,
+    /// The recommendation as a scenario file, written beside the report.
+    pub scenario_toml: String,
+}
+
+/// One recommended action, as printed.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RecommendRow {
+    /// `open` or `extend`.
+    pub action: String,
+    /// Course label.
+    pub course: String,
+    /// School name and code, département.
+    pub school: String,
+    /// Seats per intake.
+    pub seats: u32,
+    /// Cost in euros.
+    pub euros: u64,
+    /// Graduates a year the seats add.
+    pub graduates: f64,
+    /// Direct gap closed a year.
+    pub closed: f64,
+    /// Year the first graduates enter the labour market.
+    pub first_graduates: u16,
+    /// The needs it closes, with how much and how far.
+    pub needs: String,
+    /// Pressure, competences brought, the alternative not chosen.
+    pub why: String,
 }
 
 /// The gaps year by year over a plan horizon (`--years`).

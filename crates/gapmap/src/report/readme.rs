@@ -45,6 +45,9 @@ pub fn render(input: &ReportInput) -> anyhow::Result<String> {
     if input.horizon.is_some() {
         writeln!(text, "- {}", lang.text(Msg::ReadmeYears))?;
     }
+    if input.recommendations.is_some() {
+        writeln!(text, "- {}", lang.text(Msg::ReadmeRecommendation))?;
+    }
     writeln!(text)?;
     writeln!(text, "{}", lang.text(Msg::ReadmeColumns))?;
     writeln!(text, "{}", lang.text(Msg::ReadmeCsvCells))?;

@@ -189,6 +189,7 @@ fn sample_input() -> ReportInput {
         }),
         supply: Some(sample_supply()),
         horizon: None,
+        recommendations: None,
     }
 }
 

@@ -290,6 +290,7 @@ pub fn demo_input(outline_points: Vec<GeoPoint>) -> ReportInput {
         ],
         supply: None,
         horizon: None,
+        recommendations: None,
         scenario: Some(ScenarioDelta {
             supply_notes: Vec::new(),
             description: "Ouvrir 24 places de Bac pro chaudronnerie à Dunkerque et 12 places de CAP soudage à Lens".to_owned(),
