@@ -311,6 +311,18 @@ fn a_planner_filters_opens_a_need_and_runs_a_scenario() {
     assert!(!expected.is_empty(), "{hits}");
     assert_eq!(shown, json!(expected), "the search around a commune");
 
+    // A recommendation of 60 seats: the page's actions are the API's.
+    b.type_into("#rec-seats", "60");
+    b.click("#rec-go");
+    b.settle();
+    let rec = api(server, "GET", "/api/v1/recommend?seats=60", None);
+    let offers = b.script(
+        "return [...document.querySelectorAll('#rec-table tr[data-offer]')].map(r => r.dataset.offer)",
+    );
+    let expected = texts(&rec["actions"], "offer");
+    assert!(!expected.is_empty(), "{rec}");
+    assert_eq!(offers, json!(expected), "the recommended actions");
+
     // English, then back.
     b.click("#lang-switch");
     assert_eq!(b.script("return document.documentElement.lang"), "en");

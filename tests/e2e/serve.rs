@@ -428,6 +428,7 @@ fn openapi_describes_every_route() {
         "/competences",
         "/map",
         "/whatif",
+        "/recommend",
     ];
     for route in routes {
         assert!(paths.contains(&route), "{route} missing from openapi.json");
@@ -671,4 +672,71 @@ fn sigterm_stops_the_server_cleanly() {
     assert!(status.success(), "{status}: {rest}");
     assert!(rest.contains("gapmap: stopped"), "{rest}");
     drop(slow);
+}
+
+/// `/recommend`: the engine's recommendation for the server's needs, and each bad parameter
+/// refused with its name.
+#[test]
+fn recommend_answers_the_engine_s_recommendation() {
+    let state = demo_state();
+    let got = check(
+        "/api/v1/recommend?seats=60&departements=59,62&level=3-5",
+        200,
+        None,
+        "",
+    );
+    let engine = state.engine();
+    let mut request = gapmap_match::Request {
+        budget: gapmap_match::Budget {
+            seats: Some(60),
+            euros: None,
+        },
+        costs: gapmap_match::Costs::assumed(),
+        ..Default::default()
+    };
+    request.limits.departements = vec![
+        "59".parse().unwrap_or_else(|e| panic!("{e}")),
+        "62".parse().unwrap_or_else(|e| panic!("{e}")),
+    ];
+    request.limits.levels = gapmap_model::EuropeanLevel::parse_range("3-5").ok();
+    let expected = engine
+        .recommend(
+            &state.prepared.steady_needs,
+            &state.prepared.config,
+            &state.outcome,
+            &request,
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(
+        num(&got["applied"]["direct_gap"]),
+        expected.applied.direct_gap.as_f64()
+    );
+    assert_eq!(
+        got["actions"].as_array().map(Vec::len),
+        Some(expected.recommendation.actions.len())
+    );
+    assert!(got["assumptions"].as_array().is_some_and(|a| a.len() == 4));
+    for (uri, field, says) in [
+        ("/api/v1/recommend", "seats", "give seats"),
+        ("/api/v1/recommend?seats=x", "seats", "whole number"),
+        (
+            "/api/v1/recommend?seats=10&euros=-1",
+            "euros",
+            "whole number",
+        ),
+        (
+            "/api/v1/recommend?seats=10&departements=999",
+            "departements",
+            "999",
+        ),
+        ("/api/v1/recommend?seats=10&level=9", "level", "level"),
+        (
+            "/api/v1/recommend?seats=10&only_extensions=yes",
+            "only_extensions",
+            "true or false",
+        ),
+        ("/api/v1/recommend?seats=10&budget=3", "budget", "budget"),
+    ] {
+        check(uri, 400, Some(field), says);
+    }
 }

@@ -53,6 +53,7 @@ pub fn router(state: Shared) -> Router {
         .route("/competences", get(competences))
         .route("/map", get(map))
         .route("/whatif", post(whatif))
+        .route("/recommend", get(recommend))
         .fallback(not_found)
         .layer(middleware::from_fn_with_state(state.clone(), cached));
     Router::new()
@@ -651,6 +652,96 @@ async fn competences(State(state): State<Shared>, query: RawQuery) -> Answer {
         .map(|c| json!({"code": c.ogr.get(), "label": c.label, "kind": format!("{:?}", c.kind), "score": c.relevance}))
         .collect();
     json_answer(&json!({"query": text, "results": rows}))
+}
+
+/// Most seats or euros a recommendation may be asked to spend.
+const MAX_RECOMMEND_SEATS: usize = 5_000;
+const MAX_RECOMMEND_EUROS: usize = 1_000_000_000;
+
+/// A recommendation: `seats` and/or `euros`, optional `departements` (`59,62`), `level` (`3-5`),
+/// `max_per_school`, `only_extensions` (`true`); the costs are the built-in assumptions.
+async fn recommend(State(state): State<Shared>, query: RawQuery) -> Answer {
+    let request = recommend_request(query)?;
+    let doc = heavy(&state, move |state| {
+        let engine = state.engine();
+        let prepared = &state.prepared;
+        engine
+            .recommend(
+                &prepared.steady_needs,
+                &prepared.config,
+                &state.outcome,
+                &request,
+            )
+            .map(|r| {
+                let mut doc =
+                    crate::commands::recommend::to_json(engine, &prepared.config, &r, &[]);
+                doc["assumptions"] = json!(crate::commands::recommend::assumptions(
+                    &prepared.config,
+                    &r.recommendation,
+                    false
+                ));
+                doc
+            })
+            .map_err(|e| ApiError::bad("seats", e.to_string()))
+    })
+    .await??;
+    json_answer(&doc)
+}
+
+/// The recommendation request of a query string.
+fn recommend_request(query: RawQuery) -> Result<gapmap_match::Request, ApiError> {
+    let mut p = params(query)?;
+    let seats = p.text("seats")?;
+    let euros = p.text("euros")?;
+    let number = |name: &str, text: Option<String>, max: usize| {
+        text.map(|t| match t.parse::<usize>() {
+            Ok(n) if n <= max => Ok(n),
+            _ => Err(ApiError::bad(
+                name,
+                format!("{name}: expected a whole number from 0 to {max}, got {t:?}"),
+            )),
+        })
+        .transpose()
+    };
+    let seats = number("seats", seats, MAX_RECOMMEND_SEATS)?.map(|n| n as u32);
+    let euros = number("euros", euros, MAX_RECOMMEND_EUROS)?.map(|n| n as u64);
+    if seats.is_none() && euros.is_none() {
+        return Err(ApiError::bad("seats", "seats: give seats, euros or both"));
+    }
+    let mut limits = gapmap_match::Limits::default();
+    if let Some(list) = p.text("departements")? {
+        for code in list.split(',').map(str::trim).filter(|c| !c.is_empty()) {
+            let dep: Departement = code.parse().map_err(|e| {
+                ApiError::bad("departements", format!("departements: {code:?}: {e}"))
+            })?;
+            limits.departements.push(dep);
+        }
+    }
+    if let Some(text) = p.text("level")? {
+        limits.levels = Some(level_range(&text)?);
+    }
+    let max = number(
+        "max_per_school",
+        p.text("max_per_school")?,
+        MAX_RECOMMEND_SEATS,
+    )?;
+    limits.max_seats_per_school = max.map(|n| n as u32);
+    limits.only_extensions = match p.text("only_extensions")?.as_deref() {
+        None | Some("false") => false,
+        Some("true") => true,
+        Some(other) => {
+            return Err(ApiError::bad(
+                "only_extensions",
+                format!("only_extensions: expected true or false, got {other:?}"),
+            ));
+        }
+    };
+    p.finish()?;
+    Ok(gapmap_match::Request {
+        budget: gapmap_match::Budget { seats, euros },
+        limits,
+        costs: gapmap_match::Costs::assumed(),
+    })
 }
 
 /// A what-if: the posted scenario applied to the training map, the needs matched again; the

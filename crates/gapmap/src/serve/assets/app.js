@@ -75,6 +75,14 @@ const I18N = {
     offer_id: "Identifiant de l'offre", choose: "Choisir dans la recherche", seats: "Places",
     cfd: "Code CFD (8 caractères)", place: "UAI ou commune (code INSEE)", mode: "Voie", remove: "Supprimer",
     sc_done: "Simulation terminée", result_h: "Résultat : {name}",
+    rec_h: "Recommandations : que ouvrir ou étendre ?",
+    rec_intro: "Les ouvertures et extensions qui comblent le plus d'écart direct (pondéré par la priorité des recruteurs) par place, sous un budget de places ; chaque action est expliquée.",
+    rec_seats: "Budget (places)", rec_ext: "Extensions seulement", rec_go: "Recommander",
+    rec_done: "Recommandation calculée", rec_summary: "{n} actions, {seats} places, {euros} € (coûts supposés) : écart direct {before} → {after} pers./an",
+    rec_none: "Aucune action ne comble d'écart direct avec ce budget et ces limites.",
+    rec_assumptions: "Hypothèses", rec_action: "Action", rec_course: "Formation", rec_school: "Établissement",
+    rec_seats_col: "Places", rec_grads: "Diplômés/an", rec_closed: "Écart comblé/an", rec_first: "Premiers diplômés",
+    rec_needs: "Besoins servis", rec_why: "Non retenu à la place", rec_open: "ouvrir", rec_extend: "étendre",
     before: "Avant", after: "Après", delta: "Variation", pts: "pts",
     changed_needs: "Besoins modifiés", changed_rows: "Lignes modifiées, par {axis}",
     gap_before: "Écart avant", gap_after: "Écart après", covered_before: "Couverte avant", covered_after: "Couverte après",
@@ -140,6 +148,14 @@ const I18N = {
     offer_id: "Offer id", choose: "Choose from search", seats: "Seats",
     cfd: "CFD code (8 characters)", place: "UAI or commune (INSEE code)", mode: "Mode", remove: "Remove",
     sc_done: "Simulation done", result_h: "Result: {name}",
+    rec_h: "Recommendations: what to open or extend?",
+    rec_intro: "The openings and extensions that close the most direct gap (weighted by buyer priority) per seat, under a seat budget; each action is explained.",
+    rec_seats: "Budget (seats)", rec_ext: "Extensions only", rec_go: "Recommend",
+    rec_done: "Recommendation computed", rec_summary: "{n} actions, {seats} seats, {euros} € (assumed costs): direct gap {before} → {after} people/yr",
+    rec_none: "No action closes any direct gap within this budget and these limits.",
+    rec_assumptions: "Assumptions", rec_action: "Action", rec_course: "Course", rec_school: "School",
+    rec_seats_col: "Seats", rec_grads: "Graduates/yr", rec_closed: "Gap closed/yr", rec_first: "First graduates",
+    rec_needs: "Needs served", rec_why: "Not chosen instead", rec_open: "open", rec_extend: "extend",
     before: "Before", after: "After", delta: "Change",
     changed_needs: "Changed needs", changed_rows: "Changed rows, by {axis}",
     gap_before: "Gap before", gap_after: "Gap after", covered_before: "Covered before", covered_after: "Covered after",
@@ -154,11 +170,11 @@ const PAGE = 100;
 
 /* == state == */
 const state = {
-  lang: "fr", meta: null, map: null, need: null, search: null, whatif: null,
+  lang: "fr", meta: null, map: null, need: null, search: null, whatif: null, recommend: null,
   table: { sort: "gap", order: "desc", offset: 0, data: null, filters: null },
   pickTarget: null,  // the scenario line waiting for an offer chosen in the search
 };
-const seq = { table: 0, need: 0, search: 0, whatif: 0 };  // newest request of each kind
+const seq = { table: 0, need: 0, search: 0, whatif: 0, recommend: 0 };  // newest request of each kind
 let pending = 0;
 let lineCount = 0;
 
@@ -240,6 +256,7 @@ function reportError(err, source) {
   $("error").hidden = false;
   $("error").dataset.source = source;
   if (source === "whatif") showScenarioError(err);
+  else if (source === "recommend") markInvalid({ seats: $("rec-seats"), level: $("rec-level") }[err?.field]);
   else markInvalid(err?.field && (source === "table" ? $("f-" + err.field) : $("s-" + err.field) || (err.field === "q" && $("search-q"))));
 }
 const setStatus = text => { $("status").textContent = text; };
@@ -280,6 +297,7 @@ function setLang(lang) {
   renderNeed();
   renderSearch();
   renderWhatif();
+  renderRecommend();
 }
 
 /** Translates the static texts: data-i18n (text) and data-i18n-placeholder. */
@@ -826,6 +844,52 @@ function changedTable(id, title, items, isNeed) {
   return el("section", {}, el("h4", {}, `${title} (${items.length})`), items.length ? table(id, heads, rows) : el("p", {}, t("no_change")));
 }
 
+/* == recommendations == */
+
+function runRecommend() {
+  const q = new URLSearchParams({ seats: $("rec-seats").value.trim() });
+  const level = $("rec-level").value.trim();
+  if (level) q.set("level", level);
+  if ($("rec-ext").checked) q.set("only_extensions", "true");
+  action("recommend", async () => {
+    const mine = ++seq.recommend;
+    setStatus(t("loading"));
+    const data = await api("recommend?" + q.toString());
+    if (mine !== seq.recommend) return;
+    markInvalid(null);
+    state.recommend = data;
+    renderRecommend();
+    setStatus(t("rec_done"));
+  });
+}
+
+/** The summary, the assumptions, then one row per action with the needs it serves. */
+function renderRecommend() {
+  const r = state.recommend;
+  const box = clear($("recommend-result"));
+  box.hidden = !r;
+  if (!r) return;
+  box.append(el("p", { id: "rec-summary" }, t("rec_summary", {
+    n: r.actions.length, seats: fmtInt(r.seats), euros: fmtInt(r.euros),
+    before: fmtNum(r.before.direct_gap), after: fmtNum(r.applied.direct_gap),
+  })));
+  box.append(el("details", {}, el("summary", {}, t("rec_assumptions")), el("ul", {}, (r.assumptions || []).map(a => el("li", {}, a)))));
+  if (!r.actions.length) {
+    box.append(el("p", {}, t("rec_none")));
+    return;
+  }
+  const heads = ["rec_action", "rec_course", "rec_school", "rec_seats_col", "rec_grads", "rec_closed", "rec_first", "rec_needs", "rec_why"]
+    .map((k, i) => th(t(k), { class: i >= 3 && i <= 6 ? "num" : null }));
+  const rows = r.actions.map(a => el("tr", { "data-offer": a.offer },
+    td(t(a.kind === "open" ? "rec_open" : "rec_extend")), td(a.label),
+    td(`${a.school_name ?? a.school} (${a.departement})`),
+    numTd(a.seats), numTd(a.graduates), numTd(a.closed), numTd(a.first_graduates),
+    td(a.needs.map(n => el("div", {}, needButton(n.need), ` ${fmtSigned(-n.closed)} / ${fmtNum(n.gap_before)}`,
+      isNum(n.distance_km) ? ` (${fmtInt(n.distance_km)} km)` : ""))),
+    td(a.alternative ? `${a.alternative.label} (${a.alternative.school_name ?? "?"}) : ${a.alternative.reason}` : "")));
+  box.append(table("rec-table", heads, rows));
+}
+
 /* == events == */
 
 function wireEvents() {
@@ -868,6 +932,7 @@ function wireEvents() {
     if (e.target.dataset.field === "offer") e.target.closest("li").querySelector(".offer-label").textContent = "";
   });
   submit("scenario-form", runScenario);
+  submit("recommend-form", runRecommend);
   // Buttons drawn anywhere, by class.
   document.addEventListener("click", e => {
     const b = e.target.closest("button");
