@@ -10,7 +10,9 @@ use gapmap_engine::{
     Cell, Engine, FRAME_COLUMNS, ImportOptions, OFFER_COLUMNS, TableRow, read_match_config,
 };
 use gapmap_index::OfferQuery;
-use gapmap_match::{Axis, CompetenceGap, GapKey, Horizon, LinkKind, MatchConfig};
+use gapmap_match::{
+    Axis, Budget, CompetenceGap, Costs, GapKey, Horizon, LinkKind, MatchConfig, Request,
+};
 use gapmap_model::{Need, NeedId, RegionCode, Volume};
 use pyo3::exceptions::{PyException, PyUserWarning};
 use pyo3::prelude::*;
@@ -250,6 +252,45 @@ impl PyEngine {
         Ok(doc)
     }
 
+    /// Openings and extensions that close the most direct gap under a budget (seats, euros or
+    /// both): a dict with the gap before and after, each action explained, and the scenario file.
+    #[pyo3(signature = (needs, seats=None, euros=None, bmo=false, limits=None, costs=None, config_file=None))]
+    #[allow(clippy::too_many_arguments)] // the keyword arguments of the Python method
+    fn recommend<'py>(
+        &self,
+        py: Python<'py>,
+        needs: Vec<PathBuf>,
+        seats: Option<u32>,
+        euros: Option<u64>,
+        bmo: bool,
+        limits: Option<PathBuf>,
+        costs: Option<PathBuf>,
+        config_file: Option<PathBuf>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let config = config(config_file)?;
+        let needs = collect_needs(py, &self.engine, &needs, bmo)?;
+        one_year(&needs, &config)?;
+        let request = Request {
+            budget: Budget { seats, euros },
+            limits: match limits {
+                Some(path) => gapmap_engine::read_limits(&path).map_err(error)?,
+                None => Default::default(),
+            },
+            costs: match costs {
+                Some(path) => gapmap_engine::read_costs(&path).map_err(error)?,
+                None => Costs::assumed(),
+            },
+        };
+        let engine = &self.engine;
+        let recommended = py
+            .detach(|| {
+                let base = engine.gaps(&needs, &config);
+                engine.recommend(&needs, &config, &base, &request)
+            })
+            .map_err(error)?;
+        json_value(py, Some(&recommendation_json(&recommended)))
+    }
+
     /// Training offers for a text, best first: a list of dicts.
     #[pyo3(signature = (text, limit=20))]
     fn search<'py>(
@@ -330,6 +371,55 @@ impl PyEngine {
         }
         Ok(list)
     }
+}
+
+/// A recommendation as plain values (the fields of `gapmap recommend --format json`).
+fn recommendation_json(recommended: &gapmap_engine::Recommended) -> serde_json::Value {
+    let r = &recommended.recommendation;
+    let totals = |t: &gapmap_match::GapTotals| {
+        serde_json::json!({"direct_gap": people(t.direct_gap), "weighted_gap": t.weighted_gap})
+    };
+    let actions: Vec<serde_json::Value> = r
+        .actions
+        .iter()
+        .map(|a| {
+            serde_json::json!({
+                "kind": a.kind.key(),
+                "offer": a.offer.as_str(),
+                "label": a.label,
+                "school": a.school.as_str(),
+                "school_name": a.school_name,
+                "departement": a.departement.to_string(),
+                "level": a.level.map(|l| l.get()),
+                "seats": a.seats,
+                "euros": a.euros,
+                "graduates": people(a.graduates),
+                "closed": people(a.closed()),
+                "length_years": a.length_years,
+                "first_graduates": a.first_graduates,
+                "needs": a.effects.iter().map(|e| serde_json::json!({
+                    "need": e.need.0,
+                    "gap_before": people(e.gap_before),
+                    "closed": e.closed_milli as f64 / 1000.0,
+                    "distance_km": e.distance_km,
+                })).collect::<Vec<_>>(),
+                "alternative": a.alternative.as_ref().map(|alt| serde_json::json!({
+                    "offer": alt.offer.as_str(),
+                    "label": alt.label,
+                    "reason": alt.reason().to_string(),
+                })),
+            })
+        })
+        .collect();
+    serde_json::json!({
+        "before": totals(&r.before),
+        "after": totals(&recommended.applied),
+        "seats": r.seats,
+        "euros": r.euros,
+        "costs_assumed": r.request.costs.assumed,
+        "actions": actions,
+        "scenario_toml": gapmap_engine::scenario_toml(&r.scenario),
+    })
 }
 
 /// A JSON value as the Python object `json.loads` makes of it (`None` for none).

@@ -130,6 +130,23 @@ def test_explain_search_resolve_give_plain_values():
     assert sheets and sheets[0]["rome"][0].isalpha()
 
 
+def test_recommend_equals_the_cli():
+    engine = demo()
+    rec = engine.recommend(PLAN, seats=60)
+    env = {k: v for k, v in os.environ.items() if k != "GAPMAP_DATA"}
+    out = subprocess.run(
+        [str(BINARY), "recommend", "--budget", "60", "--format", "json", "--quiet"],
+        cwd=ROOT, env=env, check=True, capture_output=True, text=True,
+    )
+    cli = json.loads(out.stdout)
+    assert rec["after"]["direct_gap"] == pytest.approx(cli["applied"]["direct_gap"])
+    assert [a["offer"] for a in rec["actions"]] == [a["offer"] for a in cli["actions"]]
+    assert rec["scenario_toml"] == cli["scenario_toml"]
+    assert 0 < rec["seats"] <= 60 and rec["costs_assumed"] is True
+    with pytest.raises(gapmap.GapmapError, match="no budget"):
+        engine.recommend(PLAN)
+
+
 def cli_supply(*args):
     env = {k: v for k, v in os.environ.items() if k != "GAPMAP_DATA"}
     out = subprocess.run(

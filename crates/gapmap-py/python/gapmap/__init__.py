@@ -123,6 +123,31 @@ class Engine:
             None if config is None else os.fspath(config),
         )
 
+    def recommend(
+        self,
+        needs: Union[Path, Iterable[Path]] = (),
+        seats: Optional[int] = None,
+        euros: Optional[int] = None,
+        bmo: bool = False,
+        limits: Optional[Path] = None,
+        costs: Optional[Path] = None,
+        config: Optional[Path] = None,
+    ) -> dict:
+        """The openings and extensions that close the most direct gap under a budget of `seats`
+        and/or `euros` (a plain dict: "before" and "after" direct gaps, "actions" each with the
+        needs it closes, and "scenario_toml", a scenario file that `gapmap gaps --scenario`
+        applies to the same figures). Costs are built-in assumptions unless a cost file is given
+        (`costs_assumed` says which); see the README's recommendation rules."""
+        return self._inner.recommend(
+            _paths(needs),
+            seats,
+            euros,
+            bmo,
+            _path(limits),
+            _path(costs),
+            _path(config),
+        )
+
     def offers(self, config: Optional[Path] = None, pandas: bool = False) -> Any:
         """Every offer with its supply and indicators, one row per offer with the columns of
         `OFFER_COLUMNS`: seats, entrants (census enrolment, else applications; empty seats supply
