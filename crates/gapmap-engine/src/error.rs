@@ -70,6 +70,17 @@ pub enum EngineError {
         /// What is wrong.
         message: String,
     },
+    /// A recommendation whose scenario, applied, does not give the predicted direct gap (a bug:
+    /// refused rather than printed).
+    #[error(
+        "internal error: the recommended scenario applied gives a direct gap of {applied}, not the {predicted} predicted; please report it"
+    )]
+    RecommendMismatch {
+        /// The search's figure.
+        predicted: f64,
+        /// The scenario's figure.
+        applied: f64,
+    },
     /// A recommendation request that cannot be served.
     #[error(transparent)]
     Recommend(#[from] gapmap_match::RecommendError),

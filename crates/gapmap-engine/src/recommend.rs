@@ -60,6 +60,14 @@ impl Engine {
         let recommendation = gapmap_match::recommend(input, needs, base, request, strategy)?;
         let what_if = self.what_if(needs, config, base, &recommendation.scenario)?;
         let applied = direct_totals(&what_if.outcome, config);
+        // The prediction is the scenario's figures by construction; a difference is a bug that
+        // must not reach a planner as a figure.
+        if applied.direct_gap != recommendation.after.direct_gap {
+            return Err(EngineError::RecommendMismatch {
+                predicted: recommendation.after.direct_gap.as_f64(),
+                applied: applied.direct_gap.as_f64(),
+            });
+        }
         Ok(Recommended {
             recommendation,
             what_if,
@@ -230,10 +238,22 @@ pub fn costs_from_toml(text: &str) -> Result<Costs, String> {
     let file: File =
         toml::from_str(text).map_err(|e| format!("invalid costs: {}", e.to_string().trim_end()))?;
     let default = file.default.over(CostRates::default());
+    let d = &file.default;
+    let defaulted = [
+        ("course_opening", d.course_opening.is_none()),
+        ("seat_equipment", d.seat_equipment.is_none()),
+        ("teacher_fte", d.teacher_fte.is_none()),
+        ("seats_per_teacher_fte", d.seats_per_teacher_fte.is_none()),
+    ]
+    .into_iter()
+    .filter(|(_, missing)| *missing)
+    .map(|(key, _)| key.to_owned())
+    .collect();
     let mut costs = Costs {
         default,
         by_domain: BTreeMap::new(),
         assumed: false,
+        defaulted,
     };
     for (key, rates) in &file.domain {
         let mut chars = key.chars();

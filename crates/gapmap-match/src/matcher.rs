@@ -791,8 +791,10 @@ impl<'a> Matcher<'a> {
                 if km == ReachCache::FAR {
                     continue;
                 }
-                let label = r.labels.id(self.offers[o as usize].label.as_str());
-                let relevance = r.text[*specialty as usize][label as usize];
+                // Every opened offer's label was interned with the text table.
+                let label = r.labels.ids.get(self.offers[o as usize].label.as_str());
+                debug_assert!(label.is_some(), "label of opened offer {o} not interned");
+                let relevance = label.map_or(0.0, |&l| r.text[*specialty as usize][l as usize]);
                 kept.extend(self.link(sl, o, km, level, relevance));
             }
         }

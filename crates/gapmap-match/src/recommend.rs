@@ -128,6 +128,8 @@ pub struct Costs {
     pub by_domain: BTreeMap<char, CostRates>,
     /// Whether the rates are the built-in assumptions (no cost file given).
     pub assumed: bool,
+    /// The keys a cost file left out, taken from the built-in assumptions.
+    pub defaulted: Vec<String>,
 }
 
 impl Costs {
@@ -213,14 +215,16 @@ pub struct NeedEffect {
     pub need: NeedId,
     /// Its direct gap before the recommendation.
     pub gap_before: Volume,
-    /// Direct gap closed (negative: graduates the allocation moved away from it to a need that
-    /// weighs more).
+    /// Direct gap the action closes there, the other actions in place (negative: graduates the
+    /// allocation moves away from it to a need that weighs more).
     pub closed_milli: i64,
     /// Distance from the course to the need's place, when both are placed.
     pub distance_km: Option<f64>,
 }
 
-/// The best other candidate for the same demand when an action was first chosen.
+/// The best other candidate for the same demand when an action was first chosen, with the
+/// factors of the value the search ranks by (weighted gap closed per unit of budget =
+/// graduates per seat x weighted gap closed per graduate / budget per seat), its own first.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Alternative {
     /// Opening or extension.
@@ -231,41 +235,64 @@ pub struct Alternative {
     pub label: String,
     /// School name, when known.
     pub school_name: Option<String>,
-    /// Its estimated weighted gap closed per unit of budget, and the chosen action's.
+    /// Estimated weighted gap closed per unit of budget.
     pub value: (f64, f64),
-    /// Graduates a year per seat: its own, and the chosen action's.
+    /// Graduates a year per seat.
     pub graduates_per_seat: (f64, f64),
-    /// Euros per seat: its own, and the chosen action's.
+    /// Weighted gap its graduates would close per graduate (the demand still uncovered they
+    /// reach, times its buyers' weight).
+    pub reach: (f64, f64),
+    /// Euros per seat (they enter the value only under a euro budget).
     pub euros_per_seat: (f64, f64),
-    /// Distance to the need both serve: its own, and the chosen action's.
+    /// Whether the budget has euros.
+    pub euro_budget: bool,
+    /// Distance to the need both serve, for information (distance enters the value only
+    /// through the allocation's scores).
     pub distance_km: (Option<f64>, Option<f64>),
 }
 
 impl Alternative {
-    /// Why it was not chosen: the first of its figures that is worse than the chosen action's.
+    /// Why it was not chosen: of the factors of the value, the one where it falls furthest
+    /// behind the chosen action; a tie when the values are equal (the first candidate in a fixed
+    /// order is taken).
     pub fn reason(&self) -> AlternativeReason {
-        let (g, gc) = self.graduates_per_seat;
-        let (e, ec) = self.euros_per_seat;
-        if g < gc * 0.95 {
-            AlternativeReason::FewerGraduatesPerSeat {
-                theirs: g,
-                ours: gc,
-            }
-        } else if e > ec * 1.05 {
-            AlternativeReason::DearerPerSeat {
-                theirs: e,
-                ours: ec,
-            }
-        } else if let (Some(d), Some(dc)) = self.distance_km
-            && d > dc + 1.0
-        {
-            AlternativeReason::Farther {
-                theirs: d,
-                ours: dc,
-            }
-        } else {
-            AlternativeReason::ReachesLess
+        let (v, vc) = self.value;
+        if (vc - v).abs() <= 1e-9 * vc.abs().max(1.0) {
+            return AlternativeReason::Tie;
         }
+        let shortfall = |(theirs, ours): (f64, f64)| {
+            if ours > 0.0 { 1.0 - theirs / ours } else { 0.0 }
+        };
+        let (e, ec) = self.euros_per_seat;
+        let mut factors = vec![
+            (
+                shortfall(self.graduates_per_seat),
+                AlternativeReason::FewerGraduatesPerSeat {
+                    theirs: self.graduates_per_seat.0,
+                    ours: self.graduates_per_seat.1,
+                },
+            ),
+            (
+                shortfall(self.reach),
+                AlternativeReason::LessDemandReached {
+                    theirs: self.reach.0,
+                    ours: self.reach.1,
+                },
+            ),
+        ];
+        if self.euro_budget && e > 0.0 {
+            factors.push((
+                1.0 - ec / e,
+                AlternativeReason::DearerPerSeat {
+                    theirs: e,
+                    ours: ec,
+                },
+            ));
+        }
+        factors
+            .into_iter()
+            .max_by(|a, b| a.0.total_cmp(&b.0))
+            .map_or(AlternativeReason::Tie, |(_, r)| r)
     }
 }
 
@@ -280,22 +307,22 @@ pub enum AlternativeReason {
         /// The chosen action's.
         ours: f64,
     },
-    /// Dearer per seat (euros).
+    /// Its graduates reach less of the demand still uncovered (weighted gap per graduate).
+    LessDemandReached {
+        /// Its own.
+        theirs: f64,
+        /// The chosen action's.
+        ours: f64,
+    },
+    /// Dearer per seat (euros), under a euro budget.
     DearerPerSeat {
         /// Its own.
         theirs: f64,
         /// The chosen action's.
         ours: f64,
     },
-    /// Farther from the demand both serve (km).
-    Farther {
-        /// Its own.
-        theirs: f64,
-        /// The chosen action's.
-        ours: f64,
-    },
-    /// Its graduates reach less of the demand still uncovered.
-    ReachesLess,
+    /// As good: the first candidate in a fixed order was taken.
+    Tie,
 }
 
 impl std::fmt::Display for AlternativeReason {
@@ -305,16 +332,16 @@ impl std::fmt::Display for AlternativeReason {
                 f,
                 "fewer graduates per seat ({theirs:.2} against {ours:.2}: fewer applicants to fill added seats, or lower completion)"
             ),
+            AlternativeReason::LessDemandReached { theirs, ours } => write!(
+                f,
+                "its graduates reach less of the demand still uncovered ({theirs:.2} against {ours:.2} weighted people per graduate: other needs weigh less or are already served)"
+            ),
             AlternativeReason::DearerPerSeat { theirs, ours } => {
                 write!(f, "dearer per seat ({theirs:.0} € against {ours:.0} €)")
             }
-            AlternativeReason::Farther { theirs, ours } => write!(
-                f,
-                "farther from the demand ({theirs:.0} km against {ours:.0} km)"
-            ),
-            AlternativeReason::ReachesLess => f.write_str(
-                "its graduates reach less of the demand still uncovered (other needs weigh less or are already served)",
-            ),
+            AlternativeReason::Tie => {
+                f.write_str("as good: the first candidate in a fixed order was taken")
+            }
         }
     }
 }
@@ -348,7 +375,12 @@ pub struct Action {
     pub graduates: Volume,
     /// Course length (years): the lag before the first graduates.
     pub length_years: u8,
-    /// Year the first graduates of the seats enter the labour market.
+    /// Whether the length is the configured default (the data give none for the course).
+    pub length_assumed: bool,
+    /// Intake year of the seats: the course's data year (an opening: the data's latest intake
+    /// year). Figures are the steady state of that intake.
+    pub intake_year: u16,
+    /// Year the first graduates of that intake enter the labour market.
     pub first_graduates: u16,
     /// Applicants the course turned away (an extension's seats enter them).
     pub turned_away: Option<Volume>,
@@ -356,9 +388,11 @@ pub struct Action {
     pub applications: Option<u32>,
     /// Its entrants per seat before the extension (fill rate), when its seats are known.
     pub fill_rate: Option<f64>,
-    /// Weighted direct gap this action closed when chosen, in weighted thousandths.
+    /// Weighted direct gap (people x buyer weight) its removal alone would reopen, the other
+    /// actions in place: its marginal effect in the plan.
     pub weighted_closed: f64,
-    /// Needs whose direct gap it moved, most closed first.
+    /// Needs whose direct gap its removal alone would change, most closed first (the actions'
+    /// effects need not add up to the plan's: two actions may serve one need).
     pub effects: Vec<NeedEffect>,
     /// Demanded competences of the needs it serves that the course's sheets hold.
     pub competences: Vec<OgrCode>,
@@ -402,6 +436,9 @@ pub struct Recommendation {
     pub candidates: (usize, usize),
     /// Choices made, and choices undone because they closed nothing once solved.
     pub steps: (usize, usize),
+    /// Actions dropped at the end because a later choice took over their demand (their removal
+    /// changed no gap).
+    pub pruned: usize,
     /// The budget, limits and costs asked.
     pub request: Request,
 }
@@ -772,6 +809,11 @@ struct Proposal {
     candidate: usize,
     seats: u32,
     euros: u64,
+    /// Estimated graduates a year of the seats (thousandths).
+    graduates: f64,
+    /// Estimated weighted gap they close (weighted thousandths).
+    weighted: f64,
+    /// `weighted` per unit of budget: what the search ranks by.
     value: f64,
 }
 
@@ -780,7 +822,6 @@ struct Step {
     candidate: usize,
     seats: u32,
     euros: u64,
-    weighted: f64,
     /// (need, gap before the step, after).
     moved: Vec<(usize, u64, u64)>,
     /// The best other proposals for the same demand when it was chosen, best first.
@@ -792,8 +833,7 @@ struct Step {
 struct RunnerUp {
     proposal: Proposal,
     kind: ActionKind,
-    per_seat: f64,
-    chosen_value: f64,
+    chosen: Proposal,
 }
 
 struct Search<'a> {
@@ -813,6 +853,10 @@ struct Search<'a> {
     euros: u64,
     steps: Vec<Step>,
     undone: usize,
+    /// Choices dropped at the end: a later choice took over their demand.
+    pruned: usize,
+    /// Each kept candidate's marginal effect in the final plan: (need, gap without it, gap).
+    marginal: HashMap<usize, Vec<(usize, u64, u64)>>,
 }
 
 impl<'a> Search<'a> {
@@ -851,6 +895,8 @@ impl<'a> Search<'a> {
             euros: 0,
             steps: Vec::new(),
             undone: 0,
+            pruned: 0,
+            marginal: HashMap::new(),
         };
         search.candidates = search.candidates();
         search
@@ -992,6 +1038,8 @@ impl<'a> Search<'a> {
             candidate: k,
             seats,
             euros,
+            graduates: c.per_seat * f64::from(seats),
+            weighted: value,
             value: value / spent,
         })
     }
@@ -1004,6 +1052,17 @@ impl<'a> Search<'a> {
             .map_or(0.0, |s| f64::from(seats) / f64::from(s.max(1)));
         let e = b.euros.map_or(0.0, |e| euros as f64 / (e.max(1)) as f64);
         (s + e).max(f64::MIN_POSITIVE)
+    }
+
+    /// The larger share of a budget `seats` and `euros` take (the proportional baseline's
+    /// measure: a need's share of the gap is its share of each budget).
+    fn budget_share(&self, seats: u32, euros: u64) -> f64 {
+        let b = self.request.budget;
+        let s = b
+            .seats
+            .map_or(0.0, |s| f64::from(seats) / f64::from(s.max(1)));
+        let e = b.euros.map_or(0.0, |e| euros as f64 / (e.max(1)) as f64);
+        s.max(e)
     }
 
     fn weighted(&self, gaps: &[u64]) -> f64 {
@@ -1028,6 +1087,66 @@ impl<'a> Search<'a> {
             let runners = self.runners_up(&best, &proposals);
             self.take(best, runners);
         }
+        self.settle();
+    }
+
+    /// The chosen candidates in the order first chosen.
+    fn chosen(&self) -> Vec<usize> {
+        let mut order: Vec<usize> = Vec::new();
+        for step in &self.steps {
+            if !order.contains(&step.candidate) {
+                order.push(step.candidate);
+            }
+        }
+        order
+    }
+
+    /// After the search, each chosen candidate's marginal effect in the final plan (the direct
+    /// gap its removal alone would reopen); a candidate whose removal changes no gap (a later
+    /// choice took over its demand) is dropped, and the effects found before a drop are found
+    /// again.
+    fn settle(&mut self) {
+        loop {
+            self.marginal.clear();
+            let mut dropped = false;
+            for k in self.chosen() {
+                let offer = self.candidates[k].offer as usize;
+                let extra = self.graduates[offer] - self.outcome.supplies[offer].graduates.milli();
+                self.graduates[offer] -= extra;
+                let without = self.solve();
+                if without == self.gaps {
+                    self.drop_choice(k);
+                    dropped = true;
+                    continue;
+                }
+                self.graduates[offer] += extra;
+                let moved = (0..without.len())
+                    .filter(|&j| without[j] != self.gaps[j])
+                    .map(|j| (j, without[j], self.gaps[j]))
+                    .collect();
+                self.marginal.insert(k, moved);
+            }
+            if !dropped {
+                break;
+            }
+        }
+    }
+
+    /// Removes the choices of candidate `k` (its graduates already taken out).
+    fn drop_choice(&mut self, k: usize) {
+        let c = &mut self.candidates[k];
+        let school = self.universe[c.offer as usize].school;
+        if let Some(n) = self.school_seats.get_mut(&school) {
+            *n -= c.added;
+        }
+        self.seats -= c.added;
+        c.added = 0;
+        let euros: u64 = (self.steps.iter().filter(|s| s.candidate == k))
+            .map(|s| s.euros)
+            .sum();
+        self.euros -= euros;
+        self.steps.retain(|s| s.candidate != k);
+        self.pruned += 1;
     }
 
     /// The best three other proposals sharing a need with `best`, as they stand.
@@ -1060,8 +1179,7 @@ impl<'a> Search<'a> {
                 RunnerUp {
                     proposal: *p,
                     kind: self.step_kind(c),
-                    per_seat: c.per_seat,
-                    chosen_value: best.value,
+                    chosen: *best,
                 }
             })
             .collect()
@@ -1099,7 +1217,6 @@ impl<'a> Search<'a> {
             candidate: p.candidate,
             seats: p.seats,
             euros: p.euros,
-            weighted: gain,
             moved,
             runners,
         });
@@ -1161,13 +1278,13 @@ impl<'a> Search<'a> {
                 let mut seats = p.seats.min(((left / rate).ceil() as u32).max(least));
                 let euros = |n| self.request.costs.euros(kind, n, domain);
                 if strategy == Strategy::Proportional {
-                    while seats >= least && self.cost_units(seats, euros(seats)) > allowance {
+                    while seats >= least && self.budget_share(seats, euros(seats)) > allowance {
                         seats -= 1;
                     }
                     if seats < least {
                         continue;
                     }
-                    allowance -= self.cost_units(seats, euros(seats));
+                    allowance -= self.budget_share(seats, euros(seats));
                 }
                 let cost = euros(seats);
                 self.add(k, seats, cost);
@@ -1176,7 +1293,6 @@ impl<'a> Search<'a> {
                     candidate: k,
                     seats,
                     euros: cost,
-                    weighted: 0.0,
                     moved: Vec::new(),
                     runners: Vec::new(),
                 });
@@ -1237,6 +1353,7 @@ impl<'a> Search<'a> {
             after,
             candidates: (extensions, self.candidates.len() - extensions),
             steps: (self.steps.len(), self.undone),
+            pruned: self.pruned,
             request: self.request.clone(),
         }
     }
@@ -1259,12 +1376,16 @@ impl<'a> Search<'a> {
         let offer = &self.universe[c.offer as usize];
         let supply = &self.outcome.supplies[c.offer as usize];
         let places = Places::new(self.input.territory);
+        // Its marginal effect in the final plan (the greedy search), else the sum of its steps'
+        // (the baselines record none).
         let mut closed: BTreeMap<usize, (u64, i64)> = BTreeMap::new();
-        for step in steps {
-            for &(j, before, after) in &step.moved {
-                let e = closed.entry(j).or_insert((self.start[j], 0));
-                e.1 += before as i64 - after as i64;
-            }
+        let moved: Vec<&(usize, u64, u64)> = match self.marginal.get(&k) {
+            Some(m) => m.iter().collect(),
+            None => steps.iter().flat_map(|s| &s.moved).collect(),
+        };
+        for &&(j, before, after) in &moved {
+            let e = closed.entry(j).or_insert((self.start[j], 0));
+            e.1 += before as i64 - after as i64;
         }
         let mut effects: Vec<NeedEffect> = closed
             .into_iter()
@@ -1311,11 +1432,17 @@ impl<'a> Search<'a> {
             euros: steps.iter().map(|s| s.euros).sum(),
             graduates: Volume::from_milli(graduates),
             length_years: supply.duration_years,
+            length_assumed: supply.duration_assumed,
+            intake_year: offer.year,
             first_graduates: supply.entry_year,
             turned_away: (c.kind == ActionKind::Extend).then_some(supply.turned_away),
             applications: offer.applications.filter(|_| c.kind == ActionKind::Extend),
             fill_rate,
-            weighted_closed: steps.iter().map(|s| s.weighted).sum::<f64>() / Volume::SCALE as f64,
+            weighted_closed: moved
+                .iter()
+                .map(|&&(j, before, after)| (before as f64 - after as f64) * self.weights[j])
+                .sum::<f64>()
+                / Volume::SCALE as f64,
             competences: self.competences(offer, &effects),
             effects,
             alternative,
@@ -1345,8 +1472,7 @@ impl<'a> Search<'a> {
         step: &Step,
         places: &Places<'_>,
     ) -> Alternative {
-        let p = runner.proposal;
-        let c = &self.candidates[p.candidate];
+        let c = &self.candidates[runner.proposal.candidate];
         let offer = &self.universe[c.offer as usize];
         let mine = &self.candidates[chosen];
         let my_offer = &self.universe[mine.offer as usize];
@@ -1359,40 +1485,29 @@ impl<'a> Search<'a> {
             .map(|(j, _, _)| &self.outcome.needs[*j]);
         let distance =
             |o: &Offer| shared.and_then(|n| places.distance_km(&n.location, &o.location));
+        let (p, q) = (runner.proposal, runner.chosen);
+        let per_seat =
+            |p: &Proposal| p.graduates / f64::from(p.seats.max(1)) / Volume::SCALE as f64;
+        let reach = |p: &Proposal| {
+            if p.graduates > 0.0 {
+                p.weighted / p.graduates
+            } else {
+                0.0
+            }
+        };
+        let euros = |p: &Proposal| p.euros as f64 / f64::from(p.seats.max(1));
         Alternative {
             kind: runner.kind,
             offer: offer.id.clone(),
             label: offer.label.clone(),
             school_name: offer.school_name.clone(),
-            value: (p.value, runner.chosen_value),
-            graduates_per_seat: (
-                runner.per_seat / Volume::SCALE as f64,
-                self.first_rate(chosen, step) / Volume::SCALE as f64,
-            ),
-            euros_per_seat: (
-                p.euros as f64 / f64::from(p.seats.max(1)),
-                step.euros as f64 / f64::from(step.seats.max(1)),
-            ),
+            value: (p.value, q.value),
+            graduates_per_seat: (per_seat(&p), per_seat(&q)),
+            reach: (reach(&p), reach(&q)),
+            euros_per_seat: (euros(&p), euros(&q)),
+            euro_budget: self.request.budget.euros.is_some(),
             distance_km: (distance(offer), distance(my_offer)),
         }
-    }
-
-    /// Graduates (thousandths) per seat of the chosen candidate's first step.
-    fn first_rate(&self, k: usize, step: &Step) -> f64 {
-        let c = &self.candidates[k];
-        let base = self.outcome.supplies[c.offer as usize].graduates.milli();
-        let mut grown = self.universe[c.offer as usize].clone();
-        match c.kind {
-            ActionKind::Open => grown.capacity = gapmap_model::Capacity::Seats(step.seats),
-            ActionKind::Extend => scenario::add_seats(&mut grown, step.seats),
-        }
-        self.input
-            .rules
-            .supply(&grown)
-            .graduates
-            .milli()
-            .saturating_sub(base) as f64
-            / f64::from(step.seats.max(1))
     }
 
     /// The demanded competences of the needs an action closes that its sheets hold.
@@ -1444,9 +1559,12 @@ impl<'a> Search<'a> {
                 ActionKind::Open => {
                     let offer = &self.universe[c.offer as usize];
                     let spec = &self.opens[c.offer as usize - published];
+                    // No year: the data's latest intake year in the steady state, the horizon's
+                    // first year over `--years`, as for extensions.
                     Change::Open(OpenSeats {
                         seats: c.added,
                         length: offer.duration_years,
+                        year: None,
                         ..spec.clone()
                     })
                 }

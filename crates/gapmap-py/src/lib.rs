@@ -376,9 +376,7 @@ impl PyEngine {
 /// A recommendation as plain values (the fields of `gapmap recommend --format json`).
 fn recommendation_json(recommended: &gapmap_engine::Recommended) -> serde_json::Value {
     let r = &recommended.recommendation;
-    let totals = |t: &gapmap_match::GapTotals| {
-        serde_json::json!({"direct_gap": people(t.direct_gap), "weighted_gap": t.weighted_gap})
-    };
+    let totals = |t: &gapmap_match::GapTotals| serde_json::json!({"direct_gap": people(t.direct_gap), "weighted_gap": t.weighted_gap});
     let actions: Vec<serde_json::Value> = r
         .actions
         .iter()

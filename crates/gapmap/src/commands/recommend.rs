@@ -78,7 +78,7 @@ pub fn run(args: &RecommendArgs, progress: &Progress, out: &mut dyn Write) -> an
             if let Some(path) = &args.scenario_out {
                 writeln!(
                     out,
-                    "scenario written to {} (`gapmap gaps --scenario {}` gives these figures)",
+                    "scenario written to {} (`gapmap gaps --scenario {}` gives this direct gap)",
                     path.display(),
                     path.display()
                 )?;
@@ -116,29 +116,17 @@ pub fn request(
 /// The assumptions a recommendation's figures rest on, in English or French.
 pub fn assumptions(config: &MatchConfig, r: &Recommendation, french: bool) -> Vec<String> {
     let fill = config.fill_without_evidence * 100.0;
-    let d = r.request.costs.default;
-    let costs = if r.request.costs.assumed {
-        if french {
-            format!(
-                "coûts supposés (aucun fichier de coûts) : {} € pour ouvrir une formation, {} € d'équipement par place, un ETP enseignant à {} € par an pour {} places",
-                d.course_opening, d.seat_equipment, d.teacher_fte, d.seats_per_teacher_fte
-            )
-        } else {
-            format!(
-                "costs assumed (no cost file): {} € to open a course, {} € of equipment per seat, a teacher FTE at {} € a year for {} seats",
-                d.course_opening, d.seat_equipment, d.teacher_fte, d.seats_per_teacher_fte
-            )
-        }
-    } else if french {
-        "coûts du fichier de coûts donné".to_owned()
-    } else {
-        "costs from the cost file given".to_owned()
-    };
+    let costs = cost_text(r, french);
+    let (dip, sch) = (
+        r.request.limits.diplomas_per_need,
+        r.request.limits.schools_per_diploma,
+    );
     if french {
         vec![
             format!("une formation ouverte remplit {fill:.0} % de ses places (fill_without_evidence : aucune candidature n'est publiée pour elle)"),
             "les places ajoutées à une formation n'accueillent que les candidats qu'elle a refusés".to_owned(),
             "seule la couverture directe compte (diplômés d'une formation qui enseigne le métier), pondérée par la priorité des recruteurs".to_owned(),
+            format!("recherche gloutonne (pas un optimum), réallocation exacte après chaque choix ; {dip} diplômes par besoin, {sch} établissements par diplôme, au statut de la plupart des formations de l'établissement"),
             costs,
         ]
     } else {
@@ -146,9 +134,48 @@ pub fn assumptions(config: &MatchConfig, r: &Recommendation, french: bool) -> Ve
             format!("an opened course fills {fill:.0}% of its seats (fill_without_evidence: no applications are published for it)"),
             "added seats enter only the applicants a course turned away".to_owned(),
             "only direct coverage counts (graduates of a course that teaches the job), weighted by buyer priority".to_owned(),
+            format!("greedy search (not an optimum), the allocation solved exactly after each choice; {dip} diplomas per need, {sch} schools per diploma, in the status of most of the school's courses"),
             costs,
         ]
     }
+}
+
+/// The costs used, in words: every rate and where it comes from.
+fn cost_text(r: &Recommendation, french: bool) -> String {
+    let costs = &r.request.costs;
+    let d = costs.default;
+    let rates = if french {
+        format!(
+            "{} € pour ouvrir une formation, {} € d'équipement par place, une année d'enseignement d'une promotion (un ETP à {} € par an pour {} places ; le coût de la formation sur toute sa durée n'est pas compté)",
+            d.course_opening, d.seat_equipment, d.teacher_fte, d.seats_per_teacher_fte
+        )
+    } else {
+        format!(
+            "{} € to open a course, {} € of equipment per seat, a year of teaching one intake (a teacher FTE at {} € a year for {} seats; the course's cost over its whole length is not counted)",
+            d.course_opening, d.seat_equipment, d.teacher_fte, d.seats_per_teacher_fte
+        )
+    };
+    let domains: Vec<String> = costs.by_domain.keys().map(char::to_string).collect();
+    let source = match (costs.assumed, costs.defaulted.is_empty(), french) {
+        (true, _, true) => "coûts supposés (aucun fichier de coûts)".to_owned(),
+        (true, _, false) => "costs assumed (no cost file)".to_owned(),
+        (false, true, true) => "coûts du fichier donné".to_owned(),
+        (false, true, false) => "costs from the cost file".to_owned(),
+        (false, false, true) => format!(
+            "coûts du fichier donné, valeurs supposées pour {}",
+            costs.defaulted.join(", ")
+        ),
+        (false, false, false) => format!(
+            "costs from the cost file, assumed for {}",
+            costs.defaulted.join(", ")
+        ),
+    };
+    let by_domain = match (domains.is_empty(), french) {
+        (true, _) => String::new(),
+        (false, true) => format!(" ; autres taux pour les domaines {}", domains.join(", ")),
+        (false, false) => format!("; other rates for domains {}", domains.join(", ")),
+    };
+    format!("{source}: {rates}{by_domain}")
 }
 
 /// The report's section of a recommendation.
@@ -207,7 +234,7 @@ fn row(engine: &Engine, a: &Action, french: bool) -> crate::report::RecommendRow
     if let Some(turned) = a.turned_away {
         why.push(if french {
             format!(
-                "{} candidatures, {:.1} refusées : les places ajoutées les accueillent",
+                "{} candidatures, {:.1} refusées (candidatures au-delà des places) : les places ajoutées les accueillent",
                 a.applications.map_or("?".to_owned(), |n| n.to_string()),
                 turned.as_f64()
             )
@@ -259,14 +286,14 @@ fn reason_text(reason: AlternativeReason, french: bool) -> String {
         AlternativeReason::FewerGraduatesPerSeat { theirs, ours } => format!(
             "moins de diplômés par place ({theirs:.2} contre {ours:.2} : moins de candidats pour remplir les places ajoutées, ou moins de réussite)"
         ),
+        AlternativeReason::LessDemandReached { theirs, ours } => format!(
+            "ses diplômés servent moins de besoin encore découvert ({theirs:.2} contre {ours:.2} personnes pondérées par diplômé)"
+        ),
         AlternativeReason::DearerPerSeat { theirs, ours } => {
             format!("plus cher par place ({theirs:.0} € contre {ours:.0} €)")
         }
-        AlternativeReason::Farther { theirs, ours } => {
-            format!("plus loin du besoin ({theirs:.0} km contre {ours:.0} km)")
-        }
-        AlternativeReason::ReachesLess => {
-            "ses diplômés servent moins de besoin encore découvert".to_owned()
+        AlternativeReason::Tie => {
+            "aussi bon : le premier candidat dans un ordre fixe a été retenu".to_owned()
         }
     }
 }
@@ -294,7 +321,7 @@ pub fn to_json(
         "seats": r.seats,
         "euros": r.euros,
         "candidates": {"extensions": r.candidates.0, "openings": r.candidates.1},
-        "steps": {"taken": r.steps.0, "undone": r.steps.1},
+        "steps": {"taken": r.steps.0, "undone": r.steps.1, "pruned": r.pruned},
         "actions": r.actions.iter().enumerate().map(|(k, a)| action_json(engine, k + 1, a)).collect::<Vec<_>>(),
         "baselines": baselines.iter().map(|(s, b)| json!({
             "strategy": strategy_key(*s),
@@ -332,6 +359,8 @@ fn action_json(engine: &Engine, rank: usize, a: &Action) -> Value {
         "graduates": a.graduates.as_f64(),
         "closed": a.closed().as_f64(),
         "length_years": a.length_years,
+        "length_assumed": a.length_assumed,
+        "intake_year": a.intake_year,
         "first_graduates": a.first_graduates,
         "turned_away": a.turned_away.map(|v| v.as_f64()),
         "applications": a.applications,
@@ -351,6 +380,8 @@ fn action_json(engine: &Engine, rank: usize, a: &Action) -> Value {
             "offer": alt.offer.0,
             "label": alt.label,
             "school_name": alt.school_name,
+            "value": alt.value.0,
+            "chosen_value": alt.value.1,
             "reason": alt.reason().to_string(),
         })),
     })
@@ -438,8 +469,8 @@ fn table(
     )?;
     writeln!(
         out,
-        "candidates: {} extensions, {} openings; {} choices ({} undone: their graduates only displaced others)",
-        r.candidates.0, r.candidates.1, r.steps.0, r.steps.1
+        "candidates: {} extensions, {} openings; {} choices ({} undone: their graduates only displaced others; {} dropped at the end: a later choice took over their demand)",
+        r.candidates.0, r.candidates.1, r.steps.0, r.steps.1, r.pruned
     )?;
     for (k, a) in r.actions.iter().enumerate() {
         writeln!(out)?;
@@ -478,7 +509,7 @@ fn action_lines(
     let school = a.school_name.as_deref().unwrap_or(a.school.as_str());
     writeln!(
         out,
-        "{rank:>2}. {} {} seats of {} at {} ({}, {}), level {}: +{:.1} graduates a year from {} ({}-year course), {} €",
+        "{rank:>2}. {} {} seats of {} at {} ({}, {}), level {}: +{:.1} graduates a year from {} (intake {}, {}-year course{}), {} €",
         a.kind.key(),
         a.seats,
         cut(&a.label, 60),
@@ -488,14 +519,20 @@ fn action_lines(
         a.level.map_or("?".to_owned(), |l| l.get().to_string()),
         a.graduates.as_f64(),
         a.first_graduates,
+        a.intake_year,
         a.length_years,
+        if a.length_assumed {
+            ", length assumed"
+        } else {
+            ""
+        },
         a.euros
     )?;
     writeln!(out, "    offer {}", a.offer)?;
     if let Some(turned) = a.turned_away {
         writeln!(
             out,
-            "    pressure: {} applications, {:.0} turned away{}: the added seats fill from them",
+            "    pressure: {} applications, {:.1} turned away (applications beyond the seats, at the source's entrants per application){}: the added seats fill from them",
             a.applications.map_or("?".to_owned(), |n| n.to_string()),
             turned.as_f64(),
             a.fill_rate
@@ -521,7 +558,7 @@ fn action_lines(
         .collect();
     writeln!(
         out,
-        "    closes {:.1} a year: {}{}",
+        "    closes {:.1} a year, the other actions in place: {}{}",
         a.closed().as_f64(),
         closes.join("; "),
         if a.effects.len() > 6 {
