@@ -27,7 +27,7 @@ pub struct Recommended {
 impl Engine {
     /// Recommends openings and extensions for `needs` under `request`, from `base` (their match
     /// with `config`, [`Engine::gaps`]), then applies the recommendation as a scenario
-    /// ([`Engine::what_if`]). See [`gapmap_match::recommend`] for the candidates and the search.
+    /// ([`Engine::what_if`]). See [`gapmap_match::recommend()`] for the candidates and the search.
     pub fn recommend(
         &self,
         needs: &[Need],

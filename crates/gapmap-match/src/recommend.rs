@@ -6,7 +6,7 @@
 //! For every need with a direct gap in the baseline (demand less direct coverage):
 //!
 //! - **extend** a course it is directly linked to, whose capacity is known and whose published
-//!   seats turned applicants away ([`Supply::turned_away`]): added seats enter those applicants
+//!   seats turned applicants away ([`Supply::turned_away`](crate::Supply::turned_away)): added seats enter those applicants
 //!   and no one else, so a course with empty seats is never extended;
 //! - **open** a diploma that leads to one of the need's ROME sheets (Certif Info, parent sheets
 //!   included), at a school that does not teach it yet and that teaches the same family of
@@ -37,6 +37,8 @@ use gapmap_model::{
     Cfd, Departement, EuropeanLevel, Need, NeedId, NeedLocation, Offer, OfferId, OgrCode,
     Referential, RomeCode, SchoolCode, Territory, TrainingMode, Uai, Volume,
 };
+
+use rayon::prelude::*;
 
 use crate::config::{BuyerClass, MatchConfig};
 use crate::geo::Places;
@@ -1107,28 +1109,37 @@ impl<'a> Search<'a> {
     /// again.
     fn settle(&mut self) {
         loop {
+            let chosen = self.chosen();
+            // Each removal solved on its own copy of the supplies, in parallel.
+            let withouts: Vec<Vec<u64>> = chosen
+                .par_iter()
+                .map(|&k| {
+                    let offer = self.candidates[k].offer as usize;
+                    let mut graduates = self.graduates.clone();
+                    graduates[offer] = self.outcome.supplies[offer].graduates.milli();
+                    self.solve_with(&graduates)
+                })
+                .collect();
             self.marginal.clear();
-            let mut dropped = false;
-            for k in self.chosen() {
+            let useless: Vec<usize> = (chosen.iter().zip(&withouts))
+                .filter(|(_, without)| **without == self.gaps)
+                .map(|(&k, _)| k)
+                .collect();
+            // One at a time: two actions may each be useless beside the other.
+            if let Some(&k) = useless.first() {
                 let offer = self.candidates[k].offer as usize;
-                let extra = self.graduates[offer] - self.outcome.supplies[offer].graduates.milli();
-                self.graduates[offer] -= extra;
-                let without = self.solve();
-                if without == self.gaps {
-                    self.drop_choice(k);
-                    dropped = true;
-                    continue;
-                }
-                self.graduates[offer] += extra;
+                self.graduates[offer] = self.outcome.supplies[offer].graduates.milli();
+                self.drop_choice(k);
+                continue;
+            }
+            for (k, without) in chosen.into_iter().zip(withouts) {
                 let moved = (0..without.len())
                     .filter(|&j| without[j] != self.gaps[j])
                     .map(|j| (j, without[j], self.gaps[j]))
                     .collect();
                 self.marginal.insert(k, moved);
             }
-            if !dropped {
-                break;
-            }
+            break;
         }
     }
 
@@ -1224,9 +1235,12 @@ impl<'a> Search<'a> {
 
     /// Each need's direct gap with the current graduates.
     fn solve(&self) -> Vec<u64> {
-        let allocations = self
-            .matcher
-            .direct_allocation(self.outcome, &self.graduates);
+        self.solve_with(&self.graduates)
+    }
+
+    /// Each need's direct gap with `graduates` (thousandths by offer).
+    fn solve_with(&self, graduates: &[u64]) -> Vec<u64> {
+        let allocations = self.matcher.direct_allocation(self.outcome, graduates);
         self.outcome
             .needs
             .iter()
