@@ -162,3 +162,30 @@ fn report_has_the_recommendations() {
     let readme = std::fs::read_to_string(Path::new(out).join("README.txt")).unwrap_or_default();
     assert!(readme.contains("recommendation.toml"));
 }
+
+/// With `redeploy`, empty seats of courses whose entrants are measured fund the actions: with no
+/// seat of budget, the plan gets what 291 added seats give, and no removal changes a graduate.
+#[test]
+fn real_recommend_redeploys_empty_seats() {
+    let Some(data) = real_data() else {
+        return;
+    };
+    let data = data.to_str().unwrap_or_default().to_owned();
+    let tmp = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let limits = tmp.path().join("limits.toml");
+    std::fs::write(&limits, "redeploy = true\n").unwrap_or_else(|e| panic!("{e}"));
+    let limits = limits.to_str().unwrap_or_default();
+    let source = ["--data", data.as_str(), "--region", "32"];
+    let rec = round_trip(tmp.path(), &source, &["--budget", "0", "--limits", limits]);
+    assert_eq!(rec["seats"], rec["seats_removed"], "net zero seats");
+    assert_eq!(rec["seats"], 291);
+    assert_eq!(rec["applied"]["direct_gap"].as_f64(), Some(1533.253));
+    let removals: Vec<&serde_json::Value> = (rec["actions"].as_array().into_iter().flatten())
+        .filter(|a| a["kind"] == "reduce" || a["kind"] == "close")
+        .collect();
+    assert!(!removals.is_empty());
+    for a in removals {
+        assert_eq!(a["graduates"].as_f64(), Some(0.0), "{a}");
+        assert!(a["fill_rate"].as_f64().is_some_and(|f| f < 1.0), "{a}");
+    }
+}

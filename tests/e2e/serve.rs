@@ -298,7 +298,7 @@ fn bad_scenarios_are_refused_without_harm() {
         b"{\"changes\": [{\"kind\": \"grow\"}]}",
         400,
         Some("changes[0]"),
-        "expected open, extend or close",
+        "expected open, extend, reduce or close",
     );
     post(
         b"{\"changes\": [{\"kind\": \"close\", \"offer\": \"x\", \"colour\": 1}]}",

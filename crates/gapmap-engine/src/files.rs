@@ -56,7 +56,8 @@ pub fn read_match_config(path: Option<&Path>) -> Result<(MatchConfig, String), E
 
 /// Reads a scenario file: TOML with an optional `name` and `[[change]]` tables of `kind` `open`
 /// (`cfd`, one of `uai` or `commune`, `seats`, optional `mode`, `year`, `label`, `length`), `extend`
-/// (`offer`, `seats`, optional `year`) or `close` (`offer`, optional `year`). Errors name the file and the change.
+/// (`offer`, `seats`, optional `year`), `reduce` (`offer`, `seats`) or `close` (`offer`, optional
+/// `year`). Errors name the file and the change.
 pub fn read_scenario(path: &Path) -> Result<Scenario, EngineError> {
     let text = read(path)?;
     let invalid = |message: String| EngineError::Scenario {
@@ -147,7 +148,21 @@ impl RawChange {
                 offer: offer()?,
                 year: self.year,
             },
-            other => return Err(format!("kind {other:?}: expected open, extend or close")),
+            "reduce" if self.year.is_some() => {
+                return Err(
+                    "`year`: a reduction has no year (it is not followed over a plan horizon)"
+                        .to_owned(),
+                );
+            }
+            "reduce" => Change::Reduce {
+                offer: offer()?,
+                seats: seats()?,
+            },
+            other => {
+                return Err(format!(
+                    "kind {other:?}: expected open, extend, reduce or close"
+                ));
+            }
         })
     }
 

@@ -78,12 +78,21 @@ fn check(needs: &[Need], request: &Request) -> (Recommended, MatchOutcome) {
         "predicted direct gap"
     );
     assert_eq!(recommended.applied.direct_gap, r.after.direct_gap);
-    // The budget holds.
-    assert!(r.seats <= request.budget.seats.unwrap_or(u32::MAX));
+    // The budget holds (net of the empty seats removed, with `redeploy`).
+    let budget = request.budget.seats.unwrap_or(u32::MAX);
+    assert!(r.seats.saturating_sub(r.seats_removed) <= budget);
     assert!(r.euros <= request.budget.euros.unwrap_or(u64::MAX));
-    assert_eq!(r.seats, r.actions.iter().map(|a| a.seats).sum::<u32>());
+    let removal =
+        |a: &&gapmap_match::Action| matches!(a.kind, ActionKind::Reduce | ActionKind::Close);
+    let (removed, added): (Vec<_>, Vec<_>) = r.actions.iter().partition(removal);
+    assert_eq!(r.seats, added.iter().map(|a| a.seats).sum::<u32>());
+    assert_eq!(
+        r.seats_removed,
+        removed.iter().map(|a| a.seats).sum::<u32>()
+    );
+    assert!(request.limits.redeploy || removed.is_empty());
     // Every action closes direct gap of needs that had one.
-    for a in &r.actions {
+    for a in added {
         assert!(a.closed() > Volume::ZERO, "{} closes nothing", a.offer);
         for e in a.effects.iter().filter(|e| e.closed_milli > 0) {
             assert!(
@@ -173,6 +182,17 @@ fn limits_are_respected() {
 }
 
 #[test]
+fn no_seat_is_redeployed_without_measured_entrants() {
+    // The demo has no enrolment census and too few courses to measure entrants per
+    // application: no course's empty seats are known, so none is removed (the real data's case
+    // is the end-to-end test `real_recommend_redeploys_empty_seats`).
+    let plan = plan();
+    let (with, _) = check(&plan, &request(0, "redeploy = true"));
+    assert_eq!(with.recommendation.seats_removed, 0);
+    assert!(with.recommendation.actions.is_empty());
+}
+
+#[test]
 fn a_euro_budget_is_spent_within_costs() {
     let plan = plan();
     let costs = gapmap_engine::costs_from_toml(
@@ -253,4 +273,68 @@ mod properties {
             );
         }
     }
+}
+
+/// A reduction in a scenario file: read, applied in the steady state, refused with the reason
+/// over a plan horizon, for all its seats, after an extension.
+#[test]
+fn reductions_in_scenarios() {
+    let engine = engine();
+    let offer = engine
+        .dataset()
+        .offers
+        .iter()
+        .find(|o| o.capacity.seats().is_some_and(|n| n > 10))
+        .unwrap_or_else(|| panic!("no offer with seats"));
+    let seats = offer.capacity.seats().unwrap_or(0);
+    let scenario = |changes: &str| {
+        gapmap_engine::scenario_from_json(&format!("{{\"changes\": [{changes}]}}"))
+            .unwrap_or_else(|e| panic!("{e}"))
+    };
+    let reduce = |n: u32| {
+        format!(
+            r#"{{"kind": "reduce", "offer": "{}", "seats": {n}}}"#,
+            offer.id
+        )
+    };
+    let applied = engine
+        .apply(&scenario(&reduce(4)))
+        .unwrap_or_else(|e| panic!("{e}"));
+    let after = applied
+        .iter()
+        .find(|o| o.id == offer.id)
+        .map(|o| o.capacity.seats());
+    assert_eq!(after, Some(Some(seats - 4)));
+    let cases = [
+        (scenario(&reduce(seats)), "close it instead"),
+        (
+            scenario(&format!(
+                r#"{{"kind": "extend", "offer": "{}", "seats": 2}}, {}"#,
+                offer.id,
+                reduce(1)
+            )),
+            "an earlier change adds seats to it",
+        ),
+    ];
+    for (s, says) in cases {
+        let err = engine
+            .apply(&s)
+            .err()
+            .map(|e| e.to_string())
+            .unwrap_or_default();
+        assert!(err.contains(says), "{err}");
+    }
+    let err = engine
+        .apply_over_time(&scenario(&reduce(1)), 2026)
+        .err()
+        .map(|e| e.to_string())
+        .unwrap_or_default();
+    assert!(err.contains("not followed over a plan horizon"), "{err}");
+    let err = gapmap_engine::scenario_from_json(
+        r#"{"changes": [{"kind": "reduce", "offer": "x", "seats": 1, "year": 2026}]}"#,
+    )
+    .err()
+    .map(|e| e.to_string())
+    .unwrap_or_default();
+    assert!(err.contains("a reduction has no year"), "{err}");
 }

@@ -84,8 +84,9 @@ pub use recommend::{
     recommend,
 };
 pub use scenario::{
-    Change, ChangeInTime, ChangeKind, Comparison, OpenSeats, Place, Scenario, ScenarioError,
-    SupplyChange, apply, apply_over_time, changes_in_time, compare, open_offers, supply_changes,
+    Change, ChangeInTime, ChangeKind, Comparison, OpenSeats, Place, ReduceRefusal, Scenario,
+    ScenarioError, SupplyChange, apply, apply_over_time, changes_in_time, compare, open_offers,
+    supply_changes,
 };
 pub use score::{Component, ComponentKind, Factor, FactorKind, LinkKind, Points, Score};
 pub use supply::{

@@ -76,6 +76,10 @@ pub struct Limits {
     pub diplomas_per_need: usize,
     /// Schools tried per need and diploma, nearest first (default 2).
     pub schools_per_diploma: usize,
+    /// Whether the empty seats of courses whose entrants are measured may be removed to fund the
+    /// actions (the seat budget is then net: seats added less seats removed). Only with a seat
+    /// budget.
+    pub redeploy: bool,
 }
 
 impl Default for Limits {
@@ -89,6 +93,7 @@ impl Default for Limits {
             max_extension: 24,
             diplomas_per_need: 3,
             schools_per_diploma: 2,
+            redeploy: false,
         }
     }
 }
@@ -198,6 +203,10 @@ pub enum ActionKind {
     Extend,
     /// Open a diploma at a school that does not teach it.
     Open,
+    /// Remove empty seats of a course (they change no graduate).
+    Reduce,
+    /// Close a course that enters nobody (measured).
+    Close,
 }
 
 impl ActionKind {
@@ -206,6 +215,8 @@ impl ActionKind {
         match self {
             ActionKind::Extend => "extend",
             ActionKind::Open => "open",
+            ActionKind::Reduce => "reduce",
+            ActionKind::Close => "close",
         }
     }
 }
@@ -426,8 +437,10 @@ pub struct Recommendation {
     pub actions: Vec<Action>,
     /// The actions as a scenario (extensions, then openings).
     pub scenario: Scenario,
-    /// Seats over all actions.
+    /// Seats added over all actions (openings and extensions).
     pub seats: u32,
+    /// Empty seats removed to fund them (with [`Limits::redeploy`]).
+    pub seats_removed: u32,
     /// Euros over all actions.
     pub euros: u64,
     /// Direct gap before.
@@ -788,11 +801,29 @@ fn diplomas_by_sheet(referential: &Referential) -> HashMap<RomeCode, Vec<Diploma
     map
 }
 
+/// What a candidate does.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+enum Lever {
+    /// Extend a published course.
+    Extend,
+    /// Open a course.
+    Open,
+}
+
+impl Lever {
+    fn action(self) -> ActionKind {
+        match self {
+            Lever::Extend => ActionKind::Extend,
+            Lever::Open => ActionKind::Open,
+        }
+    }
+}
+
 /// A candidate action during the search.
 struct Candidate {
     /// Offer index in the universe.
     offer: u32,
-    kind: ActionKind,
+    kind: Lever,
     /// Needs it is directly linked to: (need index, weight), heaviest first.
     needs: Vec<(u32, f64)>,
     /// Seats it may take, at most.
@@ -859,6 +890,18 @@ struct Search<'a> {
     pruned: usize,
     /// Each kept candidate's marginal effect in the final plan: (need, gap without it, gap).
     marginal: HashMap<usize, Vec<(usize, u64, u64)>>,
+    /// Empty seats that may fund the actions ([`Limits::redeploy`]), most first.
+    reductions: Vec<Reduction>,
+}
+
+/// Empty seats of a course whose entrants are measured: removing them changes no graduate.
+struct Reduction {
+    /// Offer index.
+    offer: u32,
+    /// Seats that may be removed (all of them: the course enters nobody).
+    seats: u32,
+    /// Its entrants by the larger of its measures (census, applications).
+    entrants: Volume,
 }
 
 impl<'a> Search<'a> {
@@ -899,8 +942,10 @@ impl<'a> Search<'a> {
             undone: 0,
             pruned: 0,
             marginal: HashMap::new(),
+            reductions: Vec::new(),
         };
         search.candidates = search.candidates();
+        search.reductions = search.reductions();
         search
     }
 
@@ -928,16 +973,16 @@ impl<'a> Search<'a> {
             let o = &self.universe[offer as usize];
             let supply = &self.outcome.supplies[offer as usize];
             let kind = if (offer as usize) < published {
-                ActionKind::Extend
+                Lever::Extend
             } else {
-                ActionKind::Open
+                Lever::Open
             };
             if !within(limits, o) {
                 continue;
             }
             let cap = match kind {
-                ActionKind::Open => limits.course_seats.1,
-                ActionKind::Extend => {
+                Lever::Open => limits.course_seats.1,
+                Lever::Extend => {
                     let turned = supply.turned_away.milli().div_ceil(Volume::SCALE) as u32;
                     if o.capacity.seats().is_none() || turned == 0 {
                         continue;
@@ -971,8 +1016,8 @@ impl<'a> Search<'a> {
         let mut grown = offer.clone();
         let total = c.added + seats;
         match c.kind {
-            ActionKind::Open => grown.capacity = gapmap_model::Capacity::Seats(total),
-            ActionKind::Extend => scenario::add_seats(&mut grown, total),
+            Lever::Open => grown.capacity = gapmap_model::Capacity::Seats(total),
+            Lever::Extend => scenario::add_seats(&mut grown, total),
         }
         self.input
             .rules
@@ -999,11 +1044,11 @@ impl<'a> Search<'a> {
             room =
                 room.min(max.saturating_sub(self.school_seats.get(&school).copied().unwrap_or(0)));
         }
-        if let Some(budget) = self.request.budget.seats {
+        if let Some(budget) = self.seat_budget() {
             room = room.min(budget.saturating_sub(self.seats));
         }
         let wanted = (reachable as f64 / c.per_seat).ceil() as u32;
-        let first_opening = c.kind == ActionKind::Open && c.added == 0;
+        let first_opening = c.kind == Lever::Open && c.added == 0;
         let least = if first_opening {
             limits.course_seats.0
         } else {
@@ -1072,6 +1117,128 @@ impl<'a> Search<'a> {
             .zip(&self.weights)
             .map(|(&g, &w)| g as f64 * w)
             .sum()
+    }
+
+    /// The seat budget, with the seats the reductions may free.
+    fn seat_budget(&self) -> Option<u32> {
+        let freed: u32 = self.reductions.iter().map(|r| r.seats).sum();
+        self.request.budget.seats.map(|b| b.saturating_add(freed))
+    }
+
+    /// The empty seats of the published courses within the limits whose entrants are measured
+    /// (census, or applications at a measured rate), each removal checked to change no graduate.
+    fn reductions(&self) -> Vec<Reduction> {
+        if !self.request.limits.redeploy || self.request.budget.seats.is_none() {
+            return Vec::new();
+        }
+        let mut list: Vec<Reduction> = (0..self.input.offers.len())
+            .filter_map(|i| self.reduction(i))
+            .collect();
+        list.sort_by(|a, b| b.seats.cmp(&a.seats).then(a.offer.cmp(&b.offer)));
+        list
+    }
+
+    fn reduction(&self, i: usize) -> Option<Reduction> {
+        let offer = &self.universe[i];
+        let supply = &self.outcome.supplies[i];
+        let measured = match supply.entrants_source {
+            crate::EntrantsSource::Census { .. } => true,
+            crate::EntrantsSource::Applications { measured, .. } => measured,
+            _ => false,
+        };
+        let n = offer.capacity.seats()?;
+        if !measured || offer.intake.added_seats > 0 || !within(&self.request.limits, offer) {
+            return None;
+        }
+        // The seats its entrants take by every measure: the census's pupils, and its published
+        // applications at the measured rate (a course the census found empty may have
+        // applicants since).
+        let mut by_applications = offer.clone();
+        by_applications.intake.enrolment = None;
+        let entrants = (supply.entrants).max(self.input.rules.supply(&by_applications).entrants);
+        let keep = entrants.milli().div_ceil(Volume::SCALE) as u32;
+        let seats = n.saturating_sub(keep);
+        if seats == 0 {
+            return None;
+        }
+        // Checked, not assumed: the course with `keep` seats supplies the same graduates.
+        let mut reduced = offer.clone();
+        reduced.capacity = match offer.capacity {
+            gapmap_model::Capacity::Declared(_) => gapmap_model::Capacity::Declared(keep),
+            _ => gapmap_model::Capacity::Seats(keep),
+        };
+        let same = self.input.rules.supply(&reduced).graduates == supply.graduates;
+        same.then_some(Reduction {
+            offer: i as u32,
+            seats,
+            entrants,
+        })
+    }
+
+    /// The reductions that fund the seats added beyond the budget: first at schools where the
+    /// plan adds seats (seats moved within a school), then most empty seats first; (reduction,
+    /// seats removed).
+    fn reductions_used(&self) -> Vec<(usize, u32)> {
+        let budget = self.request.budget.seats.unwrap_or(u32::MAX);
+        let mut excess = self.seats.saturating_sub(budget);
+        let acting: BTreeSet<SchoolCode> = (self.candidates.iter().filter(|c| c.added > 0))
+            .map(|c| self.universe[c.offer as usize].school)
+            .collect();
+        let mut order: Vec<usize> = (0..self.reductions.len()).collect();
+        order.sort_by_key(|&r| {
+            let school = self.universe[self.reductions[r].offer as usize].school;
+            (!acting.contains(&school), r)
+        });
+        let mut used = Vec::new();
+        for r in order {
+            if excess == 0 {
+                break;
+            }
+            let n = self.reductions[r].seats.min(excess);
+            excess -= n;
+            used.push((r, n));
+        }
+        used
+    }
+
+    /// The action of removing `seats` of reduction `r`.
+    fn reduction_action(&self, r: usize, seats: u32) -> Action {
+        let red = &self.reductions[r];
+        let offer = &self.universe[red.offer as usize];
+        let supply = &self.outcome.supplies[red.offer as usize];
+        let kind = match offer.capacity.seats() {
+            Some(n) if n == seats => ActionKind::Close,
+            _ => ActionKind::Reduce,
+        };
+        Action {
+            kind,
+            offer: offer.id.clone(),
+            label: offer.label.clone(),
+            cfd: offer.cfd,
+            school: offer.school,
+            school_name: offer.school_name.clone(),
+            departement: offer.location.departement.clone(),
+            level: offer.level,
+            mode: offer.mode,
+            seats,
+            euros: 0,
+            graduates: Volume::ZERO,
+            length_years: supply.duration_years,
+            length_assumed: supply.duration_assumed,
+            intake_year: offer.year,
+            first_graduates: supply.entry_year,
+            turned_away: None,
+            applications: offer.applications,
+            fill_rate: offer
+                .capacity
+                .seats()
+                .filter(|&n| n > 0)
+                .map(|n| red.entrants.as_f64() / f64::from(n)),
+            weighted_closed: 0.0,
+            effects: Vec::new(),
+            competences: Vec::new(),
+            alternative: None,
+        }
     }
 
     fn greedy(&mut self) {
@@ -1198,7 +1365,7 @@ impl<'a> Search<'a> {
 
     /// What the next seats of `c` are: an opening until it has seats, then an extension.
     fn step_kind(&self, c: &Candidate) -> ActionKind {
-        if c.kind == ActionKind::Open && c.added == 0 {
+        if c.kind == Lever::Open && c.added == 0 {
             ActionKind::Open
         } else {
             ActionKind::Extend
@@ -1351,17 +1518,20 @@ impl<'a> Search<'a> {
         };
         let before = totals(&self.start);
         let after = totals(&self.gaps);
-        let actions = self.actions();
-        let scenario = self.scenario();
+        let reductions = self.reductions_used();
+        let mut actions = self.actions();
+        actions.extend(reductions.iter().map(|&(r, n)| self.reduction_action(r, n)));
+        let scenario = self.scenario(&reductions);
         let extensions = self
             .candidates
             .iter()
-            .filter(|c| c.kind == ActionKind::Extend)
+            .filter(|c| c.kind == Lever::Extend)
             .count();
         Recommendation {
             actions,
             scenario,
             seats: self.seats,
+            seats_removed: reductions.iter().map(|(_, n)| n).sum(),
             euros: self.euros,
             before,
             after,
@@ -1430,10 +1600,10 @@ impl<'a> Search<'a> {
         let fill_rate = offer
             .capacity
             .seats()
-            .filter(|&s| s > 0 && c.kind == ActionKind::Extend)
+            .filter(|&s| s > 0 && c.kind == Lever::Extend)
             .map(|s| supply.entrants.milli() as f64 / Volume::SCALE as f64 / f64::from(s));
         Action {
-            kind: c.kind,
+            kind: c.kind.action(),
             offer: offer.id.clone(),
             label: offer.label.clone(),
             cfd: offer.cfd,
@@ -1449,8 +1619,8 @@ impl<'a> Search<'a> {
             length_assumed: supply.duration_assumed,
             intake_year: offer.year,
             first_graduates: supply.entry_year,
-            turned_away: (c.kind == ActionKind::Extend).then_some(supply.turned_away),
-            applications: offer.applications.filter(|_| c.kind == ActionKind::Extend),
+            turned_away: (c.kind == Lever::Extend).then_some(supply.turned_away),
+            applications: offer.applications.filter(|_| c.kind == Lever::Extend),
             fill_rate,
             weighted_closed: moved
                 .iter()
@@ -1468,8 +1638,8 @@ impl<'a> Search<'a> {
         let base = self.outcome.supplies[c.offer as usize].graduates.milli();
         let mut grown = self.universe[c.offer as usize].clone();
         match c.kind {
-            ActionKind::Open => grown.capacity = gapmap_model::Capacity::Seats(c.added),
-            ActionKind::Extend => scenario::add_seats(&mut grown, c.added),
+            Lever::Open => grown.capacity = gapmap_model::Capacity::Seats(c.added),
+            Lever::Extend => scenario::add_seats(&mut grown, c.added),
         }
         self.input
             .rules
@@ -1558,19 +1728,36 @@ impl<'a> Search<'a> {
     /// The chosen candidates as a scenario: extensions, then openings in the universe's order
     /// (the order the search compiled them in, so that applying the scenario numbers the
     /// opened courses in the same order).
-    fn scenario(&self) -> Scenario {
+    fn scenario(&self, reductions: &[(usize, u32)]) -> Scenario {
         let published = self.input.offers.len();
         let mut chosen: Vec<&Candidate> = self.candidates.iter().filter(|c| c.added > 0).collect();
         chosen.sort_by_key(|c| (c.kind, c.offer));
-        let changes = chosen
-            .into_iter()
-            .map(|c| match c.kind {
-                ActionKind::Extend => Change::Extend {
+        let mut changes: Vec<Change> = reductions
+            .iter()
+            .map(|&(r, n)| {
+                let offer = &self.universe[self.reductions[r].offer as usize];
+                // All its seats: a course that enters nobody is closed.
+                if offer.capacity.seats() == Some(n) {
+                    Change::Close {
+                        offer: offer.id.clone(),
+                        year: None,
+                    }
+                } else {
+                    Change::Reduce {
+                        offer: offer.id.clone(),
+                        seats: n,
+                    }
+                }
+            })
+            .collect();
+        changes.extend(chosen.into_iter().map(|c| {
+            match c.kind {
+                Lever::Extend => Change::Extend {
                     offer: self.universe[c.offer as usize].id.clone(),
                     seats: c.added,
                     year: None,
                 },
-                ActionKind::Open => {
+                Lever::Open => {
                     let offer = &self.universe[c.offer as usize];
                     let spec = &self.opens[c.offer as usize - published];
                     // No year: the data's latest intake year in the steady state, the horizon's
@@ -1582,8 +1769,8 @@ impl<'a> Search<'a> {
                         ..spec.clone()
                     })
                 }
-            })
-            .collect();
+            }
+        }));
         Scenario {
             name: "gapmap recommend".to_owned(),
             changes,

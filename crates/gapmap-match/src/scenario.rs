@@ -29,6 +29,12 @@
 //!                         # a plan horizon, its first year)
 //!
 //! [[change]]
+//! kind = "reduce"         # remove seats of an offer of known capacity (at least one is kept);
+//!                         # the steady state only: refused over a plan horizon
+//! offer = "affelnet:2022:0590005K:23830023102:school"
+//! seats = 4
+//!
+//! [[change]]
 //! kind = "close"          # remove an offer
 //! offer = "parcoursup-bts:2024:0620108B:32022310:school"
 //! year = 2026             # optional: first intake year without entrants (default: the year
@@ -77,6 +83,14 @@ pub enum Change {
         /// First intake year of the seats (`None`: every year; over a plan horizon, its first
         /// year).
         year: Option<u16>,
+    },
+    /// Remove seats from an offer of known capacity, keeping at least one (the steady state
+    /// only: over a plan horizon it is refused, [`ScenarioError::ReduceOverTime`]).
+    Reduce {
+        /// The offer.
+        offer: OfferId,
+        /// Seats removed.
+        seats: u32,
     },
     /// Remove an offer.
     Close {
@@ -199,6 +213,20 @@ pub enum ScenarioError {
         /// 1-based index of the change.
         change: usize,
     },
+    /// A reduction that cannot be applied.
+    #[error("change {change}: cannot reduce {offer}: {}", match why {
+        ReduceRefusal::OverTime => "a reduction is not followed over a plan horizon (--years); apply it without one".to_owned(),
+        ReduceRefusal::Extended => "an earlier change adds seats to it".to_owned(),
+        ReduceRefusal::AllSeats { seats } => format!("it has {seats} seats: close it instead"),
+    })]
+    Reduce {
+        /// 1-based index of the change.
+        change: usize,
+        /// The offer id.
+        offer: String,
+        /// Why.
+        why: ReduceRefusal,
+    },
     /// A year far outside the data: more than [`MAX_YEARS_AHEAD`] years before or after the
     /// latest intake year of its offers (a typo: `226`, `20266`).
     #[error(
@@ -213,6 +241,20 @@ pub enum ScenarioError {
         first: u16,
         /// The latest intake year of the offers, plus [`MAX_YEARS_AHEAD`].
         last: u16,
+    },
+}
+
+/// Why a reduction cannot be applied (see [`ScenarioError::Reduce`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ReduceRefusal {
+    /// Over a plan horizon: a reduction is not followed in time.
+    OverTime,
+    /// The offer's seats were added to by an earlier change.
+    Extended,
+    /// As many seats as the offer has, or more: close it instead.
+    AllSeats {
+        /// The offer's seats.
+        seats: u32,
     },
 }
 
@@ -232,6 +274,7 @@ fn check_years(scenario: &Scenario, offers: &[Offer]) -> Result<(), ScenarioErro
         let year = match change {
             Change::Open(o) => o.year,
             Change::Extend { year, .. } | Change::Close { year, .. } => *year,
+            Change::Reduce { .. } => None,
         };
         if let Some(year) = year.filter(|y| !(first..=last).contains(y)) {
             return Err(ScenarioError::YearOutOfRange {
@@ -314,6 +357,9 @@ fn apply_changes(
                 add_seats(target, *seats);
                 target.intake.added_from = *year;
             }
+            Change::Reduce { offer, seats } => {
+                reduce(number, &mut result, offer, *seats, default_year.is_some())?;
+            }
             Change::Close { offer, year } => {
                 let target = result
                     .iter_mut()
@@ -355,6 +401,49 @@ fn apply_changes(
         }
     }
     Ok(result)
+}
+
+/// Removes `seats` from `offer` in `offers` (change `number`).
+fn reduce(
+    number: usize,
+    offers: &mut [Offer],
+    offer: &OfferId,
+    seats: u32,
+    over_time: bool,
+) -> Result<(), ScenarioError> {
+    let refuse = |why| ScenarioError::Reduce {
+        change: number,
+        offer: offer.to_string(),
+        why,
+    };
+    if over_time {
+        return Err(refuse(ReduceRefusal::OverTime));
+    }
+    let target = offers
+        .iter_mut()
+        .find(|o| &o.id == offer && o.intake.closed_from.is_none())
+        .ok_or_else(|| ScenarioError::UnknownOffer {
+            change: number,
+            offer: offer.to_string(),
+        })?;
+    let Some(n) = target.capacity.seats() else {
+        return Err(ScenarioError::UnknownCapacity {
+            change: number,
+            offer: offer.to_string(),
+        });
+    };
+    if target.intake.added_seats > 0 {
+        return Err(refuse(ReduceRefusal::Extended));
+    }
+    if seats >= n {
+        return Err(refuse(ReduceRefusal::AllSeats { seats: n }));
+    }
+    target.capacity = match target.capacity {
+        Capacity::Seats(n) => Capacity::Seats(n - seats),
+        Capacity::Declared(n) => Capacity::Declared(n - seats),
+        other => other,
+    };
+    Ok(())
 }
 
 fn year_text(year: Option<u16>) -> String {

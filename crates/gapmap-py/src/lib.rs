@@ -413,6 +413,7 @@ fn recommendation_json(recommended: &gapmap_engine::Recommended) -> serde_json::
         "before": totals(&r.before),
         "after": totals(&recommended.applied),
         "seats": r.seats,
+        "seats_removed": r.seats_removed,
         "euros": r.euros,
         "costs_assumed": r.request.costs.assumed,
         "actions": actions,

@@ -16,8 +16,8 @@ use std::path::Path;
 use anyhow::{Context, bail};
 use gapmap_engine::{Engine, Recommended};
 use gapmap_match::{
-    Action, AlternativeReason, Budget, Costs, GapKey, GapTotals, MatchConfig, Recommendation,
-    Request, Strategy,
+    Action, ActionKind, AlternativeReason, Budget, Costs, GapKey, GapTotals, MatchConfig,
+    Recommendation, Request, Strategy,
 };
 use serde_json::{Value, json};
 
@@ -215,6 +215,21 @@ pub fn section(
 }
 
 fn row(engine: &Engine, a: &Action, french: bool) -> crate::report::RecommendRow {
+    if matches!(a.kind, ActionKind::Reduce | ActionKind::Close) {
+        let school = a.school_name.as_deref().unwrap_or(a.school.as_str());
+        return crate::report::RecommendRow {
+            action: a.kind.key().to_owned(),
+            course: a.label.clone(),
+            school: format!("{school} ({}, {})", a.school.as_str(), a.departement),
+            seats: a.seats,
+            euros: 0,
+            graduates: 0.0,
+            closed: 0.0,
+            first_graduates: a.first_graduates,
+            needs: String::new(),
+            why: reduction_reason(a, french),
+        };
+    }
     let needs: Vec<String> = a
         .effects
         .iter()
@@ -277,6 +292,21 @@ fn row(engine: &Engine, a: &Action, french: bool) -> crate::report::RecommendRow
     }
 }
 
+/// Why seats can go, in English or French: the course's fill, measured.
+fn reduction_reason(a: &Action, french: bool) -> String {
+    let fill = a
+        .fill_rate
+        .map_or("?".to_owned(), |f| format!("{:.0}", f * 100.0));
+    match (a.kind, french) {
+        (ActionKind::Close, false) => "it enters nobody (measured)".to_owned(),
+        (ActionKind::Close, true) => "elle n'accueille personne (mesuré)".to_owned(),
+        (_, false) => format!("its entrants fill {fill}% of its seats (census or applications)"),
+        (_, true) => {
+            format!("ses entrants remplissent {fill} % de ses places (recensement ou candidatures)")
+        }
+    }
+}
+
 /// Why an alternative was not chosen, in English or French.
 fn reason_text(reason: AlternativeReason, french: bool) -> String {
     if !french {
@@ -319,6 +349,7 @@ pub fn to_json(
         "after": totals_json(&r.after),
         "applied": totals_json(&recommended.applied),
         "seats": r.seats,
+        "seats_removed": r.seats_removed,
         "euros": r.euros,
         "candidates": {"extensions": r.candidates.0, "openings": r.candidates.1},
         "steps": {"taken": r.steps.0, "undone": r.steps.1, "pruned": r.pruned},
@@ -457,7 +488,20 @@ fn table(
         (None, Some(e)) => format!("{} of {e} € ({} seats)", r.euros, r.seats),
         (None, None) => String::new(),
     };
-    writeln!(out, "Recommendation: {} actions, {spent}", r.actions.len())?;
+    if r.seats_removed > 0 {
+        writeln!(
+            out,
+            "Recommendation: {} actions, {} seats added and {} empty seats removed to fund them (redeploy): {} seats net, budget {}, {} €",
+            r.actions.len(),
+            r.seats,
+            r.seats_removed,
+            i64::from(r.seats) - i64::from(r.seats_removed),
+            budget.seats.map_or("-".to_owned(), |s| s.to_string()),
+            r.euros
+        )?;
+    } else {
+        writeln!(out, "Recommendation: {} actions, {spent}", r.actions.len())?;
+    }
     writeln!(
         out,
         "direct gap {:.1} -> {:.1} people a year ({:+.1}); weighted by buyer priority {:.1} -> {:.1}",
@@ -507,6 +551,21 @@ fn action_lines(
     out: &mut dyn Write,
 ) -> anyhow::Result<()> {
     let school = a.school_name.as_deref().unwrap_or(a.school.as_str());
+    if matches!(a.kind, ActionKind::Reduce | ActionKind::Close) {
+        writeln!(
+            out,
+            "{rank:>2}. {} {} empty seats of {} at {} ({}, {}), level {}: {}; its graduates do not change",
+            a.kind.key(),
+            a.seats,
+            cut(&a.label, 60),
+            cut(school, 40),
+            a.school.as_str(),
+            a.departement,
+            a.level.map_or("?".to_owned(), |l| l.get().to_string()),
+            reduction_reason(a, false)
+        )?;
+        return Ok(writeln!(out, "    offer {}", a.offer)?);
+    }
     writeln!(
         out,
         "{rank:>2}. {} {} seats of {} at {} ({}, {}), level {}: +{:.1} graduates a year from {} (intake {}, {}-year course{}), {} €",

@@ -688,6 +688,18 @@ async fn recommend(State(state): State<Shared>, query: RawQuery) -> Answer {
     json_answer(&doc)
 }
 
+/// A `true`/`false` parameter (absent: false).
+fn flag(p: &mut Params, name: &str) -> Result<bool, ApiError> {
+    match p.text(name)?.as_deref() {
+        None | Some("false") => Ok(false),
+        Some("true") => Ok(true),
+        Some(other) => Err(ApiError::bad(
+            name,
+            format!("{name}: expected true or false, got {other:?}"),
+        )),
+    }
+}
+
 /// The recommendation request of a query string.
 fn recommend_request(query: RawQuery) -> Result<gapmap_match::Request, ApiError> {
     let mut p = params(query)?;
@@ -726,16 +738,8 @@ fn recommend_request(query: RawQuery) -> Result<gapmap_match::Request, ApiError>
         MAX_RECOMMEND_SEATS,
     )?;
     limits.max_seats_per_school = max.map(|n| n as u32);
-    limits.only_extensions = match p.text("only_extensions")?.as_deref() {
-        None | Some("false") => false,
-        Some("true") => true,
-        Some(other) => {
-            return Err(ApiError::bad(
-                "only_extensions",
-                format!("only_extensions: expected true or false, got {other:?}"),
-            ));
-        }
-    };
+    limits.only_extensions = flag(&mut p, "only_extensions")?;
+    limits.redeploy = flag(&mut p, "redeploy")?;
     p.finish()?;
     Ok(gapmap_match::Request {
         budget: gapmap_match::Budget { seats, euros },
@@ -821,6 +825,7 @@ fn dated(scenario: &Scenario) -> bool {
     scenario.changes.iter().any(|c| match c {
         Change::Open(o) => o.year.is_some(),
         Change::Extend { year, .. } | Change::Close { year, .. } => year.is_some(),
+        Change::Reduce { .. } => false,
     })
 }
 
@@ -913,6 +918,10 @@ fn changes_json(engine: &gapmap_engine::Engine, scenario: &Scenario) -> Vec<Valu
             }),
             Change::Close { offer: id, year } => json!({
                 "kind": "close", "offer": id.as_str(), "year": year,
+                "label": offer(id).map(|o| o.label.clone()), "school": offer(id).and_then(|o| o.school_name.clone()),
+            }),
+            Change::Reduce { offer: id, seats } => json!({
+                "kind": "reduce", "offer": id.as_str(), "seats": seats,
                 "label": offer(id).map(|o| o.label.clone()), "school": offer(id).and_then(|o| o.school_name.clone()),
             }),
         })

@@ -82,7 +82,7 @@ const I18N = {
     rec_none: "Aucune action ne comble d'écart direct avec ce budget et ces limites.",
     rec_assumptions: "Hypothèses", rec_action: "Action", rec_course: "Formation", rec_school: "Établissement",
     rec_seats_col: "Places", rec_grads: "Diplômés/an", rec_closed: "Écart comblé/an", rec_first: "Premiers diplômés",
-    rec_needs: "Besoins servis", rec_why: "Non retenu à la place", rec_open: "ouvrir", rec_extend: "étendre",
+    rec_needs: "Besoins servis", rec_why: "Non retenu à la place", rec_open: "ouvrir", rec_extend: "étendre", rec_reduce: "réduire (places vides)", rec_close: "fermer (aucun entrant)",
     before: "Avant", after: "Après", delta: "Variation", pts: "pts",
     changed_needs: "Besoins modifiés", changed_rows: "Lignes modifiées, par {axis}",
     gap_before: "Écart avant", gap_after: "Écart après", covered_before: "Couverte avant", covered_after: "Couverte après",
@@ -155,7 +155,7 @@ const I18N = {
     rec_none: "No action closes any direct gap within this budget and these limits.",
     rec_assumptions: "Assumptions", rec_action: "Action", rec_course: "Course", rec_school: "School",
     rec_seats_col: "Seats", rec_grads: "Graduates/yr", rec_closed: "Gap closed/yr", rec_first: "First graduates",
-    rec_needs: "Needs served", rec_why: "Not chosen instead", rec_open: "open", rec_extend: "extend",
+    rec_needs: "Needs served", rec_why: "Not chosen instead", rec_open: "open", rec_extend: "extend", rec_reduce: "reduce (empty seats)", rec_close: "close (no entrant)",
     before: "Before", after: "After", delta: "Change",
     changed_needs: "Changed needs", changed_rows: "Changed rows, by {axis}",
     gap_before: "Gap before", gap_after: "Gap after", covered_before: "Covered before", covered_after: "Covered after",
@@ -881,7 +881,7 @@ function renderRecommend() {
   const heads = ["rec_action", "rec_course", "rec_school", "rec_seats_col", "rec_grads", "rec_closed", "rec_first", "rec_needs", "rec_why"]
     .map((k, i) => th(t(k), { class: i >= 3 && i <= 6 ? "num" : null }));
   const rows = r.actions.map(a => el("tr", { "data-offer": a.offer },
-    td(t(a.kind === "open" ? "rec_open" : "rec_extend")), td(a.label),
+    td(t("rec_" + a.kind)), td(a.label),
     td(`${a.school_name ?? a.school} (${a.departement})`),
     numTd(a.seats), numTd(a.graduates), numTd(a.closed), numTd(a.first_graduates),
     td(a.needs.map(n => el("div", {}, needButton(n.need), ` ${fmtSigned(-n.closed)} / ${fmtNum(n.gap_before)}`,
