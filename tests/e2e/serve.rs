@@ -715,7 +715,7 @@ fn recommend_answers_the_engine_s_recommendation() {
         got["actions"].as_array().map(Vec::len),
         Some(expected.recommendation.actions.len())
     );
-    assert!(got["assumptions"].as_array().is_some_and(|a| a.len() == 5));
+    assert!(got["assumptions"].as_array().is_some_and(|a| a.len() == 7));
     for (uri, field, says) in [
         ("/api/v1/recommend", "seats", "give seats"),
         ("/api/v1/recommend?seats=x", "seats", "whole number"),

@@ -137,7 +137,7 @@ pub fn limits_from_toml(text: &str) -> Result<Limits, String> {
         levels: Option<String>,
         max_seats_per_school: Option<u32>,
         only_extensions: Option<bool>,
-        course_seats: Option<(u32, u32)>,
+        course_seats: Option<Vec<u32>>,
         max_extension: Option<u32>,
         diplomas_per_need: Option<usize>,
         schools_per_diploma: Option<usize>,
@@ -158,7 +158,12 @@ pub fn limits_from_toml(text: &str) -> Result<Limits, String> {
     }
     limits.max_seats_per_school = file.max_seats_per_school;
     limits.only_extensions = file.only_extensions.unwrap_or(false);
-    if let Some((min, max)) = file.course_seats {
+    if let Some(seats) = file.course_seats {
+        let &[min, max] = seats.as_slice() else {
+            return Err(format!(
+                "course_seats: {seats:?}: give two numbers, [least, most]"
+            ));
+        };
         if min == 0 || min > max {
             return Err(format!(
                 "course_seats: [{min}, {max}]: give [least, most] with 1 <= least <= most"
@@ -253,10 +258,13 @@ pub fn costs_from_toml(text: &str) -> Result<Costs, String> {
     .filter(|(_, missing)| *missing)
     .map(|(key, _)| key.to_owned())
     .collect();
+    let defaulted: Vec<String> = defaulted;
+    // A file that gives no rate at all leaves every cost an assumption.
+    let assumed = defaulted.len() == 4 && file.domain.is_empty();
     let mut costs = Costs {
         default,
         by_domain: BTreeMap::new(),
-        assumed: false,
+        assumed,
         defaulted,
     };
     for (key, rates) in &file.domain {

@@ -159,9 +159,14 @@ impl Costs {
         } else {
             0
         };
-        let teaching =
-            (u64::from(seats) * r.teacher_fte).div_ceil(u64::from(r.seats_per_teacher_fte.max(1)));
-        opening + u64::from(seats) * r.seat_equipment + teaching
+        // Wide, then saturating: rates from a file can be huge; an overflow is unaffordable,
+        // never cheap.
+        let teaching = (u128::from(seats) * u128::from(r.teacher_fte))
+            .div_ceil(u128::from(r.seats_per_teacher_fte.max(1)));
+        let teaching = u64::try_from(teaching).unwrap_or(u64::MAX);
+        opening
+            .saturating_add(u64::from(seats).saturating_mul(r.seat_equipment))
+            .saturating_add(teaching)
     }
 }
 
@@ -226,13 +231,16 @@ impl ActionKind {
 pub struct NeedEffect {
     /// The need.
     pub need: NeedId,
-    /// Its direct gap before the recommendation.
+    /// Its direct gap without this action, the others in place.
     pub gap_before: Volume,
     /// Direct gap the action closes there, the other actions in place (negative: graduates the
     /// allocation moves away from it to a need that weighs more).
     pub closed_milli: i64,
     /// Distance from the course to the need's place, when both are placed.
     pub distance_km: Option<f64>,
+    /// When the need's ROME sheets were resolved from its title by text (it gave none): the
+    /// confidence of the best one. The link then rests on that resolution.
+    pub resolved: Option<f64>,
 }
 
 /// The best other candidate for the same demand when an action was first chosen, with the
@@ -983,7 +991,8 @@ impl<'a> Search<'a> {
             let cap = match kind {
                 Lever::Open => limits.course_seats.1,
                 Lever::Extend => {
-                    let turned = supply.turned_away.milli().div_ceil(Volume::SCALE) as u32;
+                    // Whole applicants only: a seat beyond them would stay empty.
+                    let turned = (supply.turned_away.milli() / Volume::SCALE) as u32;
                     if o.capacity.seats().is_none() || turned == 0 {
                         continue;
                     }
@@ -1288,14 +1297,19 @@ impl<'a> Search<'a> {
                 })
                 .collect();
             self.marginal.clear();
-            let useless: Vec<usize> = (chosen.iter().zip(&withouts))
-                .filter(|(_, without)| **without == self.gaps)
-                .map(|(&k, _)| k)
-                .collect();
-            // One at a time: two actions may each be useless beside the other.
-            if let Some(&k) = useless.first() {
+            // Useless: without it the direct gap is no larger (it closes nobody net: its
+            // graduates only move others between needs); the most useless first, one at a time
+            // (two actions may each be useless beside the other).
+            let now = self.gaps.iter().sum::<u64>();
+            let useless = (chosen.iter().zip(&withouts))
+                .map(|(&k, without)| (k, without.iter().sum::<u64>(), without))
+                .filter(|(_, plain, _)| *plain <= now)
+                .min_by(|a, b| a.1.cmp(&b.1).then(a.0.cmp(&b.0)));
+            if let Some((k, _, without)) = useless {
+                let without = without.clone();
                 let offer = self.candidates[k].offer as usize;
                 self.graduates[offer] = self.outcome.supplies[offer].graduates.milli();
+                self.gaps = without;
                 self.drop_choice(k);
                 continue;
             }
@@ -1315,14 +1329,14 @@ impl<'a> Search<'a> {
         let c = &mut self.candidates[k];
         let school = self.universe[c.offer as usize].school;
         if let Some(n) = self.school_seats.get_mut(&school) {
-            *n -= c.added;
+            *n = n.saturating_sub(c.added);
         }
-        self.seats -= c.added;
+        self.seats = self.seats.saturating_sub(c.added);
         c.added = 0;
         let euros: u64 = (self.steps.iter().filter(|s| s.candidate == k))
             .map(|s| s.euros)
             .sum();
-        self.euros -= euros;
+        self.euros = self.euros.saturating_sub(euros);
         self.steps.retain(|s| s.candidate != k);
         self.pruned += 1;
     }
@@ -1493,8 +1507,8 @@ impl<'a> Search<'a> {
             .school_seats
             .entry(self.universe[offer].school)
             .or_default() += seats;
-        self.seats += seats;
-        self.euros += euros;
+        self.seats = self.seats.saturating_add(seats);
+        self.euros = self.euros.saturating_add(euros);
         let c = &self.candidates[k];
         let room = c.cap.saturating_sub(c.added);
         let next = if room == 0 {
@@ -1568,7 +1582,13 @@ impl<'a> Search<'a> {
             None => steps.iter().flat_map(|s| &s.moved).collect(),
         };
         for &&(j, before, after) in &moved {
-            let e = closed.entry(j).or_insert((self.start[j], 0));
+            // The gap without it (the others in place); the baselines record no marginal effect.
+            let base = if self.marginal.contains_key(&k) {
+                before
+            } else {
+                self.start[j]
+            };
+            let e = closed.entry(j).or_insert((base, 0));
             e.1 += before as i64 - after as i64;
         }
         let mut effects: Vec<NeedEffect> = closed
@@ -1581,6 +1601,9 @@ impl<'a> Search<'a> {
                     gap_before: Volume::from_milli(gap),
                     closed_milli: d,
                     distance_km: places.distance_km(&need.location, &offer.location),
+                    resolved: need
+                        .resolved
+                        .then(|| need.sheets.iter().map(|s| s.1).fold(0.0, f64::max)),
                 }
             })
             .collect();

@@ -85,7 +85,8 @@ pub enum Change {
         year: Option<u16>,
     },
     /// Remove seats from an offer of known capacity, keeping at least one (the steady state
-    /// only: over a plan horizon it is refused, [`ScenarioError::ReduceOverTime`]).
+    /// only: over a plan horizon it is refused, [`ScenarioError::Reduce`] with
+    /// [`ReduceRefusal::OverTime`]).
     Reduce {
         /// The offer.
         offer: OfferId,

@@ -36,6 +36,9 @@ pub fn run(args: &RecommendArgs, progress: &Progress, out: &mut dyn Write) -> an
             "recommend starts from the published map in the steady state: --years and --scenario are refused (apply the recommended scenario with `gaps --scenario`)"
         );
     }
+    if args.baselines && args.format == Format::Csv {
+        bail!("--baselines prints in the table or JSON formats, not in CSV (one row per action)");
+    }
     let request = request(
         args.budget,
         args.euros,
@@ -127,6 +130,8 @@ pub fn assumptions(config: &MatchConfig, r: &Recommendation, french: bool) -> Ve
             "les places ajoutées à une formation n'accueillent que les candidats qu'elle a refusés".to_owned(),
             "seule la couverture directe compte (diplômés d'une formation qui enseigne le métier), pondérée par la priorité des recruteurs".to_owned(),
             format!("recherche gloutonne (pas un optimum), réallocation exacte après chaque choix ; {dip} diplômes par besoin, {sch} établissements par diplôme, au statut de la plupart des formations de l'établissement"),
+            "régime permanent : chaque action en place dès la rentrée de l'année des données, premiers diplômés une durée de formation plus tard ; sur un horizon (gaps --years --scenario), les changements partent de la première rentrée de l'horizon".to_owned(),
+            format!("limites : {}", limits_text(r, true)),
             costs,
         ]
     } else {
@@ -135,8 +140,54 @@ pub fn assumptions(config: &MatchConfig, r: &Recommendation, french: bool) -> Ve
             "added seats enter only the applicants a course turned away".to_owned(),
             "only direct coverage counts (graduates of a course that teaches the job), weighted by buyer priority".to_owned(),
             format!("greedy search (not an optimum), the allocation solved exactly after each choice; {dip} diplomas per need, {sch} schools per diploma, in the status of most of the school's courses"),
+            "steady state: every action in place from the intake of the data's year, first graduates a course length later; over a plan horizon (gaps --years --scenario) the changes start at the horizon's first intake".to_owned(),
+            format!("limits: {}", limits_text(r, false)),
             costs,
         ]
+    }
+}
+
+/// The limits used, in words.
+fn limits_text(r: &Recommendation, french: bool) -> String {
+    let l = &r.request.limits;
+    let deps: Vec<String> = l.departements.iter().map(ToString::to_string).collect();
+    let all = if french { "tous" } else { "all" };
+    let none = if french { "aucun" } else { "none" };
+    let yes_no = |b: bool| match (b, french) {
+        (true, true) => "oui",
+        (false, true) => "non",
+        (true, false) => "yes",
+        (false, false) => "no",
+    };
+    let levels = l.levels.map_or(all.to_owned(), |(lo, hi)| {
+        format!("{}-{}", lo.get(), hi.get())
+    });
+    let deps = if deps.is_empty() {
+        all.to_owned()
+    } else {
+        deps.join(", ")
+    };
+    let per_school = l
+        .max_seats_per_school
+        .map_or(none.to_owned(), |n| n.to_string());
+    if french {
+        format!(
+            "départements {deps} ; niveaux {levels} ; places par établissement au plus {per_school} ; extensions seulement {} ; formation ouverte de {} à {} places ; extension de {} places au plus ; redéploiement des places vides {}",
+            yes_no(l.only_extensions),
+            l.course_seats.0,
+            l.course_seats.1,
+            l.max_extension,
+            yes_no(l.redeploy)
+        )
+    } else {
+        format!(
+            "départements {deps}; levels {levels}; seats per school at most {per_school}; extensions only {}; an opened course {} to {} seats; an extension {} seats at most; redeploy empty seats {}",
+            yes_no(l.only_extensions),
+            l.course_seats.0,
+            l.course_seats.1,
+            l.max_extension,
+            yes_no(l.redeploy)
+        )
     }
 }
 
@@ -218,7 +269,7 @@ fn row(engine: &Engine, a: &Action, french: bool) -> crate::report::RecommendRow
     if matches!(a.kind, ActionKind::Reduce | ActionKind::Close) {
         let school = a.school_name.as_deref().unwrap_or(a.school.as_str());
         return crate::report::RecommendRow {
-            action: a.kind.key().to_owned(),
+            action: kind_text(a.kind, french).to_owned(),
             course: a.label.clone(),
             school: format!("{school} ({}, {})", a.school.as_str(), a.departement),
             seats: a.seats,
@@ -234,14 +285,22 @@ fn row(engine: &Engine, a: &Action, french: bool) -> crate::report::RecommendRow
         .effects
         .iter()
         .map(|e| {
+            let resolved = e.resolved.map(|c| {
+                if french {
+                    format!(", métier déduit de l'intitulé, confiance {c:.2}")
+                } else {
+                    format!(", job resolved from its title, confidence {c:.2}")
+                }
+            });
             format!(
-                "{} {:+.1} / {:.1}{}",
+                "{} {:+.1} / {:.1}{}{}",
                 e.need,
                 -(e.closed_milli as f64) / 1000.0,
                 e.gap_before.as_f64(),
                 e.distance_km
                     .map(|d| format!(" ({d:.0} km)"))
-                    .unwrap_or_default()
+                    .unwrap_or_default(),
+                resolved.unwrap_or_default()
             )
         })
         .collect();
@@ -265,13 +324,17 @@ fn row(engine: &Engine, a: &Action, french: bool) -> crate::report::RecommendRow
         let names: Vec<String> = (a.competences.iter().take(3))
             .map(|c| engine.label(&GapKey::Competence(*c)))
             .collect();
-        let head = if french { "apporte" } else { "brings" };
-        why.push(format!("{head} : {}", names.join(", ")));
+        let head = if french { "apporte : " } else { "brings: " };
+        why.push(format!("{head}{}", names.join(", ")));
     }
     if let Some(alt) = &a.alternative {
-        let head = if french { "non retenu" } else { "not chosen" };
+        let head = if french {
+            "non retenu : "
+        } else {
+            "not chosen: "
+        };
         why.push(format!(
-            "{head} : {} ({}) — {}",
+            "{head}{} ({}) — {}",
             alt.label,
             alt.school_name.as_deref().unwrap_or("?"),
             reason_text(alt.reason(), french)
@@ -279,7 +342,7 @@ fn row(engine: &Engine, a: &Action, french: bool) -> crate::report::RecommendRow
     }
     let school = a.school_name.as_deref().unwrap_or(a.school.as_str());
     crate::report::RecommendRow {
-        action: a.kind.key().to_owned(),
+        action: kind_text(a.kind, french).to_owned(),
         course: a.label.clone(),
         school: format!("{school} ({}, {})", a.school.as_str(), a.departement),
         seats: a.seats,
@@ -289,6 +352,17 @@ fn row(engine: &Engine, a: &Action, french: bool) -> crate::report::RecommendRow
         first_graduates: a.first_graduates,
         needs: needs.join("; "),
         why: why.join(" · "),
+    }
+}
+
+/// An action's kind in words.
+fn kind_text(kind: ActionKind, french: bool) -> &'static str {
+    match (kind, french) {
+        (ActionKind::Open, true) => "ouvrir",
+        (ActionKind::Extend, true) => "étendre",
+        (ActionKind::Reduce, true) => "réduire (places vides)",
+        (ActionKind::Close, true) => "fermer (aucun entrant)",
+        (kind, false) => kind.key(),
     }
 }
 
@@ -344,6 +418,7 @@ pub fn to_json(
         "format_version": FORMAT_VERSION,
         "budget": {"seats": r.request.budget.seats, "euros": r.request.budget.euros},
         "costs_assumed": r.request.costs.assumed,
+        "costs_defaulted": r.request.costs.defaulted,
         "fill_without_evidence": config.fill_without_evidence,
         "before": totals_json(&r.before),
         "after": totals_json(&r.after),
@@ -401,6 +476,7 @@ fn action_json(engine: &Engine, rank: usize, a: &Action) -> Value {
             "gap_before": e.gap_before.as_f64(),
             "closed": e.closed_milli as f64 / 1000.0,
             "distance_km": e.distance_km.map(|d| (d * 10.0).round() / 10.0),
+            "resolved_confidence": e.resolved,
         })).collect::<Vec<_>>(),
         "competences": a.competences.iter().map(|c| json!({
             "code": c.to_string(),
@@ -438,7 +514,10 @@ fn csv(engine: &Engine, r: &Recommendation, out: &mut dyn Write) -> anyhow::Resu
         "graduates",
         "closed",
         "length_years",
+        "length_assumed",
+        "intake_year",
         "first_graduates",
+        "turned_away",
         "needs",
         "competences",
     ])?;
@@ -464,7 +543,12 @@ fn csv(engine: &Engine, r: &Recommendation, out: &mut dyn Write) -> anyhow::Resu
             format!("{:.3}", a.graduates.as_f64()),
             format!("{:.3}", a.closed().as_f64()),
             a.length_years.to_string(),
+            a.length_assumed.to_string(),
+            a.intake_year.to_string(),
             a.first_graduates.to_string(),
+            a.turned_away
+                .map(|v| format!("{:.3}", v.as_f64()))
+                .unwrap_or_default(),
             needs.join(" "),
             crate::report::tables::text_cell(&competences.join(" | ")),
         ])?;
@@ -521,10 +605,14 @@ fn table(
         action_lines(engine, k + 1, a, out)?;
     }
     if r.actions.is_empty() {
-        writeln!(
-            out,
+        let why = if r.before.direct_gap.is_zero() {
+            "no action: the needs have no direct gap"
+        } else if r.candidates == (0, 0) {
+            "no action: no candidate extension or opening serves a need with a gap within these limits"
+        } else {
             "no action closes any direct gap within this budget and these limits"
-        )?;
+        };
+        writeln!(out, "{why}")?;
     }
     for (s, b) in baselines {
         writeln!(
@@ -568,7 +656,7 @@ fn action_lines(
     }
     writeln!(
         out,
-        "{rank:>2}. {} {} seats of {} at {} ({}, {}), level {}: +{:.1} graduates a year from {} (intake {}, {}-year course{}), {} €",
+        "{rank:>2}. {} {} seat(s) of {} at {} ({}, {}), level {}: +{:.1} graduates a year from {} (intake {}, {}-year course{}), {} €",
         a.kind.key(),
         a.seats,
         cut(&a.label, 60),
@@ -605,12 +693,15 @@ fn action_lines(
         .take(6)
         .map(|e| {
             format!(
-                "{} {:+.1} of {:.1}{}",
+                "{} {:+.1} of {:.1}{}{}",
                 e.need,
                 -(e.closed_milli as f64) / 1000.0,
                 e.gap_before.as_f64(),
                 e.distance_km
                     .map(|d| format!(" at {d:.0} km"))
+                    .unwrap_or_default(),
+                e.resolved
+                    .map(|c| format!(" (job resolved from its title, confidence {c:.2})"))
                     .unwrap_or_default()
             )
         })

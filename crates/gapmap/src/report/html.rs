@@ -703,11 +703,13 @@ fn recommendations(page: &mut String, input: &ReportInput) -> anyhow::Result<()>
     let lang = input.lang;
     write!(
         page,
-        "<section id=\"recommendations\"><h2>{}</h2><p class=\"intro\">{}</p><p class=\"intro\" data-field=\"direct-gap\">{} → {} ({} → {})</p><ul class=\"supply-notes\">",
+        "<section id=\"recommendations\"><h2>{}</h2><p class=\"intro\">{}</p><p class=\"intro\" data-field=\"direct-gap\">{} {} → {} ({} {} → {})</p><ul class=\"supply-notes\">",
         lang.text(Msg::Recommendations),
         escape(&r.budget),
+        lang.text(Msg::DirectGapPerYear),
         lang.people(r.direct_gap.0),
         lang.people(r.direct_gap.1),
+        lang.text(Msg::WeightedGap),
         lang.people(r.weighted_gap.0),
         lang.people(r.weighted_gap.1),
     )?;
@@ -761,7 +763,11 @@ fn recommendations(page: &mut String, input: &ReportInput) -> anyhow::Result<()>
             escape(&row.why)
         )?;
     }
-    page.push_str("</tbody></table></section>\n");
+    page.push_str("</tbody></table>");
+    if r.rows.is_empty() {
+        write!(page, "<p>{}</p>", lang.text(Msg::NoAction))?;
+    }
+    page.push_str("</section>\n");
     Ok(())
 }
 

@@ -208,6 +208,12 @@ pub(crate) enum Msg {
     Scenario,
     /// Recommendations section.
     Recommendations,
+    /// Label of the direct gap before and after.
+    DirectGapPerYear,
+    /// Label of the weighted gap.
+    WeightedGap,
+    /// No recommended action.
+    NoAction,
     /// Action column (open, extend).
     Action,
     /// Euros column.
@@ -459,6 +465,18 @@ impl Msg {
                 "Recommendations: openings and extensions",
             ),
             Msg::Action => ("Action", "Action"),
+            Msg::DirectGapPerYear => (
+                "Écart direct (pers./an), avant → après :",
+                "Direct gap (people a year), before → after:",
+            ),
+            Msg::WeightedGap => (
+                "pondéré par la priorité des recruteurs :",
+                "weighted by buyer priority:",
+            ),
+            Msg::NoAction => (
+                "Aucune action ne comble d'écart direct avec ce budget et ces limites.",
+                "No action closes any direct gap within this budget and these limits.",
+            ),
             Msg::Euros => ("Coût (€)", "Cost (€)"),
             Msg::Closed => ("Écart comblé / an", "Gap closed / yr"),
             Msg::FirstGraduatesYear => ("Premiers diplômés", "First graduates"),
