@@ -338,3 +338,16 @@ fn reductions_in_scenarios() {
     .unwrap_or_default();
     assert!(err.contains("a reduction has no year"), "{err}");
 }
+
+/// The example files of `datasets/config` read to the defaults they document.
+#[test]
+fn example_limits_and_costs_are_the_defaults() {
+    let config = root().join("datasets/config");
+    let limits = gapmap_engine::read_limits(&config.join("recommend-limits.toml"))
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(limits, gapmap_match::Limits::default());
+    let costs = gapmap_engine::read_costs(&config.join("recommend-costs.toml"))
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(costs.default, gapmap_match::CostRates::default());
+    assert!(costs.by_domain.is_empty() && costs.defaulted.is_empty());
+}
