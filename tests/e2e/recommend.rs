@@ -173,7 +173,7 @@ fn real_recommend_redeploys_empty_seats() {
     let data = data.to_str().unwrap_or_default().to_owned();
     let tmp = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
     let limits = tmp.path().join("limits.toml");
-    std::fs::write(&limits, "redeploy = true\n").unwrap_or_else(|e| panic!("{e}"));
+    std::fs::write(&limits, "redeploy = 300\n").unwrap_or_else(|e| panic!("{e}"));
     let limits = limits.to_str().unwrap_or_default();
     let source = ["--data", data.as_str(), "--region", "32"];
     let rec = round_trip(tmp.path(), &source, &["--budget", "0", "--limits", limits]);

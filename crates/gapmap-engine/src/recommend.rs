@@ -108,8 +108,8 @@ fn read(path: &Path) -> Result<String, EngineError> {
 /// max_extension = 24            # seats added to one running course, at most
 /// diplomas_per_need = 3         # diplomas tried per need
 /// schools_per_diploma = 2       # schools tried per need and diploma
-/// redeploy = false              # remove empty seats of courses whose entrants are measured to
-///                               # fund the actions (the seat budget is then net)
+/// redeploy = 0                  # at most this many empty seats of courses whose entrants are
+///                               # measured removed to fund the actions (the budget is then net)
 /// ```
 ///
 /// Errors name the file and the key.
@@ -141,7 +141,7 @@ pub fn limits_from_toml(text: &str) -> Result<Limits, String> {
         max_extension: Option<u32>,
         diplomas_per_need: Option<usize>,
         schools_per_diploma: Option<usize>,
-        redeploy: Option<bool>,
+        redeploy: Option<u32>,
     }
     let file: File = toml::from_str(text)
         .map_err(|e| format!("invalid limits: {}", e.to_string().trim_end()))?;
@@ -180,7 +180,7 @@ pub fn limits_from_toml(text: &str) -> Result<Limits, String> {
     if let Some(n) = file.schools_per_diploma {
         limits.schools_per_diploma = n;
     }
-    limits.redeploy = file.redeploy.unwrap_or(false);
+    limits.redeploy = file.redeploy.unwrap_or(0);
     Ok(limits)
 }
 

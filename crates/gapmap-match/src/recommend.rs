@@ -76,10 +76,10 @@ pub struct Limits {
     pub diplomas_per_need: usize,
     /// Schools tried per need and diploma, nearest first (default 2).
     pub schools_per_diploma: usize,
-    /// Whether the empty seats of courses whose entrants are measured may be removed to fund the
-    /// actions (the seat budget is then net: seats added less seats removed). Only with a seat
-    /// budget.
-    pub redeploy: bool,
+    /// Empty seats of courses whose entrants are measured that may be removed to fund the
+    /// actions, at most (0: none); the seat budget is then net (seats added less seats removed).
+    /// Only with a seat budget.
+    pub redeploy: u32,
 }
 
 impl Default for Limits {
@@ -93,7 +93,7 @@ impl Default for Limits {
             max_extension: 24,
             diplomas_per_need: 3,
             schools_per_diploma: 2,
-            redeploy: false,
+            redeploy: 0,
         }
     }
 }
@@ -419,6 +419,9 @@ pub struct Action {
     pub competences: Vec<OgrCode>,
     /// The runner-up for the same demand.
     pub alternative: Option<Alternative>,
+    /// For a reduction: the course of the plan of the same diploma at the same school in the
+    /// other status (school or apprenticeship), where the seats move.
+    pub moved_to: Option<OfferId>,
 }
 
 impl Action {
@@ -1131,13 +1134,14 @@ impl<'a> Search<'a> {
     /// The seat budget, with the seats the reductions may free.
     fn seat_budget(&self) -> Option<u32> {
         let freed: u32 = self.reductions.iter().map(|r| r.seats).sum();
+        let freed = freed.min(self.request.limits.redeploy);
         self.request.budget.seats.map(|b| b.saturating_add(freed))
     }
 
     /// The empty seats of the published courses within the limits whose entrants are measured
     /// (census, or applications at a measured rate), each removal checked to change no graduate.
     fn reductions(&self) -> Vec<Reduction> {
-        if !self.request.limits.redeploy || self.request.budget.seats.is_none() {
+        if self.request.limits.redeploy == 0 || self.request.budget.seats.is_none() {
             return Vec::new();
         }
         let mut list: Vec<Reduction> = (0..self.input.offers.len())
@@ -1194,9 +1198,11 @@ impl<'a> Search<'a> {
             .map(|c| self.universe[c.offer as usize].school)
             .collect();
         let mut order: Vec<usize> = (0..self.reductions.len()).collect();
+        // Seats moved between statuses of one course first, then within a school.
         order.sort_by_key(|&r| {
-            let school = self.universe[self.reductions[r].offer as usize].school;
-            (!acting.contains(&school), r)
+            let offer = &self.universe[self.reductions[r].offer as usize];
+            let moved = self.moved_to(offer).is_some();
+            (!moved, !acting.contains(&offer.school), r)
         });
         let mut used = Vec::new();
         for r in order {
@@ -1208,6 +1214,15 @@ impl<'a> Search<'a> {
             used.push((r, n));
         }
         used
+    }
+
+    /// The course of the plan of the same diploma at the same school in the other status
+    /// (school or apprenticeship) than `offer`: where its removed seats move.
+    fn moved_to(&self, offer: &Offer) -> Option<&Offer> {
+        let cfd = offer.cfd?;
+        (self.candidates.iter().filter(|c| c.added > 0))
+            .map(|c| &self.universe[c.offer as usize])
+            .find(|o| o.school == offer.school && o.cfd == Some(cfd) && o.mode != offer.mode)
     }
 
     /// The action of removing `seats` of reduction `r`.
@@ -1247,6 +1262,7 @@ impl<'a> Search<'a> {
             effects: Vec::new(),
             competences: Vec::new(),
             alternative: None,
+            moved_to: self.moved_to(offer).map(|o| o.id.clone()),
         }
     }
 
@@ -1653,6 +1669,7 @@ impl<'a> Search<'a> {
             competences: self.competences(offer, &effects),
             effects,
             alternative,
+            moved_to: None,
         }
     }
 

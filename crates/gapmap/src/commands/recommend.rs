@@ -172,21 +172,21 @@ fn limits_text(r: &Recommendation, french: bool) -> String {
         .map_or(none.to_owned(), |n| n.to_string());
     if french {
         format!(
-            "départements {deps} ; niveaux {levels} ; places par établissement au plus {per_school} ; extensions seulement {} ; formation ouverte de {} à {} places ; extension de {} places au plus ; redéploiement des places vides {}",
+            "départements {deps} ; niveaux {levels} ; places par établissement au plus {per_school} ; extensions seulement {} ; formation ouverte de {} à {} places ; extension de {} places au plus ; places vides redéployées au plus {}",
             yes_no(l.only_extensions),
             l.course_seats.0,
             l.course_seats.1,
             l.max_extension,
-            yes_no(l.redeploy)
+            l.redeploy
         )
     } else {
         format!(
-            "départements {deps}; levels {levels}; seats per school at most {per_school}; extensions only {}; an opened course {} to {} seats; an extension {} seats at most; redeploy empty seats {}",
+            "départements {deps}; levels {levels}; seats per school at most {per_school}; extensions only {}; an opened course {} to {} seats; an extension {} seats at most; empty seats redeployed at most {}",
             yes_no(l.only_extensions),
             l.course_seats.0,
             l.course_seats.1,
             l.max_extension,
-            yes_no(l.redeploy)
+            l.redeploy
         )
     }
 }
@@ -278,7 +278,17 @@ fn row(engine: &Engine, a: &Action, french: bool) -> crate::report::RecommendRow
             closed: 0.0,
             first_graduates: a.first_graduates,
             needs: String::new(),
-            why: reduction_reason(a, french),
+            why: match (&a.moved_to, french) {
+                (Some(to), true) => format!(
+                    "{} ; places déplacées vers {to} (même diplôme, même établissement, autre statut)",
+                    reduction_reason(a, true)
+                ),
+                (Some(to), false) => format!(
+                    "{}; seats moved to {to} (same diploma and school, other status)",
+                    reduction_reason(a, false)
+                ),
+                (None, _) => reduction_reason(a, french),
+            },
         };
     }
     let needs: Vec<String> = a
@@ -471,6 +481,7 @@ fn action_json(engine: &Engine, rank: usize, a: &Action) -> Value {
         "turned_away": a.turned_away.map(|v| v.as_f64()),
         "applications": a.applications,
         "fill_rate": a.fill_rate,
+        "moved_to": a.moved_to.as_ref().map(|o| o.as_str()),
         "needs": a.effects.iter().map(|e| json!({
             "need": e.need.to_string(),
             "gap_before": e.gap_before.as_f64(),
@@ -652,7 +663,14 @@ fn action_lines(
             a.level.map_or("?".to_owned(), |l| l.get().to_string()),
             reduction_reason(a, false)
         )?;
-        return Ok(writeln!(out, "    offer {}", a.offer)?);
+        writeln!(out, "    offer {}", a.offer)?;
+        if let Some(to) = &a.moved_to {
+            writeln!(
+                out,
+                "    moved to {to}: the same diploma at the same school, in the other status"
+            )?;
+        }
+        return Ok(());
     }
     writeln!(
         out,

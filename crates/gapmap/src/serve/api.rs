@@ -739,7 +739,8 @@ fn recommend_request(query: RawQuery) -> Result<gapmap_match::Request, ApiError>
     )?;
     limits.max_seats_per_school = max.map(|n| n as u32);
     limits.only_extensions = flag(&mut p, "only_extensions")?;
-    limits.redeploy = flag(&mut p, "redeploy")?;
+    let redeploy = number("redeploy", p.text("redeploy")?, MAX_RECOMMEND_SEATS)?;
+    limits.redeploy = redeploy.unwrap_or(0) as u32;
     p.finish()?;
     Ok(gapmap_match::Request {
         budget: gapmap_match::Budget { seats, euros },
