@@ -285,13 +285,6 @@ pub fn run(input: &MatchInput<'_>, text: &dyn TextSource, config: &MatchConfig) 
 /// A need's sheets with the confidence in each, and the resolutions asked for.
 type Settled = (Vec<(RomeCode, f64)>, Vec<Resolution>);
 
-/// The links of one need profile and the demanded competences none of them teaches.
-struct ProfileLinks {
-    profile: usize,
-    links: Vec<Link>,
-    untaught: Vec<OgrCode>,
-}
-
 /// The links of a profile and the demanded competences none of them teaches.
 type Linked = (Vec<Link>, Vec<OgrCode>);
 
@@ -728,36 +721,9 @@ impl<'a> Matcher<'a> {
             labels: &labels,
         };
         // Profiles grouped by place: one reach cache per place, as in a full run.
-        let mut by_place: BTreeMap<&NeedLocation, Vec<usize>> = BTreeMap::new();
-        for (p, key) in profiles.keys.values.iter().enumerate() {
-            by_place.entry(&key.2).or_default().push(p);
-        }
-        let groups: Vec<(&NeedLocation, Vec<usize>)> = by_place.into_iter().collect();
-        let grouped: Vec<Vec<(usize, Linked)>> = groups
-            .par_iter()
-            .map(|(place, members)| {
-                let mut cache = ReachCache {
-                    km: vec![f32::NAN; self.offers.len()],
-                    near: self
-                        .places
-                        .near_cells(place, &self.cells, self.config.reach_km),
-                };
-                members
-                    .iter()
-                    .map(|&p| {
-                        (
-                            p,
-                            self.relinked(&relink, p, &profiles.keys.values[p], &mut cache),
-                        )
-                    })
-                    .collect()
-            })
-            .collect();
-        let mut solved = vec![(Vec::new(), Vec::new()); profiles.keys.values.len()];
-        for (p, links) in grouped.into_iter().flatten() {
-            solved[p] = links;
-        }
-        let (links, untaught): (Vec<Vec<Link>>, Vec<Vec<OgrCode>>) = solved.into_iter().unzip();
+        let keys = &profiles.keys.values;
+        let (links, untaught) =
+            self.per_place(keys, |p, cache| self.relinked(&relink, p, &keys[p], cache));
         let results = self.need_results(needs, &mut profiles, &untaught);
         self.finish(results, Arc::new(links), &profiles, self.supplies.clone())
     }
@@ -1030,12 +996,34 @@ impl<'a> Matcher<'a> {
         subjects: &Interner<Subject>,
         text: &[TextTable],
     ) -> (Vec<Vec<Link>>, Vec<Vec<OgrCode>>) {
+        self.per_place(profiles, |p, cache| {
+            let (subject, level, place, specialty) = &profiles[p];
+            let links = self.links_of(
+                place,
+                &subject_links[*subject as usize],
+                level.and_then(EuropeanLevel::new),
+                &text[*specialty as usize],
+                cache,
+            );
+            let untaught = self.untaught(&subjects.values[*subject as usize], &links);
+            (links, untaught)
+        })
+    }
+
+    /// `link` of every profile, the profiles of one place sharing a reach cache (computed in
+    /// parallel, place by place): the links of each profile and its untaught competences, in
+    /// profile order.
+    fn per_place(
+        &self,
+        profiles: &[ProfileKey],
+        link: impl Fn(usize, &mut ReachCache) -> Linked + Sync,
+    ) -> (Vec<Vec<Link>>, Vec<Vec<OgrCode>>) {
         let mut by_place: BTreeMap<&NeedLocation, Vec<usize>> = BTreeMap::new();
         for (p, key) in profiles.iter().enumerate() {
             by_place.entry(&key.2).or_default().push(p);
         }
         let groups: Vec<(&NeedLocation, Vec<usize>)> = by_place.into_iter().collect();
-        let solved: Vec<Vec<ProfileLinks>> = groups
+        let solved: Vec<Vec<(usize, Linked)>> = groups
             .par_iter()
             .map(|(place, members)| {
                 let mut cache = ReachCache {
@@ -1044,32 +1032,14 @@ impl<'a> Matcher<'a> {
                         .places
                         .near_cells(place, &self.cells, self.config.reach_km),
                 };
-                members
-                    .iter()
-                    .map(|&p| {
-                        let (subject, level, _, specialty) = &profiles[p];
-                        let links = self.links_of(
-                            place,
-                            &subject_links[*subject as usize],
-                            level.and_then(EuropeanLevel::new),
-                            &text[*specialty as usize],
-                            &mut cache,
-                        );
-                        let untaught = self.untaught(&subjects.values[*subject as usize], &links);
-                        ProfileLinks {
-                            profile: p,
-                            links,
-                            untaught,
-                        }
-                    })
-                    .collect()
+                members.iter().map(|&p| (p, link(p, &mut cache))).collect()
             })
             .collect();
         let mut links = vec![Vec::new(); profiles.len()];
         let mut untaught = vec![Vec::new(); profiles.len()];
-        for solved in solved.into_iter().flatten() {
-            links[solved.profile] = solved.links;
-            untaught[solved.profile] = solved.untaught;
+        for (p, (l, u)) in solved.into_iter().flatten() {
+            links[p] = l;
+            untaught[p] = u;
         }
         (links, untaught)
     }
