@@ -332,15 +332,7 @@ fn apply_changes(
         match change {
             Change::Extend { offer, seats, year } => {
                 let year = &year.or(default_year);
-                let open = |o: &&mut Offer| &o.id == offer && o.intake.closed_from.is_none();
-                let target =
-                    result
-                        .iter_mut()
-                        .find(open)
-                        .ok_or_else(|| ScenarioError::UnknownOffer {
-                            change: number,
-                            offer: offer.to_string(),
-                        })?;
+                let target = running_mut(&mut result, number, offer)?;
                 if target.capacity.seats().is_none() {
                     return Err(ScenarioError::UnknownCapacity {
                         change: number,
@@ -362,13 +354,7 @@ fn apply_changes(
                 reduce(number, &mut result, offer, *seats, default_year.is_some())?;
             }
             Change::Close { offer, year } => {
-                let target = result
-                    .iter_mut()
-                    .find(|o| &o.id == offer && o.intake.closed_from.is_none())
-                    .ok_or_else(|| ScenarioError::UnknownOffer {
-                        change: number,
-                        offer: offer.to_string(),
-                    })?;
+                let target = running_mut(&mut result, number, offer)?;
                 let from = year
                     .or(default_year)
                     .unwrap_or(target.year.saturating_add(1));
@@ -404,6 +390,22 @@ fn apply_changes(
     Ok(result)
 }
 
+/// The offer `offer` of `offers` that a change (`number`) finds running (not closed by an
+/// earlier change).
+fn running_mut<'o>(
+    offers: &'o mut [Offer],
+    number: usize,
+    offer: &OfferId,
+) -> Result<&'o mut Offer, ScenarioError> {
+    offers
+        .iter_mut()
+        .find(|o| &o.id == offer && o.intake.closed_from.is_none())
+        .ok_or_else(|| ScenarioError::UnknownOffer {
+            change: number,
+            offer: offer.to_string(),
+        })
+}
+
 /// Removes `seats` from `offer` in `offers` (change `number`).
 fn reduce(
     number: usize,
@@ -420,13 +422,7 @@ fn reduce(
     if over_time {
         return Err(refuse(ReduceRefusal::OverTime));
     }
-    let target = offers
-        .iter_mut()
-        .find(|o| &o.id == offer && o.intake.closed_from.is_none())
-        .ok_or_else(|| ScenarioError::UnknownOffer {
-            change: number,
-            offer: offer.to_string(),
-        })?;
+    let target = running_mut(offers, number, offer)?;
     let Some(n) = target.capacity.seats() else {
         return Err(ScenarioError::UnknownCapacity {
             change: number,
