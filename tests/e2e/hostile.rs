@@ -162,20 +162,8 @@ fn ambiguous_and_oversized_input_is_refused() {
 #[test]
 fn search_without_a_searchable_word_is_refused() -> Result<(), Box<dyn std::error::Error>> {
     let tmp = tempfile::tempdir()?;
-    let store = tmp.path().join("store");
+    let store = demo_store(tmp.path())?;
     let store = store.to_str().ok_or("path")?;
-    let demo = project_root().join("datasets/demo");
-    crate::gapmap_ok(
-        tmp.path(),
-        &[
-            "import",
-            "--data",
-            demo.to_str().ok_or("path")?,
-            "--store",
-            store,
-            "--quiet",
-        ],
-    );
     for (text, expected) in [
         ("!!!", "no searchable word"),
         ("🚁", "no searchable word"),
@@ -263,6 +251,24 @@ fn closed_outputs_end_runs_cleanly() -> Result<(), Box<dyn std::error::Error>> {
 }
 
 /// Flips one byte in the middle of `path`.
+/// The demo imported into `dir/store`.
+fn demo_store(dir: &std::path::Path) -> Result<std::path::PathBuf, Box<dyn std::error::Error>> {
+    let demo = project_root().join("datasets/demo");
+    let store = dir.join("store");
+    crate::gapmap_ok(
+        dir,
+        &[
+            "import",
+            "--data",
+            demo.to_str().ok_or("path")?,
+            "--store",
+            store.to_str().ok_or("path")?,
+            "--quiet",
+        ],
+    );
+    Ok(store)
+}
+
 fn flip(path: &std::path::Path) -> Result<(), Box<dyn std::error::Error>> {
     let mut bytes = std::fs::read(path)?;
     let middle = bytes.len() / 2;
@@ -291,20 +297,8 @@ fn files_ending(dir: &std::path::Path, suffix: &str) -> Vec<std::path::PathBuf> 
 #[test]
 fn damaged_store_and_index_give_no_other_figures() -> Result<(), Box<dyn std::error::Error>> {
     let tmp = tempfile::tempdir()?;
-    let demo = project_root().join("datasets/demo");
-    let store = tmp.path().join("store");
+    let store = demo_store(tmp.path())?;
     let store_arg = store.to_str().ok_or("path")?;
-    crate::gapmap_ok(
-        tmp.path(),
-        &[
-            "import",
-            "--data",
-            demo.to_str().ok_or("path")?,
-            "--store",
-            store_arg,
-            "--quiet",
-        ],
-    );
     let plan = project_root().join("datasets/needs/armees-hdf-2026.csv");
     let plan = plan.to_str().ok_or("path")?;
     let gaps = || {
@@ -620,20 +614,8 @@ fn a_scenario_year_far_outside_the_data_is_refused() -> Result<(), Box<dyn std::
 #[test]
 fn a_command_waiting_for_another_index_build_says_so() -> Result<(), Box<dyn std::error::Error>> {
     let tmp = tempfile::tempdir()?;
-    let demo = project_root().join("datasets/demo");
-    let store = tmp.path().join("store");
+    let store = demo_store(tmp.path())?;
     let store_arg = store.to_str().ok_or("path")?;
-    crate::gapmap_ok(
-        tmp.path(),
-        &[
-            "import",
-            "--data",
-            demo.to_str().ok_or("path")?,
-            "--store",
-            store_arg,
-            "--quiet",
-        ],
-    );
     let gaps = [
         "gaps", "--store", store_arg, "--by", "buyer", "--format", "json", "--quiet",
     ];
