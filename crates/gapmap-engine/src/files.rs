@@ -7,7 +7,8 @@ use gapmap_model::{OfferId, TrainingMode};
 
 use crate::EngineError;
 
-fn read(path: &Path) -> Result<String, EngineError> {
+/// A text file's content; an error names the file.
+pub(crate) fn read(path: &Path) -> Result<String, EngineError> {
     std::fs::read_to_string(path).map_err(|source| EngineError::Io {
         path: path.to_owned(),
         source,

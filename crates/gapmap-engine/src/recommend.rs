@@ -11,6 +11,7 @@ use gapmap_match::{
 };
 use gapmap_model::{Departement, EuropeanLevel, Need};
 
+use crate::files::read;
 use crate::{Engine, EngineError, WhatIf};
 
 /// A recommendation with the scenario applied: the figures of [`Engine::what_if`] on it.
@@ -88,13 +89,6 @@ pub fn direct_totals(outcome: &MatchOutcome, config: &MatchConfig) -> GapTotals 
         totals.weighted_gap += gap.milli() as f64 * weight / gapmap_model::Volume::SCALE as f64;
     }
     totals
-}
-
-fn read(path: &Path) -> Result<String, EngineError> {
-    std::fs::read_to_string(path).map_err(|source| EngineError::Io {
-        path: path.to_owned(),
-        source,
-    })
 }
 
 /// Reads a limits file (TOML, every key optional):

@@ -82,6 +82,25 @@ pub struct Limits {
     pub redeploy: u32,
 }
 
+impl Limits {
+    /// Whether a school of `departement` may act.
+    fn allows_place(&self, departement: &Departement) -> bool {
+        self.departements.is_empty() || self.departements.contains(departement)
+    }
+
+    /// Whether a course of `level` may be acted on (an unknown level only without a level
+    /// limit).
+    fn allows_level(&self, level: Option<EuropeanLevel>) -> bool {
+        self.levels
+            .is_none_or(|(lo, hi)| level.is_some_and(|l| (lo..=hi).contains(&l)))
+    }
+
+    /// Whether an offer's school and level are within the limits.
+    fn allow(&self, offer: &Offer) -> bool {
+        self.allows_place(&offer.location.departement) && self.allows_level(offer.level)
+    }
+}
+
 impl Default for Limits {
     fn default() -> Self {
         Limits {
@@ -562,16 +581,6 @@ fn direct_gaps(outcome: &MatchOutcome) -> Vec<u64> {
         .collect()
 }
 
-/// Whether an offer's school and level are within `limits`.
-fn within(limits: &Limits, offer: &Offer) -> bool {
-    let place =
-        limits.departements.is_empty() || limits.departements.contains(&offer.location.departement);
-    let level = limits
-        .levels
-        .is_none_or(|(lo, hi)| offer.level.is_some_and(|l| (lo..=hi).contains(&l)));
-    place && level
-}
-
 /// A school of the map that could open a course.
 struct School<'a> {
     uai: Uai,
@@ -681,11 +690,7 @@ impl<'a> Openings<'a> {
             .into_iter()
             .filter(|(cfd, f)| {
                 let asked = need.level.is_none_or(|n| f.level.is_some_and(|l| l >= n));
-                let allowed = self
-                    .limits
-                    .levels
-                    .is_none_or(|(lo, hi)| f.level.is_some_and(|l| (lo..=hi).contains(&l)));
-                asked && allowed && self.still_open(*cfd)
+                asked && self.limits.allows_level(f.level) && self.still_open(*cfd)
             })
             .collect();
         ranked.sort_by_key(|(cfd, _)| {
@@ -718,7 +723,9 @@ impl<'a> Openings<'a> {
         let mut near: Vec<(f64, &School<'a>)> = self
             .schools
             .iter()
-            .filter(|s| !s.cfds.contains(&cfd) && within_place(self.limits, s.offer))
+            .filter(|s| {
+                !s.cfds.contains(&cfd) && self.limits.allows_place(&s.offer.location.departement)
+            })
             .filter(|s| family.kind.is_some_and(|k| s.kinds.contains(k)))
             .filter(|s| {
                 !s.domains.is_disjoint(&family.domains)
@@ -744,10 +751,6 @@ fn kinds(referential: &Referential) -> HashMap<Cfd, &str> {
         .iter()
         .filter_map(|c| Some((c.cfd?, c.kind_label.as_str())))
         .collect()
-}
-
-fn within_place(limits: &Limits, offer: &Offer) -> bool {
-    limits.departements.is_empty() || limits.departements.contains(&offer.location.departement)
 }
 
 /// The schools of the map known by UAI, with the ROME domains and diplomas they teach.
@@ -828,6 +831,13 @@ impl Lever {
             Lever::Open => ActionKind::Open,
         }
     }
+}
+
+/// Entrants per published seat of `offer`, when its seats are known and not zero.
+fn fill_rate(offer: &Offer, entrants: Volume) -> Option<f64> {
+    (offer.capacity.seats())
+        .filter(|&n| n > 0)
+        .map(|n| entrants.as_f64() / f64::from(n))
 }
 
 /// A candidate action during the search.
@@ -988,7 +998,7 @@ impl<'a> Search<'a> {
             } else {
                 Lever::Open
             };
-            if !within(limits, o) {
+            if !limits.allow(o) {
                 continue;
             }
             let cap = match kind {
@@ -1023,20 +1033,19 @@ impl<'a> Search<'a> {
 
     /// Graduates (thousandths) that `seats` more seats of `c` add to its offer's.
     fn extra_graduates(&self, c: &Candidate, seats: u32) -> u64 {
-        let offer = &self.universe[c.offer as usize];
         let now = self.graduates[c.offer as usize];
-        let mut grown = offer.clone();
-        let total = c.added + seats;
+        self.graduates_with(c, c.added + seats).saturating_sub(now)
+    }
+
+    /// Graduates (thousandths) of `c`'s offer with `seats` seats of the candidate: an opening
+    /// of that many seats, or that many added to the course.
+    fn graduates_with(&self, c: &Candidate, seats: u32) -> u64 {
+        let mut grown = self.universe[c.offer as usize].clone();
         match c.kind {
-            Lever::Open => grown.capacity = gapmap_model::Capacity::Seats(total),
-            Lever::Extend => scenario::add_seats(&mut grown, total),
+            Lever::Open => grown.capacity = gapmap_model::Capacity::Seats(seats),
+            Lever::Extend => scenario::add_seats(&mut grown, seats),
         }
-        self.input
-            .rules
-            .supply(&grown)
-            .graduates
-            .milli()
-            .saturating_sub(now)
+        self.input.rules.supply(&grown).graduates.milli()
     }
 
     /// The best next seats of candidate `k`, if any fit the budget and limits and reach a gap.
@@ -1105,23 +1114,26 @@ impl<'a> Search<'a> {
 
     /// Share of the budget `seats` and `euros` spend.
     fn cost_units(&self, seats: u32, euros: u64) -> f64 {
-        let b = self.request.budget;
-        let s = b
-            .seats
-            .map_or(0.0, |s| f64::from(seats) / f64::from(s.max(1)));
-        let e = b.euros.map_or(0.0, |e| euros as f64 / (e.max(1)) as f64);
+        let (s, e) = self.shares(seats, euros);
         (s + e).max(f64::MIN_POSITIVE)
     }
 
     /// The larger share of a budget `seats` and `euros` take (the proportional baseline's
     /// measure: a need's share of the gap is its share of each budget).
     fn budget_share(&self, seats: u32, euros: u64) -> f64 {
+        let (s, e) = self.shares(seats, euros);
+        s.max(e)
+    }
+
+    /// The shares of the seat budget and of the euro budget that `seats` and `euros` take (0
+    /// for a budget not given).
+    fn shares(&self, seats: u32, euros: u64) -> (f64, f64) {
         let b = self.request.budget;
         let s = b
             .seats
             .map_or(0.0, |s| f64::from(seats) / f64::from(s.max(1)));
         let e = b.euros.map_or(0.0, |e| euros as f64 / (e.max(1)) as f64);
-        s.max(e)
+        (s, e)
     }
 
     fn weighted(&self, gaps: &[u64]) -> f64 {
@@ -1160,7 +1172,7 @@ impl<'a> Search<'a> {
             _ => false,
         };
         let n = offer.capacity.seats()?;
-        if !measured || offer.intake.added_seats > 0 || !within(&self.request.limits, offer) {
+        if !measured || offer.intake.added_seats > 0 || !self.request.limits.allow(offer) {
             return None;
         }
         // The seats its entrants take by every measure: the census's pupils, and its published
@@ -1229,11 +1241,23 @@ impl<'a> Search<'a> {
     fn reduction_action(&self, r: usize, seats: u32) -> Action {
         let red = &self.reductions[r];
         let offer = &self.universe[red.offer as usize];
-        let supply = &self.outcome.supplies[red.offer as usize];
         let kind = match offer.capacity.seats() {
             Some(n) if n == seats => ActionKind::Close,
             _ => ActionKind::Reduce,
         };
+        Action {
+            applications: offer.applications,
+            fill_rate: fill_rate(offer, red.entrants),
+            moved_to: self.moved_to(offer).map(|o| o.id.clone()),
+            ..self.course_action(red.offer as usize, kind, seats)
+        }
+    }
+
+    /// An action of `kind` on `seats` of the course at `index`: the course as the data describe
+    /// it and its supply's lag, nothing added, closed nor explained yet.
+    fn course_action(&self, index: usize, kind: ActionKind, seats: u32) -> Action {
+        let offer = &self.universe[index];
+        let supply = &self.outcome.supplies[index];
         Action {
             kind,
             offer: offer.id.clone(),
@@ -1252,17 +1276,13 @@ impl<'a> Search<'a> {
             intake_year: offer.year,
             first_graduates: supply.entry_year,
             turned_away: None,
-            applications: offer.applications,
-            fill_rate: offer
-                .capacity
-                .seats()
-                .filter(|&n| n > 0)
-                .map(|n| red.entrants.as_f64() / f64::from(n)),
+            applications: None,
+            fill_rate: None,
             weighted_closed: 0.0,
             effects: Vec::new(),
             competences: Vec::new(),
             alternative: None,
-            moved_to: self.moved_to(offer).map(|o| o.id.clone()),
+            moved_to: None,
         }
     }
 
@@ -1574,15 +1594,13 @@ impl<'a> Search<'a> {
 
     /// The steps merged per candidate, in the order first chosen.
     fn actions(&self) -> Vec<Action> {
-        let mut order: Vec<usize> = Vec::new();
-        let mut by: HashMap<usize, Vec<&Step>> = HashMap::new();
-        for step in &self.steps {
-            if !by.contains_key(&step.candidate) {
-                order.push(step.candidate);
-            }
-            by.entry(step.candidate).or_default().push(step);
-        }
-        order.into_iter().map(|k| self.action(k, &by[&k])).collect()
+        self.chosen()
+            .into_iter()
+            .map(|k| {
+                let steps: Vec<&Step> = self.steps.iter().filter(|s| s.candidate == k).collect();
+                self.action(k, &steps)
+            })
+            .collect()
     }
 
     fn action(&self, k: usize, steps: &[&Step]) -> Action {
@@ -1592,12 +1610,50 @@ impl<'a> Search<'a> {
         let places = Places::new(self.input.territory);
         // Its marginal effect in the final plan (the greedy search), else the sum of its steps'
         // (the baselines record none).
-        let mut closed: BTreeMap<usize, (u64, i64)> = BTreeMap::new();
         let moved: Vec<&(usize, u64, u64)> = match self.marginal.get(&k) {
             Some(m) => m.iter().collect(),
             None => steps.iter().flat_map(|s| &s.moved).collect(),
         };
-        for &&(j, before, after) in &moved {
+        let effects = self.effects(k, offer, &moved, &places);
+        // The best other proposal of its first choice that the plan did not take.
+        let alternative = steps[0]
+            .runners
+            .iter()
+            .find(|r| self.candidates[r.proposal.candidate].added == 0)
+            .map(|r| self.alternative(k, r, steps[0], &places));
+        let extension = c.kind == Lever::Extend;
+        Action {
+            euros: steps.iter().map(|s| s.euros).sum(),
+            graduates: Volume::from_milli(self.extra_total(c)),
+            turned_away: extension.then_some(supply.turned_away),
+            applications: offer.applications.filter(|_| extension),
+            fill_rate: fill_rate(offer, supply.entrants).filter(|_| extension),
+            weighted_closed: moved
+                .iter()
+                .map(|&&(j, before, after)| (before as f64 - after as f64) * self.weights[j])
+                .sum::<f64>()
+                / Volume::SCALE as f64,
+            competences: self.competences(offer, &effects),
+            effects,
+            alternative,
+            ..self.course_action(
+                c.offer as usize,
+                c.kind.action(),
+                steps.iter().map(|s| s.seats).sum(),
+            )
+        }
+    }
+
+    /// The needs whose gap the moves `moved` of candidate `k` change, most closed first.
+    fn effects(
+        &self,
+        k: usize,
+        offer: &Offer,
+        moved: &[&(usize, u64, u64)],
+        places: &Places<'_>,
+    ) -> Vec<NeedEffect> {
+        let mut closed: BTreeMap<usize, (u64, i64)> = BTreeMap::new();
+        for &&(j, before, after) in moved {
             // The gap without it (the others in place); the baselines record no marginal effect.
             let base = if self.marginal.contains_key(&k) {
                 before
@@ -1628,65 +1684,13 @@ impl<'a> Search<'a> {
                 .cmp(&a.closed_milli)
                 .then(a.need.cmp(&b.need))
         });
-        let seats = steps.iter().map(|s| s.seats).sum();
-        let graduates = self.extra_total(c);
-        // The best other proposal of its first choice that the plan did not take.
-        let alternative = steps[0]
-            .runners
-            .iter()
-            .find(|r| self.candidates[r.proposal.candidate].added == 0)
-            .map(|r| self.alternative(k, r, steps[0], &places));
-        let fill_rate = offer
-            .capacity
-            .seats()
-            .filter(|&s| s > 0 && c.kind == Lever::Extend)
-            .map(|s| supply.entrants.milli() as f64 / Volume::SCALE as f64 / f64::from(s));
-        Action {
-            kind: c.kind.action(),
-            offer: offer.id.clone(),
-            label: offer.label.clone(),
-            cfd: offer.cfd,
-            school: offer.school,
-            school_name: offer.school_name.clone(),
-            departement: offer.location.departement.clone(),
-            level: offer.level,
-            mode: offer.mode,
-            seats,
-            euros: steps.iter().map(|s| s.euros).sum(),
-            graduates: Volume::from_milli(graduates),
-            length_years: supply.duration_years,
-            length_assumed: supply.duration_assumed,
-            intake_year: offer.year,
-            first_graduates: supply.entry_year,
-            turned_away: (c.kind == Lever::Extend).then_some(supply.turned_away),
-            applications: offer.applications.filter(|_| c.kind == Lever::Extend),
-            fill_rate,
-            weighted_closed: moved
-                .iter()
-                .map(|&&(j, before, after)| (before as f64 - after as f64) * self.weights[j])
-                .sum::<f64>()
-                / Volume::SCALE as f64,
-            competences: self.competences(offer, &effects),
-            effects,
-            alternative,
-            moved_to: None,
-        }
+        effects
     }
 
     /// Graduates all the seats of `c` add.
     fn extra_total(&self, c: &Candidate) -> u64 {
         let base = self.outcome.supplies[c.offer as usize].graduates.milli();
-        let mut grown = self.universe[c.offer as usize].clone();
-        match c.kind {
-            Lever::Open => grown.capacity = gapmap_model::Capacity::Seats(c.added),
-            Lever::Extend => scenario::add_seats(&mut grown, c.added),
-        }
-        self.input
-            .rules
-            .supply(&grown)
-            .graduates
-            .milli()
-            .saturating_sub(base)
+        self.graduates_with(c, c.added).saturating_sub(base)
     }
 
     fn alternative(

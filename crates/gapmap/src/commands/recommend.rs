@@ -643,24 +643,32 @@ fn table(
     Ok(())
 }
 
+/// `LABEL at SCHOOL (CODE, DEP), level L`, label and name cut for a table.
+fn course_text(a: &Action) -> String {
+    let school = a.school_name.as_deref().unwrap_or(a.school.as_str());
+    format!(
+        "{} at {} ({}, {}), level {}",
+        cut(&a.label, 60),
+        cut(school, 40),
+        a.school.as_str(),
+        a.departement,
+        a.level.map_or("?".to_owned(), |l| l.get().to_string())
+    )
+}
+
 fn action_lines(
     engine: &Engine,
     rank: usize,
     a: &Action,
     out: &mut dyn Write,
 ) -> anyhow::Result<()> {
-    let school = a.school_name.as_deref().unwrap_or(a.school.as_str());
+    let course = course_text(a);
     if matches!(a.kind, ActionKind::Reduce | ActionKind::Close) {
         writeln!(
             out,
-            "{rank:>2}. {} {} empty seats of {} at {} ({}, {}), level {}: {}; its graduates do not change",
+            "{rank:>2}. {} {} empty seats of {course}: {}; its graduates do not change",
             a.kind.key(),
             a.seats,
-            cut(&a.label, 60),
-            cut(school, 40),
-            a.school.as_str(),
-            a.departement,
-            a.level.map_or("?".to_owned(), |l| l.get().to_string()),
             reduction_reason(a, false)
         )?;
         writeln!(out, "    offer {}", a.offer)?;
@@ -674,14 +682,9 @@ fn action_lines(
     }
     writeln!(
         out,
-        "{rank:>2}. {} {} seat(s) of {} at {} ({}, {}), level {}: +{:.1} graduates a year from {} (intake {}, {}-year course{}), {} €",
+        "{rank:>2}. {} {} seat(s) of {course}: +{:.1} graduates a year from {} (intake {}, {}-year course{}), {} €",
         a.kind.key(),
         a.seats,
-        cut(&a.label, 60),
-        cut(school, 40),
-        a.school.as_str(),
-        a.departement,
-        a.level.map_or("?".to_owned(), |l| l.get().to_string()),
         a.graduates.as_f64(),
         a.first_graduates,
         a.intake_year,
