@@ -307,7 +307,14 @@ fn a_planner_filters_opens_a_need_and_runs_a_scenario() {
         "/api/v1/offers?q=cuisine&near=02691&radius=40&limit=20",
         None,
     );
-    let expected = texts(&hits["hits"], "offer");
+    // One line per course, named by its best offer.
+    let best: Vec<Value> = hits["courses"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|c| c["variants"][0].clone())
+        .collect();
+    let expected = texts(&Value::Array(best), "offer");
     assert!(!expected.is_empty(), "{hits}");
     assert_eq!(shown, json!(expected), "the search around a commune");
 

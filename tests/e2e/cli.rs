@@ -235,7 +235,9 @@ fn gaps_explain_and_search_on_the_demo_store() -> Result<(), Box<dyn std::error:
     );
     let hits: serde_json::Value = serde_json::from_str(&hits)?;
     assert!(
-        hits["hits"].as_array().is_some_and(|h| !h.is_empty()),
+        hits["courses"]
+            .as_array()
+            .is_some_and(|c| !c.is_empty() && c.iter().all(|c| !c["variants"].as_array().is_none_or(Vec::is_empty))),
         "{hits}"
     );
     Ok(())
@@ -614,7 +616,12 @@ fn resolve_and_competences_on_the_demo_store() -> Result<(), Box<dyn std::error:
         ],
     );
     let doc: serde_json::Value = serde_json::from_str(&json)?;
-    let hits = doc["hits"].as_array().ok_or("hits")?;
+    let hits: Vec<&serde_json::Value> = doc["courses"]
+        .as_array()
+        .ok_or("courses")?
+        .iter()
+        .flat_map(|c| c["variants"].as_array().into_iter().flatten())
+        .collect();
     assert!(!hits.is_empty());
     assert!(
         hits.iter()
@@ -919,9 +926,9 @@ fn real_search_has_no_false_friend() -> Result<(), Box<dyn std::error::Error>> {
         ],
     );
     let doc: serde_json::Value = serde_json::from_str(&json)?;
-    let labels: Vec<String> = doc["hits"]
+    let labels: Vec<String> = doc["courses"]
         .as_array()
-        .ok_or("hits")?
+        .ok_or("courses")?
         .iter()
         .filter_map(|h| h["label"].as_str().map(str::to_uppercase))
         .collect();

@@ -373,7 +373,7 @@ fn every_endpoint_answers() {
         None,
         "",
     );
-    let hits = offers["hits"].as_array().cloned().unwrap_or_default();
+    let hits = variants(&offers);
     assert!(!hits.is_empty(), "{offers}");
     for h in &hits {
         assert_eq!(h["departement"], "80");
@@ -386,7 +386,7 @@ fn every_endpoint_answers() {
         None,
         "",
     );
-    for h in near["hits"].as_array().into_iter().flatten() {
+    for h in &variants(&near) {
         assert!(num(&h["distance_km"]) <= 15.0, "{h}");
     }
     let resolve = check("/api/v1/resolve?q=cuisinier&limit=3", 200, None, "");
@@ -739,4 +739,14 @@ fn recommend_answers_the_engine_s_recommendation() {
     ] {
         check(uri, 400, Some(field), says);
     }
+}
+
+/// The offers of an `/offers` answer: every variant of every course.
+fn variants(answer: &Value) -> Vec<Value> {
+    answer["courses"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .flat_map(|c| c["variants"].as_array().cloned().unwrap_or_default())
+        .collect()
 }

@@ -30,6 +30,7 @@
 //! # }
 //! ```
 
+mod courses;
 mod engine;
 mod error;
 mod files;
@@ -38,6 +39,7 @@ mod recommend;
 mod supply;
 mod table;
 
+pub use courses::CourseHit;
 pub use engine::{Declaration, Engine, Needs, Origin, Steps, WhatIf};
 pub use error::EngineError;
 pub use files::{read_match_config, read_scenario, scenario_from_json};

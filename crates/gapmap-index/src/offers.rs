@@ -11,8 +11,9 @@ use gapmap_model::{
     Referential, RegionCode, RncpCode, RomeCode, TrainingMode,
 };
 use tantivy::collector::TopDocs;
+use tantivy::postings::Postings;
 use tantivy::query::{
-    AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, Occur, Query, RangeQuery, TermQuery,
+    AllQuery, Bm25Weight, BooleanQuery, BoostQuery, ConstScoreQuery, Occur, Query, RangeQuery, TermQuery,
     TermSetQuery,
 };
 use tantivy::schema::{
@@ -80,11 +81,31 @@ impl Default for OfferQuery {
     }
 }
 
+/// One part of a hit's text score: a term of the query found in one text field of the offer.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ScorePart {
+    /// The text field: `label`, `certification`, `rome_label`, `skill_block`,
+    /// `competence_text` or `school` (see [`OfferQuery::text`]).
+    pub field: &'static str,
+    /// The field's weight (what the course is called weighs more than its occupations).
+    pub boost: f64,
+    /// The term as analysed (folded, stemmed).
+    pub term: String,
+    /// The query words, as typed, that give this term.
+    pub words: Vec<String>,
+    /// Occurrences of the term in the field.
+    pub term_freq: u32,
+    /// Its BM25, the field's weight included: the parts of a hit add up to its `bm25`.
+    pub bm25: f64,
+}
+
 /// How a hit's score was made. `score` of the hit equals `text`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ScoreBreakdown {
-    /// Raw BM25 of the text part (0 without text).
+    /// Raw BM25 of the text part (0 without text): the sum of `parts`.
     pub bm25: f64,
+    /// Each (field, term) that matched and its share of `bm25`, largest first.
+    pub parts: Vec<ScorePart>,
     /// BM25 divided by the best BM25 of the search, in [0, 1].
     pub text: f64,
     /// Distance from the centre, when a radius was asked.
@@ -123,7 +144,8 @@ const TEXT_FIELDS: &[(&str, f32)] = &[
 pub(crate) struct Fields {
     pub(crate) id: Field,
     order: Field,
-    text: Vec<(Field, f32)>,
+    /// The text fields: name, field, boost.
+    text: Vec<(&'static str, Field, f32)>,
     pub(crate) label: Field,
     pub(crate) certification: Field,
     pub(crate) rome_label: Field,
@@ -186,7 +208,7 @@ fn schema() -> (Schema, Fields) {
         order: b.add_u64_field("order", FAST),
         text: TEXT_FIELDS
             .iter()
-            .filter_map(|(name, boost)| Some((*by_name.get(name)?, *boost)))
+            .filter_map(|&(name, boost)| Some((name, *by_name.get(name)?, boost)))
             .collect(),
         label,
         certification,
@@ -319,7 +341,7 @@ impl OffersIndex {
     pub(crate) fn text_clauses(&self, terms: &[String]) -> Vec<(Occur, Box<dyn Query>)> {
         let unique: BTreeSet<&String> = terms.iter().collect();
         let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
-        for &(field, boost) in &self.fields.text {
+        for &(_, field, boost) in &self.fields.text {
             for term in &unique {
                 let q = TermQuery::new(
                     Term::from_field_text(field, term),
@@ -463,30 +485,74 @@ impl OffersIndex {
         Ok(postings.is_some_and(|mut p| p.doc() <= target && p.seek(target) == target))
     }
 
-    /// Which of the typed words (each with its analysed terms) the document matches in any
-    /// text field.
-    pub(crate) fn matched_words(
+    /// The BM25 weight of every (text field, query term) pair, the field's boost included,
+    /// computed once per search: the clauses [`Self::text_clauses`] scores with.
+    fn part_weights(
         &self,
         searcher: &Searcher,
-        address: DocAddress,
         words: &[(String, Vec<String>)],
-    ) -> Result<Vec<String>, IndexError> {
-        let mut matched = Vec::new();
-        for (word, terms) in words {
-            let mut found = false;
-            'search: for term in terms {
-                for &(field, _) in &self.fields.text {
-                    if Self::has_term(searcher, address, &Term::from_field_text(field, term))? {
-                        found = true;
-                        break 'search;
-                    }
+    ) -> Result<Vec<PartWeight>, IndexError> {
+        let mut terms: BTreeMap<&str, Vec<String>> = BTreeMap::new();
+        for (word, analysed) in words {
+            for term in analysed {
+                let typed = terms.entry(term).or_default();
+                if !typed.contains(word) {
+                    typed.push(word.clone());
                 }
             }
-            if found && !matched.contains(word) {
-                matched.push(word.clone());
+        }
+        let mut weights = Vec::new();
+        for &(name, field, boost) in &self.fields.text {
+            for (term, typed) in &terms {
+                let term = Term::from_field_text(field, term);
+                let weight = Bm25Weight::for_terms(searcher, std::slice::from_ref(&term))?
+                    .boost_by(boost);
+                weights.push(PartWeight {
+                    field: name,
+                    boost,
+                    term,
+                    words: typed.clone(),
+                    weight,
+                });
             }
         }
-        Ok(matched)
+        Ok(weights)
+    }
+
+    /// The parts of a document's BM25 (see [`ScorePart`]), largest first.
+    fn score_parts(
+        searcher: &Searcher,
+        address: DocAddress,
+        weights: &[PartWeight],
+    ) -> Result<Vec<ScorePart>, IndexError> {
+        let segment = searcher.segment_reader(address.segment_ord);
+        let doc = address.doc_id;
+        let mut parts = Vec::new();
+        for w in weights {
+            let inverted = segment.inverted_index(w.term.field())?;
+            let Some(mut postings) = inverted.read_postings(&w.term, IndexRecordOption::WithFreqs)?
+            else {
+                continue;
+            };
+            // `seek` requires the cursor not to be past the target already.
+            if postings.doc() > doc || postings.seek(doc) != doc {
+                continue;
+            }
+            let term_freq = postings.term_freq();
+            let norm = segment
+                .get_fieldnorms_reader(w.term.field())?
+                .fieldnorm_id(doc);
+            parts.push(ScorePart {
+                field: w.field,
+                boost: f64::from(w.boost),
+                term: w.term.value().as_str().unwrap_or_default().to_owned(),
+                words: w.words.clone(),
+                term_freq,
+                bm25: f64::from(w.weight.score(norm, term_freq)),
+            });
+        }
+        parts.sort_by(|a, b| b.bm25.total_cmp(&a.bm25));
+        Ok(parts)
     }
 
     /// Runs an [`OfferQuery`] whose ROME codes were already expanded to their parents.
@@ -586,6 +652,7 @@ impl OffersIndex {
             .then(|| Box::new(BooleanQuery::new(self.text_clauses(&terms))) as _);
         let searcher = self.searcher();
         let top = self.top(&searcher, scoring, filters, circle, query.limit)?;
+        let weights = self.part_weights(&searcher, &words)?;
         let best = top.first().map_or(0.0, |(s, _, _)| f64::from(*s));
         let mut hits = Vec::with_capacity(top.len());
         for (score, address, distance_km) in top {
@@ -595,21 +662,43 @@ impl OffersIndex {
             } else {
                 0.0
             };
+            let parts = Self::score_parts(&searcher, address, &weights)?;
+            // The typed words found, in the order they were typed.
+            let matched_terms = words
+                .iter()
+                .map(|(word, _)| word)
+                .filter(|word| parts.iter().any(|p| p.words.contains(word)))
+                .fold(Vec::new(), |mut found: Vec<String>, word| {
+                    if !found.contains(word) {
+                        found.push(word.clone());
+                    }
+                    found
+                });
             hits.push(OfferHit {
                 offer,
                 label,
                 score: text,
                 breakdown: ScoreBreakdown {
                     bm25: f64::from(score),
+                    parts,
                     text,
                     distance_km,
                     filters: passed.clone(),
                 },
-                matched_terms: self.matched_words(&searcher, address, &words)?,
+                matched_terms,
             });
         }
         Ok(hits)
     }
+}
+
+/// The BM25 weight of one text field for one query term (see [`OffersIndex::part_weights`]).
+struct PartWeight {
+    field: &'static str,
+    boost: f32,
+    term: Term,
+    words: Vec<String>,
+    weight: Bm25Weight,
 }
 
 /// The words of a query as typed (lowercase) with the terms each gives.

@@ -286,17 +286,33 @@ fn check_search(index: &GapmapIndex, query: OfferQuery, expect: Expect) {
             let mut out = String::new();
             for h in hits {
                 let b = &h.breakdown;
+                // The parts of the text score add up to it.
+                let sum: f64 = b.parts.iter().map(|p| p.bm25).sum();
+                assert!(
+                    (sum - b.bm25).abs() <= 1e-4 * b.bm25.max(1.0),
+                    "{}: parts add up to {sum}, bm25 {}",
+                    h.offer,
+                    b.bm25
+                );
+                let parts: Vec<String> = b
+                    .parts
+                    .iter()
+                    .map(|p| format!("{}:{}={:.2}", p.field, p.term, p.bm25))
+                    .collect();
                 let distance = b
                     .distance_km
                     .map(|d| format!(" {d:.0}km"))
                     .unwrap_or_default();
-                let line = format!(
-                    "{} {:.2}{distance} [{}] {}",
-                    h.offer,
-                    h.score,
-                    h.matched_terms.join(","),
-                    b.filters.join(" ")
-                );
+                let line = [
+                    format!("{} {:.2}{distance}", h.offer, h.score),
+                    format!("[{}]", h.matched_terms.join(",")),
+                    parts.join(" "),
+                    b.filters.join(" "),
+                ]
+                .into_iter()
+                .filter(|piece| !piece.is_empty())
+                .collect::<Vec<_>>()
+                .join(" ");
                 let _ = writeln!(out, "{}", line.trim_end());
             }
             out
@@ -320,16 +336,16 @@ fn offer_search() -> TestResult {
         &index,
         text("cybersécurité"),
         expect![[r#"
-            parcoursup-bts:2024:0750001U:00000000:school 1.00 [cybersécurité]
-            parcoursup-bts:2024:0590001F:32032612:school 0.88 [cybersécurité]
-            parcoursup-bts:2024:0590002G:32032612:apprenticeship 0.24 [cybersécurité]
+            parcoursup-bts:2024:0750001U:00000000:school 1.00 [cybersécurité] label:cyb=2.82 label:securit=2.82 rome_label:cyb=0.73 rome_label:securit=0.73 competence_text:securit=0.36
+            parcoursup-bts:2024:0590001F:32032612:school 0.88 [cybersécurité] label:cyb=2.38 label:securit=2.38 rome_label:cyb=0.73 rome_label:securit=0.73 competence_text:securit=0.36
+            parcoursup-bts:2024:0590002G:32032612:apprenticeship 0.24 [cybersécurité] rome_label:cyb=0.73 rome_label:securit=0.73 competence_text:securit=0.36
         "#]],
     );
     check_search(
         &index,
         text("conductrice d'engins"),
         expect![[r#"
-            parcoursup-bts:2024:0620001P:00000000:school 1.00 [conductrice,engins]
+            parcoursup-bts:2024:0620001P:00000000:school 1.00 [conductrice,engins] label:engin=3.77 rome_label:conducteur=3.20 rome_label:engin=2.46 competence_text:engin=0.76
         "#]],
     );
     check_search(
@@ -354,7 +370,7 @@ fn offer_search() -> TestResult {
             ..OfferQuery::default()
         },
         expect![[r#"
-            parcoursup-bts:2024:0590001F:32032612:school 1.00 [réseaux] level=5.. mode=school region=32
+            parcoursup-bts:2024:0590001F:32032612:school 1.00 [réseaux] skill_block:reseau=0.54 competence_text:reseau=0.36 level=5.. mode=school region=32
         "#]],
     );
     check_search(

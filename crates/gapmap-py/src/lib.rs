@@ -291,7 +291,8 @@ impl PyEngine {
         json_value(py, Some(&recommendation_json(&recommended)))
     }
 
-    /// Training offers for a text, best first: a list of dicts.
+    /// Training courses for a text, best first: a list of dicts, one per course at a school
+    /// (`Engine::search_courses`), each with its offers as `variants`.
     #[pyo3(signature = (text, limit=20))]
     fn search<'py>(
         &self,
@@ -304,22 +305,23 @@ impl PyEngine {
             limit,
             ..OfferQuery::default()
         };
-        let hits = self.engine.search(&query).map_err(error)?;
+        let courses = self.engine.search_courses(&query).map_err(error)?;
         let supplies = self.engine.supplies(&MatchConfig::default());
         let list = PyList::empty(py);
-        for h in hits {
+        for course in courses {
+            let best = course.best();
+            let offer = self.engine.offer(&best.offer);
             let row = PyDict::new(py);
-            row.set_item("offer", h.offer.as_str())?;
-            // Seats per intake (published or declared); None when unknown.
-            row.set_item(
-                "seats",
-                self.engine.offer(&h.offer).and_then(|o| o.capacity.seats()),
-            )?;
-            let facts = supplies.of(&h.offer).map(|f| f.to_json());
-            row.set_item("supply", json_value(py, facts.as_ref())?)?;
-            row.set_item("label", h.label)?;
-            row.set_item("score", h.score)?;
-            row.set_item("matched_terms", h.matched_terms)?;
+            row.set_item("label", &best.label)?;
+            row.set_item("school", offer.and_then(|o| o.school_name.clone()))?;
+            row.set_item("school_code", offer.map(|o| o.school.to_string()))?;
+            row.set_item("level", offer.and_then(|o| o.level.map(|l| l.get())))?;
+            row.set_item("score", course.score)?;
+            let variants = PyList::empty(py);
+            for h in &course.variants {
+                variants.append(self.hit_dict(py, h, &supplies)?)?;
+            }
+            row.set_item("variants", variants)?;
             list.append(row)?;
         }
         Ok(list)
@@ -471,4 +473,39 @@ fn _gapmap(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("OFFER_COLUMNS", OFFER_COLUMNS.to_vec())?;
     m.add("GapmapError", m.py().get_type::<GapmapError>())?;
     Ok(())
+}
+
+impl PyEngine {
+    /// One offer of a search as a dict: its id, seats, supply, label, score, the words it
+    /// matched and the parts of its score (`field`, `term`, `words`, `bm25`: they add up to its
+    /// BM25).
+    fn hit_dict<'py>(
+        &self,
+        py: Python<'py>,
+        h: &gapmap_index::OfferHit,
+        supplies: &gapmap_engine::Supplies<'_>,
+    ) -> PyResult<Bound<'py, PyDict>> {
+        let row = PyDict::new(py);
+        let offer = self.engine.offer(&h.offer);
+        row.set_item("offer", h.offer.as_str())?;
+        row.set_item("mode", offer.map(|o| o.mode.key()))?;
+        // Seats per intake (published or declared); None when unknown.
+        row.set_item("seats", offer.and_then(|o| o.capacity.seats()))?;
+        let facts = supplies.of(&h.offer).map(|f| f.to_json());
+        row.set_item("supply", json_value(py, facts.as_ref())?)?;
+        row.set_item("label", &h.label)?;
+        row.set_item("score", h.score)?;
+        row.set_item("matched_terms", h.matched_terms.clone())?;
+        let parts = PyList::empty(py);
+        for p in &h.breakdown.parts {
+            let part = PyDict::new(py);
+            part.set_item("field", p.field)?;
+            part.set_item("term", &p.term)?;
+            part.set_item("words", p.words.clone())?;
+            part.set_item("bm25", p.bm25)?;
+            parts.append(part)?;
+        }
+        row.set_item("parts", parts)?;
+        Ok(row)
+    }
 }

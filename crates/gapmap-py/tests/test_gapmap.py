@@ -122,9 +122,13 @@ def test_explain_search_resolve_give_plain_values():
     assert why["need"] == "adt-combat-59"
     assert why["gap"] + why["covered_direct"] == pytest.approx(why["demand"])
     assert isinstance(why["candidates"], list)
-    hits = engine.search("maintenance aéronautique", limit=5)
-    assert hits and all(isinstance(h["score"], float) for h in hits)
+    courses = engine.search("maintenance aéronautique", limit=5)
+    assert courses and len(courses) <= 5
+    assert all(c["score"] == c["variants"][0]["score"] for c in courses)
+    hits = [h for c in courses for h in c["variants"]]
+    assert all(isinstance(h["score"], float) for h in hits)
     assert all(h["supply"]["offer"] == h["offer"] for h in hits)
+    assert all(h["parts"] and {p["field"] for p in h["parts"]} <= {"label", "certification", "rome_label", "skill_block", "competence_text", "school"} for h in hits)
     assert all("graduates" in c["supply"] for c in why["candidates"])
     sheets = engine.resolve("télépilote de drone")
     assert sheets and sheets[0]["rome"][0].isalpha()

@@ -159,8 +159,10 @@ class Engine:
         return _frame(columns, _offer_dtype, pandas)
 
     def search(self, text: str, limit: int = 20) -> list:
-        """Training offers for a text, best first (plain dicts; `supply` is the offer's row of
-        `offers()`)."""
+        """Training courses for a text, best first: one dict per course at a school (label,
+        school, school_code, level, score) with its offers as `variants` (statuses, entry years,
+        sources; each with `supply`, the offer's row of `offers()`, and `parts`, the (field, term)
+        pairs that make its score)."""
         return self._inner.search(text, limit)
 
     def resolve(self, text: str, limit: int = 5) -> list:

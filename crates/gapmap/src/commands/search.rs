@@ -1,18 +1,22 @@
 //! `gapmap search`, `gapmap resolve`, `gapmap competences`: the index from the command line.
 //!
-//! JSON outputs (stable, `format_version` 2):
-//! - search: `{format_version, query, hits: [{offer, label, school, school_code, uai, commune,
-//!   departement, level, mode, seats, supply, score, text_score, bm25, distance_km, filters,
-//!   matched_terms}]}`, `supply` the per-offer object of `gapmap supply --offers` (entrants,
-//!   graduates, pressure, fill rate, outcomes with their peers' means, quadrant; default
-//!   configuration);
+//! JSON outputs (stable, `format_version` 3):
+//! - search: `{format_version, query, courses: [{label, school, school_code, uai, commune,
+//!   commune_name, departement, level, modes, seats, variants_of_unknown_capacity, score,
+//!   variants: [{offer, label, school, school_code, uai, commune, departement, level, mode,
+//!   source, year, entry_year, seats, supply, score, text_score, bm25, parts: [{field, term,
+//!   words, term_freq, boost, bm25, share}], distance_km, filters, matched_terms}]}]}`: one
+//!   course per school and diploma ([`gapmap_engine::CourseHit`]), its offers as variants;
+//!   `supply` the per-offer object of `gapmap supply --offers` (entrants, graduates, pressure,
+//!   fill rate, outcomes with their peers' means, quadrant; default configuration);
 //! - resolve: `{format_version, text, sheets: [{rome, label, sheet_label, confidence}]}`;
 //! - competences: `{format_version, text, competences: [{ogr, label, kind, score}]}`.
 
 use std::io::Write;
 
 use anyhow::{Context, bail};
-use gapmap_index::{Near, OfferQuery};
+use gapmap_engine::CourseHit;
+use gapmap_index::{Near, OfferHit, OfferQuery};
 use gapmap_model::{
     Departement, EuropeanLevel, InseeCommune, LevelRangeError, NeedLocation, TrainingMode,
 };
@@ -23,7 +27,7 @@ use crate::pipeline;
 use crate::progress::Progress;
 
 /// Output format version of these commands.
-pub const FORMAT_VERSION: u32 = 2;
+pub const FORMAT_VERSION: u32 = 3;
 
 fn store_source(store: &std::path::Path) -> SourceArgs {
     SourceArgs {
@@ -52,7 +56,6 @@ fn mode(arg: &str) -> anyhow::Result<TrainingMode> {
 /// Runs `gapmap search`.
 pub fn search(args: &SearchArgs, progress: &Progress, out: &mut dyn Write) -> anyhow::Result<()> {
     let loaded = pipeline::load(&store_source(&args.store), progress)?;
-    let index = loaded.engine.index();
     let mut query = OfferQuery {
         text: args.query.clone(),
         limit: args.limit,
@@ -88,95 +91,369 @@ pub fn search(args: &SearchArgs, progress: &Progress, out: &mut dyn Write) -> an
             radius_km: args.radius,
         });
     }
-    let hits = index.search_offers(&query)?;
+    let courses = loaded.engine.search_courses(&query)?;
     let supplies = loaded
         .engine
         .supplies(&gapmap_match::MatchConfig::default());
+    let engine = &loaded.engine;
     if args.json {
-        let rows: Vec<_> = hits
+        let rows: Vec<_> = courses
             .iter()
-            .map(|h| {
-                let supply = supplies.of(&h.offer).map(|f| f.to_json());
-                hit_json(&loaded.engine, h, supply)
+            .map(|c| {
+                course_json(engine, c, |h| {
+                    supplies.of(&h.offer).map(|f| f.to_json())
+                })
             })
             .collect();
-        let doc = json!({ "format_version": FORMAT_VERSION, "query": args.query, "hits": rows });
+        let doc = json!({ "format_version": FORMAT_VERSION, "query": args.query, "courses": rows });
         serde_json::to_writer_pretty(&mut *out, &doc)?;
         writeln!(out)?;
         return Ok(());
     }
     writeln!(
         out,
-        "{:>5}  {:<52} {:<6} {:<34} {:>3} {:>4} {:>6} {:>6} {:>5} {:>5} {:>5}  matched",
-        "score", "offer", "mode", "school", "dep", "lvl", "seats", "grads", "press", "fill", "emp6"
+        "{:>5}  {:<52} {:<6} {:<34} {:>3} {:>4} {:>6} {:>6} {:>5} {:>5} {:>5}  why (word: field share)",
+        "score", "course", "mode", "school", "dep", "lvl", "seats", "grads", "press", "fill", "emp6"
     )?;
-    for h in &hits {
-        let o = loaded.engine.offer(&h.offer);
-        // A school without a name in the directories: its code and its commune's name.
-        let school = o.and_then(|o| o.school_name.clone()).unwrap_or_else(|| {
-            o.map(|o| {
-                let commune = o
-                    .location
-                    .commune
-                    .and_then(|c| loaded.engine.dataset().territory.communes.get(&c))
-                    .map(|c| format!(" ({})", c.name))
-                    .unwrap_or_default();
-                format!("{}{commune}", o.school)
-            })
-            .unwrap_or_default()
-        });
-        let mode = o.map_or("-", |o| match o.mode {
-            TrainingMode::School => "school",
-            TrainingMode::Apprenticeship => "appr.",
-        });
-        let dist = h
-            .breakdown
-            .distance_km
-            .map(|d| format!(" {d:.0} km"))
-            .unwrap_or_default();
-        let facts = supplies.of(&h.offer);
-        let ratio = |v: Option<f64>| v.map_or_else(|| "-".to_owned(), |v| format!("{v:.2}"));
-        // A course of unknown capacity has unknown graduates, not 0.
-        let graduates = facts.as_ref().filter(|f| f.supply.is_known()).map_or_else(
-            || "?".to_owned(),
-            |f| format!("{:.1}", f.supply.graduates.as_f64()),
-        );
-        let indicator = |pick: fn(&gapmap_match::OfferIndicators) -> Option<f64>| {
-            ratio(facts.as_ref().and_then(|f| pick(f.indicators)))
+    for course in &courses {
+        let table = CourseTable {
+            engine,
+            supplies: &supplies,
+        };
+        table.write(out, course)?;
+    }
+    let offers: usize = courses.iter().map(|c| c.variants.len()).sum();
+    writeln!(out, "{} courses ({offers} offers)", courses.len())?;
+    Ok(())
+}
+
+/// The table of `gapmap search`: a line per course, and under a course of several offers a
+/// line per offer.
+struct CourseTable<'a> {
+    engine: &'a gapmap_engine::Engine,
+    supplies: &'a gapmap_engine::Supplies<'a>,
+}
+
+impl CourseTable<'_> {
+    fn write(&self, out: &mut dyn Write, course: &CourseHit) -> anyhow::Result<()> {
+        let best = course.best();
+        let o = self.engine.offer(&best.offer);
+        let single = course.variants.len() == 1;
+        let modes = course_modes(self.engine, course);
+        let mode = match modes.as_slice() {
+            [TrainingMode::School] => "school",
+            [TrainingMode::Apprenticeship] => "appr.",
+            [] => "-",
+            _ => "both",
+        };
+        let seats = Sum::of(course.variants.iter().map(|h| {
+            self.engine
+                .offer(&h.offer)
+                .and_then(|o| o.capacity.seats())
+                .map(f64::from)
+        }));
+        let graduates = Sum::of(course.variants.iter().map(|h| self.graduates(h)));
+        let indicators = if single {
+            self.indicators(best)
+        } else {
+            ["", "", ""].map(str::to_owned)
         };
         writeln!(
             out,
-            "{:>5.2}  {:<52} {:<6} {:<34} {:>3} {:>4} {:>6} {:>6} {:>5} {:>5} {:>5}  {}{dist}",
-            h.score,
-            cut(&h.label, 52),
+            "{:>5.2}  {:<52} {:<6} {:<34} {:>3} {:>4} {:>6} {:>6} {:>5} {:>5} {:>5}  {}{}",
+            course.score,
+            cut(&best.label, 52),
             mode,
-            cut(&school, 34),
+            cut(&school_name(self.engine, o), 34),
             o.map(|o| o.location.departement.to_string())
                 .unwrap_or_default(),
             o.and_then(|o| o.level.map(|l| l.to_string()))
                 .unwrap_or_else(|| "-".into()),
-            o.and_then(|o| o.capacity.seats().map(|s| s.to_string()))
-                .unwrap_or_else(|| "?".into()),
-            graduates,
-            indicator(|i| i.pressure),
-            indicator(|i| i.fill_rate),
-            indicator(|i| i.employment_6m),
-            h.matched_terms.join(" "),
+            seats.show(0),
+            graduates.show(1),
+            indicators[0],
+            indicators[1],
+            indicators[2],
+            why(best),
+            distance(best),
         )?;
+        if single {
+            return Ok(());
+        }
+        for h in &course.variants {
+            let v = self.engine.offer(&h.offer);
+            let seats = v
+                .and_then(|o| o.capacity.seats())
+                .map_or_else(|| "?".to_owned(), |s| s.to_string());
+            let graduates = self
+                .graduates(h)
+                .map_or_else(|| "?".to_owned(), |g| format!("{g:.1}"));
+            let [press, fill, emp6] = self.indicators(h);
+            writeln!(
+                out,
+                "{:>5.2}    - {:<48} {:<6} {:<34} {:>3} {:>4} {:>6} {:>6} {:>5} {:>5} {:>5}  {}  [{}]",
+                h.score,
+                cut(&variant_text(v), 48),
+                v.map_or("-", |o| mode_text(o.mode)),
+                "",
+                "",
+                v.and_then(|o| o.level.map(|l| l.to_string()))
+                    .unwrap_or_else(|| "-".into()),
+                seats,
+                graduates,
+                press,
+                fill,
+                emp6,
+                why(h),
+                h.offer,
+            )?;
+        }
+        Ok(())
     }
-    writeln!(out, "{} offers", hits.len())?;
-    Ok(())
+
+    /// Graduates a year of an offer; `None` when its capacity is unknown (not 0).
+    fn graduates(&self, h: &OfferHit) -> Option<f64> {
+        self.supplies
+            .of(&h.offer)
+            .filter(|f| f.supply.is_known())
+            .map(|f| f.supply.graduates.as_f64())
+    }
+
+    /// Pressure, fill rate and 6-month employment of an offer, `-` when unknown.
+    fn indicators(&self, h: &OfferHit) -> [String; 3] {
+        let facts = self.supplies.of(&h.offer);
+        let show = |pick: fn(&gapmap_match::OfferIndicators) -> Option<f64>| {
+            facts
+                .as_ref()
+                .and_then(|f| pick(f.indicators))
+                .map_or_else(|| "-".to_owned(), |v| format!("{v:.2}"))
+        };
+        [
+            show(|i| i.pressure),
+            show(|i| i.fill_rate),
+            show(|i| i.employment_6m),
+        ]
+    }
 }
 
-/// One hit of a search as JSON (`gapmap search --json`, the HTTP API): the offer, its school and
-/// place, its level, mode and seats, `supply` (the per-offer object of `gapmap supply --offers`,
-/// when given) and the score's breakdown.
+/// A sum of values some of which may be unknown: shown `12`, `12+?` or `?`.
+struct Sum {
+    known: f64,
+    count: usize,
+    unknown: usize,
+}
+
+impl Sum {
+    fn of(values: impl Iterator<Item = Option<f64>>) -> Sum {
+        let mut sum = Sum {
+            known: 0.0,
+            count: 0,
+            unknown: 0,
+        };
+        for v in values {
+            match v {
+                Some(v) => {
+                    sum.known += v;
+                    sum.count += 1;
+                }
+                None => sum.unknown += 1,
+            }
+        }
+        sum
+    }
+
+    fn show(&self, decimals: usize) -> String {
+        let known = format!("{:.decimals$}", self.known);
+        match (self.count, self.unknown) {
+            (0, _) => "?".to_owned(),
+            (_, 0) => known,
+            _ => format!("{known}+?"),
+        }
+    }
+
+    fn known(&self) -> Option<f64> {
+        (self.count > 0).then_some(self.known)
+    }
+}
+
+/// The statuses of a course's variants, school first.
+fn course_modes(engine: &gapmap_engine::Engine, course: &CourseHit) -> Vec<TrainingMode> {
+    let mut modes: Vec<TrainingMode> = course
+        .variants
+        .iter()
+        .filter_map(|h| engine.offer(&h.offer).map(|o| o.mode))
+        .collect();
+    modes.sort();
+    modes.dedup();
+    modes
+}
+
+fn mode_text(mode: TrainingMode) -> &'static str {
+    match mode {
+        TrainingMode::School => "school",
+        TrainingMode::Apprenticeship => "appr.",
+    }
+}
+
+/// What tells a variant from the others of its course: its source, year and entry year.
+fn variant_text(offer: Option<&gapmap_model::Offer>) -> String {
+    let Some(o) = offer else {
+        return "-".to_owned();
+    };
+    let entry = match o.intake.entry_year {
+        Some(1) => ", first year".to_owned(),
+        Some(n) => format!(", entry in year {n}"),
+        None => String::new(),
+    };
+    // The course list has no year (0).
+    let year = if o.year > 0 {
+        format!(" {}", o.year)
+    } else {
+        String::new()
+    };
+    format!("{}{year}{entry}", o.source.key())
+}
+
+/// A school's name, or its code and its commune's name when the directories give no name.
+fn school_name(engine: &gapmap_engine::Engine, o: Option<&gapmap_model::Offer>) -> String {
+    let Some(o) = o else {
+        return String::new();
+    };
+    o.school_name.clone().unwrap_or_else(|| {
+        let commune = o
+            .location
+            .commune
+            .and_then(|c| engine.dataset().territory.communes.get(&c))
+            .map(|c| format!(" ({})", c.name))
+            .unwrap_or_default();
+        format!("{}{commune}", o.school)
+    })
+}
+
+fn distance(h: &OfferHit) -> String {
+    h.breakdown
+        .distance_km
+        .map(|d| format!(" {d:.0} km"))
+        .unwrap_or_default()
+}
+
+/// Short names of the text fields in the table.
+fn field_name(field: &str) -> &str {
+    match field {
+        "certification" => "certif",
+        "rome_label" => "rome",
+        "skill_block" => "blocks",
+        "competence_text" => "skills",
+        other => other,
+    }
+}
+
+/// Why a hit ranks where it does: each typed word with the fields it was found in and their
+/// shares of the score (in the score's unit, so that they add up to it), strongest first.
+fn why(h: &OfferHit) -> String {
+    // word -> (field -> share), in order of first appearance (parts come largest first).
+    let mut by_word: Vec<(String, Vec<(&str, f64)>)> = Vec::new();
+    for (part, share) in h.breakdown.parts.iter().zip(shares(h)) {
+        let word = part.words.join("/");
+        let at = match by_word.iter().position(|(w, _)| *w == word) {
+            Some(at) => at,
+            None => {
+                by_word.push((word, Vec::new()));
+                by_word.len() - 1
+            }
+        };
+        let fields = &mut by_word[at].1;
+        match fields.iter_mut().find(|(f, _)| *f == part.field) {
+            Some((_, total)) => *total += share,
+            None => fields.push((part.field, share)),
+        }
+    }
+    let total = |fields: &[(&str, f64)]| fields.iter().map(|(_, s)| s).sum::<f64>();
+    by_word.sort_by(|a, b| total(&b.1).total_cmp(&total(&a.1)));
+    by_word
+        .iter()
+        .map(|(word, fields)| {
+            let fields: Vec<String> = fields
+                .iter()
+                .map(|(f, share)| format!("{} {share:.2}", field_name(f)))
+                .collect();
+            format!("{word}: {}", fields.join(" "))
+        })
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+/// Each part's share of the hit's score: its BM25 divided by the search's best BM25.
+fn shares(h: &OfferHit) -> Vec<f64> {
+    let b = &h.breakdown;
+    let scale = if b.bm25 > 0.0 { h.score / b.bm25 } else { 0.0 };
+    b.parts.iter().map(|p| p.bm25 * scale).collect()
+}
+
+/// One course of a search as JSON (`gapmap search --json`, the HTTP API): the best variant's
+/// label, school and place, the statuses, seats and graduates summed over the variants (`null`
+/// when none is known, with the number of variants of unknown capacity), and every variant as
+/// [`hit_json`] with the supply `supply` gives.
+pub fn course_json(
+    engine: &gapmap_engine::Engine,
+    course: &CourseHit,
+    supply: impl Fn(&OfferHit) -> Option<serde_json::Value>,
+) -> serde_json::Value {
+    let best = course.best();
+    let o = engine.offer(&best.offer);
+    let seats = Sum::of(course.variants.iter().map(|h| {
+        engine
+            .offer(&h.offer)
+            .and_then(|o| o.capacity.seats())
+            .map(f64::from)
+    }));
+    json!({
+        "label": best.label,
+        "school": o.and_then(|o| o.school_name.clone()),
+        "school_code": o.map(|o| o.school.to_string()),
+        "uai": o.and_then(|o| o.school.uai()).map(|u| u.to_string()),
+        "commune": o.and_then(|o| o.location.commune.map(|c| c.to_string())),
+        "commune_name": o.and_then(|o| o.location.commune)
+            .and_then(|c| engine.dataset().territory.communes.get(&c))
+            .map(|c| c.name.clone()),
+        "departement": o.map(|o| o.location.departement.to_string()),
+        "level": o.and_then(|o| o.level.map(|l| l.get())),
+        "modes": course_modes(engine, course).iter().map(|m| m.key()).collect::<Vec<_>>(),
+        "seats": seats.known(),
+        "variants_of_unknown_capacity": seats.unknown,
+        "score": course.score,
+        "variants": course.variants.iter().map(|h| hit_json(engine, h, supply(h))).collect::<Vec<_>>(),
+    })
+}
+
+/// One hit of a search as JSON (a variant of [`course_json`]): the offer, its school and place,
+/// its level, mode and seats, `supply` (the per-offer object of `gapmap supply --offers`, when
+/// given) and the score's breakdown: `parts`, each (field, term) that matched with the words
+/// typed that gave it, its BM25 (the field's weight included) and its `share` of `score` (the
+/// shares add up to the score).
 pub fn hit_json(
     engine: &gapmap_engine::Engine,
     h: &gapmap_index::OfferHit,
     supply: Option<serde_json::Value>,
 ) -> serde_json::Value {
     let o = engine.offer(&h.offer);
+    let parts: Vec<_> = h
+        .breakdown
+        .parts
+        .iter()
+        .zip(shares(h))
+        .map(|(p, share)| {
+            json!({
+                "field": p.field,
+                "term": p.term,
+                "words": p.words,
+                "term_freq": p.term_freq,
+                "boost": p.boost,
+                "bm25": p.bm25,
+                "share": share,
+            })
+        })
+        .collect();
     json!({
         "offer": h.offer.as_str(),
         "label": h.label,
@@ -187,11 +464,15 @@ pub fn hit_json(
         "departement": o.map(|o| o.location.departement.to_string()),
         "level": o.and_then(|o| o.level.map(|l| l.get())),
         "mode": o.map(|o| o.mode.key()),
+        "source": o.map(|o| o.source.key()),
+        "year": o.map(|o| o.year),
+        "entry_year": o.and_then(|o| o.intake.entry_year),
         "seats": o.and_then(|o| o.capacity.seats()),
         "supply": supply,
         "score": h.score,
         "text_score": h.breakdown.text,
         "bm25": h.breakdown.bm25,
+        "parts": parts,
         "distance_km": h.breakdown.distance_km,
         "filters": h.breakdown.filters,
         "matched_terms": h.matched_terms,

@@ -26,7 +26,7 @@ use super::map::place_label;
 use super::params::Params;
 use super::state::AppState;
 use crate::commands::gaps::{coverage_rule, explain_json, status_text, total};
-use crate::commands::search::hit_json;
+use crate::commands::search::course_json;
 
 type Shared = Arc<AppState>;
 type Answer = Result<Response, ApiError>;
@@ -575,23 +575,38 @@ async fn offers(State(state): State<Shared>, query: RawQuery) -> Answer {
             "radius: give near (a commune's INSEE code) with it",
         ));
     }
-    let hits = engine
-        .search(&q)
+    let courses = engine
+        .search_courses(&q)
         .map_err(|e| ApiError::bad("q", format!("q: {e}")))?;
-    let rows: Vec<Value> = hits
+    let graduates = |offer: &gapmap_model::OfferId| {
+        engine
+            .offer_position(offer)
+            .and_then(|i| state.outcome.supplies.get(i))
+            .filter(|s| s.is_known())
+            .map(|s| s.graduates.as_f64())
+    };
+    let rows: Vec<Value> = courses
         .iter()
-        .map(|h| {
-            let mut row = hit_json(engine, h, None);
-            let graduates = engine
-                .offer_position(&h.offer)
-                .and_then(|i| state.outcome.supplies.get(i))
-                .filter(|s| s.is_known())
-                .map(|s| s.graduates.as_f64());
-            row["graduates"] = json!(graduates);
+        .map(|course| {
+            let mut row = course_json(engine, course, |_| None);
+            for (variant, hit) in row["variants"]
+                .as_array_mut()
+                .into_iter()
+                .flatten()
+                .zip(&course.variants)
+            {
+                variant["graduates"] = json!(graduates(&hit.offer));
+            }
+            let known: Vec<f64> = course
+                .variants
+                .iter()
+                .filter_map(|h| graduates(&h.offer))
+                .collect();
+            row["graduates"] = json!((!known.is_empty()).then(|| known.iter().sum::<f64>()));
             row
         })
         .collect();
-    json_answer(&json!({"query": text, "hits": rows}))
+    json_answer(&json!({"query": text, "courses": rows}))
 }
 
 fn radius_km(text: Option<&str>) -> Result<f64, ApiError> {

@@ -683,20 +683,48 @@ function renderSearch() {
   const list = clear($("search-results"));
   if (!state.search) return;
   const { mode, data } = state.search;
-  const items = (mode === "offers" ? data.hits : data.results) || [];
+  const items = (mode === "offers" ? data.courses : data.results) || [];
   $("search-count").textContent = items.length ? t("results", { n: items.length, q: data.query ?? "" }) : t("no_results");
-  list.append(...items.map({ offers: offerItem, resolve: romeItem, competences: competenceItem }[mode]));
+  list.append(...items.map({ offers: courseItem, resolve: romeItem, competences: competenceItem }[mode]));
 }
 
 const result = (attrs, main, side) => el("li", { class: "result", ...attrs }, el("div", {}, main), side);
 
-function offerItem(h) {
-  const facts = [h.school, h.commune && `${h.commune}${h.departement ? ` (${h.departement})` : ""}`,
-    h.level != null && t("level_n", { n: h.level }), h.mode && (has("mode_" + h.mode) ? t("mode_" + h.mode) : h.mode),
-    isNum(h.seats) ? t("seats_n", { n: fmtInt(h.seats) }) : t("seats_unknown"),
-    isNum(h.graduates) && t("grads", { n: fmtNum(h.graduates) }), isNum(h.distance_km) && t("dist_km", { d: fmtNum(h.distance_km) })];
-  return result({ "data-offer": h.offer }, [el("strong", {}, h.label || h.offer), el("div", {}, facts.filter(Boolean).join(" · ")),
-    el("div", { class: "code" }, h.offer, h.matched_terms?.length ? ` · ${h.matched_terms.join(", ")}` : "")], offerActions(h.offer, h.label));
+/** A course at a school: its facts, why it ranks there, and its offers (statuses, entry years,
+ * sources), each with its scenario actions. */
+function courseItem(c) {
+  const best = c.variants[0];
+  const unknown = c.variants_of_unknown_capacity || 0;
+  const seats = isNum(c.seats) ? t("seats_n", { n: fmtInt(c.seats) }) + (unknown ? " + ?" : "") : t("seats_unknown");
+  const place = c.commune_name || c.commune;
+  const facts = [c.school || (place ? `${c.school_code} (${place})` : c.school_code), place && c.school && `${place}${c.departement ? ` (${c.departement})` : ""}`,
+    c.level != null && t("level_n", { n: c.level }), c.modes.map(m => has("mode_" + m) ? t("mode_" + m) : m).join(" + "),
+    seats, isNum(c.graduates) && t("grads", { n: fmtNum(c.graduates) }), isNum(best.distance_km) && t("dist_km", { d: fmtNum(best.distance_km) })];
+  const why = whyText(best);
+  const variants = c.variants.length > 1
+    ? el("ul", { class: "variants" }, c.variants.map(v => el("li", { "data-offer": v.offer }, variantText(v), " ", offerActions(v.offer, v.label))))
+    : offerActions(best.offer, best.label);
+  return result({ "data-offer": best.offer }, [el("strong", {}, c.label || best.offer), el("div", {}, facts.filter(Boolean).join(" · ")),
+    el("div", { class: "code" }, best.offer, why ? ` · ${why}` : "")], variants);
+}
+
+/** A variant of a course: status, source, year, seats, graduates. */
+function variantText(v) {
+  return [has("mode_" + v.mode) ? t("mode_" + v.mode) : v.mode, v.year ? `${v.source} ${v.year}` : v.source,
+    isNum(v.seats) ? t("seats_n", { n: fmtInt(v.seats) }) : t("seats_unknown"),
+    isNum(v.graduates) && t("grads", { n: fmtNum(v.graduates) }), `${t("score", { s: fmtNum(v.score, 2) })}`].filter(Boolean).join(" · ");
+}
+
+/** Why an offer ranks where it does: each word typed with its share of the score, by field. */
+function whyText(h) {
+  const byWord = new Map();
+  for (const p of h.parts || []) {
+    const word = p.words.join("/");
+    const fields = byWord.get(word) || new Map();
+    fields.set(p.field, (fields.get(p.field) || 0) + p.share);
+    byWord.set(word, fields);
+  }
+  return [...byWord].map(([w, f]) => `${w}: ${[...f].map(([k, v]) => `${k} ${fmtNum(v, 2)}`).join(" ")}`).join("; ");
 }
 
 const romeItem = r => result({ "data-rome": r.rome }, romeLine(r));
