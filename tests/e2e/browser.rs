@@ -308,13 +308,15 @@ fn a_planner_filters_opens_a_need_and_runs_a_scenario() {
         None,
     );
     // One line per course, named by its best offer.
-    let best: Vec<Value> = hits["courses"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .map(|c| c["variants"][0].clone())
-        .collect();
-    let expected = texts(&Value::Array(best), "offer");
+    let best = Value::Array(
+        hits["courses"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .map(|c| c["variants"][0].clone())
+            .collect(),
+    );
+    let expected = texts(&best, "offer");
     assert!(!expected.is_empty(), "{hits}");
     assert_eq!(shown, json!(expected), "the search around a commune");
 

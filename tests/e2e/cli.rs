@@ -235,9 +235,9 @@ fn gaps_explain_and_search_on_the_demo_store() -> Result<(), Box<dyn std::error:
     );
     let hits: serde_json::Value = serde_json::from_str(&hits)?;
     assert!(
-        hits["courses"]
-            .as_array()
-            .is_some_and(|c| !c.is_empty() && c.iter().all(|c| !c["variants"].as_array().is_none_or(Vec::is_empty))),
+        hits["courses"].as_array().is_some_and(|c| !c.is_empty()
+            && c.iter()
+                .all(|c| !c["variants"].as_array().is_none_or(Vec::is_empty))),
         "{hits}"
     );
     Ok(())

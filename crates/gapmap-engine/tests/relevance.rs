@@ -40,7 +40,10 @@ fn data_dir() -> Option<PathBuf> {
         "data folder {} missing",
         dir.display()
     );
-    eprintln!("notice: data folder {} missing, test skipped", dir.display());
+    eprintln!(
+        "notice: data folder {} missing, test skipped",
+        dir.display()
+    );
     None
 }
 
@@ -156,10 +159,7 @@ impl Measures {
             self.without_relevant.push(query.id.clone());
             return;
         }
-        let entry = self
-            .by_category
-            .entry(query.category.clone())
-            .or_default();
+        let entry = self.by_category.entry(query.category.clone()).or_default();
         entry.0 += ndcg(ranked, ideal, 10);
         entry.1 += precision(ranked, 5);
         entry.2 += 1;
@@ -221,7 +221,13 @@ fn offer_search_relevance() -> TestResult {
         let ranked: Vec<u8> = engine
             .search_courses(&search)?
             .iter()
-            .map(|c| c.variants.iter().map(|v| grade(&v.label)).max().unwrap_or(0))
+            .map(|c| {
+                c.variants
+                    .iter()
+                    .map(|v| grade(&v.label))
+                    .max()
+                    .unwrap_or(0)
+            })
             .collect();
         let ideal: Vec<u8> = judged
             .iter()
@@ -232,7 +238,9 @@ fn offer_search_relevance() -> TestResult {
             .collect();
         measures.add(query, &ranked, ideal);
     }
-    measures.check("offer search", 0.0, 0.0);
+    // Measured 2026-11-30: NDCG@10 0.621, P@5 0.704 (before the rules of README rule 13:
+    // 0.513, 0.584).
+    measures.check("offer search", 0.60, 0.68);
     Ok(())
 }
 
@@ -254,7 +262,8 @@ fn competence_search_relevance() -> TestResult {
             .collect();
         measures.add(query, &ranked, judged.values().copied().collect());
     }
-    measures.check("competences", 0.0, 0.0);
+    // Measured 2026-11-30: NDCG@10 0.585, P@5 0.732 (before: 0.576, 0.719).
+    measures.check("competences", 0.56, 0.71);
     Ok(())
 }
 
@@ -277,11 +286,10 @@ fn resolve_accuracy(
     for title in titles {
         let found = engine.resolve(&title.text, 5)?;
         let exact = |r: &gapmap_match::Resolution| title.sheets.contains(&r.rome);
-        let family = title.sheets.iter().any(|&s| {
-            found
-                .first()
-                .is_some_and(|r| parent(r.rome) == parent(s))
-        });
+        let family = title
+            .sheets
+            .iter()
+            .any(|&s| found.first().is_some_and(|r| parent(r.rome) == parent(s)));
         let counts = by_kind.entry(&title.kind).or_default();
         counts[0] += usize::from(found.first().is_some_and(exact));
         counts[1] += usize::from(found.iter().any(exact));
@@ -344,9 +352,23 @@ fn resolve_accuracy_exact_and_family() -> TestResult {
         })
         .collect::<Result<_, _>>()?;
     assert!(altered.len() >= 150 && hard.len() >= 120);
-    let (exact1, exact5, family1) = resolve_accuracy(engine, "altered ROME titles", &altered)?;
-    assert!(exact1 >= 0.0 && exact5 >= 0.0 && family1 >= 0.0);
-    let (exact1, exact5, family1) = resolve_accuracy(engine, "job-ad titles", &hard)?;
-    assert!(exact1 >= 0.0 && exact5 >= 0.0 && family1 >= 0.0);
+    // Measured 2026-11-30 (floors 0.02 below): exact top-1 0.980, top-5 0.995, family top-1
+    // 0.990 on the altered titles; 0.711, 0.789, 0.733 on the job-ad titles.
+    let check = |what: &str, got: (f64, f64, f64), floor: (f64, f64, f64)| {
+        assert!(
+            got.0 >= floor.0 && got.1 >= floor.1 && got.2 >= floor.2,
+            "resolve {what}: exact top-1, exact top-5, family top-1 {got:.3?} below {floor:?}"
+        );
+    };
+    check(
+        "altered ROME titles",
+        resolve_accuracy(engine, "altered ROME titles", &altered)?,
+        (0.96, 0.975, 0.97),
+    );
+    check(
+        "job-ad titles",
+        resolve_accuracy(engine, "job-ad titles", &hard)?,
+        (0.69, 0.77, 0.71),
+    );
     Ok(())
 }

@@ -32,6 +32,7 @@
 
 mod analysis;
 mod offers;
+mod ranking;
 mod referential;
 mod source;
 mod store;
@@ -45,6 +46,7 @@ use gapmap_model::{Offer, Referential, RomeCode};
 
 pub use analysis::{FRENCH, analyze, french_analyzer, normalize_words, register};
 pub use offers::{Near, OfferHit, OfferQuery, ScoreBreakdown, ScorePart};
+pub use ranking::Correction;
 pub use referential::{CompetenceHit, ReferentialIndex, SheetInfo};
 pub use store::{BuildLock, IndexStamp, OpenOutcome, SCHEMA_VERSION};
 
@@ -143,7 +145,8 @@ impl GapmapIndex {
     /// ROME codes in the query also match offers of their parent sheet.
     pub fn search_offers(&self, query: &OfferQuery) -> Result<Vec<OfferHit>, IndexError> {
         let codes = self.expand_rome(&query.rome);
-        self.offers.search(query, &codes)
+        self.offers
+            .search(query, &codes, &|term| self.referential.knows(term))
     }
 
     /// ROME sheets for a free-text job title (see [`ReferentialIndex::resolve`]).

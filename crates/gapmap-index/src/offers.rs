@@ -13,8 +13,7 @@ use gapmap_model::{
 use tantivy::collector::TopDocs;
 use tantivy::postings::Postings;
 use tantivy::query::{
-    AllQuery, Bm25Weight, BooleanQuery, BoostQuery, ConstScoreQuery, Occur, Query, RangeQuery, TermQuery,
-    TermSetQuery,
+    AllQuery, Bm25Weight, BooleanQuery, ConstScoreQuery, Occur, Query, RangeQuery, TermSetQuery,
 };
 use tantivy::schema::{
     FAST, Field, INDEXED, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing,
@@ -26,6 +25,7 @@ use tantivy::{
 
 use crate::IndexError;
 use crate::analysis::{self, FRENCH};
+use crate::ranking::{self, Coordination, Correction};
 
 /// A radius around a point. The index knows no places: a commune's or an area's point comes from
 /// the territory's geography (`gapmap_match::geo::Places`, through the engine).
@@ -106,6 +106,16 @@ pub struct ScoreBreakdown {
     pub bm25: f64,
     /// Each (field, term) that matched and its share of `bm25`, largest first.
     pub parts: Vec<ScorePart>,
+    /// Distinct terms of the query found in the offer (in any text field): the text part ranks
+    /// by `bm25 * terms_found / terms_searched` (an offer holding every term of the query before
+    /// one holding a few, unless their BM25 are far apart). Terms, not words, so that
+    /// "cybersécurité" and "cyber sécurité" rank alike.
+    pub terms_found: usize,
+    /// Distinct terms the query searched.
+    pub terms_searched: usize,
+    /// Query words found neither in the training map nor in the ROME referential, searched as
+    /// the closest term of the training map.
+    pub corrections: Vec<Correction>,
     /// BM25 divided by the best BM25 of the search, in [0, 1].
     pub text: f64,
     /// Distance from the centre, when a radius was asked.
@@ -135,6 +145,7 @@ const TEXT_FIELDS: &[(&str, f32)] = &[
     ("label", 3.0),
     ("certification", 2.0),
     ("rome_label", 1.5),
+    ("rome_title", 1.0),
     ("skill_block", 1.0),
     ("competence_text", 0.7),
     ("school", 0.5),
@@ -149,6 +160,7 @@ pub(crate) struct Fields {
     pub(crate) label: Field,
     pub(crate) certification: Field,
     pub(crate) rome_label: Field,
+    pub(crate) rome_title: Field,
     skill_block: Field,
     competence_text: Field,
     school: Field,
@@ -190,6 +202,7 @@ fn schema() -> (Schema, Fields) {
     let label = b.add_text_field("label", text(true));
     let certification = b.add_text_field("certification", text(false));
     let rome_label = b.add_text_field("rome_label", text(false));
+    let rome_title = b.add_text_field("rome_title", text(false));
     let skill_block = b.add_text_field("skill_block", text(false));
     let competence_text = b.add_text_field("competence_text", text(false));
     let school = b.add_text_field("school", text(false));
@@ -197,6 +210,7 @@ fn schema() -> (Schema, Fields) {
         ("label", label),
         ("certification", certification),
         ("rome_label", rome_label),
+        ("rome_title", rome_title),
         ("skill_block", skill_block),
         ("competence_text", competence_text),
         ("school", school),
@@ -213,6 +227,7 @@ fn schema() -> (Schema, Fields) {
         label,
         certification,
         rome_label,
+        rome_title,
         skill_block,
         competence_text,
         school,
@@ -245,6 +260,7 @@ struct Lookups<'a> {
     by_cfd: HashMap<Cfd, Vec<&'a Certification>>,
     by_rncp: HashMap<RncpCode, Vec<&'a Certification>>,
     children: HashMap<RomeCode, Vec<RomeCode>>,
+    titles: HashMap<RomeCode, Vec<&'a str>>,
     competences: HashMap<RomeCode, Vec<(OgrCode, bool)>>,
 }
 
@@ -264,6 +280,10 @@ impl<'a> Lookups<'a> {
         for m in referential.metiers.values() {
             children.entry(m.parent).or_default().push(m.code);
         }
+        let mut titles: HashMap<RomeCode, Vec<&str>> = HashMap::new();
+        for a in &referential.appellations {
+            titles.entry(a.rome).or_default().push(a.label.as_str());
+        }
         let mut competences: HashMap<RomeCode, Vec<(OgrCode, bool)>> = HashMap::new();
         for link in &referential.metier_competences {
             competences
@@ -276,6 +296,7 @@ impl<'a> Lookups<'a> {
             by_cfd,
             by_rncp,
             children,
+            titles,
             competences,
         }
     }
@@ -285,6 +306,8 @@ impl<'a> Lookups<'a> {
 pub(crate) struct OffersIndex {
     reader: IndexReader,
     pub(crate) fields: Fields,
+    /// The terms that name offers, for corrections (read on first need).
+    vocabulary: std::sync::OnceLock<Vec<(String, u64)>>,
 }
 
 impl OffersIndex {
@@ -329,7 +352,11 @@ impl OffersIndex {
             .reader_builder()
             .reload_policy(ReloadPolicy::Manual)
             .try_into()?;
-        Ok(OffersIndex { reader, fields })
+        Ok(OffersIndex {
+            reader,
+            fields,
+            vocabulary: std::sync::OnceLock::new(),
+        })
     }
 
     /// Number of indexed offers.
@@ -337,20 +364,12 @@ impl OffersIndex {
         self.reader.searcher().num_docs()
     }
 
-    /// Clauses matching `words` (analysed) in every text field with the field's boost.
-    pub(crate) fn text_clauses(&self, terms: &[String]) -> Vec<(Occur, Box<dyn Query>)> {
-        let unique: BTreeSet<&String> = terms.iter().collect();
-        let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
-        for &(_, field, boost) in &self.fields.text {
-            for term in &unique {
-                let q = TermQuery::new(
-                    Term::from_field_text(field, term),
-                    IndexRecordOption::WithFreqs,
-                );
-                clauses.push((Occur::Should, Box::new(BoostQuery::new(Box::new(q), boost))));
-            }
-        }
-        clauses
+    /// The text query over every text field, coordinated (see [`Coordination`]).
+    fn term_query(&self, weights: &[PartWeight]) -> (Box<dyn Query>, Coordination) {
+        let reach: f32 = weights.iter().map(|w| w.weight.max_score()).sum();
+        let terms: BTreeSet<&str> = weights.iter().map(|w| w.text.as_str()).collect();
+        let fields: Vec<(Field, f32)> = self.fields.text.iter().map(|&(_, f, b)| (f, b)).collect();
+        ranking::coordinated_query(&terms, &fields, reach)
     }
 
     pub(crate) fn filter_of_codes(field: Field, values: &[String]) -> Box<dyn Query> {
@@ -362,16 +381,20 @@ impl OffersIndex {
     }
 
     /// Runs `scoring` (which may match nothing but filters) restricted by `filters`, keeps the
-    /// docs inside `circle` if any, and returns the best `limit` with their BM25, ranked by
-    /// score then offer id.
+    /// docs inside `circle` if any, and returns the best `limit` with their ranking score
+    /// (coordinated BM25, see [`Coordination`]), ranked by score then offer id.
     pub(crate) fn top(
         &self,
         searcher: &Searcher,
-        scoring: Option<Box<dyn Query>>,
+        scoring: Option<(Box<dyn Query>, Coordination)>,
         filters: Vec<Box<dyn Query>>,
         circle: Option<(GeoPoint, f64)>,
         limit: usize,
     ) -> Result<Vec<(f32, DocAddress, Option<f64>)>, IndexError> {
+        let (scoring, coordination) = match scoring {
+            Some((query, coordination)) => (Some(query), Some(coordination)),
+            None => (None, None),
+        };
         let mut clauses: Vec<(Occur, Box<dyn Query>)> =
             filters.into_iter().map(|f| (Occur::Must, f)).collect();
         if let Some(scoring) = scoring {
@@ -424,6 +447,7 @@ impl OffersIndex {
                         .as_ref()
                         .and_then(|c| c.first(doc))
                         .unwrap_or(u64::MAX);
+                    let score = coordination.map_or(score, |c| c.rank(score));
                     (inside, score, Reverse(rank))
                 }
             });
@@ -485,6 +509,29 @@ impl OffersIndex {
         Ok(postings.is_some_and(|mut p| p.doc() <= target && p.seek(target) == target))
     }
 
+    /// Documents holding `term` in any text field (summed over fields).
+    fn doc_freq(&self, searcher: &Searcher, term: &str) -> Result<u64, IndexError> {
+        let mut n = 0;
+        for &(_, field, _) in &self.fields.text {
+            n += searcher.doc_freq(&Term::from_field_text(field, term))?;
+        }
+        Ok(n)
+    }
+
+    /// The terms of the fields that name an offer (label, certification, ROME labels and job
+    /// titles) with their document counts, read once.
+    fn vocabulary(&self, searcher: &Searcher) -> Result<&[(String, u64)], IndexError> {
+        if let Some(v) = self.vocabulary.get() {
+            return Ok(v);
+        }
+        let f = &self.fields;
+        let terms = ranking::vocabulary(
+            searcher,
+            &[f.label, f.certification, f.rome_label, f.rome_title],
+        )?;
+        Ok(self.vocabulary.get_or_init(|| terms))
+    }
+
     /// The BM25 weight of every (text field, query term) pair, the field's boost included,
     /// computed once per search: the clauses [`Self::text_clauses`] scores with.
     fn part_weights(
@@ -503,13 +550,14 @@ impl OffersIndex {
         }
         let mut weights = Vec::new();
         for &(name, field, boost) in &self.fields.text {
-            for (term, typed) in &terms {
-                let term = Term::from_field_text(field, term);
-                let weight = Bm25Weight::for_terms(searcher, std::slice::from_ref(&term))?
-                    .boost_by(boost);
+            for (text, typed) in &terms {
+                let term = Term::from_field_text(field, text);
+                let weight =
+                    Bm25Weight::for_terms(searcher, std::slice::from_ref(&term))?.boost_by(boost);
                 weights.push(PartWeight {
                     field: name,
                     boost,
+                    text: (*text).to_owned(),
                     term,
                     words: typed.clone(),
                     weight,
@@ -530,7 +578,8 @@ impl OffersIndex {
         let mut parts = Vec::new();
         for w in weights {
             let inverted = segment.inverted_index(w.term.field())?;
-            let Some(mut postings) = inverted.read_postings(&w.term, IndexRecordOption::WithFreqs)?
+            let Some(mut postings) =
+                inverted.read_postings(&w.term, IndexRecordOption::WithFreqs)?
             else {
                 continue;
             };
@@ -545,7 +594,7 @@ impl OffersIndex {
             parts.push(ScorePart {
                 field: w.field,
                 boost: f64::from(w.boost),
-                term: w.term.value().as_str().unwrap_or_default().to_owned(),
+                term: w.text.clone(),
                 words: w.words.clone(),
                 term_freq,
                 bm25: f64::from(w.weight.score(norm, term_freq)),
@@ -560,6 +609,7 @@ impl OffersIndex {
         &self,
         query: &OfferQuery,
         rome_codes: &[String],
+        known: &dyn Fn(&str) -> Result<bool, IndexError>,
     ) -> Result<Vec<OfferHit>, IndexError> {
         let f = &self.fields;
         let mut filters: Vec<Box<dyn Query>> = Vec::new();
@@ -648,20 +698,17 @@ impl OffersIndex {
                     .to_owned(),
             ));
         }
-        let scoring: Option<Box<dyn Query>> = (!terms.is_empty())
-            .then(|| Box::new(BooleanQuery::new(self.text_clauses(&terms))) as _);
         let searcher = self.searcher();
-        let top = self.top(&searcher, scoring, filters, circle, query.limit)?;
+        // A term no field of the map holds and no ROME label either: a typo, most likely.
+        let absent = |term: &str| Ok(self.doc_freq(&searcher, term)? == 0 && !known(term)?);
+        let (words, corrections) = ranking::correct(words, absent, || self.vocabulary(&searcher))?;
         let weights = self.part_weights(&searcher, &words)?;
-        let best = top.first().map_or(0.0, |(s, _, _)| f64::from(*s));
+        let scoring = (!terms.is_empty()).then(|| self.term_query(&weights));
+        let searched = scoring.as_ref().map_or(0, |(_, c)| c.terms);
+        let top = self.top(&searcher, scoring, filters, circle, query.limit)?;
         let mut hits = Vec::with_capacity(top.len());
-        for (score, address, distance_km) in top {
+        for (_, address, distance_km) in top {
             let (offer, label) = self.id_and_label(&searcher, address)?;
-            let text = if best > 0.0 {
-                f64::from(score) / best
-            } else {
-                0.0
-            };
             let parts = Self::score_parts(&searcher, address, &weights)?;
             // The typed words found, in the order they were typed.
             let matched_terms = words
@@ -674,19 +721,44 @@ impl OffersIndex {
                     }
                     found
                 });
+            let bm25: f64 = parts.iter().map(|p| p.bm25).sum();
+            let found = parts
+                .iter()
+                .map(|p| p.term.as_str())
+                .collect::<BTreeSet<_>>()
+                .len();
             hits.push(OfferHit {
                 offer,
                 label,
-                score: text,
+                score: 0.0,
                 breakdown: ScoreBreakdown {
-                    bm25: f64::from(score),
+                    bm25,
                     parts,
-                    text,
+                    terms_found: found,
+                    terms_searched: searched,
+                    corrections: corrections.clone(),
+                    text: 0.0,
                     distance_km,
                     filters: passed.clone(),
                 },
                 matched_terms,
             });
+        }
+        // Scores on [0, 1]: the coordinated BM25 over the best's.
+        let coordinated =
+            |b: &ScoreBreakdown| ranking::coordinated(b.bm25, b.terms_found, b.terms_searched);
+        let best = hits
+            .iter()
+            .map(|h| coordinated(&h.breakdown))
+            .fold(0.0, f64::max);
+        for h in &mut hits {
+            let text = if best > 0.0 {
+                coordinated(&h.breakdown) / best
+            } else {
+                0.0
+            };
+            h.score = text;
+            h.breakdown.text = text;
         }
         Ok(hits)
     }
@@ -696,6 +768,8 @@ impl OffersIndex {
 struct PartWeight {
     field: &'static str,
     boost: f32,
+    /// The term's text.
+    text: String,
     term: Term,
     words: Vec<String>,
     weight: Bm25Weight,
@@ -730,6 +804,8 @@ struct RomeTerms<'a> {
     domains: Vec<String>,
     /// Labels of the family's sheets.
     labels: Vec<&'a str>,
+    /// Job titles (appellations) of the offer's own sheets and their parents.
+    titles: Vec<&'a str>,
     /// Core competences of the offer's own sheets, as text.
     competence_texts: Vec<&'a str>,
     /// Every competence of the family, as codes.
@@ -773,10 +849,15 @@ impl<'a> RomeTerms<'a> {
                 }
             }
         }
+        let titles = direct
+            .union(&parents)
+            .flat_map(|c| lookups.titles.get(c).into_iter().flatten().copied())
+            .collect();
         RomeTerms {
             rome,
             domains: domains.into_iter().collect(),
             labels,
+            titles,
             competence_texts,
             competences: competences.iter().map(OgrCode::to_string).collect(),
         }
@@ -791,6 +872,9 @@ impl<'a> RomeTerms<'a> {
         }
         for label in &self.labels {
             doc.add_text(fields.rome_label, label);
+        }
+        for title in &self.titles {
+            doc.add_text(fields.rome_title, title);
         }
         for text in &self.competence_texts {
             doc.add_text(fields.competence_text, text);

@@ -9,7 +9,9 @@ use std::path::Path;
 use gapmap_match::Resolution;
 use gapmap_model::{CompetenceKind, OgrCode, Referential, RomeCode};
 use tantivy::collector::{DocSetCollector, TopDocs};
-use tantivy::query::{BooleanQuery, BoostQuery, FuzzyTermQuery, Occur, Query, TermQuery};
+use tantivy::query::{
+    Bm25Weight, BooleanQuery, BoostQuery, FuzzyTermQuery, Occur, Query, TermQuery,
+};
 use tantivy::schema::{
     Field, INDEXED, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing, TextOptions,
     Value,
@@ -18,6 +20,7 @@ use tantivy::{Index, IndexReader, ReloadPolicy, TantivyDocument, Term};
 
 use crate::IndexError;
 use crate::analysis::{self, FRENCH};
+use crate::ranking::{self, Correction};
 
 /// Boost of the typo-tolerant fallback clauses: a fuzzy match scores a constant, well below the
 /// BM25 of an exact term.
@@ -51,8 +54,10 @@ pub struct CompetenceHit {
     pub label: String,
     /// Know-how, soft skill or knowledge.
     pub kind: CompetenceKind,
-    /// BM25 score divided by the best score of the lookup, in [0, 1].
+    /// Coordinated BM25 divided by the best of the lookup, in [0, 1].
     pub relevance: f64,
+    /// The words of the text searched as another term (the same for every hit).
+    pub corrections: Vec<Correction>,
 }
 
 #[derive(Clone, Copy)]
@@ -88,6 +93,8 @@ pub struct ReferentialIndex {
     reader: IndexReader,
     fields: Fields,
     sheets: BTreeMap<RomeCode, SheetInfo>,
+    /// The labels' terms, for corrections (read on first need).
+    vocabulary: std::sync::OnceLock<Vec<(String, u64)>>,
 }
 
 fn kind_key(kind: CompetenceKind) -> &'static str {
@@ -167,6 +174,7 @@ impl ReferentialIndex {
             reader,
             fields,
             sheets: BTreeMap::new(),
+            vocabulary: std::sync::OnceLock::new(),
         };
         this.sheets = this.load_sheets()?;
         Ok(this)
@@ -200,6 +208,22 @@ impl ReferentialIndex {
     /// The sheets of the referential, by code.
     pub fn sheets(&self) -> &BTreeMap<RomeCode, SheetInfo> {
         &self.sheets
+    }
+
+    /// The terms of the referential's labels with their document counts, read once.
+    fn vocabulary(&self, searcher: &tantivy::Searcher) -> Result<&[(String, u64)], IndexError> {
+        if let Some(v) = self.vocabulary.get() {
+            return Ok(v);
+        }
+        let terms = ranking::vocabulary(searcher, &[self.fields.label])?;
+        Ok(self.vocabulary.get_or_init(|| terms))
+    }
+
+    /// Whether an analysed term is a word of the referential's labels (sheets, job titles,
+    /// competences).
+    pub(crate) fn knows(&self, term: &str) -> Result<bool, IndexError> {
+        let searcher = self.reader.searcher();
+        Ok(searcher.doc_freq(&Term::from_field_text(self.fields.label, term))? > 0)
     }
 
     /// The parent of `code`, or `code` itself when unknown.
@@ -316,22 +340,38 @@ impl ReferentialIndex {
     }
 
     /// ROME competences, soft skills and knowledge items whose label matches `text`, best
-    /// first (BM25; ties by OGR code), at most `limit`.
+    /// first, at most `limit`: BM25 coordinated by the share of the query's terms a label holds
+    /// (as the offer search ranks, see [`crate::ScoreBreakdown`]), ties by OGR code. A word
+    /// the referential does not hold is searched as its closest term ([`Correction`], given
+    /// with every hit).
     pub fn competences(&self, text: &str, limit: usize) -> Result<Vec<CompetenceHit>, IndexError> {
-        let terms = analysis::analyze(text);
-        if terms.is_empty() || limit == 0 {
+        let words = crate::offers::typed_words(text);
+        if words.iter().all(|(_, terms)| terms.is_empty()) || limit == 0 {
             return Ok(Vec::new());
         }
+        let searcher = self.reader.searcher();
+        let label = self.fields.label;
+        let absent = |term: &str| Ok(searcher.doc_freq(&Term::from_field_text(label, term))? == 0);
+        let (words, corrections) = ranking::correct(words, absent, || self.vocabulary(&searcher))?;
+        let terms: BTreeSet<&str> = words
+            .iter()
+            .flat_map(|(_, terms)| terms.iter().map(String::as_str))
+            .collect();
+        let mut reach = 0.0;
+        for term in &terms {
+            let term = Term::from_field_text(label, term);
+            reach += Bm25Weight::for_terms(&searcher, std::slice::from_ref(&term))?.max_score();
+        }
+        let (text_query, coordination) = ranking::coordinated_query(&terms, &[(label, 1.0)], reach);
         let query = BooleanQuery::new(vec![
             (Occur::Must, self.kinds(&[KIND_COMPETENCE])),
-            (
-                Occur::Must,
-                Box::new(BooleanQuery::new(self.text_query(&terms, false))),
-            ),
+            (Occur::Must, text_query),
         ]);
-        let searcher = self.reader.searcher();
         let pool = limit.saturating_mul(2).min(doc_cap(&searcher));
-        let hits = searcher.search(&query, &TopDocs::with_limit(pool).order_by_score())?;
+        let collector = TopDocs::with_limit(pool).tweak_score(move |_: &tantivy::SegmentReader| {
+            move |_: tantivy::DocId, score: tantivy::Score| coordination.rank(score)
+        });
+        let hits = searcher.search(&query, &collector)?;
         let best = hits.first().map_or(0.0, |(s, _)| f64::from(*s));
         let mut found = Vec::with_capacity(hits.len());
         for (score, address) in hits {
@@ -357,6 +397,7 @@ impl ReferentialIndex {
                 } else {
                     0.0
                 },
+                corrections: corrections.clone(),
             });
         }
         found.sort_by(|a, b| {

@@ -5,12 +5,14 @@
 //!   commune_name, departement, level, modes, seats, variants_of_unknown_capacity, score,
 //!   variants: [{offer, label, school, school_code, uai, commune, departement, level, mode,
 //!   source, year, entry_year, seats, supply, score, text_score, bm25, parts: [{field, term,
-//!   words, term_freq, boost, bm25, share}], distance_km, filters, matched_terms}]}]}`: one
+//!   words, term_freq, boost, bm25, share}], terms_found, terms_searched, corrections: [{word,
+//!   term, searched}], distance_km, filters, matched_terms}]}]}`: one
 //!   course per school and diploma ([`gapmap_engine::CourseHit`]), its offers as variants;
 //!   `supply` the per-offer object of `gapmap supply --offers` (entrants, graduates, pressure,
 //!   fill rate, outcomes with their peers' means, quadrant; default configuration);
 //! - resolve: `{format_version, text, sheets: [{rome, label, sheet_label, confidence}]}`;
-//! - competences: `{format_version, text, competences: [{ogr, label, kind, score}]}`.
+//! - competences: `{format_version, text, competences: [{ogr, label, kind, score, corrections:
+//!   [{word, term, searched}]}]}`.
 
 use std::io::Write;
 
@@ -99,21 +101,36 @@ pub fn search(args: &SearchArgs, progress: &Progress, out: &mut dyn Write) -> an
     if args.json {
         let rows: Vec<_> = courses
             .iter()
-            .map(|c| {
-                course_json(engine, c, |h| {
-                    supplies.of(&h.offer).map(|f| f.to_json())
-                })
-            })
+            .map(|c| course_json(engine, c, |h| supplies.of(&h.offer).map(|f| f.to_json())))
             .collect();
         let doc = json!({ "format_version": FORMAT_VERSION, "query": args.query, "courses": rows });
         serde_json::to_writer_pretty(&mut *out, &doc)?;
         writeln!(out)?;
         return Ok(());
     }
+    if let Some(best) = courses.first() {
+        for c in &best.best().breakdown.corrections {
+            writeln!(
+                out,
+                "note: {:?} is in neither the training map nor the ROME referential: searched as {:?}, the closest term of the map",
+                c.word, c.searched
+            )?;
+        }
+    }
     writeln!(
         out,
-        "{:>5}  {:<52} {:<6} {:<34} {:>3} {:>4} {:>6} {:>6} {:>5} {:>5} {:>5}  why (word: field share)",
-        "score", "course", "mode", "school", "dep", "lvl", "seats", "grads", "press", "fill", "emp6"
+        "{:>5}  {:<52} {:<6} {:<34} {:>3} {:>4} {:>6} {:>6} {:>5} {:>5} {:>5}  terms  why (word: field share)",
+        "score",
+        "course",
+        "mode",
+        "school",
+        "dep",
+        "lvl",
+        "seats",
+        "grads",
+        "press",
+        "fill",
+        "emp6"
     )?;
     for course in &courses {
         let table = CourseTable {
@@ -160,7 +177,7 @@ impl CourseTable<'_> {
         };
         writeln!(
             out,
-            "{:>5.2}  {:<52} {:<6} {:<34} {:>3} {:>4} {:>6} {:>6} {:>5} {:>5} {:>5}  {}{}",
+            "{:>5.2}  {:<52} {:<6} {:<34} {:>3} {:>4} {:>6} {:>6} {:>5} {:>5} {:>5}  {:<5}  {}{}",
             course.score,
             cut(&best.label, 52),
             mode,
@@ -174,6 +191,7 @@ impl CourseTable<'_> {
             indicators[0],
             indicators[1],
             indicators[2],
+            terms(best),
             why(best),
             distance(best),
         )?;
@@ -191,7 +209,7 @@ impl CourseTable<'_> {
             let [press, fill, emp6] = self.indicators(h);
             writeln!(
                 out,
-                "{:>5.2}    - {:<48} {:<6} {:<34} {:>3} {:>4} {:>6} {:>6} {:>5} {:>5} {:>5}  {}  [{}]",
+                "{:>5.2}    - {:<48} {:<6} {:<34} {:>3} {:>4} {:>6} {:>6} {:>5} {:>5} {:>5}  {:<5}  {}  [{}]",
                 h.score,
                 cut(&variant_text(v), 48),
                 v.map_or("-", |o| mode_text(o.mode)),
@@ -204,6 +222,7 @@ impl CourseTable<'_> {
                 press,
                 fill,
                 emp6,
+                terms(h),
                 why(h),
                 h.offer,
             )?;
@@ -337,6 +356,16 @@ fn distance(h: &OfferHit) -> String {
         .unwrap_or_default()
 }
 
+/// The query terms an offer holds, of those searched (`2/3`), empty without text.
+fn terms(h: &OfferHit) -> String {
+    let b = &h.breakdown;
+    if b.terms_searched == 0 {
+        String::new()
+    } else {
+        format!("{}/{}", b.terms_found, b.terms_searched)
+    }
+}
+
 /// Short names of the text fields in the table.
 fn field_name(field: &str) -> &str {
     match field {
@@ -430,7 +459,8 @@ pub fn course_json(
 /// its level, mode and seats, `supply` (the per-offer object of `gapmap supply --offers`, when
 /// given) and the score's breakdown: `parts`, each (field, term) that matched with the words
 /// typed that gave it, its BM25 (the field's weight included) and its `share` of `score` (the
-/// shares add up to the score).
+/// shares add up to the score); `terms_found` of `terms_searched` (the score is the BM25 times
+/// their ratio, over the best's); `corrections`, the words searched as another term.
 pub fn hit_json(
     engine: &gapmap_engine::Engine,
     h: &gapmap_index::OfferHit,
@@ -473,6 +503,9 @@ pub fn hit_json(
         "text_score": h.breakdown.text,
         "bm25": h.breakdown.bm25,
         "parts": parts,
+        "terms_found": h.breakdown.terms_found,
+        "terms_searched": h.breakdown.terms_searched,
+        "corrections": h.breakdown.corrections.iter().map(|c| json!({"word": c.word, "term": c.term, "searched": c.searched})).collect::<Vec<_>>(),
         "distance_km": h.breakdown.distance_km,
         "filters": h.breakdown.filters,
         "matched_terms": h.matched_terms,
@@ -536,7 +569,7 @@ pub fn competences(
     if args.json {
         let rows: Vec<_> = found
             .iter()
-            .map(|c| json!({"ogr": c.ogr.get(), "label": c.label, "kind": format!("{:?}", c.kind), "score": c.relevance}))
+            .map(|c| json!({"ogr": c.ogr.get(), "label": c.label, "kind": format!("{:?}", c.kind), "score": c.relevance, "corrections": c.corrections.iter().map(|c| json!({"word": c.word, "term": c.term, "searched": c.searched})).collect::<Vec<_>>()}))
             .collect();
         serde_json::to_writer_pretty(
             &mut *out,
@@ -544,6 +577,17 @@ pub fn competences(
         )?;
         writeln!(out)?;
         return Ok(());
+    }
+    for c in found
+        .first()
+        .map(|c| c.corrections.as_slice())
+        .unwrap_or_default()
+    {
+        writeln!(
+            out,
+            "note: {:?} is in no label of the ROME referential: searched as {:?}, its closest term",
+            c.word, c.searched
+        )?;
     }
     writeln!(
         out,

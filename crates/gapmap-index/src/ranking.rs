@@ -1,0 +1,168 @@
+//! Ranking rules shared by the offer and the competence searches: the share of the query's terms
+//! a document holds (coordination) and the correction of terms found nowhere (typos).
+
+use std::cmp::Reverse;
+use std::collections::{BTreeMap, BTreeSet};
+
+use tantivy::query::{BooleanQuery, BoostQuery, ConstScoreQuery, Occur, Query, TermQuery};
+use tantivy::schema::{Field, IndexRecordOption};
+use tantivy::{Searcher, Term};
+
+use crate::IndexError;
+
+/// How a text query ranks: its score reads `step * k + bm25`, with k the distinct query terms
+/// the document holds (see [`coordinated_query`]), and ranks as `bm25 * k / terms`: a document
+/// holding every term of the query before one holding a few, unless their BM25 are far apart.
+/// Terms, not words, so that "cybersécurité" and "cyber sécurité" rank alike.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Coordination {
+    step: f32,
+    /// Distinct terms the query searches.
+    pub(crate) terms: usize,
+}
+
+impl Coordination {
+    /// The ranking score of a raw score of the query.
+    pub(crate) fn rank(self, score: f32) -> f32 {
+        if self.terms == 0 || self.step <= 0.0 {
+            return score;
+        }
+        let found = (score / self.step).floor();
+        let bm25 = score - found * self.step;
+        bm25 * found / self.terms as f32
+    }
+}
+
+/// The coordinated BM25 of a share of terms: `bm25 * found / searched` (0 when nothing was
+/// searched).
+pub(crate) fn coordinated(bm25: f64, found: usize, searched: usize) -> f64 {
+    if searched == 0 {
+        0.0
+    } else {
+        bm25 * found as f64 / searched as f64
+    }
+}
+
+/// The query of `terms` over `fields` (each with its boost): per term, its BM25 in every field
+/// plus a constant `step` when any field holds it. `reach` bounds the BM25 the query can reach
+/// (the sum of its clauses' maximum scores); `step` exceeds it.
+pub(crate) fn coordinated_query(
+    terms: &BTreeSet<&str>,
+    fields: &[(Field, f32)],
+    reach: f32,
+) -> (Box<dyn Query>, Coordination) {
+    let step = 2.0 * reach + 1.0;
+    let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+    for term in terms {
+        let mut found: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        let mut scored: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        for &(field, boost) in fields {
+            let term = Term::from_field_text(field, term);
+            found.push((
+                Occur::Should,
+                Box::new(TermQuery::new(term.clone(), IndexRecordOption::Basic)),
+            ));
+            let q = TermQuery::new(term, IndexRecordOption::WithFreqs);
+            scored.push((Occur::Should, Box::new(BoostQuery::new(Box::new(q), boost))));
+        }
+        scored.push((
+            Occur::Should,
+            Box::new(ConstScoreQuery::new(
+                Box::new(BooleanQuery::new(found)),
+                step,
+            )),
+        ));
+        clauses.push((Occur::Should, Box::new(BooleanQuery::new(scored))));
+    }
+    let coordination = Coordination {
+        step,
+        terms: terms.len(),
+    };
+    (Box::new(BooleanQuery::new(clauses)), coordination)
+}
+
+/// A query word that the index searched does not hold, nor the ROME referential (a typo, most
+/// likely), searched as the closest term of the index: same first letter, at most one edit (two
+/// for terms of 8 letters or more), the most frequent among the closest. Terms of fewer than 5
+/// letters are not corrected.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Correction {
+    /// The word as typed.
+    pub word: String,
+    /// Its term as analysed, found nowhere.
+    pub term: String,
+    /// The term searched instead.
+    pub searched: String,
+}
+
+/// The terms of `fields` with their document counts, over every segment.
+pub(crate) fn vocabulary(
+    searcher: &Searcher,
+    fields: &[Field],
+) -> Result<Vec<(String, u64)>, IndexError> {
+    let mut terms: BTreeMap<String, u64> = BTreeMap::new();
+    for &field in fields {
+        for segment in searcher.segment_readers() {
+            let inverted = segment.inverted_index(field)?;
+            let mut stream = inverted.terms().stream()?;
+            while stream.advance() {
+                if let Ok(text) = std::str::from_utf8(stream.key()) {
+                    *terms.entry(text.to_owned()).or_default() +=
+                        u64::from(stream.value().doc_freq);
+                }
+            }
+        }
+    }
+    Ok(terms.into_iter().collect())
+}
+
+/// The closest term of `vocabulary` to `term` (see [`Correction`]).
+pub(crate) fn closest(vocabulary: &[(String, u64)], term: &str) -> Option<String> {
+    let len = term.chars().count();
+    if len < 5 {
+        return None;
+    }
+    let limit = if len >= 8 { 2 } else { 1 };
+    let first = term.chars().next();
+    vocabulary
+        .iter()
+        .filter(|(t, _)| t.chars().next() == first && t.chars().count().abs_diff(len) <= limit)
+        .map(|(t, df)| (strsim::osa_distance(term, t), Reverse(*df), t))
+        .filter(|(d, _, _)| *d <= limit)
+        .min()
+        .map(|(_, _, t)| t.clone())
+}
+
+/// The query's words with the terms that `absent` says are found nowhere replaced by their
+/// closest term of `vocabulary` (when there is one), and the corrections made.
+pub(crate) fn correct<'v>(
+    words: Vec<(String, Vec<String>)>,
+    absent: impl Fn(&str) -> Result<bool, IndexError>,
+    vocabulary: impl Fn() -> Result<&'v [(String, u64)], IndexError>,
+) -> Result<(Vec<(String, Vec<String>)>, Vec<Correction>), IndexError> {
+    let mut corrections = Vec::new();
+    let mut out = Vec::with_capacity(words.len());
+    for (word, terms) in words {
+        let mut fixed = Vec::with_capacity(terms.len());
+        for term in terms {
+            let replacement = if absent(&term)? {
+                closest(vocabulary()?, &term)
+            } else {
+                None
+            };
+            match replacement {
+                Some(searched) => {
+                    corrections.push(Correction {
+                        word: word.clone(),
+                        term,
+                        searched: searched.clone(),
+                    });
+                    fixed.push(searched);
+                }
+                None => fixed.push(term),
+            }
+        }
+        out.push((word, fixed));
+    }
+    Ok((out, corrections))
+}
