@@ -364,12 +364,23 @@ impl OffersIndex {
         self.reader.searcher().num_docs()
     }
 
-    /// The text query over every text field, coordinated (see [`Coordination`]).
-    fn term_query(&self, weights: &[PartWeight]) -> (Box<dyn Query>, Coordination) {
+    /// The text query over the text fields that hold each term, coordinated over the
+    /// `searched` distinct terms (see [`Coordination`]).
+    fn term_query(
+        &self,
+        weights: &[PartWeight],
+        searched: usize,
+    ) -> (Box<dyn Query>, Coordination) {
         let reach: f32 = weights.iter().map(|w| w.weight.max_score()).sum();
-        let terms: BTreeSet<&str> = weights.iter().map(|w| w.text.as_str()).collect();
-        let fields: Vec<(Field, f32)> = self.fields.text.iter().map(|&(_, f, b)| (f, b)).collect();
-        ranking::coordinated_query(&terms, &fields, reach)
+        let mut terms: Vec<(&str, Vec<(Field, f32)>)> = Vec::new();
+        for w in weights {
+            let field = (w.term.field(), w.boost);
+            match terms.iter_mut().find(|(t, _)| *t == w.text) {
+                Some((_, fields)) => fields.push(field),
+                None => terms.push((&w.text, vec![field])),
+            }
+        }
+        ranking::coordinated_query(&terms, searched, reach)
     }
 
     pub(crate) fn filter_of_codes(field: Field, values: &[String]) -> Box<dyn Query> {
@@ -532,8 +543,9 @@ impl OffersIndex {
         Ok(self.vocabulary.get_or_init(|| terms))
     }
 
-    /// The BM25 weight of every (text field, query term) pair, the field's boost included,
-    /// computed once per search: the clauses [`Self::text_clauses`] scores with.
+    /// The BM25 weight of every (text field, query term) pair where the field holds the term,
+    /// the field's boost included, computed once per search: the clauses
+    /// [`Self::term_query`] scores with.
     fn part_weights(
         &self,
         searcher: &Searcher,
@@ -552,6 +564,10 @@ impl OffersIndex {
         for &(name, field, boost) in &self.fields.text {
             for (text, typed) in &terms {
                 let term = Term::from_field_text(field, text);
+                // A field that does not hold the term adds nothing: no clause, no part.
+                if searcher.doc_freq(&term)? == 0 {
+                    continue;
+                }
                 let weight =
                     Bm25Weight::for_terms(searcher, std::slice::from_ref(&term))?.boost_by(boost);
                 weights.push(PartWeight {
@@ -567,40 +583,50 @@ impl OffersIndex {
         Ok(weights)
     }
 
-    /// The parts of a document's BM25 (see [`ScorePart`]), largest first.
+    /// The parts of each document's BM25 (see [`ScorePart`]), largest first: each (field, term)
+    /// posting list is read once per segment, in document order.
     fn score_parts(
         searcher: &Searcher,
-        address: DocAddress,
+        addresses: &[DocAddress],
         weights: &[PartWeight],
-    ) -> Result<Vec<ScorePart>, IndexError> {
-        let segment = searcher.segment_reader(address.segment_ord);
-        let doc = address.doc_id;
-        let mut parts = Vec::new();
-        for w in weights {
-            let inverted = segment.inverted_index(w.term.field())?;
-            let Some(mut postings) =
-                inverted.read_postings(&w.term, IndexRecordOption::WithFreqs)?
-            else {
-                continue;
-            };
-            // `seek` requires the cursor not to be past the target already.
-            if postings.doc() > doc || postings.seek(doc) != doc {
-                continue;
+    ) -> Result<Vec<Vec<ScorePart>>, IndexError> {
+        let mut parts: Vec<Vec<ScorePart>> = vec![Vec::new(); addresses.len()];
+        let mut order: Vec<usize> = (0..addresses.len()).collect();
+        order.sort_by_key(|&i| (addresses[i].segment_ord, addresses[i].doc_id));
+        for same_segment in
+            order.chunk_by(|&a, &b| addresses[a].segment_ord == addresses[b].segment_ord)
+        {
+            let segment = searcher.segment_reader(addresses[same_segment[0]].segment_ord);
+            for w in weights {
+                let field = w.term.field();
+                let inverted = segment.inverted_index(field)?;
+                let Some(mut postings) =
+                    inverted.read_postings(&w.term, IndexRecordOption::WithFreqs)?
+                else {
+                    continue;
+                };
+                let norms = segment.get_fieldnorms_reader(field)?;
+                for &i in same_segment {
+                    let doc = addresses[i].doc_id;
+                    // Documents come in increasing order: the cursor never passes a target.
+                    if postings.doc() > doc || postings.seek(doc) != doc {
+                        continue;
+                    }
+                    let term_freq = postings.term_freq();
+                    parts[i].push(ScorePart {
+                        field: w.field,
+                        boost: f64::from(w.boost),
+                        term: w.text.clone(),
+                        words: w.words.clone(),
+                        term_freq,
+                        bm25: f64::from(w.weight.score(norms.fieldnorm_id(doc), term_freq)),
+                    });
+                }
             }
-            let term_freq = postings.term_freq();
-            let norm = segment
-                .get_fieldnorms_reader(w.term.field())?
-                .fieldnorm_id(doc);
-            parts.push(ScorePart {
-                field: w.field,
-                boost: f64::from(w.boost),
-                term: w.text.clone(),
-                words: w.words.clone(),
-                term_freq,
-                bm25: f64::from(w.weight.score(norm, term_freq)),
-            });
         }
-        parts.sort_by(|a, b| b.bm25.total_cmp(&a.bm25));
+        for p in &mut parts {
+            p.sort_by(|a, b| b.bm25.total_cmp(&a.bm25));
+        }
         Ok(parts)
     }
 
@@ -703,13 +729,18 @@ impl OffersIndex {
         let absent = |term: &str| Ok(self.doc_freq(&searcher, term)? == 0 && !known(term)?);
         let (words, corrections) = ranking::correct(words, absent, || self.vocabulary(&searcher))?;
         let weights = self.part_weights(&searcher, &words)?;
-        let scoring = (!terms.is_empty()).then(|| self.term_query(&weights));
-        let searched = scoring.as_ref().map_or(0, |(_, c)| c.terms);
+        let searched = words
+            .iter()
+            .flat_map(|(_, terms)| terms)
+            .collect::<BTreeSet<_>>()
+            .len();
+        let scoring = (searched > 0).then(|| self.term_query(&weights, searched));
         let top = self.top(&searcher, scoring, filters, circle, query.limit)?;
+        let addresses: Vec<DocAddress> = top.iter().map(|(_, a, _)| *a).collect();
+        let all_parts = Self::score_parts(&searcher, &addresses, &weights)?;
         let mut hits = Vec::with_capacity(top.len());
-        for (_, address, distance_km) in top {
+        for ((_, address, distance_km), parts) in top.into_iter().zip(all_parts) {
             let (offer, label) = self.id_and_label(&searcher, address)?;
-            let parts = Self::score_parts(&searcher, address, &weights)?;
             // The typed words found, in the order they were typed.
             let matched_terms = words
                 .iter()

@@ -2,11 +2,13 @@
 //! a document holds (coordination) and the correction of terms found nowhere (typos).
 
 use std::cmp::Reverse;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
-use tantivy::query::{BooleanQuery, BoostQuery, ConstScoreQuery, Occur, Query, TermQuery};
+use tantivy::query::{
+    BooleanQuery, BoostQuery, EnableScoring, Explanation, Occur, Query, Scorer, TermQuery, Weight,
+};
 use tantivy::schema::{Field, IndexRecordOption};
-use tantivy::{Searcher, Term};
+use tantivy::{DocId, DocSet, Score, Searcher, SegmentReader, Term};
 
 use crate::IndexError;
 
@@ -43,42 +45,137 @@ pub(crate) fn coordinated(bm25: f64, found: usize, searched: usize) -> f64 {
     }
 }
 
-/// The query of `terms` over `fields` (each with its boost): per term, its BM25 in every field
-/// plus a constant `step` when any field holds it. `reach` bounds the BM25 the query can reach
-/// (the sum of its clauses' maximum scores); `step` exceeds it.
+/// The query of `terms`, each with the fields that hold it (and their boosts): per term, its
+/// BM25 in those fields, plus a constant `step` where any holds it ([`OffsetQuery`]: no second
+/// reading of the postings). `searched` counts the distinct terms of the query, those no field
+/// holds included. `reach` bounds the BM25 the query can reach (the sum of its clauses' maximum
+/// scores); `step` exceeds it.
 pub(crate) fn coordinated_query(
-    terms: &BTreeSet<&str>,
-    fields: &[(Field, f32)],
+    terms: &[(&str, Vec<(Field, f32)>)],
+    searched: usize,
     reach: f32,
 ) -> (Box<dyn Query>, Coordination) {
-    let step = 2.0 * reach + 1.0;
+    // With one term, every match holds it: plain BM25 ranks alike, without the offsets.
+    let step = if searched > 1 { 2.0 * reach + 1.0 } else { 0.0 };
     let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
-    for term in terms {
-        let mut found: Vec<(Occur, Box<dyn Query>)> = Vec::new();
-        let mut scored: Vec<(Occur, Box<dyn Query>)> = Vec::new();
-        for &(field, boost) in fields {
-            let term = Term::from_field_text(field, term);
-            found.push((
-                Occur::Should,
-                Box::new(TermQuery::new(term.clone(), IndexRecordOption::Basic)),
-            ));
-            let q = TermQuery::new(term, IndexRecordOption::WithFreqs);
-            scored.push((Occur::Should, Box::new(BoostQuery::new(Box::new(q), boost))));
+    for (term, fields) in terms {
+        let mut scored: Vec<(Occur, Box<dyn Query>)> = fields
+            .iter()
+            .map(|&(field, boost)| {
+                let q = TermQuery::new(
+                    Term::from_field_text(field, term),
+                    IndexRecordOption::WithFreqs,
+                );
+                let q: Box<dyn Query> = Box::new(BoostQuery::new(Box::new(q), boost));
+                (Occur::Should, q)
+            })
+            .collect();
+        if step == 0.0 {
+            clauses.append(&mut scored);
+            continue;
         }
-        scored.push((
-            Occur::Should,
-            Box::new(ConstScoreQuery::new(
-                Box::new(BooleanQuery::new(found)),
-                step,
-            )),
-        ));
-        clauses.push((Occur::Should, Box::new(BooleanQuery::new(scored))));
+        let query: Box<dyn Query> = match scored.len() {
+            0 => continue,
+            1 => scored.swap_remove(0).1,
+            _ => Box::new(BooleanQuery::new(scored)),
+        };
+        let held = OffsetQuery {
+            query,
+            offset: step,
+        };
+        clauses.push((Occur::Should, Box::new(held)));
     }
     let coordination = Coordination {
         step,
-        terms: terms.len(),
+        terms: searched,
     };
     (Box::new(BooleanQuery::new(clauses)), coordination)
+}
+
+/// A query scoring as its inner query plus a constant, where the inner query matches.
+#[derive(Debug)]
+struct OffsetQuery {
+    query: Box<dyn Query>,
+    offset: Score,
+}
+
+impl Clone for OffsetQuery {
+    fn clone(&self) -> Self {
+        OffsetQuery {
+            query: self.query.box_clone(),
+            offset: self.offset,
+        }
+    }
+}
+
+impl Query for OffsetQuery {
+    fn weight(&self, enable_scoring: EnableScoring<'_>) -> tantivy::Result<Box<dyn Weight>> {
+        Ok(Box::new(OffsetWeight {
+            weight: self.query.weight(enable_scoring)?,
+            offset: self.offset,
+        }))
+    }
+
+    fn query_terms<'a>(&'a self, visitor: &mut dyn FnMut(&'a Term, bool)) {
+        self.query.query_terms(visitor);
+    }
+}
+
+struct OffsetWeight {
+    weight: Box<dyn Weight>,
+    offset: Score,
+}
+
+impl Weight for OffsetWeight {
+    fn scorer(&self, reader: &SegmentReader, boost: Score) -> tantivy::Result<Box<dyn Scorer>> {
+        Ok(Box::new(OffsetScorer {
+            inner: self.weight.scorer(reader, boost)?,
+            offset: self.offset * boost,
+        }))
+    }
+
+    fn explain(&self, reader: &SegmentReader, doc: DocId) -> tantivy::Result<Explanation> {
+        let inner = self.weight.explain(reader, doc)?;
+        let mut explanation = Explanation::new_with_string(
+            format!("term held: +{}", self.offset),
+            inner.value() + self.offset,
+        );
+        explanation.add_detail(inner);
+        Ok(explanation)
+    }
+}
+
+struct OffsetScorer {
+    inner: Box<dyn Scorer>,
+    offset: Score,
+}
+
+impl DocSet for OffsetScorer {
+    fn advance(&mut self) -> DocId {
+        self.inner.advance()
+    }
+
+    fn seek(&mut self, target: DocId) -> DocId {
+        self.inner.seek(target)
+    }
+
+    fn doc(&self) -> DocId {
+        self.inner.doc()
+    }
+
+    fn size_hint(&self) -> u32 {
+        self.inner.size_hint()
+    }
+
+    fn cost(&self) -> u64 {
+        self.inner.cost()
+    }
+}
+
+impl Scorer for OffsetScorer {
+    fn score(&mut self) -> Score {
+        self.inner.score() + self.offset
+    }
 }
 
 /// A query word that the index searched does not hold, nor the ROME referential (a typo, most

@@ -358,11 +358,16 @@ impl ReferentialIndex {
             .flat_map(|(_, terms)| terms.iter().map(String::as_str))
             .collect();
         let mut reach = 0.0;
-        for term in &terms {
-            let term = Term::from_field_text(label, term);
+        let mut held: Vec<(&str, Vec<(Field, f32)>)> = Vec::new();
+        for &text in &terms {
+            let term = Term::from_field_text(label, text);
+            if searcher.doc_freq(&term)? == 0 {
+                continue;
+            }
             reach += Bm25Weight::for_terms(&searcher, std::slice::from_ref(&term))?.max_score();
+            held.push((text, vec![(label, 1.0)]));
         }
-        let (text_query, coordination) = ranking::coordinated_query(&terms, &[(label, 1.0)], reach);
+        let (text_query, coordination) = ranking::coordinated_query(&held, terms.len(), reach);
         let query = BooleanQuery::new(vec![
             (Occur::Must, self.kinds(&[KIND_COMPETENCE])),
             (Occur::Must, text_query),

@@ -283,6 +283,12 @@ fn index() -> Result<GapmapIndex, IndexError> {
 fn check_search(index: &GapmapIndex, query: OfferQuery, expect: Expect) {
     let rendered = match index.search_offers(&query) {
         Ok(hits) => {
+            // The order is the scores' (a term held in a field but not counted as held would
+            // break it).
+            assert!(
+                hits.windows(2).all(|w| w[0].score >= w[1].score - 1e-9),
+                "scores out of order"
+            );
             let mut out = String::new();
             for h in hits {
                 let b = &h.breakdown;
