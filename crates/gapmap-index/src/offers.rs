@@ -13,7 +13,8 @@ use gapmap_model::{
 use tantivy::collector::TopDocs;
 use tantivy::postings::Postings;
 use tantivy::query::{
-    AllQuery, Bm25Weight, BooleanQuery, ConstScoreQuery, Occur, Query, RangeQuery, TermSetQuery,
+    AllQuery, Bm25StatisticsProvider, Bm25Weight, BooleanQuery, ConstScoreQuery, Occur, Query,
+    RangeQuery, TermSetQuery,
 };
 use tantivy::schema::{
     FAST, Field, INDEXED, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing,
@@ -520,15 +521,6 @@ impl OffersIndex {
         Ok(postings.is_some_and(|mut p| p.doc() <= target && p.seek(target) == target))
     }
 
-    /// Documents holding `term` in any text field (summed over fields).
-    fn doc_freq(&self, searcher: &Searcher, term: &str) -> Result<u64, IndexError> {
-        let mut n = 0;
-        for &(_, field, _) in &self.fields.text {
-            n += searcher.doc_freq(&Term::from_field_text(field, term))?;
-        }
-        Ok(n)
-    }
-
     /// The terms of the fields that name an offer (label, certification, ROME labels and job
     /// titles) with their document counts, read once.
     fn vocabulary(&self, searcher: &Searcher) -> Result<&[(String, u64)], IndexError> {
@@ -561,15 +553,26 @@ impl OffersIndex {
             }
         }
         let mut weights = Vec::new();
+        let docs = searcher.total_num_docs()?;
         for &(name, field, boost) in &self.fields.text {
+            let mut average_norm = None;
             for (text, typed) in &terms {
                 let term = Term::from_field_text(field, text);
+                let doc_freq = searcher.doc_freq(&term)?;
                 // A field that does not hold the term adds nothing: no clause, no part.
-                if searcher.doc_freq(&term)? == 0 {
+                if doc_freq == 0 {
                     continue;
                 }
-                let weight =
-                    Bm25Weight::for_terms(searcher, std::slice::from_ref(&term))?.boost_by(boost);
+                // The statistics tantivy's term query scores with (`Bm25Weight::for_terms`).
+                let average = match average_norm {
+                    Some(a) => a,
+                    None => {
+                        let a = searcher.total_num_tokens(field)? as f32 / docs.max(1) as f32;
+                        *average_norm.insert(a)
+                    }
+                };
+                let weight = Bm25Weight::for_one_term_without_explain(doc_freq, docs, average)
+                    .boost_by(boost);
                 weights.push(PartWeight {
                     field: name,
                     boost,
@@ -725,10 +728,13 @@ impl OffersIndex {
             ));
         }
         let searcher = self.searcher();
+        let mut weights = self.part_weights(&searcher, &words)?;
         // A term no field of the map holds and no ROME label either: a typo, most likely.
-        let absent = |term: &str| Ok(self.doc_freq(&searcher, term)? == 0 && !known(term)?);
+        let absent = |term: &str| Ok(!weights.iter().any(|w| w.text == term) && !known(term)?);
         let (words, corrections) = ranking::correct(words, absent, || self.vocabulary(&searcher))?;
-        let weights = self.part_weights(&searcher, &words)?;
+        if !corrections.is_empty() {
+            weights = self.part_weights(&searcher, &words)?;
+        }
         let searched = words
             .iter()
             .flat_map(|(_, terms)| terms)
