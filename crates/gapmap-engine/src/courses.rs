@@ -45,9 +45,9 @@ fn keys(offer: &Offer) -> Vec<CourseKey> {
         .into_iter()
         .filter(|w| w != "apprentissage")
         .collect();
-    let mut keys = vec![CourseKey::Label(offer.school.clone(), label.join(" "))];
+    let mut keys = vec![CourseKey::Label(offer.school, label.join(" "))];
     if let Some(cfd) = offer.cfd {
-        keys.push(CourseKey::Diploma(offer.school.clone(), cfd));
+        keys.push(CourseKey::Diploma(offer.school, cfd));
     }
     keys
 }

@@ -2,7 +2,9 @@
 //!
 //! A [`GapmapIndex`] holds two tantivy indexes built from the model's values:
 //! - the **offers** ([`GapmapIndex::search_offers`]): free text over the course label,
-//!   certification labels, school name, ROME labels, core competences and RNCP skill blocks;
+//!   certification labels, school name, ROME labels and job titles, core competences and RNCP
+//!   skill blocks, ranked by BM25 times the share of the query's terms an offer holds, a word
+//!   found nowhere searched as its closest term;
 //!   filters on ROME codes (with parents), level, mode, département, region, employment area and
 //!   a radius around a point (the engine gives a place's point); hits with a score breakdown and the matched words;
 //! - the **referential** ([`GapmapIndex::resolve`], [`GapmapIndex::competences`]): ROME sheets,

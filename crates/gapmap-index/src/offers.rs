@@ -43,7 +43,7 @@ pub struct Near {
 #[derive(Clone, Debug, PartialEq)]
 pub struct OfferQuery {
     /// Free text (French), matched against the course label, certification labels, school name,
-    /// ROME labels, core competences and RNCP skill blocks. Empty: filters only.
+    /// ROME labels and job titles, core competences and RNCP skill blocks. Empty: filters only.
     pub text: String,
     /// ROME sheets: an offer matches if it leads to one of them or to its parent.
     pub rome: Vec<RomeCode>,
@@ -85,8 +85,9 @@ impl Default for OfferQuery {
 /// One part of a hit's text score: a term of the query found in one text field of the offer.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ScorePart {
-    /// The text field: `label`, `certification`, `rome_label`, `skill_block`,
-    /// `competence_text` or `school` (see [`OfferQuery::text`]).
+    /// The text field: `label`, `certification`, `rome_label`, `rome_title` (the job titles
+    /// of its ROME sheets), `skill_block`, `competence_text` or `school` (see
+    /// [`OfferQuery::text`]).
     pub field: &'static str,
     /// The field's weight (what the course is called weighs more than its occupations).
     pub boost: f64,

@@ -230,13 +230,16 @@ pub(crate) fn closest(vocabulary: &[(String, u64)], term: &str) -> Option<String
         .map(|(_, _, t)| t.clone())
 }
 
+/// The words of a query as typed (lowercase), each with the terms it gives.
+pub(crate) type Words = Vec<(String, Vec<String>)>;
+
 /// The query's words with the terms that `absent` says are found nowhere replaced by their
 /// closest term of `vocabulary` (when there is one), and the corrections made.
 pub(crate) fn correct<'v>(
-    words: Vec<(String, Vec<String>)>,
+    words: Words,
     absent: impl Fn(&str) -> Result<bool, IndexError>,
     vocabulary: impl Fn() -> Result<&'v [(String, u64)], IndexError>,
-) -> Result<(Vec<(String, Vec<String>)>, Vec<Correction>), IndexError> {
+) -> Result<(Words, Vec<Correction>), IndexError> {
     let mut corrections = Vec::new();
     let mut out = Vec::with_capacity(words.len());
     for (word, terms) in words {

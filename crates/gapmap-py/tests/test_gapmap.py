@@ -128,7 +128,7 @@ def test_explain_search_resolve_give_plain_values():
     hits = [h for c in courses for h in c["variants"]]
     assert all(isinstance(h["score"], float) for h in hits)
     assert all(h["supply"]["offer"] == h["offer"] for h in hits)
-    assert all(h["parts"] and {p["field"] for p in h["parts"]} <= {"label", "certification", "rome_label", "skill_block", "competence_text", "school"} for h in hits)
+    assert all(h["parts"] and {p["field"] for p in h["parts"]} <= {"label", "certification", "rome_label", "rome_title", "skill_block", "competence_text", "school"} for h in hits)
     assert all("graduates" in c["supply"] for c in why["candidates"])
     sheets = engine.resolve("télépilote de drone")
     assert sheets and sheets[0]["rome"][0].isalpha()

@@ -371,6 +371,7 @@ fn field_name(field: &str) -> &str {
     match field {
         "certification" => "certif",
         "rome_label" => "rome",
+        "rome_title" => "titles",
         "skill_block" => "blocks",
         "competence_text" => "skills",
         other => other,
