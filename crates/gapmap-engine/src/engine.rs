@@ -120,9 +120,10 @@ impl Engine {
         let dir = DataDir::open(data_dir)?;
         let imported = steps.step("import", || gapmap_ingest::import(&dir, options))?;
         let d = &imported.dataset;
-        let index = steps.step("build index", || {
+        let mut index = steps.step("build index", || {
             GapmapIndex::build_in_ram(&d.offers, &d.referential)
         })?;
+        index.know_places(d.territory.communes.values().map(|c| c.name.as_str()));
         Ok(Engine {
             dataset: imported.dataset,
             report: imported.report,
@@ -150,7 +151,7 @@ impl Engine {
         let hash = store.manifest.content_hash.clone();
         let folder = store.dir.join("index");
         let current = steps.step("open index", || GapmapIndex::open_current(&folder, &hash));
-        let index = match current {
+        let mut index = match current {
             Ok(Some(index)) => index,
             // Missing, stale or damaged: built again, one builder at a time.
             _ => {
@@ -177,6 +178,7 @@ impl Engine {
                     .0
             }
         };
+        index.know_places(d.territory.communes.values().map(|c| c.name.as_str()));
         Ok(Engine {
             origin: Origin::Store {
                 dir: store.dir.clone(),

@@ -39,7 +39,7 @@ mod recommend;
 mod supply;
 mod table;
 
-pub use courses::CourseHit;
+pub use courses::{CourseHit, CourseSearch, CourseTotals, Repeat, group_courses};
 pub use engine::{Declaration, Engine, Needs, Origin, Steps, WhatIf};
 pub use error::EngineError;
 pub use files::{read_match_config, read_scenario, scenario_from_json};

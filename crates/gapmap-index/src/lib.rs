@@ -99,6 +99,29 @@ pub struct GapmapIndex {
     folder: Option<PathBuf>,
     /// Offer ids by segment and document, read once for text relevance.
     offer_ids: std::sync::OnceLock<Vec<Vec<gapmap_model::OfferId>>>,
+    /// Place names: real words that a search never corrects.
+    places: Places,
+}
+
+/// Names of places ([`GapmapIndex::know_places`]) and, read on first need, their terms.
+#[derive(Default)]
+struct Places {
+    names: Vec<String>,
+    terms: std::sync::OnceLock<std::collections::HashSet<String>>,
+}
+
+impl Places {
+    fn knows(&self, term: &str) -> bool {
+        self.terms
+            .get_or_init(|| {
+                let mut analyzer = analysis::french_analyzer();
+                self.names
+                    .iter()
+                    .flat_map(|name| analysis::run(&mut analyzer, name))
+                    .collect()
+            })
+            .contains(term)
+    }
 }
 
 impl GapmapIndex {
@@ -120,7 +143,24 @@ impl GapmapIndex {
             stamp: None,
             folder: None,
             offer_ids: std::sync::OnceLock::new(),
+            places: Places::default(),
         })
+    }
+
+    /// Tells the index the names of the places of the territory (communes): a word of a place
+    /// name is a real word, never searched as another term ("maintenance Compiègne" must not
+    /// become "maintenance compagnon"). Their terms are read on the first search that needs
+    /// them.
+    pub fn know_places<'a>(&mut self, names: impl IntoIterator<Item = &'a str>) {
+        self.places = Places {
+            names: names.into_iter().map(str::to_owned).collect(),
+            terms: std::sync::OnceLock::new(),
+        };
+    }
+
+    /// Whether a term is a word of the referential or of a place name (words never corrected).
+    fn knows(&self, term: &str) -> Result<bool, IndexError> {
+        Ok(self.referential.knows(term)? || self.places.knows(term))
     }
 
     /// The stamp of the opened index (`None` for an in-memory index).
@@ -147,8 +187,12 @@ impl GapmapIndex {
     /// ROME codes in the query also match offers of their parent sheet.
     pub fn search_offers(&self, query: &OfferQuery) -> Result<Vec<OfferHit>, IndexError> {
         let codes = self.expand_rome(&query.rome);
-        self.offers
-            .search(query, &codes, &|term| self.referential.knows(term))
+        self.offers.search(query, &codes, &|term| self.knows(term))
+    }
+
+    /// The words of `text` an offer search would search as another term ([`Correction`]).
+    pub fn corrections(&self, text: &str) -> Result<Vec<Correction>, IndexError> {
+        self.offers.corrections(text, &|term| self.knows(term))
     }
 
     /// ROME sheets for a free-text job title (see [`ReferentialIndex::resolve`]).

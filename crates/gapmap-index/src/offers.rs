@@ -8,7 +8,7 @@ use std::path::Path;
 use crate::analysis::MAX_WORD;
 use gapmap_model::{
     BassinCode, Certification, Cfd, Departement, EuropeanLevel, GeoPoint, Offer, OfferId, OgrCode,
-    Referential, RegionCode, RncpCode, RomeCode, TrainingMode,
+    Referential, RegionCode, RncpCode, RomeCode, SchoolCode, TrainingMode,
 };
 use tantivy::collector::TopDocs;
 use tantivy::postings::Postings;
@@ -59,6 +59,8 @@ pub struct OfferQuery {
     pub regions: Vec<RegionCode>,
     /// BMO employment areas.
     pub bassins: Vec<BassinCode>,
+    /// Schools (UAI or other school codes).
+    pub schools: Vec<SchoolCode>,
     /// Within a radius (offers without a point fail this filter).
     pub near: Option<Near>,
     /// Maximum number of hits.
@@ -76,6 +78,7 @@ impl Default for OfferQuery {
             departements: Vec::new(),
             regions: Vec::new(),
             bassins: Vec::new(),
+            schools: Vec::new(),
             near: None,
             limit: 20,
         }
@@ -634,6 +637,70 @@ impl OffersIndex {
         Ok(parts)
     }
 
+    /// The query's words corrected (see [`Correction`]), the corrections and the weights of
+    /// the terms searched. A term no field of the map holds and `known` (the ROME referential's
+    /// words) does not either is a typo, most likely.
+    fn corrected(
+        &self,
+        searcher: &Searcher,
+        words: ranking::Words,
+        known: &dyn Fn(&str) -> Result<bool, IndexError>,
+    ) -> Result<(ranking::Words, Vec<Correction>, Vec<PartWeight>), IndexError> {
+        let weights = self.part_weights(searcher, &words)?;
+        let absent = |term: &str| Ok(!weights.iter().any(|w| w.text == term) && !known(term)?);
+        let (words, corrections) = ranking::correct(words, absent, || self.vocabulary(searcher))?;
+        if corrections.is_empty() {
+            return Ok((words, corrections, weights));
+        }
+        let weights = self.part_weights(searcher, &words)?;
+        Ok((words, corrections, weights))
+    }
+
+    /// The corrections a search of `text` makes (see [`Correction`]).
+    pub(crate) fn corrections(
+        &self,
+        text: &str,
+        known: &dyn Fn(&str) -> Result<bool, IndexError>,
+    ) -> Result<Vec<Correction>, IndexError> {
+        let searcher = self.searcher();
+        Ok(self.corrected(&searcher, typed_words(text), known)?.1)
+    }
+
+    /// tantivy's own BM25 of an offer for `text` (words corrected as a search corrects them):
+    /// the score its term queries give, for tests to check the parts against.
+    #[cfg(test)]
+    pub(crate) fn tantivy_bm25(
+        &self,
+        text: &str,
+        offer: &OfferId,
+        known: &dyn Fn(&str) -> Result<bool, IndexError>,
+    ) -> Result<f64, IndexError> {
+        let searcher = self.searcher();
+        let (words, _, _) = self.corrected(&searcher, typed_words(text), known)?;
+        let terms: BTreeSet<&String> = words.iter().flat_map(|(_, t)| t).collect();
+        let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        for &(_, field, boost) in &self.fields.text {
+            for term in &terms {
+                let q = tantivy::query::TermQuery::new(
+                    Term::from_field_text(field, term),
+                    IndexRecordOption::WithFreqs,
+                );
+                let q = tantivy::query::BoostQuery::new(Box::new(q), boost);
+                clauses.push((Occur::Should, Box::new(q)));
+            }
+        }
+        // The offer alone (its id, scoring nothing) and the text query's score of it.
+        let query = BooleanQuery::new(vec![
+            (
+                Occur::Must,
+                Self::filter_of_codes(self.fields.id, &[offer.as_str().to_owned()]),
+            ),
+            (Occur::Must, Box::new(BooleanQuery::new(clauses))),
+        ]);
+        let top = searcher.search(&query, &TopDocs::with_limit(1).order_by_score())?;
+        Ok(top.first().map_or(0.0, |(score, _)| f64::from(*score)))
+    }
+
     /// Runs an [`OfferQuery`] whose ROME codes were already expanded to their parents.
     pub(crate) fn search(
         &self,
@@ -698,6 +765,15 @@ impl OffersIndex {
             f.bassin,
             query.bassins.iter().map(|b| b.to_string()).collect(),
         );
+        code_filter(
+            "school",
+            f.uai,
+            query
+                .schools
+                .iter()
+                .map(|s| s.as_str().to_owned())
+                .collect(),
+        );
         let circle = match &query.near {
             Some(near) => {
                 if !(near.radius_km.is_finite() && near.radius_km >= 0.0) {
@@ -729,13 +805,7 @@ impl OffersIndex {
             ));
         }
         let searcher = self.searcher();
-        let mut weights = self.part_weights(&searcher, &words)?;
-        // A term no field of the map holds and no ROME label either: a typo, most likely.
-        let absent = |term: &str| Ok(!weights.iter().any(|w| w.text == term) && !known(term)?);
-        let (words, corrections) = ranking::correct(words, absent, || self.vocabulary(&searcher))?;
-        if !corrections.is_empty() {
-            weights = self.part_weights(&searcher, &words)?;
-        }
+        let (words, corrections, weights) = self.corrected(&searcher, words, known)?;
         let searched = words
             .iter()
             .flat_map(|(_, terms)| terms)
@@ -814,7 +884,7 @@ struct PartWeight {
 }
 
 /// The words of a query as typed (lowercase) with the terms each gives.
-pub(crate) fn typed_words(text: &str) -> Vec<(String, Vec<String>)> {
+pub(crate) fn typed_words(text: &str) -> ranking::Words {
     let mut analyzer = analysis::french_analyzer();
     text.split(|c: char| !c.is_alphanumeric())
         .filter(|w| !w.is_empty())

@@ -29,8 +29,10 @@ impl Coordination {
         if self.terms == 0 || self.step <= 0.0 {
             return score;
         }
-        let found = (score / self.step).floor();
-        let bm25 = score - found * self.step;
+        // score / step = k + bm25 / step with bm25 / step < 1/2 (step > 2 * reach): a quarter
+        // absorbs the rounding of the float sum either way.
+        let found = (score / self.step + 0.25).floor();
+        let bm25 = (score - found * self.step).max(0.0);
         bm25 * found / self.terms as f32
     }
 }

@@ -292,11 +292,15 @@ fn check_search(index: &GapmapIndex, query: OfferQuery, expect: Expect) {
             let mut out = String::new();
             for h in hits {
                 let b = &h.breakdown;
-                // The parts of the text score add up to it.
+                // The parts add up to the BM25 tantivy's own term queries give the offer.
                 let sum: f64 = b.parts.iter().map(|p| p.bm25).sum();
+                let own = index
+                    .offers
+                    .tantivy_bm25(&query.text, &h.offer, &|t| index.referential.knows(t))
+                    .unwrap_or(f64::NAN);
                 assert!(
-                    (sum - b.bm25).abs() <= 1e-4 * b.bm25.max(1.0),
-                    "{}: parts add up to {sum}, bm25 {}",
+                    (sum - own).abs() <= 1e-4 * own.max(1.0) && (b.bm25 - sum).abs() < 1e-9,
+                    "{}: parts add up to {sum}, tantivy scores {own}, bm25 {}",
                     h.offer,
                     b.bm25
                 );

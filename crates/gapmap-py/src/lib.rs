@@ -292,7 +292,8 @@ impl PyEngine {
     }
 
     /// Training courses for a text, best first: a list of dicts, one per course at a school
-    /// (`Engine::search_courses`), each with its offers as `variants`.
+    /// (`Engine::search_courses`), with its seats and graduates (`CourseHit::totals`) and its
+    /// offers as `variants`.
     #[pyo3(signature = (text, limit=20))]
     fn search<'py>(
         &self,
@@ -305,21 +306,35 @@ impl PyEngine {
             limit,
             ..OfferQuery::default()
         };
-        let courses = self.engine.search_courses(&query).map_err(error)?;
+        let found = self.engine.search_courses(&query).map_err(error)?;
         let supplies = self.engine.supplies(&MatchConfig::default());
+        let graduates = |offer: &gapmap_model::OfferId| {
+            supplies
+                .of(offer)
+                .filter(|f| f.supply.is_known())
+                .map(|f| f.supply.graduates.as_f64())
+        };
         let list = PyList::empty(py);
-        for course in courses {
+        for course in &found.courses {
             let best = course.best();
             let offer = self.engine.offer(&best.offer);
+            let totals = course.totals(&self.engine, graduates);
             let row = PyDict::new(py);
             row.set_item("label", &best.label)?;
             row.set_item("school", offer.and_then(|o| o.school_name.clone()))?;
             row.set_item("school_code", offer.map(|o| o.school.to_string()))?;
             row.set_item("level", offer.and_then(|o| o.level.map(|l| l.get())))?;
-            row.set_item("score", course.score)?;
+            row.set_item("score", course.score())?;
+            // Sums over the variants counted; None when none is known.
+            row.set_item("seats", totals.seats)?;
+            row.set_item("variants_of_unknown_capacity", totals.seats_unknown)?;
+            row.set_item("graduates", totals.graduates)?;
+            row.set_item("variants_of_unknown_graduates", totals.graduates_unknown)?;
             let variants = PyList::empty(py);
-            for h in &course.variants {
-                variants.append(self.hit_dict(py, h, &supplies)?)?;
+            for (h, repeat) in course.variants().iter().zip(&totals.repeats) {
+                let variant = self.hit_dict(py, h, &supplies)?;
+                variant.set_item("repeats", repeat.map(gapmap_engine::Repeat::key))?;
+                variants.append(variant)?;
             }
             row.set_item("variants", variants)?;
             list.append(row)?;
@@ -477,8 +492,8 @@ fn _gapmap(m: &Bound<'_, PyModule>) -> PyResult<()> {
 
 impl PyEngine {
     /// One offer of a search as a dict: its id, seats, supply, label, score, the words it
-    /// matched and the parts of its score (`field`, `term`, `words`, `bm25`: they add up to its
-    /// BM25).
+    /// matched and the parts of its score (`field`, `term`, `words`, `bm25`), whose BM25s add up
+    /// to its `bm25`.
     fn hit_dict<'py>(
         &self,
         py: Python<'py>,
@@ -495,6 +510,7 @@ impl PyEngine {
         row.set_item("supply", json_value(py, facts.as_ref())?)?;
         row.set_item("label", &h.label)?;
         row.set_item("score", h.score)?;
+        row.set_item("bm25", h.breakdown.bm25)?;
         row.set_item("matched_terms", h.matched_terms.clone())?;
         let parts = PyList::empty(py);
         for p in &h.breakdown.parts {

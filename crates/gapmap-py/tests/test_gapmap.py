@@ -128,6 +128,12 @@ def test_explain_search_resolve_give_plain_values():
     hits = [h for c in courses for h in c["variants"]]
     assert all(isinstance(h["score"], float) for h in hits)
     assert all(h["supply"]["offer"] == h["offer"] for h in hits)
+    assert all(sum(p["bm25"] for p in h["parts"]) == pytest.approx(h["bm25"]) for h in hits)
+    for c in courses:
+        counted = [h for h in c["variants"] if h["repeats"] is None]
+        known = [h["seats"] for h in counted if h["seats"] is not None]
+        assert c["seats"] == (sum(known) if known else None)
+        assert c["variants_of_unknown_capacity"] == len(counted) - len(known)
     assert all(h["parts"] and {p["field"] for p in h["parts"]} <= {"label", "certification", "rome_label", "rome_title", "skill_block", "competence_text", "school"} for h in hits)
     assert all("graduates" in c["supply"] for c in why["candidates"])
     sheets = engine.resolve("télépilote de drone")

@@ -17,7 +17,7 @@
 use std::io::Write;
 
 use anyhow::{Context, bail};
-use gapmap_engine::CourseHit;
+use gapmap_engine::{CourseHit, CourseTotals, Repeat};
 use gapmap_index::{Near, OfferHit, OfferQuery};
 use gapmap_model::{
     Departement, EuropeanLevel, InseeCommune, LevelRangeError, NeedLocation, TrainingMode,
@@ -93,30 +93,45 @@ pub fn search(args: &SearchArgs, progress: &Progress, out: &mut dyn Write) -> an
             radius_km: args.radius,
         });
     }
-    let courses = loaded.engine.search_courses(&query)?;
+    let found = loaded.engine.search_courses(&query)?;
     let supplies = loaded
         .engine
         .supplies(&gapmap_match::MatchConfig::default());
     let engine = &loaded.engine;
+    let graduates = |offer: &gapmap_model::OfferId| {
+        supplies
+            .of(offer)
+            .filter(|f| f.supply.is_known())
+            .map(|f| f.supply.graduates.as_f64())
+    };
     if args.json {
-        let rows: Vec<_> = courses
+        let rows: Vec<_> = found
+            .courses
             .iter()
-            .map(|c| course_json(engine, c, |h| supplies.of(&h.offer).map(|f| f.to_json())))
+            .map(|c| {
+                course_json(engine, c, &c.totals(engine, graduates), |h| {
+                    supplies.of(&h.offer).map(|f| f.to_json())
+                })
+            })
             .collect();
-        let doc = json!({ "format_version": FORMAT_VERSION, "query": args.query, "courses": rows });
+        let doc = json!({
+            "format_version": FORMAT_VERSION,
+            "query": args.query,
+            "corrections": corrections_json(&found.corrections),
+            "courses": rows,
+        });
         serde_json::to_writer_pretty(&mut *out, &doc)?;
         writeln!(out)?;
         return Ok(());
     }
-    if let Some(best) = courses.first() {
-        for c in &best.best().breakdown.corrections {
-            writeln!(
-                out,
-                "note: {:?} is in neither the training map nor the ROME referential: searched as {:?}, the closest term of the map",
-                c.word, c.searched
-            )?;
-        }
+    for c in &found.corrections {
+        writeln!(
+            out,
+            "note: {:?} is in neither the training map nor the ROME referential: searched as {:?}, the closest term of the map",
+            c.word, c.searched
+        )?;
     }
+    let courses = &found.courses;
     writeln!(
         out,
         "{:>5}  {:<52} {:<6} {:<34} {:>3} {:>4} {:>6} {:>6} {:>5} {:>5} {:>5}  terms  why (word: field share)",
@@ -132,14 +147,14 @@ pub fn search(args: &SearchArgs, progress: &Progress, out: &mut dyn Write) -> an
         "fill",
         "emp6"
     )?;
-    for course in &courses {
-        let table = CourseTable {
-            engine,
-            supplies: &supplies,
-        };
-        table.write(out, course)?;
+    let table = CourseTable {
+        engine,
+        supplies: &supplies,
+    };
+    for course in courses {
+        table.write(out, course, &course.totals(engine, graduates))?;
     }
-    let offers: usize = courses.iter().map(|c| c.variants.len()).sum();
+    let offers: usize = courses.iter().map(|c| c.variants().len()).sum();
     writeln!(out, "{} courses ({offers} offers)", courses.len())?;
     Ok(())
 }
@@ -152,10 +167,15 @@ struct CourseTable<'a> {
 }
 
 impl CourseTable<'_> {
-    fn write(&self, out: &mut dyn Write, course: &CourseHit) -> anyhow::Result<()> {
+    fn write(
+        &self,
+        out: &mut dyn Write,
+        course: &CourseHit,
+        totals: &CourseTotals,
+    ) -> anyhow::Result<()> {
         let best = course.best();
         let o = self.engine.offer(&best.offer);
-        let single = course.variants.len() == 1;
+        let single = course.variants().len() == 1;
         let modes = course_modes(self.engine, course);
         let mode = match modes.as_slice() {
             [TrainingMode::School] => "school",
@@ -163,13 +183,6 @@ impl CourseTable<'_> {
             [] => "-",
             _ => "both",
         };
-        let seats = Sum::of(course.variants.iter().map(|h| {
-            self.engine
-                .offer(&h.offer)
-                .and_then(|o| o.capacity.seats())
-                .map(f64::from)
-        }));
-        let graduates = Sum::of(course.variants.iter().map(|h| self.graduates(h)));
         let indicators = if single {
             self.indicators(best)
         } else {
@@ -178,7 +191,7 @@ impl CourseTable<'_> {
         writeln!(
             out,
             "{:>5.2}  {:<52} {:<6} {:<34} {:>3} {:>4} {:>6} {:>6} {:>5} {:>5} {:>5}  {:<5}  {}{}",
-            course.score,
+            course.score(),
             cut(&best.label, 52),
             mode,
             cut(&school_name(self.engine, o), 34),
@@ -186,8 +199,8 @@ impl CourseTable<'_> {
                 .unwrap_or_default(),
             o.and_then(|o| o.level.map(|l| l.to_string()))
                 .unwrap_or_else(|| "-".into()),
-            seats.show(0),
-            graduates.show(1),
+            sum(totals.seats.map(f64::from), totals.seats_unknown, 0),
+            sum(totals.graduates, totals.graduates_unknown, 1),
             indicators[0],
             indicators[1],
             indicators[2],
@@ -198,7 +211,7 @@ impl CourseTable<'_> {
         if single {
             return Ok(());
         }
-        for h in &course.variants {
+        for (h, repeat) in course.variants().iter().zip(&totals.repeats) {
             let v = self.engine.offer(&h.offer);
             let seats = v
                 .and_then(|o| o.capacity.seats())
@@ -211,7 +224,7 @@ impl CourseTable<'_> {
                 out,
                 "{:>5.2}    - {:<48} {:<6} {:<34} {:>3} {:>4} {:>6} {:>6} {:>5} {:>5} {:>5}  {:<5}  {}  [{}]",
                 h.score,
-                cut(&variant_text(v), 48),
+                cut(&variant_text(v, *repeat), 48),
                 v.map_or("-", |o| mode_text(o.mode)),
                 "",
                 "",
@@ -255,50 +268,19 @@ impl CourseTable<'_> {
     }
 }
 
-/// A sum of values some of which may be unknown: shown `12`, `12+?` or `?`.
-struct Sum {
-    known: f64,
-    count: usize,
-    unknown: usize,
-}
-
-impl Sum {
-    fn of(values: impl Iterator<Item = Option<f64>>) -> Sum {
-        let mut sum = Sum {
-            known: 0.0,
-            count: 0,
-            unknown: 0,
-        };
-        for v in values {
-            match v {
-                Some(v) => {
-                    sum.known += v;
-                    sum.count += 1;
-                }
-                None => sum.unknown += 1,
-            }
-        }
-        sum
-    }
-
-    fn show(&self, decimals: usize) -> String {
-        let known = format!("{:.decimals$}", self.known);
-        match (self.count, self.unknown) {
-            (0, _) => "?".to_owned(),
-            (_, 0) => known,
-            _ => format!("{known}+?"),
-        }
-    }
-
-    fn known(&self) -> Option<f64> {
-        (self.count > 0).then_some(self.known)
+/// A sum of which some values are unknown: shown `12`, `12+?` or `?`.
+fn sum(known: Option<f64>, unknown: usize, decimals: usize) -> String {
+    match (known, unknown) {
+        (None, _) => "?".to_owned(),
+        (Some(k), 0) => format!("{k:.decimals$}"),
+        (Some(k), _) => format!("{k:.decimals$}+?"),
     }
 }
 
 /// The statuses of a course's variants, school first.
 fn course_modes(engine: &gapmap_engine::Engine, course: &CourseHit) -> Vec<TrainingMode> {
     let mut modes: Vec<TrainingMode> = course
-        .variants
+        .variants()
         .iter()
         .filter_map(|h| engine.offer(&h.offer).map(|o| o.mode))
         .collect();
@@ -314,8 +296,9 @@ fn mode_text(mode: TrainingMode) -> &'static str {
     }
 }
 
-/// What tells a variant from the others of its course: its source, year and entry year.
-fn variant_text(offer: Option<&gapmap_model::Offer>) -> String {
+/// What tells a variant from the others of its course: its source, year and entry year, and
+/// why it is not counted in the course's totals when it repeats another.
+fn variant_text(offer: Option<&gapmap_model::Offer>, repeat: Option<Repeat>) -> String {
     let Some(o) = offer else {
         return "-".to_owned();
     };
@@ -330,7 +313,12 @@ fn variant_text(offer: Option<&gapmap_model::Offer>) -> String {
     } else {
         String::new()
     };
-    format!("{}{year}{entry}", o.source.key())
+    let repeat = match repeat {
+        Some(Repeat::EarlierYear) => " (earlier year, not added)",
+        Some(Repeat::CourseList) => " (course list, not added)",
+        None => "",
+    };
+    format!("{}{year}{entry}{repeat}", o.source.key())
 }
 
 /// A school's name, or its code and its commune's name when the directories give no name.
@@ -421,22 +409,27 @@ fn shares(h: &OfferHit) -> Vec<f64> {
 }
 
 /// One course of a search as JSON (`gapmap search --json`, the HTTP API): the best variant's
-/// label, school and place, the statuses, seats and graduates summed over the variants (`null`
-/// when none is known, with the number of variants of unknown capacity), and every variant as
-/// [`hit_json`] with the supply `supply` gives.
+/// label, school and place, the statuses, the seats and graduates of its `totals` (`null` when
+/// none is known, with the number of variants of unknown value left out), and every variant as
+/// [`hit_json`] with the supply `supply` gives and `repeats` (why it is not added, or `null`).
 pub fn course_json(
     engine: &gapmap_engine::Engine,
     course: &CourseHit,
+    totals: &CourseTotals,
     supply: impl Fn(&OfferHit) -> Option<serde_json::Value>,
 ) -> serde_json::Value {
     let best = course.best();
     let o = engine.offer(&best.offer);
-    let seats = Sum::of(course.variants.iter().map(|h| {
-        engine
-            .offer(&h.offer)
-            .and_then(|o| o.capacity.seats())
-            .map(f64::from)
-    }));
+    let variants: Vec<_> = course
+        .variants()
+        .iter()
+        .zip(&totals.repeats)
+        .map(|(h, repeat)| {
+            let mut row = hit_json(engine, h, supply(h));
+            row["repeats"] = json!(repeat.map(Repeat::key));
+            row
+        })
+        .collect();
     json!({
         "label": best.label,
         "school": o.and_then(|o| o.school_name.clone()),
@@ -449,11 +442,23 @@ pub fn course_json(
         "departement": o.map(|o| o.location.departement.to_string()),
         "level": o.and_then(|o| o.level.map(|l| l.get())),
         "modes": course_modes(engine, course).iter().map(|m| m.key()).collect::<Vec<_>>(),
-        "seats": seats.known(),
-        "variants_of_unknown_capacity": seats.unknown,
-        "score": course.score,
-        "variants": course.variants.iter().map(|h| hit_json(engine, h, supply(h))).collect::<Vec<_>>(),
+        "seats": totals.seats,
+        "variants_of_unknown_capacity": totals.seats_unknown,
+        "graduates": totals.graduates,
+        "variants_of_unknown_graduates": totals.graduates_unknown,
+        "score": course.score(),
+        "variants": variants,
     })
+}
+
+/// Words searched as another term, as JSON.
+pub fn corrections_json(corrections: &[gapmap_index::Correction]) -> serde_json::Value {
+    json!(
+        corrections
+            .iter()
+            .map(|c| json!({"word": c.word, "term": c.term, "searched": c.searched}))
+            .collect::<Vec<_>>()
+    )
 }
 
 /// One hit of a search as JSON (a variant of [`course_json`]): the offer, its school and place,
@@ -506,7 +511,7 @@ pub fn hit_json(
         "parts": parts,
         "terms_found": h.breakdown.terms_found,
         "terms_searched": h.breakdown.terms_searched,
-        "corrections": h.breakdown.corrections.iter().map(|c| json!({"word": c.word, "term": c.term, "searched": c.searched})).collect::<Vec<_>>(),
+        "corrections": corrections_json(&h.breakdown.corrections),
         "distance_km": h.breakdown.distance_km,
         "filters": h.breakdown.filters,
         "matched_terms": h.matched_terms,

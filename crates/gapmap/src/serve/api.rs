@@ -26,7 +26,7 @@ use super::map::place_label;
 use super::params::Params;
 use super::state::AppState;
 use crate::commands::gaps::{coverage_rule, explain_json, status_text, total};
-use crate::commands::search::course_json;
+use crate::commands::search::{corrections_json, course_json};
 
 type Shared = Arc<AppState>;
 type Answer = Result<Response, ApiError>;
@@ -575,7 +575,7 @@ async fn offers(State(state): State<Shared>, query: RawQuery) -> Answer {
             "radius: give near (a commune's INSEE code) with it",
         ));
     }
-    let courses = engine
+    let found = engine
         .search_courses(&q)
         .map_err(|e| ApiError::bad("q", format!("q: {e}")))?;
     let graduates = |offer: &gapmap_model::OfferId| {
@@ -585,28 +585,27 @@ async fn offers(State(state): State<Shared>, query: RawQuery) -> Answer {
             .filter(|s| s.is_known())
             .map(|s| s.graduates.as_f64())
     };
-    let rows: Vec<Value> = courses
+    let rows: Vec<Value> = found
+        .courses
         .iter()
         .map(|course| {
-            let mut row = course_json(engine, course, |_| None);
+            let mut row = course_json(engine, course, &course.totals(engine, graduates), |_| None);
             for (variant, hit) in row["variants"]
                 .as_array_mut()
                 .into_iter()
                 .flatten()
-                .zip(&course.variants)
+                .zip(course.variants())
             {
                 variant["graduates"] = json!(graduates(&hit.offer));
             }
-            let known: Vec<f64> = course
-                .variants
-                .iter()
-                .filter_map(|h| graduates(&h.offer))
-                .collect();
-            row["graduates"] = json!((!known.is_empty()).then(|| known.iter().sum::<f64>()));
             row
         })
         .collect();
-    json_answer(&json!({"query": text, "courses": rows}))
+    json_answer(&json!({
+        "query": text,
+        "corrections": corrections_json(&found.corrections),
+        "courses": rows,
+    }))
 }
 
 fn radius_km(text: Option<&str>) -> Result<f64, ApiError> {

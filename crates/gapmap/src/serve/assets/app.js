@@ -64,7 +64,8 @@ const I18N = {
     search_btn: "Rechercher", search_empty: "Saisissez un texte à rechercher.",
     results: "{n} résultat(s) pour « {q} »", no_results: "Aucun résultat.",
     level_n: "niveau {n}", mode_school: "voie scolaire", mode_apprenticeship: "apprentissage",
-    seats_n: "{n} places", seats_unknown: "places : inconnu", dist_km: "à {d} km", grads: "{n} diplômés/an",
+    seats_n: "{n} places", seats_unknown: "places : inconnu",
+    "repeats_earlier-year": "année antérieure, non ajoutée", "repeats_course-list": "liste des formations, non ajoutée", dist_km: "à {d} km", grads: "{n} diplômés/an",
     score: "score {s}", use_rome: "Voir les besoins",
     pick_hint: "Choisissez une formation dans les résultats pour la modification n° {n}.",
     added: "Ajouté au scénario : {act} « {label} »",
@@ -137,7 +138,8 @@ const I18N = {
     search_btn: "Search", search_empty: "Type a text to search.",
     results: "{n} result(s) for \"{q}\"", no_results: "No result.",
     level_n: "level {n}", mode_school: "school", mode_apprenticeship: "apprenticeship",
-    seats_n: "{n} seats", seats_unknown: "seats: unknown", dist_km: "{d} km away", grads: "{n} graduates/yr",
+    seats_n: "{n} seats", seats_unknown: "seats: unknown",
+    "repeats_earlier-year": "earlier year, not added", "repeats_course-list": "course list, not added", dist_km: "{d} km away", grads: "{n} graduates/yr",
     use_rome: "Show the needs",
     pick_hint: "Choose a training in the results for change no. {n}.",
     added: "Added to the scenario: {act} \"{label}\"",
@@ -696,10 +698,11 @@ function courseItem(c) {
   const best = c.variants[0];
   const unknown = c.variants_of_unknown_capacity || 0;
   const seats = isNum(c.seats) ? t("seats_n", { n: fmtInt(c.seats) }) + (unknown ? " + ?" : "") : t("seats_unknown");
+  const grads = isNum(c.graduates) && t("grads", { n: fmtNum(c.graduates) }) + (c.variants_of_unknown_graduates ? " + ?" : "");
   const place = c.commune_name || c.commune;
   const facts = [c.school || (place ? `${c.school_code} (${place})` : c.school_code), place && c.school && `${place}${c.departement ? ` (${c.departement})` : ""}`,
     c.level != null && t("level_n", { n: c.level }), c.modes.map(m => has("mode_" + m) ? t("mode_" + m) : m).join(" + "),
-    seats, isNum(c.graduates) && t("grads", { n: fmtNum(c.graduates) }), isNum(best.distance_km) && t("dist_km", { d: fmtNum(best.distance_km) })];
+    seats, grads, isNum(best.distance_km) && t("dist_km", { d: fmtNum(best.distance_km) })];
   const why = whyText(best);
   const variants = c.variants.length > 1
     ? el("ul", { class: "variants" }, c.variants.map(v => el("li", { "data-offer": v.offer }, variantText(v), " ", offerActions(v.offer, v.label))))
@@ -712,7 +715,8 @@ function courseItem(c) {
 function variantText(v) {
   return [has("mode_" + v.mode) ? t("mode_" + v.mode) : v.mode, v.year ? `${v.source} ${v.year}` : v.source,
     isNum(v.seats) ? t("seats_n", { n: fmtInt(v.seats) }) : t("seats_unknown"),
-    isNum(v.graduates) && t("grads", { n: fmtNum(v.graduates) }), `${t("score", { s: fmtNum(v.score, 2) })}`].filter(Boolean).join(" · ");
+    isNum(v.graduates) && t("grads", { n: fmtNum(v.graduates) }), `${t("score", { s: fmtNum(v.score, 2) })}`,
+    v.repeats && t("repeats_" + v.repeats)].filter(Boolean).join(" · ");
 }
 
 /** Why an offer ranks where it does: each word typed with its share of the score, by field. */
