@@ -123,7 +123,7 @@ impl Engine {
         let mut index = steps.step("build index", || {
             GapmapIndex::build_in_ram(&d.offers, &d.referential)
         })?;
-        index.know_places(d.territory.communes.values().map(|c| c.name.as_str()));
+        index.know_words(known_words(d));
         Ok(Engine {
             dataset: imported.dataset,
             report: imported.report,
@@ -178,7 +178,7 @@ impl Engine {
                     .0
             }
         };
-        index.know_places(d.territory.communes.values().map(|c| c.name.as_str()));
+        index.know_words(known_words(d));
         Ok(Engine {
             origin: Origin::Store {
                 dir: store.dir.clone(),
@@ -547,4 +547,16 @@ impl Engine {
     pub fn competences(&self, text: &str, limit: usize) -> Result<Vec<CompetenceHit>, EngineError> {
         Ok(self.index.competences(text, limit)?)
     }
+}
+
+/// Real words a search must not correct that the index's fields may lack: the names of the
+/// territory's communes and the short job titles of the referential.
+fn known_words(d: &Dataset) -> impl Iterator<Item = &str> {
+    let places = d.territory.communes.values().map(|c| c.name.as_str());
+    let titles = d
+        .referential
+        .appellations
+        .iter()
+        .map(|a| a.short_label.as_str());
+    places.chain(titles)
 }

@@ -127,8 +127,21 @@ pub fn normalize_words(text: &str) -> Vec<String> {
     run(&mut french_words_analyzer(), text)
 }
 
+/// `text` without the characters that split a word on screen invisibly: combining accents (text
+/// typed or pasted in decomposed form, "e" + U+0301; accents are folded anyway), the soft
+/// hyphen, zero-width spaces and joiners, the word joiner and the byte-order mark.
+pub(crate) fn clean(text: &str) -> std::borrow::Cow<'_, str> {
+    let invisible = |c: char| matches!(c, '\u{0300}'..='\u{036F}' | '\u{00AD}' | '\u{200B}'..='\u{200D}' | '\u{2060}' | '\u{FEFF}');
+    if text.chars().any(invisible) {
+        std::borrow::Cow::Owned(text.chars().filter(|&c| !invisible(c)).collect())
+    } else {
+        std::borrow::Cow::Borrowed(text)
+    }
+}
+
 pub(crate) fn run(analyzer: &mut TextAnalyzer, text: &str) -> Vec<String> {
-    let mut stream = analyzer.token_stream(text);
+    let text = clean(text);
+    let mut stream = analyzer.token_stream(&text);
     let mut terms = Vec::new();
     while stream.advance() {
         terms.push(stream.token().text.clone());

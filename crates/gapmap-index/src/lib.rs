@@ -99,11 +99,11 @@ pub struct GapmapIndex {
     folder: Option<PathBuf>,
     /// Offer ids by segment and document, read once for text relevance.
     offer_ids: std::sync::OnceLock<Vec<Vec<gapmap_model::OfferId>>>,
-    /// Place names: real words that a search never corrects.
+    /// Place names and short job titles: real words that a search never corrects.
     places: Places,
 }
 
-/// Names of places ([`GapmapIndex::know_places`]) and, read on first need, their terms.
+/// Real words ([`GapmapIndex::know_words`]) and, read on first need, their terms.
 #[derive(Default)]
 struct Places {
     names: Vec<String>,
@@ -147,11 +147,11 @@ impl GapmapIndex {
         })
     }
 
-    /// Tells the index the names of the places of the territory (communes): a word of a place
-    /// name is a real word, never searched as another term ("maintenance Compiègne" must not
-    /// become "maintenance compagnon"). Their terms are read on the first search that needs
-    /// them.
-    pub fn know_places<'a>(&mut self, names: impl IntoIterator<Item = &'a str>) {
+    /// Tells the index real words its fields may lack: the names of the territory's places
+    /// (communes) and the short job titles of the referential. A word of them is never searched
+    /// as another term ("cuisine Péronne" must not become "cuisine person"). Their terms are
+    /// read on the first search that needs them.
+    pub fn know_words<'a>(&mut self, names: impl IntoIterator<Item = &'a str>) {
         self.places = Places {
             names: names.into_iter().map(str::to_owned).collect(),
             terms: std::sync::OnceLock::new(),

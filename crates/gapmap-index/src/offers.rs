@@ -868,6 +868,9 @@ impl OffersIndex {
             h.score = text;
             h.breakdown.text = text;
         }
+        // The collector ranked by a float approximation: the published scores set the order
+        // (stable: equal scores keep the offer order).
+        hits.sort_by(|a, b| b.score.total_cmp(&a.score));
         Ok(hits)
     }
 }
@@ -886,6 +889,7 @@ struct PartWeight {
 /// The words of a query as typed (lowercase) with the terms each gives.
 pub(crate) fn typed_words(text: &str) -> ranking::Words {
     let mut analyzer = analysis::french_analyzer();
+    let text = analysis::clean(text);
     text.split(|c: char| !c.is_alphanumeric())
         .filter(|w| !w.is_empty())
         .map(|w| (w.to_lowercase(), analysis::run(&mut analyzer, w)))

@@ -181,9 +181,8 @@ impl Scorer for OffsetScorer {
 }
 
 /// A query word that the index searched does not hold, nor the ROME referential (a typo, most
-/// likely), searched as the closest term of the index: same first letter, at most one edit (two
-/// for terms of 8 letters or more), the most frequent among the closest. Terms of fewer than 5
-/// letters are not corrected.
+/// likely), searched as the closest term of the index: same first letter, one edit, the most
+/// frequent among the closest. Terms of fewer than 5 letters are not corrected.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Correction {
     /// The word as typed.
@@ -221,7 +220,8 @@ pub(crate) fn closest(vocabulary: &[(String, u64)], term: &str) -> Option<String
     if len < 5 {
         return None;
     }
-    let limit = if len >= 8 { 2 } else { 1 };
+    // One edit: two turned ordinary words into trades ("pondeuse" into "ponceuse").
+    let limit = 1;
     let first = term.chars().next();
     vocabulary
         .iter()

@@ -174,9 +174,9 @@ pub struct SearchArgs {
     /// Keep offers within --radius km of this commune (INSEE code).
     #[arg(long, value_name = "INSEE")]
     pub near_commune: Option<String>,
-    /// Radius in km around --near-commune.
-    #[arg(long, default_value_t = 30.0)]
-    pub radius: f64,
+    /// Radius in km around --near-commune (default 30).
+    #[arg(long, requires = "near_commune")]
+    pub radius: Option<f64>,
     /// Level range, `4-5` or `5`.
     #[arg(long)]
     pub level: Option<String>,

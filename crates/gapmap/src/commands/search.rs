@@ -85,12 +85,13 @@ pub fn search(args: &SearchArgs, progress: &Progress, out: &mut dyn Write) -> an
             .with_context(|| {
                 format!("--near-commune {code}: no such commune with a point in the data")
             })?;
-        if args.radius.is_nan() || args.radius <= 0.0 {
+        let radius = args.radius.unwrap_or(30.0);
+        if radius.is_nan() || radius <= 0.0 {
             bail!("--radius must be positive");
         }
         query.near = Some(Near {
             center: point,
-            radius_km: args.radius,
+            radius_km: radius,
         });
     }
     let found = loaded.engine.search_courses(&query)?;

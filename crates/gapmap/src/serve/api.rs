@@ -665,7 +665,10 @@ async fn competences(State(state): State<Shared>, query: RawQuery) -> Answer {
         .iter()
         .map(|c| json!({"code": c.ogr.get(), "label": c.label, "kind": format!("{:?}", c.kind), "score": c.relevance}))
         .collect();
-    json_answer(&json!({"query": text, "results": rows}))
+    let corrections = found
+        .first()
+        .map_or_else(|| json!([]), |c| corrections_json(&c.corrections));
+    json_answer(&json!({"query": text, "corrections": corrections, "results": rows}))
 }
 
 /// Most seats or euros a recommendation may be asked to spend.

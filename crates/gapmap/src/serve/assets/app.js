@@ -65,6 +65,7 @@ const I18N = {
     results: "{n} résultat(s) pour « {q} »", no_results: "Aucun résultat.",
     level_n: "niveau {n}", mode_school: "voie scolaire", mode_apprenticeship: "apprentissage",
     seats_n: "{n} places", seats_unknown: "places : inconnu",
+    corrected: "(« {w} » n'est ni dans la carte ni dans le ROME : cherché comme « {s} »)",
     "repeats_earlier-year": "année antérieure, non ajoutée", "repeats_course-list": "liste des formations, non ajoutée", dist_km: "à {d} km", grads: "{n} diplômés/an",
     score: "score {s}", use_rome: "Voir les besoins",
     pick_hint: "Choisissez une formation dans les résultats pour la modification n° {n}.",
@@ -139,6 +140,7 @@ const I18N = {
     results: "{n} result(s) for \"{q}\"", no_results: "No result.",
     level_n: "level {n}", mode_school: "school", mode_apprenticeship: "apprenticeship",
     seats_n: "{n} seats", seats_unknown: "seats: unknown",
+    corrected: "(\"{w}\" is in neither the map nor ROME: searched as \"{s}\")",
     "repeats_earlier-year": "earlier year, not added", "repeats_course-list": "course list, not added", dist_km: "{d} km away", grads: "{n} graduates/yr",
     use_rome: "Show the needs",
     pick_hint: "Choose a training in the results for change no. {n}.",
@@ -686,7 +688,8 @@ function renderSearch() {
   if (!state.search) return;
   const { mode, data } = state.search;
   const items = (mode === "offers" ? data.courses : data.results) || [];
-  $("search-count").textContent = items.length ? t("results", { n: items.length, q: data.query ?? "" }) : t("no_results");
+  const fixes = (data.corrections || []).map(c => t("corrected", { w: c.word, s: c.searched })).join(" ");
+  $("search-count").textContent = (items.length ? t("results", { n: items.length, q: data.query ?? "" }) : t("no_results")) + (fixes ? " " + fixes : "");
   list.append(...items.map({ offers: courseItem, resolve: romeItem, competences: competenceItem }[mode]));
 }
 
