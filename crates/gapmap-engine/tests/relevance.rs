@@ -270,6 +270,24 @@ struct Title {
     sheets: Vec<RomeCode>,
 }
 
+/// The titles of a fixture, each with its kind (in column `kind`) and the sheets of
+/// `expected_rome` (one, or several separated by `|`).
+fn titles(name: &str, kind: &str) -> Result<Vec<Title>, Box<dyn std::error::Error>> {
+    rows(name)?
+        .into_iter()
+        .map(|r| {
+            Ok(Title {
+                text: r["title"].clone(),
+                kind: r[kind].clone(),
+                sheets: r["expected_rome"]
+                    .split('|')
+                    .map(str::parse)
+                    .collect::<Result<_, _>>()?,
+            })
+        })
+        .collect()
+}
+
 /// Accuracy of resolve on titles, per kind: exact sheet at ranks 1 and 5, family (same parent)
 /// at rank 1.
 fn resolve_accuracy(
@@ -324,29 +342,8 @@ fn resolve_accuracy_exact_and_family() -> TestResult {
     let Some(engine) = engine() else {
         return Ok(());
     };
-    let altered: Vec<Title> = rows("resolve_titles.csv")?
-        .into_iter()
-        .map(|r| -> Result<Title, Box<dyn std::error::Error>> {
-            Ok(Title {
-                text: r["title"].clone(),
-                kind: r["alteration"].clone(),
-                sheets: vec![r["expected_rome"].parse()?],
-            })
-        })
-        .collect::<Result<_, _>>()?;
-    let hard: Vec<Title> = rows("resolve_hard.csv")?
-        .into_iter()
-        .map(|r| -> Result<Title, Box<dyn std::error::Error>> {
-            Ok(Title {
-                text: r["title"].clone(),
-                kind: r["kind"].clone(),
-                sheets: r["expected_rome"]
-                    .split('|')
-                    .map(str::parse)
-                    .collect::<Result<_, _>>()?,
-            })
-        })
-        .collect::<Result<_, _>>()?;
+    let altered = titles("resolve_titles.csv", "alteration")?;
+    let hard = titles("resolve_hard.csv", "kind")?;
     assert!(altered.len() >= 150 && hard.len() >= 120);
     // Measured 2026-11-30 (floors 0.02 below): exact top-1 0.980, top-5 0.995, family top-1
     // 0.990 on the altered titles; 0.711, 0.789, 0.733 on the job-ad titles.

@@ -100,17 +100,17 @@ pub struct GapmapIndex {
     /// Offer ids by segment and document, read once for text relevance.
     offer_ids: std::sync::OnceLock<Vec<Vec<gapmap_model::OfferId>>>,
     /// Place names and short job titles: real words that a search never corrects.
-    places: Places,
+    known: KnownWords,
 }
 
 /// Real words ([`GapmapIndex::know_words`]) and, read on first need, their terms.
 #[derive(Default)]
-struct Places {
+struct KnownWords {
     names: Vec<String>,
     terms: std::sync::OnceLock<std::collections::HashSet<String>>,
 }
 
-impl Places {
+impl KnownWords {
     fn knows(&self, term: &str) -> bool {
         self.terms
             .get_or_init(|| {
@@ -143,7 +143,7 @@ impl GapmapIndex {
             stamp: None,
             folder: None,
             offer_ids: std::sync::OnceLock::new(),
-            places: Places::default(),
+            known: KnownWords::default(),
         })
     }
 
@@ -152,7 +152,7 @@ impl GapmapIndex {
     /// as another term ("cuisine Péronne" must not become "cuisine person"). Their terms are
     /// read on the first search that needs them.
     pub fn know_words<'a>(&mut self, names: impl IntoIterator<Item = &'a str>) {
-        self.places = Places {
+        self.known = KnownWords {
             names: names.into_iter().map(str::to_owned).collect(),
             terms: std::sync::OnceLock::new(),
         };
@@ -160,7 +160,7 @@ impl GapmapIndex {
 
     /// Whether a term is a word of the referential or of a place name (words never corrected).
     fn knows(&self, term: &str) -> Result<bool, IndexError> {
-        Ok(self.referential.knows(term)? || self.places.knows(term))
+        Ok(self.referential.knows(term)? || self.known.knows(term))
     }
 
     /// The stamp of the opened index (`None` for an in-memory index).

@@ -154,7 +154,7 @@ impl GapmapIndex {
             stamp: Some(stamp),
             folder: Some(generation.to_owned()),
             offer_ids: std::sync::OnceLock::new(),
-            places: crate::Places::default(),
+            known: crate::KnownWords::default(),
         })
     }
 
