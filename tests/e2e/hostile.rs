@@ -643,3 +643,142 @@ fn a_command_waiting_for_another_index_build_says_so() -> Result<(), Box<dyn std
     assert_eq!(String::from_utf8_lossy(&out.stdout), expected);
     Ok(())
 }
+
+/// The user id of this process (from `/proc/self/status`; 0 where that is not readable).
+fn user_id() -> u32 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|status| {
+            status
+                .lines()
+                .find_map(|l| l.strip_prefix("Uid:"))
+                .and_then(|ids| ids.split_whitespace().next()?.parse().ok())
+        })
+        .unwrap_or(0)
+}
+
+/// Runs a copy of gapmap in `dir` so that it cannot write `store`: as another user (`nobody`,
+/// through `setpriv`) when the tests run as root, whom permissions do not stop; otherwise with
+/// the store's write permissions removed (given back at the end).
+fn gapmap_read_only(
+    dir: &std::path::Path,
+    store: &std::path::Path,
+    args: &[&str],
+) -> Result<std::process::Output, Box<dyn std::error::Error>> {
+    use std::os::unix::fs::PermissionsExt;
+    let binary = dir.join("gapmap-copy");
+    if !binary.exists() {
+        std::fs::copy(env!("CARGO_BIN_EXE_gapmap"), &binary)?;
+    }
+    for path in [dir, binary.as_path()] {
+        std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o755))?;
+    }
+    let set_writable = |writable: bool| -> Result<(), Box<dyn std::error::Error>> {
+        for entry in walk(store) {
+            let mut permissions = std::fs::metadata(&entry)?.permissions();
+            permissions.set_readonly(!writable);
+            std::fs::set_permissions(&entry, permissions)?;
+        }
+        Ok(())
+    };
+    let out = if user_id() == 0 {
+        std::process::Command::new("setpriv")
+            .args(["--reuid=65534", "--regid=65534", "--clear-groups"])
+            .arg(&binary)
+            .args(args)
+            .current_dir(dir)
+            .env_remove("GAPMAP_DATA")
+            .output()
+            .map_err(|e| format!("setpriv (util-linux) is needed to run as another user: {e}"))?
+    } else {
+        set_writable(false)?;
+        let out = std::process::Command::new(&binary)
+            .args(args)
+            .current_dir(dir)
+            .env_remove("GAPMAP_DATA")
+            .output();
+        set_writable(true)?;
+        out?
+    };
+    Ok(out)
+}
+
+/// `dir` and everything under it.
+fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let mut found = vec![dir.to_owned()];
+    for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            found.extend(walk(&path));
+        } else {
+            found.push(path);
+        }
+    }
+    found
+}
+
+/// Every file under `dir` with its size and modification time.
+fn listing(dir: &std::path::Path) -> Vec<(std::path::PathBuf, u64, std::time::SystemTime)> {
+    walk(dir)
+        .into_iter()
+        .filter_map(|p| {
+            let meta = std::fs::metadata(&p).ok()?;
+            Some((p, meta.len(), meta.modified().ok()?))
+        })
+        .collect()
+}
+
+/// A store that cannot be written is searched and matched as a writable one: with its index
+/// current, nothing is written (tantivy's lock files are not needed to read, and the index's
+/// files are readable by whoever may read the store); with its index missing, it is built in
+/// memory for the run, said. Before, the search failed on `build.lock`, and the index, had it
+/// been readable, was built anew.
+#[test]
+fn a_read_only_store_is_read_without_writing() -> Result<(), Box<dyn std::error::Error>> {
+    let tmp = tempfile::tempdir()?;
+    let store = demo_store(tmp.path())?;
+    let store_arg = store.to_str().ok_or("path")?;
+    let search = [
+        "search",
+        "maintenance",
+        "--store",
+        store_arg,
+        "--limit",
+        "5",
+    ];
+    let gaps = [
+        "gaps", "--quiet", "--bmo", "--store", store_arg, "--format", "csv",
+    ];
+    // Writable: the index is built beside the store.
+    let expected_search = crate::gapmap_ok(tmp.path(), &search);
+    let expected_gaps = crate::gapmap_ok(tmp.path(), &gaps);
+    let before = listing(&store);
+    for args in [&search[..], &gaps[..]] {
+        let out = gapmap_read_only(tmp.path(), &store, args)?;
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(out.status.success(), "{args:?}: {stderr}");
+        assert!(!stderr.contains("in memory"), "{args:?}: {stderr}");
+        let expected = if args[0] == "search" {
+            &expected_search
+        } else {
+            &expected_gaps
+        };
+        assert_eq!(&String::from_utf8_lossy(&out.stdout), expected, "{args:?}");
+    }
+    assert_eq!(listing(&store), before, "a read wrote in the store");
+    // Without its index: built in memory, said, nothing written.
+    std::fs::remove_dir_all(store.join("index"))?;
+    let before = listing(&store);
+    let out = gapmap_read_only(tmp.path(), &store, &search)?;
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    assert!(
+        stderr.contains("index is missing or was built for other data")
+            && stderr.contains("cannot be written")
+            && stderr.contains("built in memory for this run"),
+        "{stderr}"
+    );
+    assert_eq!(String::from_utf8_lossy(&out.stdout), expected_search);
+    assert_eq!(listing(&store), before, "a read wrote in the store");
+    Ok(())
+}

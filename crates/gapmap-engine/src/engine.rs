@@ -4,7 +4,7 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
-use gapmap_index::{CompetenceHit, GapmapIndex, OfferHit, OfferQuery};
+use gapmap_index::{CompetenceHit, GapmapIndex, IndexError, OfferHit, OfferQuery};
 use gapmap_ingest::{
     DataDir, DeclaredCapacity, ImportOptions, ImportReport, IngestError, Store,
     read_capacities_file, read_needs_file,
@@ -151,32 +151,26 @@ impl Engine {
         let hash = store.manifest.content_hash.clone();
         let folder = store.dir.join("index");
         let current = steps.step("open index", || GapmapIndex::open_current(&folder, &hash));
-        let mut index = match current {
-            Ok(Some(index)) => index,
+        let why = match current {
+            Ok(Some(index)) => Ok(index),
+            Ok(None) => Err("is missing or was built for other data".to_owned()),
+            Err(e) => Err(format!("cannot be used ({e})")),
+        };
+        let mut index = match why {
+            Ok(index) => index,
             // Missing, stale or damaged: built again, one builder at a time.
-            _ => {
-                let lock = match GapmapIndex::try_build_lock(&folder)? {
-                    Some(lock) => lock,
-                    None => {
-                        steps.note(&format!(
-                            "waiting for another gapmap process that is building this store's index (it holds {})",
-                            folder.join("build.lock").display()
-                        ));
-                        GapmapIndex::wait_build_lock(&folder)?
-                    }
-                };
-                steps
-                    .step("build index", || {
-                        GapmapIndex::open_or_build_locked(
-                            &lock,
-                            &folder,
-                            &hash,
-                            &d.offers,
-                            &d.referential,
-                        )
+            Err(why) => match build_in_store(&folder, &hash, d, steps) {
+                Err(IndexError::Io { path, source }) if cannot_write(&source) => {
+                    steps.note(&format!(
+                        "the store's index {why}, and {} cannot be written ({source}): the index is built in memory for this run",
+                        path.display()
+                    ));
+                    steps.step("build index", || {
+                        GapmapIndex::build_in_ram(&d.offers, &d.referential)
                     })?
-                    .0
-            }
+                }
+                built => built?,
+            },
         };
         index.know_words(known_words(d));
         Ok(Engine {
@@ -559,4 +553,37 @@ fn known_words(d: &Dataset) -> impl Iterator<Item = &str> {
         .iter()
         .map(|a| a.short_label.as_str());
     places.chain(titles)
+}
+
+/// Builds the index of a store in its `index/` folder (or reuses the one another process
+/// built meanwhile), one builder at a time.
+fn build_in_store(
+    folder: &Path,
+    hash: &str,
+    d: &Dataset,
+    steps: &impl Steps,
+) -> Result<GapmapIndex, IndexError> {
+    let lock = match GapmapIndex::try_build_lock(folder)? {
+        Some(lock) => lock,
+        None => {
+            steps.note(&format!(
+                "waiting for another gapmap process that is building this store's index (it holds {})",
+                folder.join("build.lock").display()
+            ));
+            GapmapIndex::wait_build_lock(folder)?
+        }
+    };
+    steps
+        .step("build index", || {
+            GapmapIndex::open_or_build_locked(&lock, folder, hash, &d.offers, &d.referential)
+        })
+        .map(|(index, _)| index)
+}
+
+/// Whether an error says the place cannot be written (permissions, a read-only disk).
+fn cannot_write(error: &std::io::Error) -> bool {
+    matches!(
+        error.kind(),
+        std::io::ErrorKind::PermissionDenied | std::io::ErrorKind::ReadOnlyFilesystem
+    )
 }

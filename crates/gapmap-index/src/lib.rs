@@ -33,6 +33,7 @@
 //! ```
 
 mod analysis;
+mod directory;
 mod offers;
 mod ranking;
 mod referential;

@@ -26,7 +26,7 @@ use tantivy::{
 
 use crate::IndexError;
 use crate::analysis::{self, FRENCH};
-use crate::ranking::{self, Coordination, Correction};
+use crate::ranking::{self, Clause, CoordinatedQuery, Correction};
 
 /// A radius around a point. The index knows no places: a commune's or an area's point comes from
 /// the territory's geography (`gapmap_match::geo::Places`, through the engine).
@@ -345,7 +345,7 @@ impl OffersIndex {
     }
 
     pub(crate) fn open(dir: &Path) -> Result<OffersIndex, IndexError> {
-        let index = Index::open_in_dir(dir)?;
+        let index = crate::directory::ReadOnly::open(dir)?;
         crate::store::verify(&index, dir)?;
         analysis::register(&index);
         let (_, fields) = schema();
@@ -370,22 +370,24 @@ impl OffersIndex {
     }
 
     /// The text query over the text fields that hold each term, coordinated over the
-    /// `searched` distinct terms (see [`Coordination`]).
-    fn term_query(
-        &self,
-        weights: &[PartWeight],
-        searched: usize,
-    ) -> (Box<dyn Query>, Coordination) {
-        let reach: f32 = weights.iter().map(|w| w.weight.max_score()).sum();
-        let mut terms: Vec<(&str, Vec<(Field, f32)>)> = Vec::new();
-        for w in weights {
-            let field = (w.term.field(), w.boost);
-            match terms.iter_mut().find(|(t, _)| *t == w.text) {
-                Some((_, fields)) => fields.push(field),
-                None => terms.push((&w.text, vec![field])),
-            }
-        }
-        ranking::coordinated_query(&terms, searched, reach)
+    /// `searched` distinct terms (see [`CoordinatedQuery`]).
+    fn term_query(weights: &[PartWeight], searched: usize) -> Box<dyn Query> {
+        let mut texts: Vec<&str> = Vec::new();
+        let clauses = weights
+            .iter()
+            .map(|w| {
+                let of = texts.iter().position(|t| *t == w.text).unwrap_or_else(|| {
+                    texts.push(&w.text);
+                    texts.len() - 1
+                });
+                Clause {
+                    term: w.term.clone(),
+                    weight: w.weight.clone(),
+                    of,
+                }
+            })
+            .collect();
+        Box::new(CoordinatedQuery::new(clauses, searched))
     }
 
     pub(crate) fn filter_of_codes(field: Field, values: &[String]) -> Box<dyn Query> {
@@ -398,19 +400,15 @@ impl OffersIndex {
 
     /// Runs `scoring` (which may match nothing but filters) restricted by `filters`, keeps the
     /// docs inside `circle` if any, and returns the best `limit` with their ranking score
-    /// (coordinated BM25, see [`Coordination`]), ranked by score then offer id.
+    /// (coordinated BM25, see [`CoordinatedQuery`]), ranked by score then offer id.
     pub(crate) fn top(
         &self,
         searcher: &Searcher,
-        scoring: Option<(Box<dyn Query>, Coordination)>,
+        scoring: Option<Box<dyn Query>>,
         filters: Vec<Box<dyn Query>>,
         circle: Option<(GeoPoint, f64)>,
         limit: usize,
     ) -> Result<Vec<(f32, DocAddress, Option<f64>)>, IndexError> {
-        let (scoring, coordination) = match scoring {
-            Some((query, coordination)) => (Some(query), Some(coordination)),
-            None => (None, None),
-        };
         let mut clauses: Vec<(Occur, Box<dyn Query>)> =
             filters.into_iter().map(|f| (Occur::Must, f)).collect();
         if let Some(scoring) = scoring {
@@ -463,7 +461,6 @@ impl OffersIndex {
                         .as_ref()
                         .and_then(|c| c.first(doc))
                         .unwrap_or(u64::MAX);
-                    let score = coordination.map_or(score, |c| c.rank(score));
                     (inside, score, Reverse(rank))
                 }
             });
@@ -701,6 +698,33 @@ impl OffersIndex {
         Ok(top.first().map_or(0.0, |(score, _)| f64::from(*score)))
     }
 
+    /// The score the ranking's [`CoordinatedQuery`] gives an offer for `text`, for tests to
+    /// check against the coordinated BM25 of its parts.
+    #[cfg(test)]
+    pub(crate) fn ranking_score(
+        &self,
+        text: &str,
+        offer: &OfferId,
+        known: &dyn Fn(&str) -> Result<bool, IndexError>,
+    ) -> Result<f64, IndexError> {
+        let searcher = self.searcher();
+        let (words, _, weights) = self.corrected(&searcher, typed_words(text), known)?;
+        let searched = words
+            .iter()
+            .flat_map(|(_, t)| t)
+            .collect::<BTreeSet<_>>()
+            .len();
+        let query = BooleanQuery::new(vec![
+            (
+                Occur::Must,
+                Self::filter_of_codes(self.fields.id, &[offer.as_str().to_owned()]),
+            ),
+            (Occur::Must, Self::term_query(&weights, searched)),
+        ]);
+        let top = searcher.search(&query, &TopDocs::with_limit(1).order_by_score())?;
+        Ok(top.first().map_or(0.0, |(score, _)| f64::from(*score)))
+    }
+
     /// Runs an [`OfferQuery`] whose ROME codes were already expanded to their parents.
     pub(crate) fn search(
         &self,
@@ -811,7 +835,7 @@ impl OffersIndex {
             .flat_map(|(_, terms)| terms)
             .collect::<BTreeSet<_>>()
             .len();
-        let scoring = (searched > 0).then(|| self.term_query(&weights, searched));
+        let scoring = (searched > 0).then(|| Self::term_query(&weights, searched));
         let top = self.top(&searcher, scoring, filters, circle, query.limit)?;
         let addresses: Vec<DocAddress> = top.iter().map(|(_, a, _)| *a).collect();
         let all_parts = Self::score_parts(&searcher, &addresses, &weights)?;

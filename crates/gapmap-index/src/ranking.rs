@@ -4,41 +4,18 @@
 use std::cmp::Reverse;
 use std::collections::BTreeMap;
 
-use tantivy::query::{
-    BooleanQuery, BoostQuery, EnableScoring, Explanation, Occur, Query, Scorer, TermQuery, Weight,
-};
+use tantivy::fieldnorm::FieldNormReader;
+use tantivy::postings::{Postings, SegmentPostings};
+use tantivy::query::{Bm25Weight, EnableScoring, Explanation, Query, Scorer, Weight};
 use tantivy::schema::{Field, IndexRecordOption};
-use tantivy::{DocId, DocSet, Score, Searcher, SegmentReader, Term};
+use tantivy::{DocId, DocSet, Score, Searcher, SegmentReader, TERMINATED, Term};
 
 use crate::IndexError;
 
-/// How a text query ranks: its score reads `step * k + bm25`, with k the distinct query terms
-/// the document holds (see [`coordinated_query`]), and ranks as `bm25 * k / terms`: a document
-/// holding every term of the query before one holding a few, unless their BM25 are far apart.
-/// Terms, not words, so that "cybersécurité" and "cyber sécurité" rank alike.
-#[derive(Clone, Copy, Debug)]
-pub(crate) struct Coordination {
-    step: f32,
-    /// Distinct terms the query searches.
-    pub(crate) terms: usize,
-}
-
-impl Coordination {
-    /// The ranking score of a raw score of the query.
-    pub(crate) fn rank(self, score: f32) -> f32 {
-        if self.terms == 0 || self.step <= 0.0 {
-            return score;
-        }
-        // score / step = k + bm25 / step with bm25 / step < 1/2 (step > 2 * reach): a quarter
-        // absorbs the rounding of the float sum either way.
-        let found = (score / self.step + 0.25).floor();
-        let bm25 = (score - found * self.step).max(0.0);
-        bm25 * found / self.terms as f32
-    }
-}
-
 /// The coordinated BM25 of a share of terms: `bm25 * found / searched` (0 when nothing was
-/// searched).
+/// searched): a document holding every term of the query ranks before one holding a few,
+/// unless their BM25 are far apart. Terms, not words, so that "cybersécurité" and
+/// "cyber sécurité" rank alike.
 pub(crate) fn coordinated(bm25: f64, found: usize, searched: usize) -> f64 {
     if searched == 0 {
         0.0
@@ -47,136 +24,184 @@ pub(crate) fn coordinated(bm25: f64, found: usize, searched: usize) -> f64 {
     }
 }
 
-/// The query of `terms`, each with the fields that hold it (and their boosts): per term, its
-/// BM25 in those fields, plus a constant `step` where any holds it ([`OffsetQuery`]: no second
-/// reading of the postings). `searched` counts the distinct terms of the query, those no field
-/// holds included. `reach` bounds the BM25 the query can reach (the sum of its clauses' maximum
-/// scores); `step` exceeds it.
-pub(crate) fn coordinated_query(
-    terms: &[(&str, Vec<(Field, f32)>)],
+/// One clause of a [`CoordinatedQuery`]: a term in one field, with its BM25 weight (the
+/// field's boost included) and the query term it stands for.
+#[derive(Clone)]
+pub(crate) struct Clause {
+    /// The term, in its field.
+    pub(crate) term: Term,
+    /// Its BM25 weight, boost included.
+    pub(crate) weight: Bm25Weight,
+    /// The query term it stands for (clauses of one term in several fields share it).
+    pub(crate) of: usize,
+}
+
+/// A text query scoring each document by its [`coordinated`] BM25: the sum of its clauses'
+/// BM25, times the share of the `searched` distinct query terms it holds. The postings are
+/// merged in one pass (no union per term, no second reading) and scored by the same
+/// [`Bm25Weight`]s that explain the score in parts.
+#[derive(Clone)]
+pub(crate) struct CoordinatedQuery {
+    clauses: Vec<Clause>,
     searched: usize,
-    reach: f32,
-) -> (Box<dyn Query>, Coordination) {
-    // With one term, every match holds it: plain BM25 ranks alike, without the offsets.
-    let step = if searched > 1 { 2.0 * reach + 1.0 } else { 0.0 };
-    let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
-    for (term, fields) in terms {
-        let mut scored: Vec<(Occur, Box<dyn Query>)> = fields
-            .iter()
-            .map(|&(field, boost)| {
-                let q = TermQuery::new(
-                    Term::from_field_text(field, term),
-                    IndexRecordOption::WithFreqs,
-                );
-                let q: Box<dyn Query> = Box::new(BoostQuery::new(Box::new(q), boost));
-                (Occur::Should, q)
-            })
-            .collect();
-        if step == 0.0 {
-            clauses.append(&mut scored);
-            continue;
-        }
-        let query: Box<dyn Query> = match scored.len() {
-            0 => continue,
-            1 => scored.swap_remove(0).1,
-            _ => Box::new(BooleanQuery::new(scored)),
-        };
-        let held = OffsetQuery {
-            query,
-            offset: step,
-        };
-        clauses.push((Occur::Should, Box::new(held)));
-    }
-    let coordination = Coordination {
-        step,
-        terms: searched,
-    };
-    (Box::new(BooleanQuery::new(clauses)), coordination)
 }
 
-/// A query scoring as its inner query plus a constant, where the inner query matches.
-#[derive(Debug)]
-struct OffsetQuery {
-    query: Box<dyn Query>,
-    offset: Score,
-}
-
-impl Clone for OffsetQuery {
-    fn clone(&self) -> Self {
-        OffsetQuery {
-            query: self.query.box_clone(),
-            offset: self.offset,
-        }
+impl CoordinatedQuery {
+    /// The query of `clauses` over `searched` distinct terms (those no field holds included).
+    pub(crate) fn new(mut clauses: Vec<Clause>, searched: usize) -> CoordinatedQuery {
+        // Clauses of one term side by side: held terms count at each change of term.
+        clauses.sort_by_key(|c| c.of);
+        CoordinatedQuery { clauses, searched }
     }
 }
 
-impl Query for OffsetQuery {
-    fn weight(&self, enable_scoring: EnableScoring<'_>) -> tantivy::Result<Box<dyn Weight>> {
-        Ok(Box::new(OffsetWeight {
-            weight: self.query.weight(enable_scoring)?,
-            offset: self.offset,
-        }))
+impl std::fmt::Debug for CoordinatedQuery {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let terms: Vec<&Term> = self.clauses.iter().map(|c| &c.term).collect();
+        f.debug_struct("CoordinatedQuery")
+            .field("terms", &terms)
+            .field("searched", &self.searched)
+            .finish()
+    }
+}
+
+impl Query for CoordinatedQuery {
+    fn weight(&self, _: EnableScoring<'_>) -> tantivy::Result<Box<dyn Weight>> {
+        Ok(Box::new(self.clone()))
     }
 
     fn query_terms<'a>(&'a self, visitor: &mut dyn FnMut(&'a Term, bool)) {
-        self.query.query_terms(visitor);
+        for clause in &self.clauses {
+            visitor(&clause.term, false);
+        }
     }
 }
 
-struct OffsetWeight {
-    weight: Box<dyn Weight>,
-    offset: Score,
-}
-
-impl Weight for OffsetWeight {
+impl Weight for CoordinatedQuery {
     fn scorer(&self, reader: &SegmentReader, boost: Score) -> tantivy::Result<Box<dyn Scorer>> {
-        Ok(Box::new(OffsetScorer {
-            inner: self.weight.scorer(reader, boost)?,
-            offset: self.offset * boost,
-        }))
+        let mut postings = Vec::with_capacity(self.clauses.len());
+        for clause in &self.clauses {
+            let field = clause.term.field();
+            let inverted = reader.inverted_index(field)?;
+            if let Some(p) = inverted.read_postings(&clause.term, IndexRecordOption::WithFreqs)? {
+                postings.push(ClauseScorer {
+                    postings: p,
+                    norms: reader.get_fieldnorms_reader(field)?,
+                    weight: clause.weight.boost_by(boost),
+                    of: clause.of,
+                });
+            }
+        }
+        let mut scorer = CoordinatedScorer {
+            clauses: postings,
+            searched: self.searched as Score,
+            doc: 0,
+        };
+        scorer.settle();
+        Ok(Box::new(scorer))
     }
 
     fn explain(&self, reader: &SegmentReader, doc: DocId) -> tantivy::Result<Explanation> {
-        let inner = self.weight.explain(reader, doc)?;
-        let mut explanation = Explanation::new_with_string(
-            format!("term held: +{}", self.offset),
-            inner.value() + self.offset,
-        );
-        explanation.add_detail(inner);
-        Ok(explanation)
+        let mut scorer = self.scorer(reader, 1.0)?;
+        if scorer.doc() > doc || scorer.seek(doc) != doc {
+            return Err(tantivy::TantivyError::InvalidArgument(format!(
+                "document {doc} does not match {self:?}"
+            )));
+        }
+        Ok(Explanation::new(
+            "BM25 times the share of the query's terms held",
+            scorer.score(),
+        ))
     }
 }
 
-struct OffsetScorer {
-    inner: Box<dyn Scorer>,
-    offset: Score,
+/// The postings of one [`Clause`] in a segment.
+struct ClauseScorer {
+    postings: SegmentPostings,
+    norms: FieldNormReader,
+    weight: Bm25Weight,
+    of: usize,
 }
 
-impl DocSet for OffsetScorer {
+/// The scorer of a [`CoordinatedQuery`] in a segment: on the smallest document of its
+/// clauses' postings.
+struct CoordinatedScorer {
+    clauses: Vec<ClauseScorer>,
+    searched: Score,
+    doc: DocId,
+}
+
+impl CoordinatedScorer {
+    /// Moves to the smallest document any clause is on.
+    fn settle(&mut self) -> DocId {
+        self.doc = self
+            .clauses
+            .iter()
+            .map(|c| c.postings.doc())
+            .min()
+            .unwrap_or(TERMINATED);
+        self.doc
+    }
+}
+
+impl DocSet for CoordinatedScorer {
     fn advance(&mut self) -> DocId {
-        self.inner.advance()
+        let doc = self.doc;
+        for c in &mut self.clauses {
+            if c.postings.doc() == doc {
+                c.postings.advance();
+            }
+        }
+        self.settle()
     }
 
     fn seek(&mut self, target: DocId) -> DocId {
-        self.inner.seek(target)
+        if self.doc >= target {
+            return self.doc;
+        }
+        for c in &mut self.clauses {
+            if c.postings.doc() < target {
+                c.postings.seek(target);
+            }
+        }
+        self.settle()
     }
 
     fn doc(&self) -> DocId {
-        self.inner.doc()
+        self.doc
     }
 
     fn size_hint(&self) -> u32 {
-        self.inner.size_hint()
-    }
-
-    fn cost(&self) -> u64 {
-        self.inner.cost()
+        self.clauses
+            .iter()
+            .map(|c| c.postings.size_hint())
+            .fold(0, u32::saturating_add)
     }
 }
 
-impl Scorer for OffsetScorer {
+impl Scorer for CoordinatedScorer {
     fn score(&mut self) -> Score {
-        self.inner.score() + self.offset
+        let doc = self.doc;
+        let mut bm25 = 0.0;
+        let mut found = 0u32;
+        let mut last = None;
+        for c in &self.clauses {
+            if c.postings.doc() != doc {
+                continue;
+            }
+            bm25 += c
+                .weight
+                .score(c.norms.fieldnorm_id(doc), c.postings.term_freq());
+            if last != Some(c.of) {
+                found += 1;
+                last = Some(c.of);
+            }
+        }
+        if self.searched > 0.0 {
+            bm25 * found as Score / self.searched
+        } else {
+            bm25
+        }
     }
 }
 

@@ -20,7 +20,7 @@ use tantivy::{Index, IndexReader, ReloadPolicy, TantivyDocument, Term};
 
 use crate::IndexError;
 use crate::analysis::{self, FRENCH};
-use crate::ranking::{self, Correction};
+use crate::ranking::{self, Clause, CoordinatedQuery, Correction};
 
 /// Boost of the typo-tolerant fallback clauses: a fuzzy match scores a constant, well below the
 /// BM25 of an exact term.
@@ -158,7 +158,7 @@ impl ReferentialIndex {
 
     /// Opens the index built in `dir`.
     pub(crate) fn open(dir: &Path) -> Result<ReferentialIndex, IndexError> {
-        let index = Index::open_in_dir(dir)?;
+        let index = crate::directory::ReadOnly::open(dir)?;
         crate::store::verify(&index, dir)?;
         analysis::register(&index);
         let (_, fields) = schema();
@@ -357,25 +357,22 @@ impl ReferentialIndex {
             .iter()
             .flat_map(|(_, terms)| terms.iter().map(String::as_str))
             .collect();
-        let mut reach = 0.0;
-        let mut held: Vec<(&str, Vec<(Field, f32)>)> = Vec::new();
-        for &text in &terms {
+        let mut clauses = Vec::new();
+        for (of, &text) in terms.iter().enumerate() {
             let term = Term::from_field_text(label, text);
             if searcher.doc_freq(&term)? == 0 {
                 continue;
             }
-            reach += Bm25Weight::for_terms(&searcher, std::slice::from_ref(&term))?.max_score();
-            held.push((text, vec![(label, 1.0)]));
+            let weight = Bm25Weight::for_terms(&searcher, std::slice::from_ref(&term))?;
+            clauses.push(Clause { term, weight, of });
         }
-        let (text_query, coordination) = ranking::coordinated_query(&held, terms.len(), reach);
+        let text_query: Box<dyn Query> = Box::new(CoordinatedQuery::new(clauses, terms.len()));
         let query = BooleanQuery::new(vec![
             (Occur::Must, self.kinds(&[KIND_COMPETENCE])),
             (Occur::Must, text_query),
         ]);
         let pool = limit.saturating_mul(2).min(doc_cap(&searcher));
-        let collector = TopDocs::with_limit(pool).tweak_score(move |_: &tantivy::SegmentReader| {
-            move |_: tantivy::DocId, score: tantivy::Score| coordination.rank(score)
-        });
+        let collector = TopDocs::with_limit(pool).order_by_score();
         let hits = searcher.search(&query, &collector)?;
         let best = hits.first().map_or(0.0, |(s, _)| f64::from(*s));
         let mut found = Vec::with_capacity(hits.len());

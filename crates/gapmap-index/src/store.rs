@@ -249,6 +249,7 @@ impl GapmapIndex {
         drop(sheets?);
         // The stamp is written last: a generation without it is incomplete.
         write_json(&building.join(STAMP), &IndexStamp::new(content_hash))?;
+        readable_as_folder(&building)?;
         let name = format!("{GENERATION_PREFIX}{suffix}");
         let generation = folder.join(&name);
         fs::rename(&building, &generation).map_err(io(&generation))?;
@@ -283,6 +284,32 @@ fn lock_file(folder: &Path) -> Result<(fs::File, PathBuf), IndexError> {
         .open(&path)
         .map_err(io(&path))?;
     Ok((file, path))
+}
+
+/// Gives every file under `dir` the read permissions of `dir` itself: tantivy writes some of its
+/// files (`meta.json`, `.managed.json`) readable by their owner only, and another user who may
+/// read the store (a shared, read-only copy) could not open its index.
+#[cfg(unix)]
+fn readable_as_folder(dir: &Path) -> Result<(), IndexError> {
+    use std::os::unix::fs::PermissionsExt;
+    let shared = fs::metadata(dir).map_err(io(dir))?.permissions().mode() & 0o444;
+    for entry in fs::read_dir(dir).map_err(io(dir))? {
+        let path = entry.map_err(io(dir))?.path();
+        let meta = fs::metadata(&path).map_err(io(&path))?;
+        if meta.is_dir() {
+            readable_as_folder(&path)?;
+        } else if meta.permissions().mode() & shared != shared {
+            let mode = meta.permissions().mode() | shared;
+            fs::set_permissions(&path, fs::Permissions::from_mode(mode)).map_err(io(&path))?;
+        }
+    }
+    Ok(())
+}
+
+/// Other systems: files keep the permissions they were written with.
+#[cfg(not(unix))]
+fn readable_as_folder(_: &Path) -> Result<(), IndexError> {
+    Ok(())
 }
 
 /// Removes generations other than `keep` and leftover builds and pointer files. Best effort: a

@@ -304,6 +304,17 @@ fn check_search(index: &GapmapIndex, query: OfferQuery, expect: Expect) {
                     h.offer,
                     b.bm25
                 );
+                // The ranking query scores the coordinated BM25 of the parts.
+                let ranked = index
+                    .offers
+                    .ranking_score(&query.text, &h.offer, &|t| index.referential.knows(t))
+                    .unwrap_or(f64::NAN);
+                let expected = crate::ranking::coordinated(sum, b.terms_found, b.terms_searched);
+                assert!(
+                    (ranked - expected).abs() <= 1e-4 * expected.max(1.0),
+                    "{}: ranked {ranked}, coordinated parts {expected}",
+                    h.offer
+                );
                 let parts: Vec<String> = b
                     .parts
                     .iter()
