@@ -782,3 +782,157 @@ fn a_read_only_store_is_read_without_writing() -> Result<(), Box<dyn std::error:
     assert_eq!(listing(&store), before, "a read wrote in the store");
     Ok(())
 }
+
+/// A full disk (simulated by a file size limit: `ulimit -f`, the signal it sends ignored so
+/// that writes fail with "File too large" as on a full disk) during an import over a store:
+/// the import fails naming the file it could not write, leaves no partial file, and the previous
+/// store opens with its figures. A full standard output fails the run with the reason, never a
+/// success or a panic.
+#[test]
+fn a_full_disk_leaves_the_previous_store() -> Result<(), Box<dyn std::error::Error>> {
+    let tmp = tempfile::tempdir()?;
+    let store = demo_store(tmp.path())?;
+    let store_arg = store.to_str().ok_or("path")?;
+    let gaps = [
+        "gaps", "--quiet", "--bmo", "--store", store_arg, "--format", "csv",
+    ];
+    let before = crate::gapmap_ok(tmp.path(), &gaps);
+    // Files only: the folder's own time changes with the temporary file made and removed.
+    let files = || -> Vec<_> {
+        listing(&store)
+            .into_iter()
+            .filter(|(p, _, _)| p.is_file())
+            .collect()
+    };
+    let files_before = files();
+    // The demo's dataset file is 1.2 MB: 300 KB are written, then the disk is "full".
+    let demo = project_root().join("datasets/demo");
+    let import = format!(
+        "trap '' XFSZ; ulimit -f 300; exec {} import --data {} --store {store_arg} --all-years --quiet",
+        env!("CARGO_BIN_EXE_gapmap"),
+        demo.display()
+    );
+    let out = std::process::Command::new("bash")
+        .args(["-c", &import])
+        .current_dir(tmp.path())
+        .env_remove("GAPMAP_DATA")
+        .output()?;
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("cannot write: File too large") && stderr.contains("dataset-"),
+        "{stderr}"
+    );
+    assert_eq!(stderr.matches("File too large").count(), 1, "{stderr}");
+    assert_eq!(
+        files(),
+        files_before,
+        "the failed import left or changed files"
+    );
+    assert_eq!(crate::gapmap_ok(tmp.path(), &gaps), before);
+    // Standard output on a full device.
+    let out = std::process::Command::new("bash")
+        .args([
+            "-c",
+            &format!(
+                "exec {} gaps --quiet --bmo --store {store_arg} --format csv > /dev/full",
+                env!("CARGO_BIN_EXE_gapmap")
+            ),
+        ])
+        .current_dir(tmp.path())
+        .output()?;
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("No space left on device"), "{stderr}");
+    Ok(())
+}
+
+/// Readers while imports replace the store: every search run during two imports of other data
+/// into the same store succeeds and prints the old store's answer or the new one's, whole, never
+/// an error or a mixture (the store's switch is one rename, each index generation is complete
+/// before it is named, and a reader whose index was built for another content builds its own).
+#[test]
+fn readers_during_imports_see_one_store_or_the_other() -> Result<(), Box<dyn std::error::Error>> {
+    let tmp = tempfile::tempdir()?;
+    let store = demo_store(tmp.path())?;
+    let store_arg = store.to_str().ok_or("path")?.to_owned();
+    let search = [
+        "search",
+        "maintenance",
+        "--store",
+        &store_arg,
+        "--limit",
+        "20",
+        "--json",
+    ];
+    let old = crate::gapmap_ok(tmp.path(), &search);
+    // Other data: the demo without its 2022 Affelnet file's last 40 offers.
+    let other = tmp.path().join("other");
+    copy_dir(
+        &project_root().join("datasets/demo").to_string_lossy(),
+        &other.to_string_lossy(),
+    )?;
+    let affelnet = other.join("offers/affelnet/demo_attractivite_capacite_2022.csv");
+    let text = std::fs::read_to_string(&affelnet)?;
+    let lines: Vec<&str> = text.lines().collect();
+    std::fs::write(&affelnet, lines[..lines.len() - 40].join("\n") + "\n")?;
+    let other_arg = other.to_str().ok_or("path")?.to_owned();
+    let import = |data: &str| {
+        crate::gapmap_ok(
+            tmp.path(),
+            &["import", "--data", data, "--store", &store_arg, "--quiet"],
+        )
+    };
+    let demo = project_root().join("datasets/demo");
+    let demo_arg = demo.to_str().ok_or("path")?.to_owned();
+    let new = {
+        // The new store's answer, measured in a store of its own.
+        let alone = tmp.path().join("alone");
+        crate::gapmap_ok(
+            tmp.path(),
+            &[
+                "import",
+                "--data",
+                &other_arg,
+                "--store",
+                alone.to_str().ok_or("path")?,
+                "--quiet",
+            ],
+        );
+        let alone_arg = alone.to_str().ok_or("path")?.to_owned();
+        let mut args = search;
+        args[3] = &alone_arg;
+        crate::gapmap_ok(tmp.path(), &args)
+    };
+    assert_ne!(old, new, "the two data folders must answer differently");
+    let answers = std::thread::scope(|scope| {
+        let readers: Vec<_> = (0..3)
+            .map(|_| {
+                scope.spawn(|| {
+                    (0..6)
+                        .map(|_| crate::gapmap(tmp.path(), &search))
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        import(&other_arg);
+        import(&demo_arg);
+        import(&other_arg);
+        readers
+            .into_iter()
+            .flat_map(|r| r.join().unwrap_or_default())
+            .collect::<Vec<_>>()
+    });
+    assert_eq!(answers.len(), 18);
+    for out in &answers {
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(stdout == old || stdout == new, "a mixed answer:\n{stdout}");
+    }
+    assert_eq!(crate::gapmap_ok(tmp.path(), &search), new);
+    Ok(())
+}

@@ -11,7 +11,9 @@
 //! A course's seats and graduates are the sums over its variants, each intake counted once
 //! ([`CourseHit::totals`]): a variant that repeats another (an earlier intake year of the same
 //! source, or the course list's row of a course another file gives with its seats, in the same
-//! status) is listed but not added.
+//! status) is listed but not added; the seats of an entry in première of a bac pro also entered
+//! in seconde are listed but not added either (its pupils mostly come up from that seconde), its
+//! graduates are (the supply rules count only its newcomers).
 
 use std::collections::HashMap;
 
@@ -60,12 +62,14 @@ impl CourseHit {
         for (i, offer) in offers.iter().enumerate() {
             let repeats = offer.and_then(|o| repeats(o, &offers));
             totals.repeats.push(repeats);
-            if repeats.is_some() {
+            if repeats.is_some_and(|r| r != Repeat::LaterEntry) {
                 continue;
             }
-            match offer.and_then(|o| o.capacity.seats()) {
-                Some(seats) => *totals.seats.get_or_insert(0) += seats,
-                None => totals.seats_unknown += 1,
+            if repeats.is_none() {
+                match offer.and_then(|o| o.capacity.seats()) {
+                    Some(seats) => *totals.seats.get_or_insert(0) += seats,
+                    None => totals.seats_unknown += 1,
+                }
             }
             match graduates(&self.variants[i].offer) {
                 Some(g) => *totals.graduates.get_or_insert(0.0) += g,
@@ -87,7 +91,8 @@ pub struct CourseTotals {
     pub graduates: Option<f64>,
     /// Variants counted whose graduates are unknown (not in `graduates`).
     pub graduates_unknown: usize,
-    /// Per variant (in order), why it is not counted: `None` when it is.
+    /// Per variant (in order), why it is not counted (or, for [`Repeat::LaterEntry`], its
+    /// seats): `None` when it is.
     pub repeats: Vec<Option<Repeat>>,
 }
 
@@ -98,6 +103,12 @@ pub enum Repeat {
     EarlierYear,
     /// The course list's row (no seats) of a course another file gives in the same status.
     CourseList,
+    /// An entry in a later year of course (première) of a course the same source also gives,
+    /// in the same status, entered in its first year: the pupils of its seats mostly come up
+    /// from that first year (in Hauts-de-France, 1,501 of 1,742 première pupils match as many
+    /// seconde pupils of the same school), so its seats are not added; its graduates are (the
+    /// supply rules count only its newcomers).
+    LaterEntry,
 }
 
 impl Repeat {
@@ -106,6 +117,7 @@ impl Repeat {
         match self {
             Repeat::EarlierYear => "earlier-year",
             Repeat::CourseList => "course-list",
+            Repeat::LaterEntry => "later-entry",
         }
     }
 }
@@ -125,7 +137,14 @@ fn repeats(offer: &Offer, variants: &[Option<&Offer>]) -> Option<Repeat> {
             && other.source != OfferSource::Parcoursup
             && other.mode == offer.mode;
     }
-    course_list.then_some(Repeat::CourseList)
+    if course_list {
+        return Some(Repeat::CourseList);
+    }
+    let first_year_too = offer.intake.entry_year.is_some_and(|y| y > 1)
+        && variants.iter().flatten().any(|o| {
+            o.source == offer.source && o.mode == offer.mode && o.intake.entry_year == Some(1)
+        });
+    first_year_too.then_some(Repeat::LaterEntry)
 }
 
 /// What makes two offers of one school the same course.

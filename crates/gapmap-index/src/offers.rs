@@ -105,17 +105,20 @@ pub struct ScorePart {
 }
 
 /// How a hit's score was made. `score` of the hit equals `text`.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ScoreBreakdown {
     /// Raw BM25 of the text part (0 without text): the sum of `parts`.
     pub bm25: f64,
     /// Each (field, term) that matched and its share of `bm25`, largest first.
     pub parts: Vec<ScorePart>,
     /// Distinct terms of the query found in the offer (in any text field): the text part ranks
-    /// by `bm25 * terms_found / terms_searched` (an offer holding every term of the query before
-    /// one holding a few, unless their BM25 are far apart). Terms, not words, so that
+    /// by `bm25 * terms_held() / terms_searched` (an offer holding every term of the query
+    /// before one holding a few, unless their BM25 are far apart). Terms, not words, so that
     /// "cybersécurité" and "cyber sécurité" rank alike.
     pub terms_found: usize,
+    /// Of those, the terms held in a field that names the offer (its label, its certifications'
+    /// labels); the others count half in the coordination.
+    pub terms_named: usize,
     /// Distinct terms the query searched.
     pub terms_searched: usize,
     /// Query words found neither in the training map nor in the ROME referential, searched as
@@ -127,6 +130,20 @@ pub struct ScoreBreakdown {
     pub distance_km: Option<f64>,
     /// The filters the offer passed, as `name=value` (`rome=M1802`, `level=4..5`).
     pub filters: Vec<String>,
+}
+
+impl ScoreBreakdown {
+    /// The terms held, as the coordination counts them: each term named 1, each other term
+    /// found a half (a term found only in what the offer's occupations are called or require,
+    /// or in its school's name, is weaker evidence than one in its name).
+    ///
+    /// ```
+    /// let b = gapmap_index::ScoreBreakdown { terms_found: 2, terms_named: 1, ..Default::default() };
+    /// assert_eq!(b.terms_held(), 1.5);
+    /// ```
+    pub fn terms_held(&self) -> f64 {
+        ranking::held(self.terms_found, self.terms_named)
+    }
 }
 
 /// One offer found by a search.
@@ -155,6 +172,10 @@ const TEXT_FIELDS: &[(&str, f32)] = &[
     ("competence_text", 0.7),
     ("school", 0.5),
 ];
+
+/// The text fields that name a course: a query term found only in the others (what its
+/// occupations are called or require, its school) counts half in the coordination.
+const NAMING_FIELDS: &[&str] = &["label", "certification"];
 
 #[derive(Clone)]
 pub(crate) struct Fields {
@@ -384,6 +405,7 @@ impl OffersIndex {
                     term: w.term.clone(),
                     weight: w.weight.clone(),
                     of,
+                    naming: NAMING_FIELDS.contains(&w.field),
                 }
             })
             .collect();
@@ -859,6 +881,12 @@ impl OffersIndex {
                 .map(|p| p.term.as_str())
                 .collect::<BTreeSet<_>>()
                 .len();
+            let named = parts
+                .iter()
+                .filter(|p| NAMING_FIELDS.contains(&p.field))
+                .map(|p| p.term.as_str())
+                .collect::<BTreeSet<_>>()
+                .len();
             hits.push(OfferHit {
                 offer,
                 label,
@@ -867,6 +895,7 @@ impl OffersIndex {
                     bm25,
                     parts,
                     terms_found: found,
+                    terms_named: named,
                     terms_searched: searched,
                     corrections: corrections.clone(),
                     text: 0.0,
@@ -877,8 +906,9 @@ impl OffersIndex {
             });
         }
         // Scores on [0, 1]: the coordinated BM25 over the best's.
-        let coordinated =
-            |b: &ScoreBreakdown| ranking::coordinated(b.bm25, b.terms_found, b.terms_searched);
+        let coordinated = |b: &ScoreBreakdown| {
+            ranking::coordinated(b.bm25, b.terms_found, b.terms_named, b.terms_searched)
+        };
         let best = hits
             .iter()
             .map(|h| coordinated(&h.breakdown))

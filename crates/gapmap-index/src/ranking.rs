@@ -16,12 +16,18 @@ use crate::IndexError;
 /// searched): a document holding every term of the query ranks before one holding a few,
 /// unless their BM25 are far apart. Terms, not words, so that "cybersécurité" and
 /// "cyber sécurité" rank alike.
-pub(crate) fn coordinated(bm25: f64, found: usize, searched: usize) -> f64 {
+pub(crate) fn coordinated(bm25: f64, found: usize, named: usize, searched: usize) -> f64 {
     if searched == 0 {
         0.0
     } else {
-        bm25 * found as f64 / searched as f64
+        bm25 * held(found, named) / searched as f64
     }
+}
+
+/// The terms a document holds, counted for coordination: `named` (held in a field that names
+/// it) count 1, the other `found - named` a half.
+pub(crate) fn held(found: usize, named: usize) -> f64 {
+    named as f64 + 0.5 * found.saturating_sub(named) as f64
 }
 
 /// One clause of a [`CoordinatedQuery`]: a term in one field, with its BM25 weight (the
@@ -34,6 +40,9 @@ pub(crate) struct Clause {
     pub(crate) weight: Bm25Weight,
     /// The query term it stands for (clauses of one term in several fields share it).
     pub(crate) of: usize,
+    /// Whether the field names the document (its label, its certifications): a term held only
+    /// in other fields counts half in the coordination.
+    pub(crate) naming: bool,
 }
 
 /// A text query scoring each document by its [`coordinated`] BM25: the sum of its clauses'
@@ -89,6 +98,7 @@ impl Weight for CoordinatedQuery {
                     norms: reader.get_fieldnorms_reader(field)?,
                     weight: clause.weight.boost_by(boost),
                     of: clause.of,
+                    naming: clause.naming,
                 });
             }
         }
@@ -121,6 +131,7 @@ struct ClauseScorer {
     norms: FieldNormReader,
     weight: Bm25Weight,
     of: usize,
+    naming: bool,
 }
 
 /// The scorer of a [`CoordinatedQuery`] in a segment: on the smallest document of its
@@ -183,8 +194,8 @@ impl Scorer for CoordinatedScorer {
     fn score(&mut self) -> Score {
         let doc = self.doc;
         let mut bm25 = 0.0;
-        let mut found = 0u32;
-        let mut last = None;
+        let (mut found, mut named) = (0u32, 0u32);
+        let mut last: Option<(usize, bool)> = None;
         for c in &self.clauses {
             if c.postings.doc() != doc {
                 continue;
@@ -192,13 +203,22 @@ impl Scorer for CoordinatedScorer {
             bm25 += c
                 .weight
                 .score(c.norms.fieldnorm_id(doc), c.postings.term_freq());
-            if last != Some(c.of) {
-                found += 1;
-                last = Some(c.of);
+            match &mut last {
+                Some((of, naming)) if *of == c.of => {
+                    if c.naming && !*naming {
+                        *naming = true;
+                        named += 1;
+                    }
+                }
+                _ => {
+                    found += 1;
+                    named += u32::from(c.naming);
+                    last = Some((c.of, c.naming));
+                }
             }
         }
         if self.searched > 0.0 {
-            bm25 * found as Score / self.searched
+            bm25 * held(found as usize, named as usize) as Score / self.searched
         } else {
             bm25
         }

@@ -364,7 +364,12 @@ impl ReferentialIndex {
                 continue;
             }
             let weight = Bm25Weight::for_terms(&searcher, std::slice::from_ref(&term))?;
-            clauses.push(Clause { term, weight, of });
+            clauses.push(Clause {
+                term,
+                weight,
+                of,
+                naming: true,
+            });
         }
         let text_query: Box<dyn Query> = Box::new(CoordinatedQuery::new(clauses, terms.len()));
         let query = BooleanQuery::new(vec![

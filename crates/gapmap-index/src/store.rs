@@ -24,7 +24,7 @@ use crate::referential::ReferentialIndex;
 use crate::{GapmapIndex, IndexError};
 
 /// Version of the index layout and analysis; bumped when a change needs a rebuild.
-pub const SCHEMA_VERSION: u32 = 4;
+pub const SCHEMA_VERSION: u32 = 5;
 
 const CURRENT: &str = "CURRENT";
 const STAMP: &str = "stamp.json";

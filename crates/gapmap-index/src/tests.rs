@@ -309,7 +309,12 @@ fn check_search(index: &GapmapIndex, query: OfferQuery, expect: Expect) {
                     .offers
                     .ranking_score(&query.text, &h.offer, &|t| index.referential.knows(t))
                     .unwrap_or(f64::NAN);
-                let expected = crate::ranking::coordinated(sum, b.terms_found, b.terms_searched);
+                let expected = crate::ranking::coordinated(
+                    sum,
+                    b.terms_found,
+                    b.terms_named,
+                    b.terms_searched,
+                );
                 assert!(
                     (ranked - expected).abs() <= 1e-4 * expected.max(1.0),
                     "{}: ranked {ranked}, coordinated parts {expected}",
@@ -357,16 +362,16 @@ fn offer_search() -> TestResult {
         &index,
         text("cybersécurité"),
         expect![[r#"
-            parcoursup-bts:2024:0750001U:00000000:school 1.00 [cybersécurité] label:cyb=2.82 label:securit=2.82 rome_label:cyb=0.73 rome_label:securit=0.73 competence_text:securit=0.36
-            parcoursup-bts:2024:0590001F:32032612:school 0.88 [cybersécurité] label:cyb=2.38 label:securit=2.38 rome_label:cyb=0.73 rome_label:securit=0.73 competence_text:securit=0.36
-            parcoursup-bts:2024:0590002G:32032612:apprenticeship 0.24 [cybersécurité] rome_label:cyb=0.73 rome_label:securit=0.73 competence_text:securit=0.36
+            parcoursup-bts:2024:0750001U:00000000:school 1.00 [cybersécurité] label:cyb=2.77 label:securit=2.77 rome_label:cyb=0.73 rome_label:securit=0.73 competence_text:securit=0.36
+            parcoursup-bts:2024:0590001F:32032612:school 0.88 [cybersécurité] label:cyb=2.34 label:securit=2.34 rome_label:cyb=0.73 rome_label:securit=0.73 competence_text:securit=0.36
+            parcoursup-bts:2024:0590002G:32032612:apprenticeship 0.12 [cybersécurité] rome_label:cyb=0.73 rome_label:securit=0.73 competence_text:securit=0.36
         "#]],
     );
     check_search(
         &index,
         text("conductrice d'engins"),
         expect![[r#"
-            parcoursup-bts:2024:0620001P:00000000:school 1.00 [conductrice,engins] label:engin=3.77 rome_label:conducteur=3.20 rome_label:engin=2.46 rome_title:conducteur=1.44 competence_text:engin=0.76
+            parcoursup-bts:2024:0620001P:00000000:school 1.00 [conductrice,engins] label:engin=4.02 rome_label:conducteur=3.20 rome_label:engin=2.46 rome_title:conducteur=1.44 competence_text:engin=0.76
         "#]],
     );
     check_search(

@@ -17,6 +17,15 @@ pub enum IngestError {
         /// The OS error.
         source: std::io::Error,
     },
+    /// A file of a store could not be written (a full disk, a file size limit, permissions):
+    /// the store it was replacing is left as it was.
+    #[error("{}: cannot write: {source}", path.display())]
+    Write {
+        /// The file.
+        path: PathBuf,
+        /// The OS error.
+        source: std::io::Error,
+    },
     /// The file's structure is not the one expected.
     #[error("{file}: line {line}: {message}")]
     Format {

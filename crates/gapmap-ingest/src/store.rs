@@ -204,18 +204,19 @@ fn lock(dir: &Path) -> Result<fs::File, IngestError> {
     }
 }
 
+/// Writes `bytes` to `path` through a temporary file renamed over it; on failure (a full
+/// disk), the temporary file is removed and `path` is left as it was.
 fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), IngestError> {
     let tmp = path.with_extension("tmp");
-    let io = |source| IngestError::Io {
-        path: tmp.clone(),
-        source,
-    };
-    let mut f = fs::File::create(&tmp).map_err(io)?;
-    f.write_all(bytes).map_err(io)?;
-    f.sync_all().map_err(io)?;
-    fs::rename(&tmp, path).map_err(|source| IngestError::Io {
-        path: path.to_owned(),
-        source,
+    let written = fs::File::create(&tmp)
+        .and_then(|mut f| f.write_all(bytes).and_then(|()| f.sync_all()))
+        .and_then(|()| fs::rename(&tmp, path));
+    written.map_err(|source| {
+        let _ = fs::remove_file(&tmp);
+        IngestError::Write {
+            path: path.to_owned(),
+            source,
+        }
     })
 }
 

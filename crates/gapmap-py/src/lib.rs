@@ -323,6 +323,20 @@ impl PyEngine {
             row.set_item("label", &best.label)?;
             row.set_item("school", offer.and_then(|o| o.school_name.clone()))?;
             row.set_item("school_code", offer.map(|o| o.school.to_string()))?;
+            let communes = &self.engine.dataset().territory.communes;
+            row.set_item(
+                "commune_name",
+                offer
+                    .and_then(|o| o.location.commune)
+                    .and_then(|c| communes.get(&c))
+                    .map(|c| c.name.clone()),
+            )?;
+            row.set_item(
+                "near_commune",
+                offer
+                    .and_then(|o| self.engine.nearest_commune(o))
+                    .map(|c| c.name.clone()),
+            )?;
             row.set_item("level", offer.and_then(|o| o.level.map(|l| l.get())))?;
             row.set_item("score", course.score())?;
             // Sums over the variants counted; None when none is known.

@@ -2,7 +2,7 @@
 //!
 //! JSON outputs (stable, `format_version` 3):
 //! - search: `{format_version, query, courses: [{label, school, school_code, uai, commune,
-//!   commune_name, departement, level, modes, seats, variants_of_unknown_capacity, score,
+//!   commune_name, near_commune, departement, level, modes, seats, variants_of_unknown_capacity, score,
 //!   variants: [{offer, label, school, school_code, uai, commune, departement, level, mode,
 //!   source, year, entry_year, seats, supply, score, text_score, bm25, parts: [{field, term,
 //!   words, term_freq, boost, bm25, share}], terms_found, terms_searched, corrections: [{word,
@@ -317,6 +317,7 @@ fn variant_text(offer: Option<&gapmap_model::Offer>, repeat: Option<Repeat>) -> 
     let repeat = match repeat {
         Some(Repeat::EarlierYear) => " (earlier year, not added)",
         Some(Repeat::CourseList) => " (course list, not added)",
+        Some(Repeat::LaterEntry) => " (seats not added: pupils mostly come up from the first year)",
         None => "",
     };
     format!("{}{year}{entry}{repeat}", o.source.key())
@@ -333,6 +334,11 @@ fn school_name(engine: &gapmap_engine::Engine, o: Option<&gapmap_model::Offer>) 
             .commune
             .and_then(|c| engine.dataset().territory.communes.get(&c))
             .map(|c| format!(" ({})", c.name))
+            .or_else(|| {
+                engine
+                    .nearest_commune(o)
+                    .map(|c| format!(" (near {})", c.name))
+            })
             .unwrap_or_default();
         format!("{}{commune}", o.school)
     })
@@ -345,13 +351,14 @@ fn distance(h: &OfferHit) -> String {
         .unwrap_or_default()
 }
 
-/// The query terms an offer holds, of those searched (`2/3`), empty without text.
+/// The query terms an offer holds, of those searched, those held only outside the fields that
+/// name it counting half (`1.5/2`), empty without text.
 fn terms(h: &OfferHit) -> String {
     let b = &h.breakdown;
     if b.terms_searched == 0 {
         String::new()
     } else {
-        format!("{}/{}", b.terms_found, b.terms_searched)
+        format!("{}/{}", b.terms_held(), b.terms_searched)
     }
 }
 
@@ -440,6 +447,7 @@ pub fn course_json(
         "commune_name": o.and_then(|o| o.location.commune)
             .and_then(|c| engine.dataset().territory.communes.get(&c))
             .map(|c| c.name.clone()),
+        "near_commune": o.and_then(|o| engine.nearest_commune(o)).map(|c| c.name.clone()),
         "departement": o.map(|o| o.location.departement.to_string()),
         "level": o.and_then(|o| o.level.map(|l| l.get())),
         "modes": course_modes(engine, course).iter().map(|m| m.key()).collect::<Vec<_>>(),
@@ -466,8 +474,9 @@ pub fn corrections_json(corrections: &[gapmap_index::Correction]) -> serde_json:
 /// its level, mode and seats, `supply` (the per-offer object of `gapmap supply --offers`, when
 /// given) and the score's breakdown: `parts`, each (field, term) that matched with the words
 /// typed that gave it, its BM25 (the field's weight included) and its `share` of `score` (the
-/// shares add up to the score); `terms_found` of `terms_searched` (the score is the BM25 times
-/// their ratio, over the best's); `corrections`, the words searched as another term.
+/// shares add up to the score); `terms_found` of `terms_searched`, `terms_named` of them in a
+/// field naming the offer (the score is the BM25 times the share of terms held, those not named
+/// counting half, over the best's); `corrections`, the words searched as another term.
 pub fn hit_json(
     engine: &gapmap_engine::Engine,
     h: &gapmap_index::OfferHit,
@@ -511,6 +520,7 @@ pub fn hit_json(
         "bm25": h.breakdown.bm25,
         "parts": parts,
         "terms_found": h.breakdown.terms_found,
+        "terms_named": h.breakdown.terms_named,
         "terms_searched": h.breakdown.terms_searched,
         "corrections": corrections_json(&h.breakdown.corrections),
         "distance_km": h.breakdown.distance_km,
@@ -614,13 +624,18 @@ pub fn competences(
     Ok(())
 }
 
-/// At most `max` characters.
+/// At most `max` characters: a longer text keeps its start and its end around a `…`, the end
+/// telling apart what the start does not ("… option A" / "… option B" of one diploma).
 pub fn cut(s: &str, max: usize) -> String {
-    if s.chars().count() <= max {
-        s.to_owned()
-    } else {
-        let mut t: String = s.chars().take(max.saturating_sub(1)).collect();
-        t.push('…');
-        t
+    let count = s.chars().count();
+    if count <= max {
+        return s.to_owned();
     }
+    let kept = max.saturating_sub(1);
+    let tail = kept / 3;
+    let head = kept - tail;
+    let mut t: String = s.chars().take(head).collect();
+    t.push('…');
+    t.extend(s.chars().skip(count - tail));
+    t
 }
