@@ -440,7 +440,7 @@ fn killed(run: &std::process::Output) -> bool {
 }
 
 /// Copies a folder with `cp -r`.
-fn copy_dir(from: &str, to: &str) -> Result<(), Box<dyn std::error::Error>> {
+pub(crate) fn copy_dir(from: &str, to: &str) -> Result<(), Box<dyn std::error::Error>> {
     let copied = std::process::Command::new("cp")
         .args(["-r", from, to])
         .status()?;

@@ -6,6 +6,7 @@ mod browser;
 mod cli;
 mod horizon;
 mod hostile;
+mod importers;
 mod recommend;
 mod serve;
 
