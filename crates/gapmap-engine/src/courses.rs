@@ -11,9 +11,10 @@
 //! A course's seats and graduates are the sums over its variants, each intake counted once
 //! ([`CourseHit::totals`]): a variant that repeats another (an earlier intake year of the same
 //! source, or the course list's row of a course another file gives with its seats, in the same
-//! status) is listed but not added; the seats of an entry in première of a bac pro also entered
-//! in seconde are listed but not added either (its pupils mostly come up from that seconde), its
-//! graduates are (the supply rules count only its newcomers).
+//! status) is listed but not added. An entry in première of a bac pro also entered in seconde
+//! adds only its seats left to newcomers: its seats less the pupils the census counts moving up
+//! from the seconde (unknown without the census); its graduates are added (the supply rules
+//! count only its newcomers).
 
 use std::collections::HashMap;
 
@@ -65,11 +66,9 @@ impl CourseHit {
             if repeats.is_some_and(|r| r != Repeat::LaterEntry) {
                 continue;
             }
-            if repeats.is_none() {
-                match offer.and_then(|o| o.capacity.seats()) {
-                    Some(seats) => *totals.seats.get_or_insert(0) += seats,
-                    None => totals.seats_unknown += 1,
-                }
+            match offer.and_then(|o| counted_seats(o, repeats)) {
+                Some(seats) => *totals.seats.get_or_insert(0) += seats,
+                None => totals.seats_unknown += 1,
             }
             match graduates(&self.variants[i].offer) {
                 Some(g) => *totals.graduates.get_or_insert(0.0) += g,
@@ -104,9 +103,10 @@ pub enum Repeat {
     /// The course list's row (no seats) of a course another file gives in the same status.
     CourseList,
     /// An entry in a later year of course (première) of a course the same source also gives,
-    /// in the same status, entered in its first year: the pupils of its seats mostly come up
-    /// from that first year (in Hauts-de-France, 1,501 of 1,742 première pupils match as many
-    /// seconde pupils of the same school), so its seats are not added; its graduates are (the
+    /// in the same status, entered in its first year: its seats hold the pupils moving up from
+    /// that first year (in Hauts-de-France, 1,501 of 1,742 première pupils match as many seconde
+    /// pupils of the same school), so only its seats left to newcomers are added (its seats
+    /// less the pupils moving up, by the census; unknown without it); its graduates are (the
     /// supply rules count only its newcomers).
     LaterEntry,
 }
@@ -119,6 +119,19 @@ impl Repeat {
             Repeat::CourseList => "course-list",
             Repeat::LaterEntry => "later-entry",
         }
+    }
+}
+
+/// The seats a variant adds to its course (see [`CourseHit::totals`]): all its seats, those
+/// left to newcomers for a later entry, `None` when unknown.
+fn counted_seats(offer: &Offer, repeats: Option<Repeat>) -> Option<u32> {
+    let seats = offer.capacity.seats()?;
+    match repeats {
+        Some(Repeat::LaterEntry) => offer
+            .intake
+            .enrolment
+            .map(|e| seats.saturating_sub(e.continuing)),
+        _ => Some(seats),
     }
 }
 

@@ -263,25 +263,6 @@ impl Engine {
         self.offer_position(id).map(|i| &self.dataset.offers[i])
     }
 
-    /// The commune of the offer's département whose point is nearest to the offer's, for an
-    /// offer whose commune is unknown but whose point is given (a school no directory names,
-    /// placed by the course list's GPS point): shown as "near" it, never as its commune. `None`
-    /// when the commune is known or there is no point.
-    pub fn nearest_commune(&self, offer: &Offer) -> Option<&gapmap_model::Commune> {
-        let point = offer
-            .location
-            .point
-            .filter(|_| offer.location.commune.is_none())?;
-        self.dataset
-            .territory
-            .communes
-            .values()
-            .filter(|c| c.departement == offer.location.departement)
-            .filter_map(|c| Some((c.point?.distance_km(point), c)))
-            .min_by(|a, b| a.0.total_cmp(&b.0))
-            .map(|(_, c)| c)
-    }
-
     /// The position of an offer in the data's offers (and so in a result's `supplies` over
     /// them).
     pub fn offer_position(&self, id: &OfferId) -> Option<usize> {

@@ -443,8 +443,8 @@ fn corrections_on_the_real_map() -> TestResult {
 
 /// One result per course, each intake once, on the Hauts-de-France map: its 4,801 offers are
 /// 3,781 courses (README), no school shows one label twice, and the 112 première entries of a bac
-/// pro also entered in seconde at the same school and status (README, Data) are listed with
-/// their seats not added.
+/// pro also entered in seconde at the same school and status (README, Data) add only their
+/// seats left to newcomers.
 #[test]
 fn courses_count_each_intake_once() -> TestResult {
     let Some(engine) = engine() else {
@@ -470,16 +470,25 @@ fn courses_count_each_intake_once() -> TestResult {
             let mut seats = None;
             for (hit, repeat) in course.variants().iter().zip(&totals.repeats) {
                 let offer = engine.offer(&hit.offer).ok_or("offer")?;
-                if *repeat == Some(gapmap_engine::Repeat::LaterEntry) {
-                    later_entries += 1;
-                    assert!(
-                        offer.intake.entry_year.is_some_and(|y| y > 1),
-                        "{}",
-                        offer.id
-                    );
-                } else if repeat.is_none()
-                    && let Some(s) = offer.capacity.seats()
-                {
+                let counted = match repeat {
+                    // Its seats left to newcomers: less the pupils moving up (census).
+                    Some(gapmap_engine::Repeat::LaterEntry) => {
+                        later_entries += 1;
+                        assert!(
+                            offer.intake.entry_year.is_some_and(|y| y > 1),
+                            "{}",
+                            offer.id
+                        );
+                        offer
+                            .capacity
+                            .seats()
+                            .zip(offer.intake.enrolment)
+                            .map(|(s, e)| s.saturating_sub(e.continuing))
+                    }
+                    None => offer.capacity.seats(),
+                    Some(_) => continue,
+                };
+                if let Some(s) = counted {
                     *seats.get_or_insert(0) += s;
                 }
             }

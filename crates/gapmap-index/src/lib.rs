@@ -48,7 +48,7 @@ use gapmap_match::Resolution;
 use gapmap_model::{Offer, Referential, RomeCode};
 
 pub use analysis::{FRENCH, analyze, french_analyzer, normalize_words, register};
-pub use offers::{Near, OfferHit, OfferQuery, ScoreBreakdown, ScorePart};
+pub use offers::{Near, OfferHit, OfferQuery, ScoreBreakdown, ScorePart, query_words};
 pub use ranking::Correction;
 pub use referential::{CompetenceHit, ReferentialIndex, SheetInfo};
 pub use store::{BuildLock, IndexStamp, OpenOutcome, SCHEMA_VERSION};

@@ -940,6 +940,19 @@ struct PartWeight {
     weight: Bm25Weight,
 }
 
+/// The words of a query as typed (lowercase) that give a searchable term, in order: what a
+/// hit's `matched_terms` is made of.
+///
+/// ```
+/// assert_eq!(gapmap_index::query_words("Maintenance de l'Aéronautique"), ["maintenance", "aéronautique"]);
+/// ```
+pub fn query_words(text: &str) -> Vec<String> {
+    typed_words(text)
+        .into_iter()
+        .map(|(word, _)| word)
+        .collect()
+}
+
 /// The words of a query as typed (lowercase) with the terms each gives.
 pub(crate) fn typed_words(text: &str) -> ranking::Words {
     let mut analyzer = analysis::french_analyzer();

@@ -331,12 +331,6 @@ impl PyEngine {
                     .and_then(|c| communes.get(&c))
                     .map(|c| c.name.clone()),
             )?;
-            row.set_item(
-                "near_commune",
-                offer
-                    .and_then(|o| self.engine.nearest_commune(o))
-                    .map(|c| c.name.clone()),
-            )?;
             row.set_item("level", offer.and_then(|o| o.level.map(|l| l.get())))?;
             row.set_item("score", course.score())?;
             // Sums over the variants counted; None when none is known.

@@ -160,8 +160,7 @@ class Engine:
 
     def search(self, text: str, limit: int = 20) -> list:
         """Training courses for a text, best first: one dict per course at a school (label,
-        school, school_code, commune_name, near_commune when only the school's point is known,
-        level, score, seats and graduates each intake once) with its offers as `variants` (statuses, entry years,
+        school, school_code, commune_name, level, score, seats and graduates each intake once) with its offers as `variants` (statuses, entry years,
         sources; each with `supply`, the offer's row of `offers()`, and `parts`, the (field, term)
         pairs that make its score)."""
         return self._inner.search(text, limit)

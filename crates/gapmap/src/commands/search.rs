@@ -2,7 +2,7 @@
 //!
 //! JSON outputs (stable, `format_version` 3):
 //! - search: `{format_version, query, courses: [{label, school, school_code, uai, commune,
-//!   commune_name, near_commune, departement, level, modes, seats, variants_of_unknown_capacity, score,
+//!   commune_name, departement, level, modes, seats, variants_of_unknown_capacity, score,
 //!   variants: [{offer, label, school, school_code, uai, commune, departement, level, mode,
 //!   source, year, entry_year, seats, supply, score, text_score, bm25, parts: [{field, term,
 //!   words, term_freq, boost, bm25, share}], terms_found, terms_searched, corrections: [{word,
@@ -133,6 +133,19 @@ pub fn search(args: &SearchArgs, progress: &Progress, out: &mut dyn Write) -> an
         )?;
     }
     let courses = &found.courses;
+    // Words no course shown holds (a typo left as typed, a word the map does not use): said, so
+    // that the rows are not read as matching them.
+    let held: std::collections::HashSet<&str> = courses
+        .iter()
+        .flat_map(|c| c.variants())
+        .flat_map(|h| h.matched_terms.iter().map(String::as_str))
+        .collect();
+    let typed = gapmap_index::query_words(&args.query);
+    for word in typed.iter().filter(|w| !held.contains(w.as_str())) {
+        if !courses.is_empty() && !found.corrections.iter().any(|c| &c.word == word) {
+            writeln!(out, "note: no course shown holds {word:?}")?;
+        }
+    }
     writeln!(
         out,
         "{:>5}  {:<52} {:<6} {:<34} {:>3} {:>4} {:>6} {:>6} {:>5} {:>5} {:>5}  terms  why (word: field share)",
@@ -193,7 +206,7 @@ impl CourseTable<'_> {
             out,
             "{:>5.2}  {:<52} {:<6} {:<34} {:>3} {:>4} {:>6} {:>6} {:>5} {:>5} {:>5}  {:<5}  {}{}",
             course.score(),
-            cut(&best.label, 52),
+            cut(shown_label(&best.label), 52),
             mode,
             cut(&school_name(self.engine, o), 34),
             o.map(|o| o.location.departement.to_string())
@@ -317,10 +330,23 @@ fn variant_text(offer: Option<&gapmap_model::Offer>, repeat: Option<Repeat>) -> 
     let repeat = match repeat {
         Some(Repeat::EarlierYear) => " (earlier year, not added)",
         Some(Repeat::CourseList) => " (course list, not added)",
-        Some(Repeat::LaterEntry) => " (seats not added: pupils mostly come up from the first year)",
+        Some(Repeat::LaterEntry) => " (seats less pupils moving up)",
         None => "",
     };
     format!("{}{year}{entry}{repeat}", o.source.key())
+}
+
+/// A course's label as the table shows it: without the trailing "- en apprentissage" that the
+/// mode column says, so that a label cut to its width keeps its end (the option).
+fn shown_label(label: &str) -> &str {
+    let trimmed = label.trim_end();
+    let lower = trimmed.to_lowercase();
+    match lower.strip_suffix("en apprentissage") {
+        Some(rest) if lower.len() == trimmed.len() => {
+            trimmed[..rest.len()].trim_end_matches([' ', '-', ','])
+        }
+        _ => trimmed,
+    }
 }
 
 /// A school's name, or its code and its commune's name when the directories give no name.
@@ -334,11 +360,6 @@ fn school_name(engine: &gapmap_engine::Engine, o: Option<&gapmap_model::Offer>) 
             .commune
             .and_then(|c| engine.dataset().territory.communes.get(&c))
             .map(|c| format!(" ({})", c.name))
-            .or_else(|| {
-                engine
-                    .nearest_commune(o)
-                    .map(|c| format!(" (near {})", c.name))
-            })
             .unwrap_or_default();
         format!("{}{commune}", o.school)
     })
@@ -447,7 +468,6 @@ pub fn course_json(
         "commune_name": o.and_then(|o| o.location.commune)
             .and_then(|c| engine.dataset().territory.communes.get(&c))
             .map(|c| c.name.clone()),
-        "near_commune": o.and_then(|o| engine.nearest_commune(o)).map(|c| c.name.clone()),
         "departement": o.map(|o| o.location.departement.to_string()),
         "level": o.and_then(|o| o.level.map(|l| l.get())),
         "modes": course_modes(engine, course).iter().map(|m| m.key()).collect::<Vec<_>>(),

@@ -66,7 +66,7 @@ const I18N = {
     level_n: "niveau {n}", mode_school: "voie scolaire", mode_apprenticeship: "apprentissage",
     seats_n: "{n} places", seats_unknown: "places : inconnu",
     corrected: "(« {w} » n'est ni dans la carte ni dans le ROME : cherché comme « {s} »)",
-    "repeats_earlier-year": "année antérieure, non ajoutée", "repeats_course-list": "liste des formations, non ajoutée", near_commune: "près de {c}", "repeats_later-entry": "places non ajoutées : élèves venus surtout de l'année d'entrée", dist_km: "à {d} km", grads: "{n} diplômés/an",
+    "repeats_earlier-year": "année antérieure, non ajoutée", "repeats_course-list": "liste des formations, non ajoutée", "repeats_later-entry": "places moins les élèves montant de seconde", dist_km: "à {d} km", grads: "{n} diplômés/an",
     score: "score {s}", use_rome: "Voir les besoins",
     pick_hint: "Choisissez une formation dans les résultats pour la modification n° {n}.",
     added: "Ajouté au scénario : {act} « {label} »",
@@ -141,7 +141,7 @@ const I18N = {
     level_n: "level {n}", mode_school: "school", mode_apprenticeship: "apprenticeship",
     seats_n: "{n} seats", seats_unknown: "seats: unknown",
     corrected: "(\"{w}\" is in neither the map nor ROME: searched as \"{s}\")",
-    "repeats_earlier-year": "earlier year, not added", "repeats_course-list": "course list, not added", near_commune: "near {c}", "repeats_later-entry": "seats not added: pupils mostly come up from the first year", dist_km: "{d} km away", grads: "{n} graduates/yr",
+    "repeats_earlier-year": "earlier year, not added", "repeats_course-list": "course list, not added", "repeats_later-entry": "seats less pupils moving up", dist_km: "{d} km away", grads: "{n} graduates/yr",
     use_rome: "Show the needs",
     pick_hint: "Choose a training in the results for change no. {n}.",
     added: "Added to the scenario: {act} \"{label}\"",
@@ -702,7 +702,7 @@ function courseItem(c) {
   const unknown = c.variants_of_unknown_capacity || 0;
   const seats = isNum(c.seats) ? t("seats_n", { n: fmtInt(c.seats) }) + (unknown ? " + ?" : "") : t("seats_unknown");
   const grads = isNum(c.graduates) && t("grads", { n: fmtNum(c.graduates) }) + (c.variants_of_unknown_graduates ? " + ?" : "");
-  const place = c.commune_name || (c.near_commune && t("near_commune", { c: c.near_commune })) || c.commune;
+  const place = c.commune_name || c.commune;
   const facts = [c.school || (place ? `${c.school_code} (${place})` : c.school_code), place && c.school && `${place}${c.departement ? ` (${c.departement})` : ""}`,
     c.level != null && t("level_n", { n: c.level }), c.modes.map(m => has("mode_" + m) ? t("mode_" + m) : m).join(" + "),
     seats, grads, isNum(best.distance_km) && t("dist_km", { d: fmtNum(best.distance_km) })];
