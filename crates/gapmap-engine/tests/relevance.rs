@@ -270,7 +270,7 @@ fn competence_search_relevance() -> TestResult {
     let grades = judgments("competence_judgments.csv", "ogr")?;
     let mut measures = Measures::default();
     let queries = queries("competence_queries.csv")?;
-    assert!(queries.len() >= 40, "{} queries", queries.len());
+    assert!(queries.len() >= 60, "{} queries", queries.len());
     for query in &queries {
         let judged = grades.get(&query.id).cloned().unwrap_or_default();
         let ranked: Vec<u8> = engine
@@ -280,16 +280,16 @@ fn competence_search_relevance() -> TestResult {
             .collect();
         measures.add(query, &ranked, judged.values().copied().collect());
     }
-    // Measured 2026-11-30: NDCG@10 0.582, P@5 0.719 (before the ranking rules: 0.576, 0.719).
-    // Floors as for offers.
+    // Measured 2026-11-30 on the 61 queries: NDCG@10 0.526, P@5 0.666 (on the first 47: 0.582,
+    // 0.719; before the ranking rules 0.576, 0.719). Floors as for offers.
     measures.check(
         "competences",
-        (0.562, 0.699),
+        (0.506, 0.646),
         &[
-            ("military", 0.34, 0.51),
-            ("misspelling", 0.52, 0.65),
-            ("skill", 0.48, 0.63),
-            ("topic", 0.65, 0.76),
+            ("military", 0.29, 0.43),
+            ("misspelling", 0.44, 0.57),
+            ("skill", 0.44, 0.61),
+            ("topic", 0.61, 0.74),
         ],
     );
     Ok(())
