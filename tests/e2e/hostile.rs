@@ -269,6 +269,22 @@ fn demo_store(dir: &std::path::Path) -> Result<std::path::PathBuf, Box<dyn std::
     Ok(store)
 }
 
+/// `text` (a tantivy `meta.json`) with its first `"max_doc"` one less.
+fn one_document_less(text: &str) -> Option<String> {
+    let key = text.find("\"max_doc\"")? + "\"max_doc\"".len();
+    let start = key + text[key..].find(|c: char| c.is_ascii_digit())?;
+    let len = text[start..]
+        .find(|c: char| !c.is_ascii_digit())
+        .unwrap_or(text.len() - start);
+    let count: u64 = text[start..start + len].parse().ok()?;
+    Some(format!(
+        "{}{}{}",
+        &text[..start],
+        count.checked_sub(1)?,
+        &text[start + len..]
+    ))
+}
+
 fn flip(path: &std::path::Path) -> Result<(), Box<dyn std::error::Error>> {
     let mut bytes = std::fs::read(path)?;
     let middle = bytes.len() / 2;
@@ -317,6 +333,42 @@ fn damaged_store_and_index_give_no_other_figures() -> Result<(), Box<dyn std::er
         flip(file)?;
     }
     assert_eq!(gaps(), before, "damaged {stores:?}");
+    // A document count one less in each part's meta.json, which tantivy keeps no checksum of
+    // (it changed the gaps silently, or made tantivy panic): built again, the same figures.
+    let metas = files_ending(&store.join("index"), "meta.json");
+    assert_eq!(metas.len(), 2, "{metas:?}");
+    for meta in &metas {
+        let text = std::fs::read_to_string(meta)?;
+        std::fs::write(meta, one_document_less(&text).ok_or("max_doc")?)?;
+    }
+    assert_eq!(gaps(), before, "damaged {metas:?}");
+    // The manifest's region edited: refused, naming the manifest (the report's title and map
+    // changed silently).
+    let manifest = store.join("manifest.json");
+    let text = std::fs::read_to_string(&manifest)?;
+    std::fs::write(
+        &manifest,
+        text.replacen("\"region\": 32", "\"region\": 33", 1),
+    )?;
+    let out = gapmap(tmp.path(), &["rejects", "--store", store_arg, "--quiet"]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        !out.status.success()
+            && stderr.contains("manifest.json")
+            && stderr.contains("does not match its checksum"),
+        "{stderr}"
+    );
+    std::fs::write(&manifest, text)?;
+    // A region other than the store's: refused (it was ignored, the store's figures printed).
+    let out = gapmap(
+        tmp.path(),
+        &["gaps", "--store", store_arg, "--region", "11", "--quiet"],
+    );
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        !out.status.success() && stderr.contains("holds region 32"),
+        "{stderr}"
+    );
     for prefix in ["report-", "dataset-"] {
         let file = std::fs::read_dir(&store)?
             .filter_map(Result::ok)
@@ -830,6 +882,30 @@ fn a_full_disk_leaves_the_previous_store() -> Result<(), Box<dyn std::error::Err
         "the failed import left or changed files"
     );
     assert_eq!(crate::gapmap_ok(tmp.path(), &gaps), before);
+    // The index built again on a full disk: in memory for the run, said, the same answers, no
+    // partial build left (it was, and the error named no file).
+    std::fs::remove_dir_all(store.join("index"))?;
+    let limited = format!(
+        "trap '' XFSZ; ulimit -f 50; exec {} gaps --quiet --bmo --store {store_arg} --format csv",
+        env!("CARGO_BIN_EXE_gapmap")
+    );
+    let out = std::process::Command::new("bash")
+        .args(["-c", &limited])
+        .current_dir(tmp.path())
+        .output()?;
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    assert!(
+        stderr.contains("cannot be built there") && stderr.contains("built in memory"),
+        "{stderr}"
+    );
+    assert_eq!(String::from_utf8_lossy(&out.stdout), before);
+    let leftovers: Vec<_> = std::fs::read_dir(store.join("index"))?
+        .filter_map(Result::ok)
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with(".build-") || n.starts_with("gen-"))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
     // Standard output on a full device.
     let out = std::process::Command::new("bash")
         .args([
@@ -843,7 +919,10 @@ fn a_full_disk_leaves_the_previous_store() -> Result<(), Box<dyn std::error::Err
         .output()?;
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(2), "{stderr}");
-    assert!(stderr.contains("No space left on device"), "{stderr}");
+    assert!(
+        stderr.contains("cannot write standard output: No space left on device"),
+        "{stderr}"
+    );
     Ok(())
 }
 

@@ -158,16 +158,16 @@ impl Engine {
         };
         let mut index = match why {
             Ok(index) => index,
-            // Missing, stale or damaged: built again, one builder at a time.
+            // Missing, stale or damaged: built again, one builder at a time; in memory when the
+            // store's folder cannot take it (read only, full).
             Err(why) => match build_in_store(&folder, &hash, d, steps) {
                 Err(IndexError::Io { path, source }) if cannot_write(&source) => {
-                    steps.note(&format!(
-                        "the store's index {why}, and {} cannot be written ({source}): the index is built in memory for this run",
-                        path.display()
-                    ));
-                    steps.step("build index", || {
-                        GapmapIndex::build_in_ram(&d.offers, &d.referential)
-                    })?
+                    let cause = format!("{} cannot be written ({source})", path.display());
+                    index_in_memory(d, &why, &cause, steps)?
+                }
+                Err(IndexError::Build { reason, .. }) => {
+                    let cause = format!("it cannot be built there ({reason})");
+                    index_in_memory(d, &why, &cause, steps)?
                 }
                 built => built?,
             },
@@ -578,6 +578,21 @@ fn build_in_store(
             GapmapIndex::open_or_build_locked(&lock, folder, hash, &d.offers, &d.referential)
         })
         .map(|(index, _)| index)
+}
+
+/// The index of `d` built in memory, said: the store's index `why`, and `cause`.
+fn index_in_memory(
+    d: &Dataset,
+    why: &str,
+    cause: &str,
+    steps: &impl Steps,
+) -> Result<GapmapIndex, IndexError> {
+    steps.note(&format!(
+        "the store's index {why}, and {cause}: the index is built in memory for this run"
+    ));
+    steps.step("build index", || {
+        GapmapIndex::build_in_ram(&d.offers, &d.referential)
+    })
 }
 
 /// Whether an error says the place cannot be written (permissions, a read-only disk).

@@ -75,6 +75,15 @@ pub enum IndexError {
         /// What is wrong.
         reason: String,
     },
+    /// A new generation could not be written (a full disk, a file size limit): its partial
+    /// folder was removed, the previous generation is left as it was.
+    #[error("cannot build the index in {}: {reason}", folder.display())]
+    Build {
+        /// The index folder.
+        folder: PathBuf,
+        /// What failed.
+        reason: String,
+    },
     /// tantivy failed (I/O or a corrupt segment).
     #[error("search engine: {0}")]
     Tantivy(#[from] tantivy::TantivyError),

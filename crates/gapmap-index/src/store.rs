@@ -18,13 +18,14 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 use gapmap_model::{Offer, Referential};
 use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
 
 use crate::offers::OffersIndex;
 use crate::referential::ReferentialIndex;
 use crate::{GapmapIndex, IndexError};
 
 /// Version of the index layout and analysis; bumped when a change needs a rebuild.
-pub const SCHEMA_VERSION: u32 = 5;
+pub const SCHEMA_VERSION: u32 = 6;
 
 const CURRENT: &str = "CURRENT";
 const STAMP: &str = "stamp.json";
@@ -49,6 +50,30 @@ impl IndexStamp {
             schema_version: SCHEMA_VERSION,
         }
     }
+}
+
+/// What `stamp.json` holds: the stamp, and the SHA-256 of each part's `meta.json` (tantivy keeps
+/// no checksum of it, and a changed document count in it changed the gaps silently, or made
+/// tantivy panic).
+#[derive(Serialize, Deserialize)]
+struct StampFile {
+    #[serde(flatten)]
+    stamp: IndexStamp,
+    #[serde(default)]
+    meta_sha256: std::collections::BTreeMap<String, String>,
+}
+
+/// The parts of a generation, each a tantivy index.
+const PARTS: [&str; 2] = ["offers", "referential"];
+
+/// The SHA-256 of `generation/part/meta.json`, in hexadecimal.
+fn meta_sha256(generation: &Path, part: &str) -> Result<String, IndexError> {
+    let path = generation.join(part).join("meta.json");
+    let bytes = fs::read(&path).map_err(io(&path))?;
+    Ok(Sha256::digest(&bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect())
 }
 
 /// Whether [`GapmapIndex::open_or_build`] reused the index on disk or built a new one.
@@ -128,7 +153,7 @@ impl GapmapIndex {
     pub fn current_stamp(folder: &Path) -> Result<Option<IndexStamp>, IndexError> {
         match current_generation(folder)? {
             Some(generation) if generation.join(STAMP).is_file() => {
-                read_json(&generation.join(STAMP)).map(Some)
+                read_json::<StampFile>(&generation.join(STAMP)).map(|f| Some(f.stamp))
             }
             _ => Ok(None),
         }
@@ -147,7 +172,18 @@ impl GapmapIndex {
     }
 
     fn open_generation(generation: &Path) -> Result<Self, IndexError> {
-        let stamp: IndexStamp = read_json(&generation.join(STAMP))?;
+        let file: StampFile = read_json(&generation.join(STAMP))?;
+        for part in PARTS {
+            let recorded = file.meta_sha256.get(part);
+            if recorded != Some(&meta_sha256(generation, part)?) {
+                return Err(IndexError::Damaged {
+                    path: generation.join(part).join("meta.json"),
+                    reason: "does not match the checksum its build recorded in stamp.json"
+                        .to_owned(),
+                });
+            }
+        }
+        let stamp = file.stamp;
         Ok(GapmapIndex {
             offers: OffersIndex::open(&generation.join("offers"))?,
             referential: ReferentialIndex::open(&generation.join("referential"))?,
@@ -228,6 +264,42 @@ impl GapmapIndex {
     ) -> Result<Self, IndexError> {
         let suffix = unique_suffix();
         let building = folder.join(format!("{BUILD_PREFIX}{suffix}"));
+        Self::write_generation(
+            folder,
+            &building,
+            &suffix,
+            content_hash,
+            offers,
+            referential,
+        )
+        .map_err(|e| {
+            // A partial build is only space (on a full disk, the space that is missing).
+            let _ = fs::remove_dir_all(&building);
+            match e {
+                IndexError::Io { ref source, .. }
+                    if source.kind() == std::io::ErrorKind::PermissionDenied
+                        || source.kind() == std::io::ErrorKind::ReadOnlyFilesystem =>
+                {
+                    e
+                }
+                other => IndexError::Build {
+                    folder: folder.to_owned(),
+                    reason: other.to_string(),
+                },
+            }
+        })
+    }
+
+    /// Writes a generation in `building`, renames it and switches `CURRENT` to it.
+    fn write_generation(
+        folder: &Path,
+        building: &Path,
+        suffix: &str,
+        content_hash: &str,
+        offers: &[Offer],
+        referential: &Referential,
+    ) -> Result<Self, IndexError> {
+        let building = building.to_owned();
         fs::create_dir(&building).map_err(io(&building))?;
         for part in ["offers", "referential"] {
             let path = building.join(part);
@@ -248,7 +320,15 @@ impl GapmapIndex {
         drop(offers_index?);
         drop(sheets?);
         // The stamp is written last: a generation without it is incomplete.
-        write_json(&building.join(STAMP), &IndexStamp::new(content_hash))?;
+        let mut file = StampFile {
+            stamp: IndexStamp::new(content_hash),
+            meta_sha256: Default::default(),
+        };
+        for part in PARTS {
+            file.meta_sha256
+                .insert(part.to_owned(), meta_sha256(&building, part)?);
+        }
+        write_json(&building.join(STAMP), &file)?;
         readable_as_folder(&building)?;
         let name = format!("{GENERATION_PREFIX}{suffix}");
         let generation = folder.join(&name);

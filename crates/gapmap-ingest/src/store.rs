@@ -26,7 +26,7 @@ use sha2::{Digest, Sha256};
 use crate::{FileReport, ImportReport, IngestError, Reject, TextEncoding};
 
 /// Version of the on-disk format; bumped when the snapshot's shape changes.
-pub const STORE_FORMAT: u32 = 6;
+pub const STORE_FORMAT: u32 = 7;
 
 const MANIFEST: &str = "manifest.json";
 
@@ -71,6 +71,27 @@ pub struct StoreManifest {
     /// SHA-256 of the report file (`report-<hash>.bin`), checked when the store is opened (a damaged account of the
     /// rejects would print other rejects).
     pub report_hash: String,
+    /// SHA-256 of this manifest written with this field empty ([`StoreManifest::sealed`]),
+    /// checked when the store is opened: a damaged region or data description changed the
+    /// report's title and warnings silently.
+    #[serde(default)]
+    pub checksum: String,
+}
+
+impl StoreManifest {
+    /// The manifest's JSON with `checksum` empty: what the checksum is computed over.
+    fn unsealed_json(&self) -> Result<Vec<u8>, serde_json::Error> {
+        let mut open = self.clone();
+        open.checksum = String::new();
+        serde_json::to_vec_pretty(&open)
+    }
+
+    /// The manifest with its checksum set, as JSON.
+    fn sealed(mut self) -> Result<(StoreManifest, Vec<u8>), serde_json::Error> {
+        self.checksum = hex(&Sha256::digest(self.unsealed_json()?));
+        let json = serde_json::to_vec_pretty(&self)?;
+        Ok((self, json))
+    }
 }
 
 /// One input file of a store.
@@ -190,7 +211,7 @@ fn lock(dir: &Path) -> Result<fs::File, IngestError> {
         .truncate(false)
         .write(true)
         .open(&path)
-        .map_err(|source| IngestError::Io {
+        .map_err(|source| IngestError::Write {
             path: path.clone(),
             source,
         })?;
@@ -224,7 +245,7 @@ fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), IngestError> {
 fn sync_dir(dir: &Path) -> Result<(), IngestError> {
     fs::File::open(dir)
         .and_then(|d| d.sync_all())
-        .map_err(|source| IngestError::Io {
+        .map_err(|source| IngestError::Write {
             path: dir.to_owned(),
             source,
         })
@@ -259,7 +280,7 @@ impl Store {
         dataset: &Dataset,
         report: &ImportReport,
     ) -> Result<StoreManifest, IngestError> {
-        fs::create_dir_all(dir).map_err(|source| IngestError::Io {
+        fs::create_dir_all(dir).map_err(|source| IngestError::Write {
             path: dir.to_owned(),
             source,
         })?;
@@ -319,16 +340,31 @@ impl Store {
             },
             content_hash: hex(&Sha256::digest(&snapshot)),
             report_hash: hex(&Sha256::digest(&report_bytes)),
+            checksum: String::new(),
         };
-        let manifest_json = serde_json::to_vec_pretty(&manifest)
+        let (manifest, manifest_json) = manifest
+            .sealed()
             .map_err(|e| store_err(dir, format!("cannot encode the manifest: {e}")))?;
         let dataset_name = dataset_file(&manifest.content_hash);
         let report_name = report_file(&manifest.report_hash);
-        write_atomic(&dir.join(&dataset_name), &snapshot)?;
-        write_atomic(&dir.join(&report_name), &report_bytes)?;
-        sync_dir(dir)?;
-        // The switch: one rename.
-        write_atomic(&dir.join(MANIFEST), &manifest_json)?;
+        // Files this import adds (a store of the same content has them already): removed again
+        // if the switch does not happen, so that a failed import leaves the folder as it was.
+        let added: Vec<PathBuf> = [&dataset_name, &report_name]
+            .into_iter()
+            .map(|name| dir.join(name))
+            .filter(|path| !path.exists())
+            .collect();
+        let switched = write_atomic(&dir.join(&dataset_name), &snapshot)
+            .and_then(|()| write_atomic(&dir.join(&report_name), &report_bytes))
+            .and_then(|()| sync_dir(dir))
+            // The switch: one rename.
+            .and_then(|()| write_atomic(&dir.join(MANIFEST), &manifest_json));
+        if let Err(e) = switched {
+            for path in &added {
+                let _ = fs::remove_file(path);
+            }
+            return Err(e);
+        }
         sync_dir(dir)?;
         remove_unnamed(dir, &[&dataset_name, &report_name]);
         Ok(manifest)
@@ -350,6 +386,16 @@ impl Store {
                     "store format {} but this gapmap reads format {STORE_FORMAT}: import the data again",
                     manifest.format
                 ),
+            ));
+        }
+        let expected = manifest
+            .unsealed_json()
+            .map(|json| hex(&Sha256::digest(json)))
+            .map_err(|e| store_err(&path, format!("cannot check: {e}")))?;
+        if expected != manifest.checksum {
+            return Err(store_err(
+                &path,
+                "does not match its checksum (damaged or edited): import the data again",
             ));
         }
         Ok(manifest)

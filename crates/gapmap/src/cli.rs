@@ -117,10 +117,11 @@ pub struct SourceArgs {
     /// A store written by `gapmap import` (used instead of --data).
     #[arg(long, value_name = "DIR", conflicts_with = "data")]
     pub store: Option<PathBuf>,
-    /// Region code to restrict offers and survey demand to (32 = Hauts-de-France); `all` for the
-    /// whole country.
-    #[arg(long, default_value = "32")]
-    pub region: String,
+    /// Region code to restrict offers and survey demand to (32 = Hauts-de-France, the default);
+    /// `all` for the whole country. With --store, the store's region (it was chosen at import):
+    /// another is refused.
+    #[arg(long)]
+    pub region: Option<String>,
 }
 
 /// `gapmap import`.

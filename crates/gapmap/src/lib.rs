@@ -28,11 +28,33 @@ use std::process::ExitCode;
 use cli::{Cli, Command};
 use progress::Progress;
 
+/// Standard output whose write errors say so ("cannot write standard output: No space left on
+/// device"), their kind kept (a closed pipe is still told apart).
+struct StandardOutput<W>(W);
+
+impl<W: Write> StandardOutput<W> {
+    fn said(error: std::io::Error) -> std::io::Error {
+        std::io::Error::new(
+            error.kind(),
+            format!("cannot write standard output: {error}"),
+        )
+    }
+}
+
+impl<W: Write> Write for StandardOutput<W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.write(buf).map_err(Self::said)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.0.flush().map_err(Self::said)
+    }
+}
+
 /// Runs a parsed command line, writing results to standard output.
 pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     let progress = Progress::new(cli.quiet);
-    let stdout = std::io::stdout();
-    let mut out = stdout.lock();
+    let mut out = StandardOutput(std::io::stdout().lock());
     match &cli.command {
         Command::Import(args) => commands::import::run(args, &progress, &mut out)?,
         Command::Rejects(args) => commands::rejects::run(args, &mut out)?,

@@ -41,6 +41,17 @@ pub fn is_illustrative(description: &str) -> bool {
 pub fn load(source: &SourceArgs, progress: &Progress) -> anyhow::Result<Loaded> {
     if let Some(dir) = &source.store {
         let engine = Engine::open_with(dir, progress)?;
+        // The region was chosen at import: another would be silently ignored.
+        if let Some(arg) = &source.region {
+            let asked = config::region(arg)?;
+            if asked != engine.region() {
+                let held = engine.region().map_or("all".to_owned(), |r| r.to_string());
+                bail!(
+                    "--region {arg}: store {} holds region {held} (chosen at import); import the region asked (`gapmap import --region {arg}`) or leave --region out",
+                    dir.display()
+                );
+            }
+        }
         let is_demo = engine.note().is_some_and(is_illustrative);
         return Ok(Loaded {
             engine,
@@ -49,7 +60,7 @@ pub fn load(source: &SourceArgs, progress: &Progress) -> anyhow::Result<Loaded> 
         });
     }
     let data = config::data_dir(source.data.as_deref())?;
-    let region = config::region(&source.region)?;
+    let region = config::region(source.region.as_deref().unwrap_or("32"))?;
     let options = ImportOptions {
         region,
         ..ImportOptions::default()
@@ -74,10 +85,8 @@ pub fn needs(matching: &MatchArgs, loaded: &Loaded) -> anyhow::Result<(Vec<Need>
     let mut report = ImportReport::default();
     let mut needs = Vec::new();
     for file in &files {
-        let read = loaded
-            .engine
-            .needs_from_file(file)
-            .with_context(|| format!("reading needs {}", file.display()))?;
+        // The reader's errors name the file (and the line and field).
+        let read = loaded.engine.needs_from_file(file)?;
         needs.extend(read.needs);
         report.merge(read.report);
     }

@@ -35,7 +35,7 @@ fn store_source(store: &std::path::Path) -> SourceArgs {
     SourceArgs {
         data: None,
         store: Some(store.to_owned()),
-        region: "all".into(),
+        region: None,
     }
 }
 
@@ -318,7 +318,7 @@ fn variant_text(offer: Option<&gapmap_model::Offer>, repeat: Option<Repeat>) -> 
     };
     let entry = match o.intake.entry_year {
         Some(1) => ", first year".to_owned(),
-        Some(n) => format!(", entry in year {n}"),
+        Some(n) => format!(", entry year {n}"),
         None => String::new(),
     };
     // The course list has no year (0).
@@ -330,7 +330,7 @@ fn variant_text(offer: Option<&gapmap_model::Offer>, repeat: Option<Repeat>) -> 
     let repeat = match repeat {
         Some(Repeat::EarlierYear) => " (earlier year, not added)",
         Some(Repeat::CourseList) => " (course list, not added)",
-        Some(Repeat::LaterEntry) => " (seats less pupils moving up)",
+        Some(Repeat::LaterEntry) => " (newcomers' seats)",
         None => "",
     };
     format!("{}{year}{entry}{repeat}", o.source.key())
