@@ -71,7 +71,7 @@ pub struct StoreManifest {
     /// SHA-256 of the report file (`report-<hash>.bin`), checked when the store is opened (a damaged account of the
     /// rejects would print other rejects).
     pub report_hash: String,
-    /// SHA-256 of this manifest written with this field empty ([`StoreManifest::sealed`]),
+    /// SHA-256 of this manifest as pretty JSON with this field empty,
     /// checked when the store is opened: a damaged region or data description changed the
     /// report's title and warnings silently.
     #[serde(default)]
