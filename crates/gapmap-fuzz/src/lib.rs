@@ -21,7 +21,7 @@
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
-use gapmap_ingest::{ImportReport, Store, Table, decode, read_needs_file};
+use gapmap_ingest::{ImportReport, Store, StoreManifest, Table, decode, read_needs_file};
 use gapmap_model::Dataset;
 use sha2::{Digest, Sha256};
 
@@ -203,13 +203,13 @@ fn config(data: &[u8]) -> Result<(), Finding> {
     Ok(())
 }
 
-/// The manifest of an empty store written once in the scratch folder, as JSON.
-fn template_manifest() -> Result<&'static serde_json::Value, Finding> {
-    static MANIFEST: OnceLock<Result<serde_json::Value, String>> = OnceLock::new();
+/// The manifest of an empty store written once in the scratch folder.
+fn template_manifest() -> Result<&'static StoreManifest, Finding> {
+    static MANIFEST: OnceLock<Result<StoreManifest, String>> = OnceLock::new();
     MANIFEST
         .get_or_init(|| {
             let dir = scratch().map_err(|f| f.0)?.join("template-store");
-            let manifest = Store::write(
+            Store::write(
                 &dir,
                 &dir,
                 None,
@@ -217,8 +217,7 @@ fn template_manifest() -> Result<&'static serde_json::Value, Finding> {
                 &Dataset::default(),
                 &ImportReport::default(),
             )
-            .map_err(|e| e.to_string())?;
-            serde_json::to_value(&manifest).map_err(|e| e.to_string())
+            .map_err(|e| e.to_string())
         })
         .as_ref()
         .map_err(|e| Finding(format!("cannot write the template store: {e}")))
@@ -255,14 +254,19 @@ fn store(data: &[u8]) -> Result<(), Finding> {
         }
         kind => {
             let hash = hex_sha256(body);
-            let (key, name) = if kind == 1 {
-                ("content_hash", format!("dataset-{}.bin", &hash[..16]))
+            let name = if kind == 1 {
+                format!("dataset-{}.bin", &hash[..16])
             } else {
-                ("report_hash", format!("report-{}.bin", &hash[..16]))
+                format!("report-{}.bin", &hash[..16])
             };
-            manifest[key] = serde_json::Value::String(hash);
+            if kind == 1 {
+                manifest.content_hash = hash;
+            } else {
+                manifest.report_hash = hash;
+            }
             std::fs::write(dir.join(&name), body).map_err(|e| Finding(e.to_string()))?;
-            let text = serde_json::to_vec(&manifest).map_err(|e| Finding(e.to_string()))?;
+            // Sealed again: the manifest's own checksum covers the hashes.
+            let (_, text) = manifest.sealed().map_err(|e| Finding(e.to_string()))?;
             std::fs::write(dir.join("manifest.json"), text).map_err(|e| Finding(e.to_string()))?;
             name
         }

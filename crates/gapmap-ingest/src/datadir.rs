@@ -45,6 +45,7 @@ impl DataDir {
             });
         }
         let manifest_path = root.join(DATA_MANIFEST);
+        let mut manifest_text = String::new();
         let (renames, description) = if manifest_path.is_file() {
             let text =
                 std::fs::read_to_string(&manifest_path).map_err(|source| IngestError::Io {
@@ -58,6 +59,7 @@ impl DataDir {
                     .map_or(1, |s| 1 + text[..s.start].matches('\n').count() as u64),
                 message: e.message().to_owned(),
             })?;
+            manifest_text = text;
             (manifest.files, manifest.description)
         } else {
             (BTreeMap::new(), None)
@@ -67,24 +69,14 @@ impl DataDir {
             renames,
             description,
         };
-        dir.check()?;
+        dir.check(&manifest_text)?;
         Ok(dir)
     }
 
-    /// Refuses what would otherwise make sources vanish without a word: a file the manifest maps
-    /// that does not exist, a source folder that cannot be read (permissions).
-    fn check(&self) -> Result<(), IngestError> {
-        for (standard, own) in &self.renames {
-            if !self.root.join(own).is_file() {
-                return Err(IngestError::Format {
-                    file: DATA_MANIFEST.to_owned(),
-                    line: 1,
-                    message: format!(
-                        "maps {standard:?} to {own:?}, which is not a file of the folder"
-                    ),
-                });
-            }
-        }
+    /// Refuses what would otherwise make sources vanish without a word: a source folder that
+    /// cannot be read (permissions), a file the manifest (`manifest_text`) maps that does not
+    /// exist (at the line that maps it).
+    fn check(&self, manifest_text: &str) -> Result<(), IngestError> {
         let entries = std::fs::read_dir(&self.root).map_err(|source| IngestError::Io {
             path: self.root.clone(),
             source,
@@ -96,6 +88,27 @@ impl DataDir {
             {
                 return Err(IngestError::Io { path, source });
             }
+        }
+        for (standard, own) in &self.renames {
+            let path = self.root.join(own);
+            match std::fs::metadata(&path) {
+                Ok(meta) if meta.is_file() => continue,
+                Err(source) if source.kind() != std::io::ErrorKind::NotFound => {
+                    return Err(IngestError::Io { path, source });
+                }
+                _ => {}
+            }
+            let line = manifest_text
+                .find(&format!("\"{own}\""))
+                .map_or(1, |at| 1 + manifest_text[..at].matches('\n').count() as u64);
+            return Err(IngestError::Format {
+                file: DATA_MANIFEST.to_owned(),
+                line,
+                message: format!(
+                    "maps {standard:?} to {own:?}, which is not a file of the folder ({})",
+                    path.display()
+                ),
+            });
         }
         Ok(())
     }

@@ -71,7 +71,7 @@ pub struct StoreManifest {
     /// SHA-256 of the report file (`report-<hash>.bin`), checked when the store is opened (a damaged account of the
     /// rejects would print other rejects).
     pub report_hash: String,
-    /// SHA-256 of this manifest as pretty JSON with this field empty,
+    /// SHA-256 of this manifest as pretty JSON with this field empty ([`StoreManifest::sealed`]),
     /// checked when the store is opened: a damaged region or data description changed the
     /// report's title and warnings silently.
     #[serde(default)]
@@ -86,8 +86,8 @@ impl StoreManifest {
         serde_json::to_vec_pretty(&open)
     }
 
-    /// The manifest with its checksum set, as JSON.
-    fn sealed(mut self) -> Result<(StoreManifest, Vec<u8>), serde_json::Error> {
+    /// The manifest with its checksum set, and its JSON as a store writes it.
+    pub fn sealed(mut self) -> Result<(StoreManifest, Vec<u8>), serde_json::Error> {
         self.checksum = hex(&Sha256::digest(self.unsealed_json()?));
         let json = serde_json::to_vec_pretty(&self)?;
         Ok((self, json))
