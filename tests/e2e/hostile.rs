@@ -295,16 +295,10 @@ fn flip(path: &std::path::Path) -> Result<(), Box<dyn std::error::Error>> {
 
 /// The files under `dir` (recursively) whose name ends with `suffix`.
 fn files_ending(dir: &std::path::Path, suffix: &str) -> Vec<std::path::PathBuf> {
-    let mut found = Vec::new();
-    for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
-        let path = entry.path();
-        if path.is_dir() {
-            found.extend(files_ending(&path, suffix));
-        } else if path.to_string_lossy().ends_with(suffix) {
-            found.push(path);
-        }
-    }
-    found
+    walk(dir)
+        .into_iter()
+        .filter(|p| p.is_file() && p.to_string_lossy().ends_with(suffix))
+        .collect()
 }
 
 /// A damaged store or index never gives other figures: a byte flipped in the document stores of
@@ -755,6 +749,16 @@ fn gapmap_read_only(
     Ok(out)
 }
 
+/// Runs `script` with bash in `dir` (for the shell's `ulimit`, `trap` and redirections), the
+/// data variable unset.
+fn bash(dir: &std::path::Path, script: &str) -> std::io::Result<std::process::Output> {
+    std::process::Command::new("bash")
+        .args(["-c", script])
+        .current_dir(dir)
+        .env_remove("GAPMAP_DATA")
+        .output()
+}
+
 /// `dir` and everything under it.
 fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
     let mut found = vec![dir.to_owned()];
@@ -864,11 +868,7 @@ fn a_full_disk_leaves_the_previous_store() -> Result<(), Box<dyn std::error::Err
         env!("CARGO_BIN_EXE_gapmap"),
         demo.display()
     );
-    let out = std::process::Command::new("bash")
-        .args(["-c", &import])
-        .current_dir(tmp.path())
-        .env_remove("GAPMAP_DATA")
-        .output()?;
+    let out = bash(tmp.path(), &import)?;
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(2), "{stderr}");
     assert!(
@@ -889,10 +889,7 @@ fn a_full_disk_leaves_the_previous_store() -> Result<(), Box<dyn std::error::Err
         "trap '' XFSZ; ulimit -f 50; exec {} gaps --quiet --bmo --store {store_arg} --format csv",
         env!("CARGO_BIN_EXE_gapmap")
     );
-    let out = std::process::Command::new("bash")
-        .args(["-c", &limited])
-        .current_dir(tmp.path())
-        .output()?;
+    let out = bash(tmp.path(), &limited)?;
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(out.status.success(), "{stderr}");
     assert!(
@@ -907,16 +904,13 @@ fn a_full_disk_leaves_the_previous_store() -> Result<(), Box<dyn std::error::Err
         .collect();
     assert!(leftovers.is_empty(), "{leftovers:?}");
     // Standard output on a full device.
-    let out = std::process::Command::new("bash")
-        .args([
-            "-c",
-            &format!(
-                "exec {} gaps --quiet --bmo --store {store_arg} --format csv > /dev/full",
-                env!("CARGO_BIN_EXE_gapmap")
-            ),
-        ])
-        .current_dir(tmp.path())
-        .output()?;
+    let out = bash(
+        tmp.path(),
+        &format!(
+            "exec {} gaps --quiet --bmo --store {store_arg} --format csv > /dev/full",
+            env!("CARGO_BIN_EXE_gapmap")
+        ),
+    )?;
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(2), "{stderr}");
     assert!(

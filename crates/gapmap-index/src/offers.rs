@@ -708,13 +708,24 @@ impl OffersIndex {
                 clauses.push((Occur::Should, Box::new(q)));
             }
         }
-        // The offer alone (its id, scoring nothing) and the text query's score of it.
+        self.score_of(&searcher, offer, Box::new(BooleanQuery::new(clauses)))
+    }
+
+    /// The score `query` gives `offer` (0 when it does not match it), for tests.
+    #[cfg(test)]
+    fn score_of(
+        &self,
+        searcher: &Searcher,
+        offer: &OfferId,
+        query: Box<dyn Query>,
+    ) -> Result<f64, IndexError> {
+        // The offer alone (its id, scoring nothing) and the query's score of it.
         let query = BooleanQuery::new(vec![
             (
                 Occur::Must,
                 Self::filter_of_codes(self.fields.id, &[offer.as_str().to_owned()]),
             ),
-            (Occur::Must, Box::new(BooleanQuery::new(clauses))),
+            (Occur::Must, query),
         ]);
         let top = searcher.search(&query, &TopDocs::with_limit(1).order_by_score())?;
         Ok(top.first().map_or(0.0, |(score, _)| f64::from(*score)))
@@ -736,15 +747,7 @@ impl OffersIndex {
             .flat_map(|(_, t)| t)
             .collect::<BTreeSet<_>>()
             .len();
-        let query = BooleanQuery::new(vec![
-            (
-                Occur::Must,
-                Self::filter_of_codes(self.fields.id, &[offer.as_str().to_owned()]),
-            ),
-            (Occur::Must, Self::term_query(&weights, searched)),
-        ]);
-        let top = searcher.search(&query, &TopDocs::with_limit(1).order_by_score())?;
-        Ok(top.first().map_or(0.0, |(score, _)| f64::from(*score)))
+        self.score_of(&searcher, offer, Self::term_query(&weights, searched))
     }
 
     /// Runs an [`OfferQuery`] whose ROME codes were already expanded to their parents.

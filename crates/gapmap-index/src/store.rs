@@ -275,17 +275,9 @@ impl GapmapIndex {
         .map_err(|e| {
             // A partial build is only space (on a full disk, the space that is missing).
             let _ = fs::remove_dir_all(&building);
-            match e {
-                IndexError::Io { ref source, .. }
-                    if source.kind() == std::io::ErrorKind::PermissionDenied
-                        || source.kind() == std::io::ErrorKind::ReadOnlyFilesystem =>
-                {
-                    e
-                }
-                other => IndexError::Build {
-                    folder: folder.to_owned(),
-                    reason: other.to_string(),
-                },
+            IndexError::Build {
+                folder: folder.to_owned(),
+                reason: e.to_string(),
             }
         })
     }
